@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Installs what the project needs and is missing: npm packages, the Temporal CLI (dev server),
+# the Java time-skipping test server, PostgreSQL. Every step prints what it does, is skipped when
+# its result is already there, and stops with a message saying what failed and how to fix it.
+# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [compose]   (default: all but compose)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS="$ROOT/.tools"
+TEMPORAL_CLI_VERSION=1.5.1
+TESTSERVER_POM="$ROOT/scripts/testserver/pom.xml"
+
+say() { printf '[install] %s\n' "$*"; }
+fail() { printf '[install] FAILED: %s\n[install] fix: %s\n' "$1" "$2" >&2; exit 1; }
+timed() { local t0=$SECONDS rc=0; "$@" || rc=$?; say "  took $((SECONDS - t0)) s"; return $rc; }
+# Fingerprint of a file, so a changed lockfile or pom re-runs its step.
+stamp_of() { sha256sum "$1" | cut -c1-16; }
+
+step_npm() {
+  local want; want=$(stamp_of package-lock.json)
+  if [ -f node_modules/.install-stamp ] && [ "$(cat node_modules/.install-stamp)" = "$want" ]; then
+    say "npm packages: up to date (skipped)"; return
+  fi
+  command -v npm >/dev/null || fail "npm not found" "install Node.js 20 with npm"
+  # npm ci refuses this lockfile: the registry served here lacks the other platforms' optional
+  # binaries (@swc/core-darwin-*, @biomejs/cli-win32-*), so they have no lock entries. npm install
+  # with the committed lockfile installs the same pinned tree.
+  say "npm packages: npm install (from package-lock.json)"
+  timed npm install --no-audit --no-fund --loglevel=error \
+    || fail "npm ci" "check the npm registry is reachable (npm config get registry) and package-lock.json is committed"
+  stamp_of package-lock.json > node_modules/.install-stamp
+}
+
+step_temporal() {
+  local bin="$TOOLS/bin/temporal"
+  # go install leaves the version unset (0.0.0-DEV), so a stamp file records which tag was built.
+  if [ -x "$bin" ] && [ "$(cat "$TOOLS/bin/.temporal-version" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]; then
+    say "Temporal CLI $TEMPORAL_CLI_VERSION: present (skipped)"; return
+  fi
+  command -v go >/dev/null || fail "go not found" "install Go (1.23+) to build the Temporal CLI"
+  say "Temporal CLI $TEMPORAL_CLI_VERSION: go install into .tools/bin (a few minutes the first time)"
+  mkdir -p "$TOOLS/bin"
+  # Later CLI tags carry a replace directive and cannot be go-installed; v1.5.1 can.
+  timed env GOBIN="$TOOLS/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" \
+    || fail "go install github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" \
+            "check the Go module proxy is reachable (go env GOPROXY) and there is disk space"
+  echo "$TEMPORAL_CLI_VERSION" > "$TOOLS/bin/.temporal-version"
+}
+
+step_testserver() {
+  local lib="$TOOLS/testserver/lib" want; want=$(stamp_of "$TESTSERVER_POM")
+  if [ -f "$lib/.stamp" ] && [ "$(cat "$lib/.stamp")" = "$want" ]; then
+    say "Temporal time-skipping test server: present (skipped)"; return
+  fi
+  command -v mvn >/dev/null || fail "mvn not found" "install Maven and Java 17"
+  command -v java >/dev/null || fail "java not found" "install Java 17"
+  say "Temporal time-skipping test server: resolving io.temporal:temporal-test-server with Maven"
+  rm -rf "$lib"; mkdir -p "$lib"
+  timed mvn -q -B -f "$TESTSERVER_POM" dependency:copy-dependencies -DoutputDirectory="$lib" -DincludeScope=runtime \
+    || fail "mvn dependency:copy-dependencies (temporal-test-server)" "check Maven Central is reachable (mvn -v, ~/.m2/settings.xml)"
+  echo "$want" > "$lib/.stamp"
+}
+
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+step_postgres() {
+  if [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] && [ -x "$(pg_bindir)/postgres" ]; then
+    say "PostgreSQL server: $(pg_bindir) (skipped)"; return
+  fi
+  say "PostgreSQL server: apt-get install postgresql"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  timed bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null" \
+    || fail "apt-get install postgresql" "run it by hand as root and read apt's message"
+  # Debian's package starts its own cluster on 5432; the project runs a private one and does not need it.
+  [ -n "$(pg_bindir)" ] || fail "PostgreSQL binaries not found after install" "look under /usr/lib/postgresql"
+}
+
+step_compose() {
+  if command -v docker-compose >/dev/null; then say "docker-compose: present (skipped)"; return; fi
+  say "docker-compose: apt-get install docker-compose (only to validate docker-compose.yml)"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  timed bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose >/dev/null" \
+    || fail "apt-get install docker-compose" "run it by hand as root and read apt's message"
+}
+
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(npm temporal testserver postgres)
+for s in "${steps[@]}"; do "step_$s"; done
