@@ -1,0 +1,135 @@
+// Civil dates (`YYYY-MM-DD`) in Asia/Shanghai. China has had no DST since 1991, so the zone is a fixed
+// UTC+8 and a civil date can be computed on a UTC calendar without any time-zone database.
+// Pure and deterministic: imported by Temporal workflows (no Date.now(), no local time zone).
+import { UTCDate } from '@date-fns/utc';
+import {
+  differenceInCalendarDays,
+  addDays as fnsAddDays,
+  addMonths as fnsAddMonths,
+  lastDayOfMonth as fnsLastDayOfMonth,
+  format,
+  getDay,
+} from 'date-fns';
+
+/** A civil date `YYYY-MM-DD` (Asia/Shanghai). */
+export type CivilDate = string;
+/** A calendar month `YYYY-MM`. */
+export type YearMonth = string;
+
+const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
+// Years below 1000 are refused: Date.UTC maps years 0–99 to 1900–1999, and no case predates 1000.
+const MIN_YEAR = 1000;
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+function toUtc(date: CivilDate): UTCDate {
+  const m = CIVIL_DATE.exec(date);
+  if (!m) throw new RangeError(`not a civil date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  const d = new UTCDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (Number(m[1]) < MIN_YEAR || fromUtc(d) !== date) {
+    throw new RangeError(`not a civil date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  }
+  return d;
+}
+
+function fromUtc(d: Date): CivilDate {
+  return format(d, 'yyyy-MM-dd');
+}
+
+export function isCivilDate(value: unknown): value is CivilDate {
+  if (typeof value !== 'string') return false;
+  try {
+    toUtc(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function assertCivilDate(value: unknown): asserts value is CivilDate {
+  if (!isCivilDate(value)) throw new RangeError(`not a civil date (YYYY-MM-DD): ${JSON.stringify(value)}`);
+}
+
+export function isYearMonth(value: unknown): value is YearMonth {
+  return typeof value === 'string' && YEAR_MONTH.test(value) && isCivilDate(`${value}-01`);
+}
+
+export function addDays(date: CivilDate, days: number): CivilDate {
+  return fromUtc(fnsAddDays(toUtc(date), days));
+}
+
+/** R-T1: same day-of-month in the target month, or that month's last day if it has none. */
+export function addMonths(date: CivilDate, months: number): CivilDate {
+  return fromUtc(fnsAddMonths(toUtc(date), months));
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(date: CivilDate): number {
+  return getDay(toUtc(date));
+}
+
+export function isWeekend(date: CivilDate): boolean {
+  const d = dayOfWeek(date);
+  return d === 0 || d === 6;
+}
+
+/** Negative, zero or positive, like a sort comparator. Validates both dates. */
+export function compareDates(a: CivilDate, b: CivilDate): number {
+  assertCivilDate(a);
+  assertCivilDate(b);
+  // Fixed-width ISO strings order lexicographically as dates.
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function minDate(first: CivilDate, ...rest: CivilDate[]): CivilDate {
+  return rest.reduce((m, d) => (compareDates(d, m) < 0 ? d : m), first);
+}
+
+export function maxDate(first: CivilDate, ...rest: CivilDate[]): CivilDate {
+  return rest.reduce((m, d) => (compareDates(d, m) > 0 ? d : m), first);
+}
+
+/** Calendar days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: CivilDate, b: CivilDate): number {
+  return differenceInCalendarDays(toUtc(b), toUtc(a));
+}
+
+export function yearOf(date: CivilDate): number {
+  return toUtc(date).getUTCFullYear();
+}
+
+export function monthOf(date: CivilDate): YearMonth {
+  assertCivilDate(date);
+  return date.slice(0, 7);
+}
+
+export function firstDayOfMonth(month: YearMonth): CivilDate {
+  if (!isYearMonth(month)) throw new RangeError(`not a month (YYYY-MM): ${JSON.stringify(month)}`);
+  return `${month}-01`;
+}
+
+export function lastDayOfMonth(month: YearMonth): CivilDate {
+  return fromUtc(fnsLastDayOfMonth(toUtc(firstDayOfMonth(month))));
+}
+
+/** The given day of the month, clamped to the month's last day (a parameter of 31 still means "by month end"). */
+export function dayInMonth(month: YearMonth, day: number): CivilDate {
+  if (!Number.isInteger(day) || day < 1) throw new RangeError(`not a day of month: ${day}`);
+  return minDate(addDays(firstDayOfMonth(month), day - 1), lastDayOfMonth(month));
+}
+
+export function addMonthsToYearMonth(month: YearMonth, months: number): YearMonth {
+  return monthOf(addMonths(firstDayOfMonth(month), months));
+}
+
+/** R-T1: a period ends at 24:00 of its last day, i.e. the next day's 00:00 in Asia/Shanghai. */
+export function endOfCivilDay(date: CivilDate): Date {
+  return new Date(toUtc(addDays(date, 1)).getTime() - SHANGHAI_OFFSET_MS);
+}
+
+/** The civil date in Asia/Shanghai at which `instant` falls. */
+export function civilDateOf(instant: Date): CivilDate {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('invalid instant');
+  return fromUtc(new UTCDate(ms + SHANGHAI_OFFSET_MS));
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { type CivilDate, isCivilDate } from './dates';
+import { incomeKinds } from './household';
+import {
+  compare,
+  DEFAULT_ROUNDING,
+  decimalSchema,
+  type Money,
+  moneySchema,
+  mul,
+  roundingRuleSchema,
+  roundMoney,
+} from './money';
+import { countyCodeSchema } from './region';
+
+// Effective-dated county parameters (DOMAIN.md: "a parameter ... per county without a code change,
+// effective-dated"). A new standard is a new version with a later `effectiveFrom` (R-M8); nothing is
+// edited in place, so any past assessment can be recomputed with the version then in force (R-O6).
+
+const civilDateSchema = z.string().refine(isCivilDate, 'a calendar date YYYY-MM-DD');
+
+const positiveMoney = moneySchema.refine((m) => compare(m, 0) > 0, 'must be greater than zero');
+const ratio = decimalSchema.refine((r) => compare(r, 1) <= 0, 'a ratio between 0 and 1');
+
+// Asset test (R-E1, R-E2): per-capita financial assets, as a multiple of the annual standard
+// (standard × 12) or an absolute amount; motor vehicles and extra housing as counts/flags.
+const assetLimitsSchema = z.object({
+  financialPerCapita: z
+    .discriminatedUnion('basis', [
+      z.object({ basis: z.literal('annual_standard_multiple'), multiple: decimalSchema }),
+      z.object({ basis: z.literal('absolute'), amount: moneySchema }),
+    ])
+    .default({ basis: 'annual_standard_multiple', multiple: '2' }),
+  maxVehicles: z.int().min(0).default(0),
+  extraHousingAllowed: z.boolean().default(false),
+});
+
+// R-E4: kinds exempt for everyone, and kinds exempt for a disabled adult without work ability.
+const incomeExemptionsSchema = z.object({
+  always: z.array(z.enum(incomeKinds)).default([]),
+  disabledAdultWithoutWork: z
+    .array(z.enum(incomeKinds))
+    .default(['support_from_sibling', 'support_from_elderly_60plus']),
+});
+
+// R-E5: monthly caps per kind, for the assessed unit (the household, or one person assessed alone).
+const expenseDeductionsSchema = z.object({
+  illness: moneySchema.default('1000.00'),
+  disability: moneySchema.default('500.00'),
+  schooling: moneySchema.default('500.00'),
+});
+
+// R-E5 / 002 §二: employment cost, per earning member, on the listed earned-income kinds; a fixed
+// amount never exceeds the member's earned income.
+const employmentCostSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('fraction'), fraction: ratio, kinds: z.array(z.enum(incomeKinds)) }),
+  z.object({ mode: z.literal('fixed'), amountPerEarner: moneySchema, kinds: z.array(z.enum(incomeKinds)) }),
+]);
+
+export const policyParametersSchema = z.object({
+  countyCode: countyCodeSchema,
+  version: z.string().trim().min(1).max(100),
+  effectiveFrom: civilDateSchema,
+  standardUrban: positiveMoney, // per person per month (R-E1)
+  standardRural: positiveMoney,
+  marginalFactor: decimalSchema.refine((f) => compare(f, 1) >= 0, 'at least 1').default('1.5'), // R-E2
+  assetLimits: assetLimitsSchema.prefault({}),
+  rounding: roundingRuleSchema.default(DEFAULT_ROUNDING), // R-E1
+  incomeExemptions: incomeExemptionsSchema.prefault({}),
+  expenseDeductions: expenseDeductionsSchema.prefault({}),
+  employmentCostDeduction: employmentCostSchema.default({
+    mode: 'fraction',
+    fraction: '0.1',
+    kinds: ['wage'],
+  }),
+  extremePoverty: z.object({
+    paymentFrequency: z.enum(['monthly', 'quarterly']), // R-E6
+    basicSupportUrban: positiveMoney, // per person per month
+    basicSupportRural: positiveMoney,
+  }),
+  review: z
+    .object({
+      intervalMonths: z.int().min(1).default(12), // R-M4
+      unstableIncomeIntervalMonths: z.int().min(1).default(6),
+      durationMonths: z.int().min(1).default(3), // "2-3 months"
+    })
+    .prefault({}),
+  taperPayments: z.int().min(0).default(6), // R-M3
+  paymentStartOffsetMonths: z.int().min(0).default(1), // R-A8
+  spotCheck: z
+    .object({ decisionRatio: ratio.default('0.3'), closeRelativeRatio: ratio.default('0.6') }) // R-O2
+    .prefault({}),
+});
+export type PolicyParameters = z.output<typeof policyParametersSchema>;
+export type PolicyParametersInput = z.input<typeof policyParametersSchema>;
+
+// R-E6: support money is monthly from October 2024, quarterly before [004 §三(四), 001 §二].
+const MONTHLY_EXTREME_POVERTY_FROM = '2024-10-01';
+// Not in the notices: national practice sets extreme-poverty basic support at ≥ 1.3 × the dibao
+// standard, so the derived default is rounded up (never below the floor).
+const BASIC_SUPPORT_FACTOR = '1.3';
+
+/** County-independent defaults, as parsed from an otherwise empty input. */
+export const DEFAULT_POLICY = {
+  marginalFactor: '1.5',
+  rounding: DEFAULT_ROUNDING,
+  taperPayments: 6,
+  paymentStartOffsetMonths: 1,
+  review: { intervalMonths: 12, unstableIncomeIntervalMonths: 6, durationMonths: 3 },
+  spotCheck: { decisionRatio: '0.3', closeRelativeRatio: '0.6' },
+} as const satisfies Partial<PolicyParameters>;
+
+export type CountyPolicyInput = {
+  countyCode: string;
+  effectiveFrom: CivilDate;
+  standardUrban: Money;
+  standardRural: Money;
+} & Partial<Omit<PolicyParametersInput, 'countyCode' | 'effectiveFrom' | 'standardUrban' | 'standardRural'>>;
+
+/** A county's policy with every default filled in; validates (throws ZodError on a bad input). */
+export function defaultPolicy(input: CountyPolicyInput): PolicyParameters {
+  const rounding = { scale: input.rounding?.scale ?? DEFAULT_ROUNDING.scale, mode: 'up' } as const;
+  return policyParametersSchema.parse({
+    version: `${input.countyCode}-${input.effectiveFrom}`,
+    extremePoverty: {
+      paymentFrequency: input.effectiveFrom >= MONTHLY_EXTREME_POVERTY_FROM ? 'monthly' : 'quarterly',
+      basicSupportUrban: roundMoney(mul(input.standardUrban, BASIC_SUPPORT_FACTOR), rounding),
+      basicSupportRural: roundMoney(mul(input.standardRural, BASIC_SUPPORT_FACTOR), rounding),
+    },
+    ...input,
+  });
+}
+
+/**
+ * The version in force on `onDate`: the latest `effectiveFrom` not after it (R-M8). Two versions
+ * with the same date: the later one in the list wins (a correction supersedes). Undefined when none.
+ */
+export function selectEffective<P extends Pick<PolicyParameters, 'effectiveFrom'>>(
+  versions: readonly P[],
+  onDate: CivilDate,
+): P | undefined {
+  let best: P | undefined;
+  for (const v of versions) {
+    if (v.effectiveFrom <= onDate && (best === undefined || v.effectiveFrom >= best.effectiveFrom)) best = v;
+  }
+  return best;
+}
