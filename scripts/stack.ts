@@ -1,0 +1,202 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { parseConfig } from '../config/env';
+import { migrate } from '../db/migrate';
+import { dropDatabase, ensureDatabase, startPostgres } from './lib/postgres';
+import { freePort, type Proc, portIsOpen, startProc, waitFor } from './lib/procs';
+import { startDevServer } from './lib/temporal';
+
+// The two README commands after installation (scripts/start.sh, scripts/test.sh):
+//   start — Postgres, Temporal dev server, migrations, worker, API; prints the URLs; Ctrl-C stops all.
+//   test  — the same servers on free ports (throw-away state), typecheck, lint, compose check, vitest;
+//           stops everything and ends with `N passed, N failed`.
+
+const ROOT = join(import.meta.dirname, '..');
+const stops: (() => Promise<void>)[] = [];
+const stopAll = async () => {
+  for (const stop of stops.splice(0).reverse()) await stop().catch((e: Error) => console.error(e.message));
+};
+
+function onSignals(fn: () => Promise<void>) {
+  let once = false;
+  for (const s of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(s, () => {
+      if (once) return;
+      once = true;
+      console.log(`\n[stack] ${s}: stopping`);
+      fn().finally(() => process.exit(130));
+    });
+  }
+}
+
+async function start() {
+  const config = parseConfig();
+  const data = join(ROOT, '.data');
+  const pgPort = Number(new URL(config.DATABASE_URL).port || 5432);
+  const [, temporalPort] = config.TEMPORAL_ADDRESS.split(':');
+  const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port);
+  for (const [what, port] of [
+    ['PostgreSQL', pgPort],
+    ['Temporal', Number(temporalPort)],
+    ['Temporal UI', uiPort],
+    ['API', config.HTTP_PORT],
+  ] as const) {
+    if (await portIsOpen(port)) {
+      throw new Error(
+        `${what} port ${port} is already in use (another start running?); stop it or change the port`,
+      );
+    }
+  }
+  onSignals(stopAll);
+  const t0 = Date.now();
+  const pg = await startPostgres({
+    dataDir: join(data, 'postgres'),
+    port: pgPort,
+    logFile: join(data, 'logs', 'postgres.log'),
+  });
+  stops.push(pg.stop);
+  const dbName = new URL(config.DATABASE_URL).pathname.slice(1);
+  await ensureDatabase(pg.url('postgres'), dbName);
+  const temporal = await startDevServer({
+    port: Number(temporalPort),
+    uiPort,
+    dbFile: join(data, 'temporal', 'dev.sqlite'),
+    logFile: join(data, 'logs', 'temporal.log'),
+  });
+  stops.push(temporal.stop);
+  await migrate(config.DATABASE_URL);
+
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  const worker = startProc('worker', tsx, [join(ROOT, 'worker', 'main.ts')]);
+  stops.push(() => worker.stop('SIGTERM', 40_000));
+  const api = startProc('api', tsx, [join(ROOT, 'api', 'server.ts')]);
+  stops.push(() => api.stop('SIGTERM', 15_000));
+  const base = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
+  await waitFor('API /ready', async () => (await fetch(`${base}/ready`)).status === 200, {
+    timeoutMs: 120_000,
+    proc: api,
+  });
+
+  console.log(`
+[stack] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s
+  API          ${base}
+  OpenAPI UI   ${base}/docs      (document: ${base}/docs/json)
+  Temporal UI  ${temporal.uiUrl}
+  Postgres     ${config.DATABASE_URL}
+  A token:     npm run token -- township_staff <region code>
+Ctrl-C stops everything.`);
+  const first = await Promise.race([
+    worker.exited.then((c) => `worker exited (${c})`),
+    api.exited.then((c) => `api exited (${c})`),
+  ]);
+  console.error(`[stack] ${first}; stopping`);
+  await stopAll();
+  process.exit(1);
+}
+
+function check(name: string, cmd: string, args: string[]): boolean {
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  const ok = r.status === 0;
+  console.log(`[check] ${name}: ${ok ? 'passed' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return ok;
+}
+
+async function test(vitestArgs: string[]) {
+  const data = join(ROOT, '.test-data');
+  mkdirSync(data, { recursive: true });
+  onSignals(stopAll);
+  const checks: Record<string, boolean> = {};
+  const bin = (n: string) => join(ROOT, 'node_modules', '.bin', n);
+  const only = vitestArgs.length > 0;
+  if (!only) {
+    checks.typecheck = check('typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', '.']);
+    checks.lint = check('lint (biome)', bin('biome'), ['check', '.']);
+    if (existsSync(join(ROOT, 'scripts', 'check-compose.sh'))) {
+      checks['docker-compose config'] = check('docker-compose.yml', 'bash', [
+        join(ROOT, 'scripts', 'check-compose.sh'),
+      ]);
+    }
+  }
+
+  const t0 = Date.now();
+  const pg = await startPostgres({
+    dataDir: join(data, 'postgres'),
+    port: await freePort(),
+    logFile: join(data, 'logs', 'postgres.log'),
+    settings: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'],
+  });
+  stops.push(pg.stop);
+  const template = 'dibao_template';
+  await dropDatabase(pg.url('postgres'), template);
+  await ensureDatabase(pg.url('postgres'), template);
+  await migrate(pg.url(template), 'up', true);
+  const temporal = await startDevServer({
+    port: await freePort(),
+    logFile: join(data, 'logs', 'temporal.log'),
+  });
+  stops.push(temporal.stop);
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: join(ROOT, 'workflows', 'index.ts'),
+    logger: quietLogger,
+  });
+  const bundlePath = join(data, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  console.log(`[stack] servers ready and workflows bundled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  const report = join(data, 'vitest.json');
+  const env = {
+    ...process.env,
+    TEST_PG_ADMIN_URL: pg.url('postgres'),
+    TEST_PG_TEMPLATE: template,
+    TEST_TEMPORAL_ADDRESS: temporal.address,
+    TEST_WORKFLOW_BUNDLE: bundlePath,
+    TEST_TESTSERVER_CLASSPATH: join(ROOT, '.tools', 'testserver', 'lib', '*'),
+  };
+  const vitest: Proc = startProc(
+    'vitest',
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs],
+    { env, cwd: ROOT },
+  );
+  stops.push(() => vitest.stop('SIGTERM', 5000));
+  const code = await vitest.exited;
+  await stopAll();
+
+  let passed = 0;
+  let failed = 0;
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+    passed = r.numPassedTests;
+    failed = r.numFailedTests;
+  }
+  if (code !== 0 && failed === 0) failed = 1; // vitest failed outside a test (a suite error)
+  for (const ok of Object.values(checks)) ok ? passed++ : failed++;
+  console.log(`\ntests and checks: ${passed + failed} (${Object.keys(checks).length} checks)`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
+
+const [mode, ...rest] = process.argv.slice(2);
+const run =
+  mode === 'start' ? start() : mode === 'test' ? test(rest[0] === '--' ? rest.slice(1) : rest) : undefined;
+if (!run) {
+  console.error('usage: tsx scripts/stack.ts start | test [-- vitest args]');
+  process.exit(2);
+}
+run.catch(async (err: Error) => {
+  console.error(`[stack] FAILED: ${err.message}`);
+  await stopAll();
+  process.exit(1);
+});
