@@ -1,0 +1,287 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type pg from 'pg';
+import { inTransaction } from '../db/pool';
+import type { YearCalendar } from '../domain/calendar';
+import type { CivilDate } from '../domain/dates';
+import { DEFAULT_DEADLINE_PARAMETERS, type DeadlineParameters } from '../domain/deadlines';
+import type { Money } from '../domain/money';
+import { policyParametersSchema } from '../domain/policy';
+import { countyOf, townshipOf } from '../domain/region';
+import type {
+  ApplicationContext,
+  ApplicationInput,
+  ApplicationView,
+  HistoryEntry,
+} from '../workflows/messages';
+
+// Side effects of the application workflow. Each is idempotent: a retried activity writes once
+// (unique keys, ON CONFLICT DO NOTHING, version-guarded upserts).
+
+export interface ActivityDeps {
+  pool: pg.Pool;
+}
+
+export async function loadRuntimeYears(pool: pg.Pool): Promise<YearCalendar[]> {
+  const { rows } = await pool.query(
+    `SELECT year, holidays::text[] AS holidays, make_up_workdays::text[] AS make_up_workdays
+     FROM calendar_years ORDER BY year`,
+  );
+  return rows.map((r) => ({
+    year: r.year,
+    holidays: r.holidays,
+    makeUpWorkdays: r.make_up_workdays,
+    source: 'runtime',
+  }));
+}
+
+export async function loadPolicyRow(pool: pg.Pool, countyCode: string, onDate: CivilDate) {
+  const { rows } = await pool.query(
+    `SELECT version, parameters FROM policy_versions
+     WHERE county_code = $1 AND effective_from <= $2
+     ORDER BY effective_from DESC, created_at DESC LIMIT 1`,
+    [countyCode, onDate],
+  );
+  return rows[0] as { version: string; parameters: Record<string, unknown> } | undefined;
+}
+
+export function applicationActivities({ pool }: ActivityDeps) {
+  return {
+    /** The county's parameters in force on the receipt date and the runtime calendar years. */
+    async loadApplicationContext(args: {
+      countyCode: string;
+      onDate: CivilDate;
+    }): Promise<ApplicationContext> {
+      const row = await loadPolicyRow(pool, args.countyCode, args.onDate);
+      if (!row) {
+        throw ApplicationFailure.create({
+          type: 'NoPolicy',
+          message: `county ${args.countyCode} has no policy parameters in force on ${args.onDate}`,
+          nonRetryable: true,
+        });
+      }
+      const policy = policyParametersSchema.parse(row.parameters);
+      const deadlines: DeadlineParameters = {
+        ...DEFAULT_DEADLINE_PARAMETERS,
+        ...((row.parameters.deadlines as Partial<DeadlineParameters> | undefined) ?? {}),
+      };
+      return { policy, deadlines, runtimeYears: await loadRuntimeYears(pool) };
+    },
+
+    /** Read model + audit trail (R-O6). `version` guards against an older snapshot overwriting a newer one. */
+    async saveApplication(args: {
+      input: ApplicationInput;
+      view: ApplicationView;
+      entries: HistoryEntry[];
+      version: number;
+    }) {
+      const { input, view } = args;
+      const overall = view.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1);
+      const open = view.deadlines.filter((d) => !d.metOn && !d.superseded);
+      await inTransaction(pool, async (c) => {
+        await c.query(
+          `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
+             delegated, extended, close_relative, stage, policy_version, overall_deadline, deadline_provisional,
+             at_risk, overdue, deadlines, view, view_version, received_by)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+           ON CONFLICT (application_id) DO UPDATE SET extended = EXCLUDED.extended, stage = EXCLUDED.stage,
+             policy_version = EXCLUDED.policy_version, overall_deadline = EXCLUDED.overall_deadline,
+             deadline_provisional = EXCLUDED.deadline_provisional, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
+             deadlines = EXCLUDED.deadlines, view = EXCLUDED.view, view_version = EXCLUDED.view_version, updated_at = now()
+           WHERE applications.view_version < EXCLUDED.view_version`,
+          [
+            input.applicationId,
+            input.category,
+            input.villageCode,
+            townshipOf(input.villageCode),
+            countyOf(input.villageCode),
+            input.acceptedOn,
+            input.delegated,
+            view.extended,
+            input.closeRelative,
+            view.stage,
+            view.policyVersion,
+            overall?.date ?? null,
+            view.deadlines.some((d) => d.provisional && !d.superseded && !d.metOn),
+            open.some((d) => d.atRisk),
+            open.some((d) => d.overdue),
+            JSON.stringify(view.deadlines),
+            JSON.stringify(view),
+            args.version,
+            input.receivedBy.sub,
+          ],
+        );
+        for (const e of args.entries) {
+          await c.query(
+            `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
+               reason, parameter_version, payload)
+             VALUES ($1, 'application', $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_key) DO NOTHING`,
+            [
+              `application:${input.applicationId}:${e.seq}`,
+              input.applicationId,
+              e.action,
+              e.by.sub,
+              e.by.role,
+              e.at,
+              e.reason ?? null,
+              view.policyVersion,
+              JSON.stringify({ stage: e.stage, ...(e.details ?? {}) }),
+            ],
+          );
+        }
+        if (view.stage === 'rejected' || view.stage === 'withdrawn') {
+          await c.query(
+            `UPDATE person_enrolments SET released_at = now()
+             WHERE holder_kind = 'application' AND holder_id = $1 AND released_at IS NULL`,
+            [input.applicationId],
+          );
+        }
+      });
+    },
+
+    /** R-A8: approval records the case and its first entitlement; the members move to the case (R-A1). */
+    async recordCase(args: { input: ApplicationInput; view: ApplicationView }): Promise<{ caseId: string }> {
+      const { input, view } = args;
+      const decision = view.decision;
+      if (!decision?.startMonth)
+        throw ApplicationFailure.nonRetryable('approval without start month', 'InvalidStep');
+      const caseId = input.applicationId;
+      const members = (view.investigation?.household ?? input.household).members;
+      const amount = decision.monthlyAmount ?? '0.00';
+      await inTransaction(pool, async (c) => {
+        await c.query(
+          `INSERT INTO cases (case_id, application_id, category, village_code, township_code, county_code, status,
+             monthly_amount, start_month, approved_on, approved_by, members)
+           VALUES ($1,$2,$3,$4,$5,$6,'active',$7,$8,$9,$10,$11) ON CONFLICT (case_id) DO NOTHING`,
+          [
+            caseId,
+            input.applicationId,
+            view.opinion?.category ?? input.category,
+            input.villageCode,
+            townshipOf(input.villageCode),
+            countyOf(input.villageCode),
+            amount,
+            decision.startMonth,
+            decision.on,
+            decision.by,
+            JSON.stringify(
+              members.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation })),
+            ),
+          ],
+        );
+        await c.query(
+          `INSERT INTO entitlements (entry_key, case_id, effective_month, monthly_amount, reason, parameter_version)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (entry_key) DO NOTHING`,
+          [
+            `${caseId}:${decision.startMonth}:approval`,
+            caseId,
+            decision.startMonth,
+            amount,
+            'approval (R-A8)',
+            view.policyVersion,
+          ],
+        );
+        await c.query(
+          `UPDATE person_enrolments SET released_at = now()
+           WHERE holder_kind = 'application' AND holder_id = $1 AND released_at IS NULL`,
+          [input.applicationId],
+        );
+        for (const m of members) {
+          await c.query(
+            `INSERT INTO person_enrolments (id_number, holder_kind, holder_id) VALUES ($1, 'case', $2)
+             ON CONFLICT DO NOTHING`,
+            [m.idNumber, caseId],
+          );
+        }
+      });
+      return { caseId };
+    },
+
+    /** R-A7 / R-M9: a written notice with reasons; one per subject and kind. */
+    async issueNotice(args: {
+      kind: 'rejection' | 'stop' | 'reduction';
+      subjectKind: string;
+      subjectId: string;
+      villageCode: string;
+      addressee: string;
+      reasons: string;
+      decidedOn: CivilDate;
+      decidedBy: string;
+      dueOn?: CivilDate;
+      parameterVersion?: string;
+    }): Promise<{ noticeId: string }> {
+      const noticeId = `N-${args.subjectKind}-${args.subjectId}-${args.kind}-${args.decidedOn}`;
+      await pool.query(
+        `INSERT INTO notices (notice_id, kind, subject_kind, subject_id, village_code, addressee, reasons, decided_on,
+           decided_by, due_on, parameter_version)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (notice_id) DO NOTHING`,
+        [
+          noticeId,
+          args.kind,
+          args.subjectKind,
+          args.subjectId,
+          args.villageCode,
+          args.addressee,
+          args.reasons,
+          args.decidedOn,
+          args.decidedBy,
+          args.dueOn ?? null,
+          args.parameterVersion ?? null,
+        ],
+      );
+      return { noticeId };
+    },
+
+    /** R-A10: the one-off grant, recorded once (grant id chosen by the caller). */
+    async recordTemporaryGrant(args: {
+      grantId: string;
+      applicationId: string;
+      villageCode: string;
+      amount: Money;
+      reason: string;
+      grantedOn: CivilDate;
+      grantedBy: string;
+    }) {
+      await pool.query(
+        `INSERT INTO temporary_grants (grant_id, application_id, village_code, amount, reason, granted_on, granted_by)
+         VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (grant_id) DO NOTHING`,
+        [
+          args.grantId,
+          args.applicationId,
+          args.villageCode,
+          args.amount,
+          args.reason,
+          args.grantedOn,
+          args.grantedBy,
+        ],
+      );
+    },
+
+    /** R-A6 / R-O3: an at-risk or overdue flag raised to supervisors (one row per deadline and flag). */
+    async notifySupervisor(args: {
+      alertKey: string;
+      subjectKind: string;
+      subjectId: string;
+      villageCode: string;
+      flag: 'at_risk' | 'overdue';
+      deadlineKind: string;
+      dueOn: CivilDate;
+    }) {
+      await pool.query(
+        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
+           flag, deadline_kind, due_on)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (alert_key) DO NOTHING`,
+        [
+          args.alertKey,
+          args.subjectKind,
+          args.subjectId,
+          countyOf(args.villageCode),
+          townshipOf(args.villageCode),
+          args.villageCode,
+          args.flag,
+          args.deadlineKind,
+          args.dueOn,
+        ],
+      );
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { loadConfigOrExit } from '../config/env';
+import { createPool } from '../db/pool';
+
+// Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
+// in-flight activities finish (up to WORKER_SHUTDOWN_GRACE), then closes its connections.
+const config = loadConfigOrExit();
+const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+
+const worker = await Worker.create({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
+  activities: createActivities({ pool }),
+  shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
+});
+
+console.log(
+  `[worker] polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`,
+);
+// The SDK's Runtime traps SIGINT/SIGTERM and calls worker.shutdown(); run() resolves once drained.
+await worker.run();
+await pool.end();
+await connection.close();
+console.log('[worker] stopped');

@@ -1,0 +1,204 @@
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { endOfCivilDay } from '../domain/dates';
+import { countyOf, townshipOf } from '../domain/region';
+import { ApplicationState } from './application-state';
+import {
+  type ApplicationInput,
+  type ApplicationResult,
+  applicationStateQuery,
+  calendarUpdatedSignal,
+  decisionUpdate,
+  economicCheckUpdate,
+  type HistoryEntry,
+  initialOpinionUpdate,
+  investigationUpdate,
+  objectionUpdate,
+  temporaryGrantUpdate,
+  withdrawalUpdate,
+} from './messages';
+import {
+  SA_AT_RISK,
+  SA_CASE_KIND,
+  SA_COUNTY,
+  SA_DEADLINE,
+  SA_OVERDUE,
+  SA_STAGE,
+  SA_TOWNSHIP,
+  SA_VILLAGE,
+} from './search-attributes';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: ['NoPolicy'] },
+});
+
+/**
+ * One application from receipt to approval, rejection or withdrawal (R-A1 … R-A11). Staff steps are
+ * Updates whose validators refuse a wrong step before it enters history; time only raises at-risk
+ * and overdue flags (R-A6) and ends the publicity (R-A4): nothing is decided by a timer.
+ */
+export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationResult> {
+  const ctx = input.context;
+  const state = new ApplicationState(input, ctx, new Date());
+  let changes = 0;
+  let saves = 0;
+  let unsaved: HistoryEntry[] = [...state.view.history];
+
+  const syncSearchAttributes = () =>
+    upsertSearchAttributes([
+      { key: SA_CASE_KIND, value: 'application' },
+      { key: SA_STAGE, value: state.stage },
+      { key: SA_COUNTY, value: countyOf(input.villageCode) },
+      { key: SA_TOWNSHIP, value: townshipOf(input.villageCode) },
+      { key: SA_VILLAGE, value: input.villageCode },
+      { key: SA_DEADLINE, value: endOfCivilDay(state.overallDeadline().date) },
+      { key: SA_AT_RISK, value: state.isAtRisk() },
+      { key: SA_OVERDUE, value: state.isOverdue() },
+    ]);
+
+  // Writes the read model (idempotent per history seq) and the search attributes.
+  const persist = async (entries: HistoryEntry[]) => {
+    unsaved = [...unsaved, ...entries];
+    const batch = unsaved;
+    unsaved = [];
+    await acts.saveApplication({ input, view: state.snapshot(), entries: batch, version: ++saves });
+    syncSearchAttributes();
+    changes++;
+  };
+
+  const now = () => new Date();
+  setHandler(applicationStateQuery, () => state.snapshot());
+  setHandler(
+    investigationUpdate,
+    async (i) => {
+      await persist([state.applyInvestigation(i, now())]);
+      return state.snapshot();
+    },
+    { validator: (i) => state.checkInvestigation(i, now()) },
+  );
+  setHandler(
+    economicCheckUpdate,
+    async (e) => {
+      await persist([state.applyEconomicCheck(e, now())]);
+      return state.snapshot();
+    },
+    { validator: (e) => state.checkEconomicCheck(e, now()) },
+  );
+  setHandler(
+    initialOpinionUpdate,
+    async (o) => {
+      await persist([state.applyInitialOpinion(o, now())]);
+      return state.snapshot();
+    },
+    { validator: (o) => state.checkInitialOpinion(o, now()) },
+  );
+  setHandler(
+    objectionUpdate,
+    async (o) => {
+      await persist([state.applyObjection(o, now())]);
+      return state.snapshot();
+    },
+    { validator: (o) => state.checkObjection(o, now()) },
+  );
+  setHandler(
+    decisionUpdate,
+    async (d) => {
+      const entry = state.applyDecision(d, now());
+      await persist([entry]);
+      const decision = state.view.decision!;
+      if (d.approve) {
+        // R-A8: the case is recorded with its amount and start month; payroll reads its entitlement.
+        const { caseId } = await acts.recordCase({ input, view: state.snapshot() });
+        state.caseRecorded(caseId);
+      } else {
+        // R-A7: the written notice with reasons, issued at once (due within the parameter).
+        const notice = await acts.issueNotice({
+          kind: 'rejection',
+          subjectKind: 'application',
+          subjectId: input.applicationId,
+          villageCode: input.villageCode,
+          addressee: state.household().members.find((m) => m.relation === 'applicant')?.name ?? '',
+          reasons: decision.reasons,
+          decidedOn: decision.on,
+          decidedBy: decision.by,
+          dueOn: state.openDeadlines().find((x) => x.kind === 'rejection_notice')?.date,
+          parameterVersion: ctx.policy.version,
+        });
+        state.noticeIssued(notice.noticeId, now());
+      }
+      await persist([]);
+      return state.snapshot();
+    },
+    { validator: (d) => state.checkDecision(d, now()) },
+  );
+  setHandler(
+    withdrawalUpdate,
+    async (w) => {
+      await persist([state.applyWithdrawal(w, now())]);
+      return state.snapshot();
+    },
+    { validator: (w) => state.checkWithdrawal(w, now()) },
+  );
+  setHandler(
+    temporaryGrantUpdate,
+    async (g) => {
+      // R-A10: paid at once while pending, documented afterwards.
+      const entry = state.applyTemporaryGrant(g, now());
+      await acts.recordTemporaryGrant({
+        grantId: g.grantId,
+        applicationId: input.applicationId,
+        villageCode: input.villageCode,
+        amount: g.amount,
+        reason: g.reason,
+        grantedOn: entry.at.slice(0, 10),
+        grantedBy: g.actor.sub,
+      });
+      await persist([entry]);
+      return state.snapshot();
+    },
+    { validator: (g) => state.checkTemporaryGrant(g, now()) },
+  );
+  setHandler(calendarUpdatedSignal, (year) => {
+    const entry = state.applyCalendar(year, now());
+    if (entry) unsaved.push(entry);
+    changes++;
+  });
+
+  // Time first, then wait: a late paper intake may already be at risk or overdue on receipt.
+  for (;;) {
+    const { flagged, entries } = state.tick(now());
+    for (const { deadline, flag } of flagged) {
+      // R-A6 / R-O3: supervisors are told; the application waits for staff.
+      await acts.notifySupervisor({
+        alertKey: `application:${input.applicationId}:${deadline.kind}:${deadline.from}:${flag}`,
+        subjectKind: 'application',
+        subjectId: input.applicationId,
+        villageCode: input.villageCode,
+        flag,
+        deadlineKind: deadline.kind,
+        dueOn: deadline.date,
+      });
+    }
+    if (saves === 0 || flagged.length || entries.length || unsaved.length) await persist(entries);
+    if (state.terminal) break;
+    const seen = changes;
+    const wake = state.nextWakeUp(now());
+    const timeout = wake ? Math.max(1, wake.getTime() - Date.now()) : undefined;
+    await condition(() => changes !== seen || state.terminal, timeout);
+  }
+
+  await condition(allHandlersFinished);
+  return {
+    applicationId: input.applicationId,
+    stage: state.stage,
+    caseId: state.view.decision?.caseId,
+    noticeId: state.view.decision?.noticeId,
+  };
+}
