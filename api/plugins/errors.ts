@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ProblemError } from '../problem';
+
+// One error handler for the whole API: every failure leaves as application/problem+json.
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    let problem: ProblemError;
+    if (err instanceof ProblemError) {
+      problem = err;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = err.validation.map((v) => ({
+        path: [err.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.'),
+        message: v.message ?? 'invalid',
+      }));
+      problem = new ProblemError(
+        400,
+        'validation',
+        'Invalid request',
+        'The request does not match the schema',
+        {
+          errors,
+        },
+      );
+    } else if (isResponseSerializationError(err)) {
+      // A response that breaks its own schema is our bug; the details go to the log, not the caller.
+      req.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
+      problem = new ProblemError(500, 'internal', 'Internal Server Error');
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      problem = new ProblemError(
+        415 === err.statusCode ? 415 : 400,
+        'validation',
+        'Invalid request',
+        err.message,
+      );
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      // Fastify's own client errors (bad JSON, body too large, …): their message is safe to show.
+      problem = new ProblemError(err.statusCode, 'client-error', 'Bad request', err.message);
+    } else {
+      req.log.error({ err }, 'unhandled error');
+      problem = new ProblemError(500, 'internal', 'Internal Server Error');
+    }
+    return reply.code(problem.status).type('application/problem+json').send(problem.toProblem(req.url));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const p = new ProblemError(404, 'not-found', 'Not found', `No route ${req.method} ${req.url}`);
+    return reply.code(404).type('application/problem+json').send(p.toProblem(req.url));
+  });
+});

@@ -1,0 +1,56 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { assertReach } from '../plugins/auth';
+import { notFound, problemResponses } from '../problem';
+
+const noticeSchema = z
+  .object({
+    noticeId: z.string(),
+    kind: z.string(),
+    subjectKind: z.string(),
+    subjectId: z.string(),
+    villageCode: z.string(),
+    addressee: z.string(),
+    reasons: z.string(),
+    decidedOn: z.string(),
+    decidedBy: z.string(),
+    dueOn: z.string().nullable(),
+    parameterVersion: z.string().nullable(),
+    issuedAt: z.string(),
+  })
+  .meta({ id: 'Notice' });
+
+// R-A7 / R-M9: a written notice (rejection, stop, reduction) with its reasons.
+export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/notices/:id',
+    {
+      preHandler: [app.requireRole('township_staff', 'county_staff', 'supervisor')],
+      schema: {
+        tags: ['notices'],
+        params: z.object({ id: z.string().min(1).max(200) }),
+        response: { 200: noticeSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { rows } = await app.pg.query('SELECT * FROM notices WHERE notice_id = $1', [req.params.id]);
+      const n = rows[0];
+      if (!n) throw notFound(`no notice ${req.params.id}`);
+      assertReach(req.user, n.village_code);
+      return {
+        noticeId: n.notice_id,
+        kind: n.kind,
+        subjectKind: n.subject_kind,
+        subjectId: n.subject_id,
+        villageCode: n.village_code,
+        addressee: n.addressee,
+        reasons: n.reasons,
+        decidedOn: n.decided_on,
+        decidedBy: n.decided_by,
+        dueOn: n.due_on,
+        parameterVersion: n.parameter_version,
+        issuedAt: new Date(n.issued_at).toISOString(),
+      };
+    },
+  );
+};

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { householdSchema } from '../../domain/household';
+import { moneySchema } from '../../domain/money';
+import { villageCodeSchema } from '../../domain/region';
+import {
+  APPLICATION_CATEGORIES,
+  DEADLINE_KINDS,
+  SPECIAL_CIRCUMSTANCES,
+  STAGES,
+} from '../../workflows/messages';
+
+// Request and response shapes of API.md "Applications". Shared ones carry an id so the OpenAPI
+// document lists them once under components.
+
+export const civilDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'not a real date',
+  );
+export const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+
+export const applicationIdParams = z.object({
+  id: z.string().regex(/^A\d{6}\d{8}[0-9A-F]{8}$/, 'an application id'),
+});
+
+export const receiptBody = z
+  .object({
+    category: z.enum(APPLICATION_CATEGORIES),
+    villageCode: villageCodeSchema,
+    acceptedOn: civilDate.describe(
+      'Date the township window accepted it (may be earlier than today, never later)',
+    ),
+    delegated: z.boolean().describe('Approval delegated to the township (R-A5, 20 working days)'),
+    specialCircumstances: z
+      .array(z.enum(SPECIAL_CIRCUMSTANCES))
+      .default([])
+      .describe('R-A6 reasons for 45 working days'),
+    closeRelative: z
+      .boolean()
+      .describe('A member is a close relative of assistance staff or village cadres (R-O1)'),
+    household: householdSchema,
+  })
+  .meta({ id: 'ApplicationReceipt' });
+
+export const deadlineSchema = z
+  .object({
+    kind: z.enum(DEADLINE_KINDS),
+    date: z.string(),
+    provisional: z
+      .boolean()
+      .describe('Computed Monday–Friday because the year has no published calendar (R-T2)'),
+    from: z.string(),
+    workingDays: z.number(),
+    atRiskOn: z.string(),
+    atRisk: z.boolean(),
+    overdue: z.boolean(),
+    metOn: z.string().optional(),
+    superseded: z.boolean().optional(),
+  })
+  .meta({ id: 'Deadline' });
+
+export const receiptResponse = z.object({
+  applicationId: z.string(),
+  stage: z.enum(STAGES),
+  deadline: z.object({ date: z.string(), provisional: z.boolean() }),
+  deadlines: z.array(deadlineSchema),
+});
+
+export const applicationViewSchema = z
+  .object({
+    applicationId: z.string(),
+    category: z.enum(APPLICATION_CATEGORIES),
+    villageCode: z.string(),
+    acceptedOn: z.string(),
+    delegated: z.boolean(),
+    extended: z.boolean(),
+    extensionReasons: z.array(z.string()),
+    stage: z.enum(STAGES),
+    policyVersion: z.string(),
+    deadlines: z.array(deadlineSchema),
+    currentStep: deadlineSchema.optional(),
+    investigation: z.record(z.string(), z.unknown()).optional(),
+    economicCheck: z.record(z.string(), z.unknown()).optional(),
+    assessment: z.record(z.string(), z.unknown()).optional(),
+    opinion: z.record(z.string(), z.unknown()).optional(),
+    publicity: z
+      .object({
+        round: z.number(),
+        postedOn: z.string(),
+        lastDay: z.string(),
+        endsAt: z.string(),
+        objections: z.array(z.string()),
+      })
+      .optional(),
+    decision: z.record(z.string(), z.unknown()).optional(),
+    temporaryGrants: z.array(z.record(z.string(), z.unknown())),
+    history: z.array(
+      z.object({
+        seq: z.number(),
+        at: z.string(),
+        action: z.string(),
+        by: z.object({ sub: z.string(), role: z.string(), region: z.string().optional() }),
+        stage: z.enum(STAGES),
+        reason: z.string().optional(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'Application' });
+
+const text = (what: string) => z.string().trim().min(1, `${what} is required`).max(4000);
+
+export const investigationBody = z.object({
+  household: householdSchema,
+  findings: text('findings'),
+  visitedOn: civilDate,
+});
+
+export const economicCheckBody = z.object({
+  checkId: z.string().min(1).max(100),
+  verified: z.array(
+    z.object({ idNumber: z.string().length(18), monthlyIncome: moneySchema, financialAssets: moneySchema }),
+  ),
+  findings: text('findings'),
+});
+
+export const initialOpinionBody = z.object({
+  eligible: z.boolean(),
+  category: z.enum(['dibao', 'marginal', 'extreme_poverty', 'expenditure_type']).optional(),
+  proposedMonthlyAmount: moneySchema.optional(),
+  reasons: text('reasons'),
+});
+
+export const objectionBody = z.object({
+  objectionId: z.string().min(1).max(100),
+  summary: text('summary'),
+  handling: z.enum(['re_investigation', 'democratic_review']).default('re_investigation'),
+});
+
+export const decisionBody = z.object({
+  approve: z.boolean(),
+  monthlyAmount: moneySchema.optional(),
+  startMonth: yearMonth.optional().describe('Defaults to the month after the decision (R-A8)'),
+  reasons: text('reasons'),
+});
+
+export const withdrawalBody = z.object({ reason: text('reason') });
+
+export const temporaryGrantBody = z.object({
+  grantId: z.string().min(1).max(100),
+  amount: moneySchema,
+  reason: text('reason'),
+});
