@@ -1,0 +1,264 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { app as apiPlugin } from '../../api/app';
+import { parseConfig } from '../../config/env';
+import { civilDateOf } from '../../domain/dates';
+import { freshDatabase } from '../helpers/db';
+import { testEnv } from '../helpers/env';
+import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
+
+// End to end on the Temporal dev server: HTTP API (Fastify inject) → workflow → worker with the
+// real activities → Postgres read model, and visibility through the custom search attributes.
+
+let api: FastifyInstance;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let pool: pg.Pool;
+let worker: Worker;
+let running: Promise<void>;
+let connection: Connection;
+const taskQueue = `e2e-${Math.random().toString(36).slice(2)}`;
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  pool = db.pool;
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    LOG_LEVEL: 'warn',
+  });
+  const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  worker = await Worker.create({
+    connection: native,
+    taskQueue,
+    workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
+    activities: createActivities({ pool }),
+  });
+  running = worker.run();
+  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  api = Fastify({ logger: false });
+  await api.register(apiPlugin, { config, pool, temporal: new Client({ connection }) });
+  await api.ready();
+});
+
+afterAll(async () => {
+  await api?.close();
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  await db?.drop();
+});
+
+const token = (role: string, region: string, sub = `${role}-e2e`) =>
+  api.jwt.sign({ sub, role, region } as never);
+const as = (role: string, region: string) => ({ authorization: `Bearer ${token(role, region)}` });
+const township = () => as('township_staff', TOWNSHIP);
+const today = () => civilDateOf(new Date());
+
+function receipt(overrides: Record<string, unknown> = {}) {
+  return {
+    category: 'dibao',
+    villageCode: VILLAGE,
+    acceptedOn: today(),
+    delegated: false,
+    closeRelative: true,
+    household: household(),
+    ...overrides,
+  };
+}
+
+describe('applications through the HTTP API (dev server)', () => {
+  it('health, readiness and the OpenAPI document', async () => {
+    expect((await api.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
+    const ready = await api.inject({ url: '/ready' });
+    expect(ready.statusCode).toBe(200);
+    const doc = (await api.inject({ url: '/docs/json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/applications', '/v1/applications/{id}/decision']),
+    );
+    expect(doc.components.schemas).toHaveProperty('ApplicationReceipt');
+  });
+
+  it('R-E1: an administrator sets the county standard (needed before receipt)', async () => {
+    const res = await api.inject({
+      method: 'PUT',
+      url: '/v1/admin/standards',
+      headers: as('admin', '14'),
+      payload: {
+        countyCode: COUNTY,
+        effectiveFrom: '2020-01-01',
+        standardUrban: '800.00',
+        standardRural: '650.00',
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().version).toBe(`${COUNTY}-2020-01-01-v1`);
+  });
+
+  it('R-A1: 401 without a token, 403 for the wrong role or region, 400 for bad input; nothing written', async () => {
+    const count = async () => (await pool.query('SELECT count(*)::int AS n FROM applications')).rows[0].n;
+    const before = await count();
+    const none = await api.inject({ method: 'POST', url: '/v1/applications', payload: receipt() });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['content-type']).toContain('application/problem+json');
+    const county = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: as('county_staff', COUNTY),
+      payload: receipt(),
+    });
+    expect(county.statusCode).toBe(403);
+    const elsewhere = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: as('township_staff', '140802102'),
+      payload: receipt(),
+    });
+    expect(elsewhere.statusCode).toBe(403);
+    const badId = receipt();
+    (badId.household as { members: { idNumber: string }[] }).members[0]!.idNumber = '140802196503120000';
+    const bad = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: township(),
+      payload: badId,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.some((e: { path: string }) => e.path.includes('idNumber'))).toBe(true);
+    const future = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: township(),
+      payload: receipt({ acceptedOn: '2099-01-01' }),
+    });
+    expect(future.statusCode).toBe(400);
+    expect(await count()).toBe(before);
+  });
+
+  it('R-A1 R-A2 R-A4 R-O1: receipt, both checks, opinion and publicity; 409s carry the stage; idempotent retries', async () => {
+    const body = receipt();
+    const headers = { ...township(), 'idempotency-key': `receipt-${Math.random()}` };
+    const first = await api.inject({ method: 'POST', url: '/v1/applications', headers, payload: body });
+    expect(first.statusCode).toBe(201);
+    const { applicationId, deadline } = first.json();
+    expect(first.json().stage).toBe('verifying');
+    expect(deadline.date > today()).toBe(true);
+    const again = await api.inject({ method: 'POST', url: '/v1/applications', headers, payload: body });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const rows = await pool.query('SELECT count(*)::int AS n FROM applications WHERE received_by = $1', [
+      'township_staff-e2e',
+    ]);
+    expect(rows.rows[0].n).toBe(1);
+    // R-O1: close relatives are filed at receipt.
+    const filed = await pool.query('SELECT occasion FROM close_relative_filings WHERE subject_id = $1', [
+      applicationId,
+    ]);
+    expect(filed.rows).toEqual([{ occasion: 'receipt' }]);
+    // R-A1: the same member cannot be enrolled twice.
+    const dup = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: township(),
+      payload: body,
+    });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json()).toMatchObject({ holderKind: 'application', holderId: applicationId });
+
+    const url = `/v1/applications/${applicationId}`;
+    const early = await api.inject({
+      method: 'POST',
+      url: `${url}/initial-opinion`,
+      headers: township(),
+      payload: { eligible: true, category: 'dibao', proposedMonthlyAmount: '1000.00', reasons: 'low income' },
+    });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().stage).toBe('verifying');
+
+    const inv = await api.inject({
+      method: 'POST',
+      url: `${url}/investigation`,
+      headers: township(),
+      payload: { household: body.household, findings: 'visited the home', visitedOn: today() },
+    });
+    expect(inv.statusCode).toBe(200);
+    const check = await api.inject({
+      method: 'POST',
+      url: `${url}/economic-check`,
+      headers: as('integration', COUNTY),
+      payload: { checkId: 'chk-e2e', verified: [], findings: 'no other income' },
+    });
+    expect(check.statusCode).toBe(200);
+    expect(check.json().stage).toBe('initial_opinion');
+    const opinion = await api.inject({
+      method: 'POST',
+      url: `${url}/initial-opinion`,
+      headers: township(),
+      payload: { eligible: true, category: 'dibao', proposedMonthlyAmount: '1000.00', reasons: 'low income' },
+    });
+    expect(opinion.json().stage).toBe('publicity');
+    // R-A4: the county cannot decide during publicity.
+    const decision = await api.inject({
+      method: 'POST',
+      url: `${url}/decision`,
+      headers: as('county_staff', COUNTY),
+      payload: { approve: true, monthlyAmount: '1000.00', reasons: 'eligible' },
+    });
+    expect(decision.statusCode).toBe(409);
+    expect(decision.json()).toMatchObject({ stage: 'publicity' });
+
+    const view = await api.inject({ url, headers: as('supervisor', COUNTY) });
+    expect(view.statusCode).toBe(200);
+    expect(view.json().history.map((e: { action: string }) => e.action)).toEqual([
+      'received',
+      'investigation_recorded',
+      'economic_check_recorded',
+      'initial_opinion_recorded',
+    ]);
+    // Read model and audit trail (R-O6) follow the workflow.
+    const audit = await pool.query('SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY id', [
+      applicationId,
+    ]);
+    expect(audit.rows.map((r) => r.action)).toContain('initial_opinion_recorded');
+    // Supervisors query by the custom search attributes (visibility is eventually consistent).
+    const client = new Client({ connection });
+    let found = 0;
+    for (let i = 0; i < 50 && found === 0; i++) {
+      found = (
+        await client.workflow.count(
+          `Stage = "publicity" AND CountyCode = "${COUNTY}" AND WorkflowId = "application:${applicationId}"`,
+        )
+      ).count;
+      if (!found) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toBe(1);
+
+    const withdrawn = await api.inject({
+      method: 'POST',
+      url: `${url}/withdrawal`,
+      headers: township(),
+      payload: { reason: 'moved' },
+    });
+    expect(withdrawn.json().stage).toBe('withdrawn');
+    const after = await api.inject({
+      method: 'POST',
+      url: `${url}/withdrawal`,
+      headers: township(),
+      payload: { reason: 'again' },
+    });
+    expect(after.statusCode).toBe(409);
+    expect(after.json().stage).toBe('withdrawn');
+  });
+
+  it('404 for an unknown application', async () => {
+    const res = await api.inject({ url: `/v1/applications/A${COUNTY}20260101DEADBEEF`, headers: township() });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().type).toContain('not-found');
+  });
+});
