@@ -256,6 +256,49 @@ describe('applications through the HTTP API (dev server)', () => {
     expect(after.json().stage).toBe('withdrawn');
   });
 
+  it('R-T2: PUT /v1/admin/calendar validates a year, stores it and recomputes provisional deadlines', async () => {
+    const created = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: township(),
+      payload: receipt(),
+    });
+    expect(created.statusCode).toBe(201);
+    const { applicationId, deadline } = created.json();
+    const year = Number(deadline.date.slice(0, 4));
+    if (!deadline.provisional) return; // only while the deadline lies in a year the data does not know
+    const bad = await api.inject({
+      method: 'PUT',
+      url: `/v1/admin/calendar/${year}`,
+      headers: as('admin', '14'),
+      payload: { holidays: [`${year - 1}-12-31`], makeUpWorkdays: [] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('body.holidays[0]');
+    // Publishing the year with the deadline day itself as a holiday moves it one working day on.
+    const put = await api.inject({
+      method: 'PUT',
+      url: `/v1/admin/calendar/${year}`,
+      headers: as('admin', '14'),
+      payload: { holidays: [deadline.date], makeUpWorkdays: [] },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().applicationsSignalled).toBeGreaterThanOrEqual(1);
+    let overall: { date: string; provisional: boolean } | undefined;
+    for (let i = 0; i < 50; i++) {
+      const view = (
+        await api.inject({ url: `/v1/applications/${applicationId}`, headers: township() })
+      ).json();
+      overall = view.deadlines
+        .filter((d: { kind: string; superseded?: boolean }) => d.kind === 'overall' && !d.superseded)
+        .at(-1);
+      if (overall && !overall.provisional) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(overall?.provisional).toBe(false);
+    expect((overall?.date ?? '') > deadline.date).toBe(true);
+  });
+
   it('404 for an unknown application', async () => {
     const res = await api.inject({ url: `/v1/applications/A${COUNTY}20260101DEADBEEF`, headers: township() });
     expect(res.statusCode).toBe(404);
