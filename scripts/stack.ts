@@ -15,9 +15,12 @@ import { startDevServer } from './lib/temporal';
 
 const ROOT = join(import.meta.dirname, '..');
 const stops: (() => Promise<void>)[] = [];
-const stopAll = async () => {
-  for (const stop of stops.splice(0).reverse()) await stop().catch((e: Error) => console.error(e.message));
-};
+let stopping: Promise<void> | undefined;
+// One shutdown, however many paths ask for it (a signal and a child's exit can race).
+const stopAll = (): Promise<void> =>
+  (stopping ??= (async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((e: Error) => console.error(e.message));
+  })());
 
 function onSignals(fn: () => Promise<void>) {
   let once = false;
