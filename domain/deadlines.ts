@@ -83,12 +83,16 @@ export function applicationDeadline(
   route: ApplicationRoute,
   params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
 ): Deadline {
-  const days = route.extended
-    ? params.extendedWorkingDays
-    : route.delegated
-      ? params.delegatedWorkingDays
-      : params.applicationWorkingDays;
-  return cal.addWorkingDays(receivedOn, days);
+  return cal.addWorkingDays(receivedOn, applicationWorkingDays(route, params));
+}
+
+/** R-A6: the length of the whole procedure in working days (extended wins over delegated). */
+export function applicationWorkingDays(
+  route: ApplicationRoute,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): number {
+  if (route.extended) return params.extendedWorkingDays;
+  return route.delegated ? params.delegatedWorkingDays : params.applicationWorkingDays;
 }
 
 /** R-A6 internal step deadlines (R-A2, R-A3, R-A5) and R-A7 notices: n working days after `from`. */

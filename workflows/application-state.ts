@@ -9,7 +9,7 @@ import {
   endOfCivilDay,
   monthOf,
 } from '../domain/dates';
-import { atRiskDate, publicityEnds, stepDeadline } from '../domain/deadlines';
+import { applicationWorkingDays, atRiskDate, publicityEnds, stepDeadline } from '../domain/deadlines';
 import { assess } from '../domain/eligibility';
 import { compare, isZero } from '../domain/money';
 import { reaches } from '../domain/region';
@@ -86,8 +86,10 @@ export class ApplicationState {
   // ---- deadlines (R-A6, R-T1, R-T2)
 
   private overallWorkingDays(): number {
-    const route = { delegated: this.view.delegated, extended: this.view.extended };
-    return applicationDeadlineDays(this.ctx, route);
+    return applicationWorkingDays(
+      { delegated: this.view.delegated, extended: this.view.extended },
+      this.ctx.deadlines,
+    );
   }
 
   private track(kind: DeadlineKind, from: CivilDate, workingDays: number): TrackedDeadline {
@@ -485,11 +487,4 @@ export class ApplicationState {
     const current = this.openDeadlines().filter((d) => d.kind !== 'overall');
     return { ...this.view, currentStep: current[current.length - 1] };
   }
-}
-
-/** R-A6 in one place for the workflow: 45 when extended wins, 20 delegated, else 30. */
-function applicationDeadlineDays(ctx: ApplicationContext, route: { delegated: boolean; extended: boolean }) {
-  const p = ctx.deadlines;
-  if (route.extended) return p.extendedWorkingDays;
-  return route.delegated ? p.delegatedWorkingDays : p.applicationWorkingDays;
 }
