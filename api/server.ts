@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { app } from './app';
@@ -13,7 +13,13 @@ const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }
 
 const server = Fastify({
   logger: { level: config.LOG_LEVEL },
-  disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
+  // Per-request lines only when debugging; probes (/health, /ready) never.
+  logController: new LogController({
+    disableRequestLogging: (req) =>
+      (config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace') ||
+      req.url === '/health' ||
+      req.url === '/ready',
+  }),
   bodyLimit: 5 * 1024 * 1024,
 });
 await server.register(app, { config, pool, temporal });

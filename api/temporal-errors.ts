@@ -1,17 +1,11 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import type { FastifyInstance } from 'fastify';
 import { FAILURE } from '../workflows/messages';
 import { conflict, forbidden, ProblemError } from './problem';
 
 // Maps a refused Update (typed ApplicationFailure from the workflow's validator) onto the API's
 // problem responses: wrong stage → 409 with the current stage, wrong role → 403, inconsistent → 422.
-export async function runUpdate<T>(
-  _app: FastifyInstance,
-  id: string,
-  rowStage: string,
-  fn: () => Promise<T>,
-): Promise<T> {
+export async function runUpdate<T>(id: string, rowStage: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { parseConfig } from '../config/env';
@@ -107,8 +107,23 @@ function check(name: string, cmd: string, args: string[]): boolean {
   return ok;
 }
 
+/** `.test-data`, or a private folder under it when another test run holds it (two runs side by side). */
+function testDataDir(): string {
+  const shared = join(ROOT, '.test-data');
+  const pidFile = join(shared, 'postgres', 'postmaster.pid');
+  if (process.env.TEST_DATA_DIR) return process.env.TEST_DATA_DIR;
+  if (!existsSync(pidFile)) return shared;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return shared; // a stale pid file from a killed run: Postgres recovers the folder
+  }
+  return join(shared, `run-${process.pid}`);
+}
+
 async function test(vitestArgs: string[]) {
-  const data = join(ROOT, '.test-data');
+  const data = testDataDir();
   mkdirSync(data, { recursive: true });
   onSignals(stopAll);
   const checks: Record<string, boolean> = {};
@@ -175,6 +190,7 @@ async function test(vitestArgs: string[]) {
     passed = r.numPassedTests;
     failed = r.numFailedTests;
   }
+  if (data.endsWith(`run-${process.pid}`)) rmSync(data, { recursive: true, force: true });
   if (code !== 0 && failed === 0) failed = 1; // vitest failed outside a test (a suite error)
   for (const ok of Object.values(checks)) ok ? passed++ : failed++;
   console.log(`\ntests and checks: ${passed + failed} (${Object.keys(checks).length} checks)`);

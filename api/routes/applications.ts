@@ -248,7 +248,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
       async (req) => {
         const row = await loadRow(req.params.id);
         assertReach(req.user, row.village_code);
-        return (await runUpdate(app, req.params.id, row.stage, () =>
+        return (await runUpdate(req.params.id, row.stage, () =>
           send(req.params.id, req.body as z.output<B>, actorOf(req.user)),
         )) as never;
       },
