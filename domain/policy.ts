@@ -19,12 +19,12 @@ import { countyCodeSchema } from './region';
 
 const civilDateSchema = z.string().refine(isCivilDate, 'a calendar date YYYY-MM-DD');
 
-const positiveMoney = moneySchema.refine((m) => compare(m, 0) > 0, 'must be greater than zero');
+export const positiveMoney = moneySchema.refine((m) => compare(m, 0) > 0, 'must be greater than zero');
 const ratio = decimalSchema.refine((r) => compare(r, 1) <= 0, 'a ratio between 0 and 1');
 
 // Asset test (R-E1, R-E2): per-capita financial assets, as a multiple of the annual standard
 // (standard × 12) or an absolute amount; motor vehicles and extra housing as counts/flags.
-const assetLimitsSchema = z.object({
+export const assetLimitsSchema = z.object({
   financialPerCapita: z
     .discriminatedUnion('basis', [
       z.object({ basis: z.literal('annual_standard_multiple'), multiple: decimalSchema }),
@@ -36,7 +36,7 @@ const assetLimitsSchema = z.object({
 });
 
 // R-E4: kinds exempt for everyone, and kinds exempt for a disabled adult without work ability.
-const incomeExemptionsSchema = z.object({
+export const incomeExemptionsSchema = z.object({
   always: z.array(z.enum(incomeKinds)).default([]),
   disabledAdultWithoutWork: z
     .array(z.enum(incomeKinds))
@@ -44,7 +44,7 @@ const incomeExemptionsSchema = z.object({
 });
 
 // R-E5: monthly caps per kind, for the assessed unit (the household, or one person assessed alone).
-const expenseDeductionsSchema = z.object({
+export const expenseDeductionsSchema = z.object({
   illness: moneySchema.default('1000.00'),
   disability: moneySchema.default('500.00'),
   schooling: moneySchema.default('500.00'),
@@ -52,10 +52,29 @@ const expenseDeductionsSchema = z.object({
 
 // R-E5 / 002 §二: employment cost, per earning member, on the listed earned-income kinds; a fixed
 // amount never exceeds the member's earned income.
-const employmentCostSchema = z.discriminatedUnion('mode', [
+export const employmentCostSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('fraction'), fraction: ratio, kinds: z.array(z.enum(incomeKinds)) }),
   z.object({ mode: z.literal('fixed'), amountPerEarner: moneySchema, kinds: z.array(z.enum(incomeKinds)) }),
 ]);
+
+export const marginalFactorSchema = decimalSchema.refine((f) => compare(f, 1) >= 0, 'at least 1'); // R-E2
+
+export const extremePovertySchema = z.object({
+  paymentFrequency: z.enum(['monthly', 'quarterly']), // R-E6
+  basicSupportUrban: positiveMoney, // per person per month
+  basicSupportRural: positiveMoney,
+});
+
+export const reviewSchema = z.object({
+  intervalMonths: z.int().min(1).default(12), // R-M4
+  unstableIncomeIntervalMonths: z.int().min(1).default(6),
+  durationMonths: z.int().min(1).default(3), // "2-3 months"
+});
+
+export const spotCheckSchema = z.object({
+  decisionRatio: ratio.default('0.3'), // R-O2
+  closeRelativeRatio: ratio.default('0.6'),
+});
 
 export const policyParametersSchema = z.object({
   countyCode: countyCodeSchema,
@@ -63,7 +82,7 @@ export const policyParametersSchema = z.object({
   effectiveFrom: civilDateSchema,
   standardUrban: positiveMoney, // per person per month (R-E1)
   standardRural: positiveMoney,
-  marginalFactor: decimalSchema.refine((f) => compare(f, 1) >= 0, 'at least 1').default('1.5'), // R-E2
+  marginalFactor: marginalFactorSchema.default('1.5'), // R-E2
   assetLimits: assetLimitsSchema.prefault({}),
   rounding: roundingRuleSchema.default(DEFAULT_ROUNDING), // R-E1
   incomeExemptions: incomeExemptionsSchema.prefault({}),
@@ -73,23 +92,11 @@ export const policyParametersSchema = z.object({
     fraction: '0.1',
     kinds: ['wage'],
   }),
-  extremePoverty: z.object({
-    paymentFrequency: z.enum(['monthly', 'quarterly']), // R-E6
-    basicSupportUrban: positiveMoney, // per person per month
-    basicSupportRural: positiveMoney,
-  }),
-  review: z
-    .object({
-      intervalMonths: z.int().min(1).default(12), // R-M4
-      unstableIncomeIntervalMonths: z.int().min(1).default(6),
-      durationMonths: z.int().min(1).default(3), // "2-3 months"
-    })
-    .prefault({}),
+  extremePoverty: extremePovertySchema,
+  review: reviewSchema.prefault({}),
   taperPayments: z.int().min(0).default(6), // R-M3
   paymentStartOffsetMonths: z.int().min(0).default(1), // R-A8
-  spotCheck: z
-    .object({ decisionRatio: ratio.default('0.3'), closeRelativeRatio: ratio.default('0.6') }) // R-O2
-    .prefault({}),
+  spotCheck: spotCheckSchema.prefault({}),
 });
 export type PolicyParameters = z.output<typeof policyParametersSchema>;
 export type PolicyParametersInput = z.input<typeof policyParametersSchema>;

@@ -1,43 +1,129 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { inTransaction } from '../../db/pool';
 import { validateYearCalendar } from '../../domain/calendar';
+import { civilDateOf } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
-import { moneySchema } from '../../domain/money';
-import { defaultPolicy } from '../../domain/policy';
-import { countyCodeSchema } from '../../domain/region';
+import { roundingRuleSchema } from '../../domain/money';
+import {
+  assetLimitsSchema,
+  defaultPolicy,
+  employmentCostSchema,
+  expenseDeductionsSchema,
+  extremePovertySchema,
+  incomeExemptionsSchema,
+  marginalFactorSchema,
+  type PolicyParameters,
+  policyParametersSchema,
+  positiveMoney,
+  reviewSchema,
+  selectEffective,
+  spotCheckSchema,
+} from '../../domain/policy';
+import { countyCodeSchema, isRegionCode } from '../../domain/region';
 import { applicationWorkflowId, calendarUpdatedSignal } from '../../workflows/messages';
-import { badRequest, problemResponses } from '../problem';
+import type { Caller } from '../plugins/auth';
+import { badRequest, forbidden, notFound, problemResponses } from '../problem';
 import { civilDate } from '../schemas/applications';
 
+const DEADLINE_KEYS = Object.keys(DEFAULT_DEADLINE_PARAMETERS);
+
 const deadlineOverrides = z
-  .object(
-    Object.fromEntries(Object.keys(DEFAULT_DEADLINE_PARAMETERS).map((k) => [k, z.int().min(0).max(400)])),
-  )
+  .object(Object.fromEntries(DEADLINE_KEYS.map((k) => [k, z.int().min(0).max(400)])))
   .partial()
   .describe('Per-county deadline parameters (working days unless named otherwise)');
 
+// Every policy parameter but the standards is optional: defaultPolicy() fills what is omitted, so
+// the body reuses the domain's sub-schemas and a bad value is refused here with its field path.
 const standardsBody = z
   .object({
     countyCode: countyCodeSchema,
     effectiveFrom: civilDate,
-    standardUrban: moneySchema,
-    standardRural: moneySchema,
-    marginalFactor: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/)
-      .optional(),
-    taperPayments: z.int().min(0).max(24).optional(),
-    paymentStartOffsetMonths: z.int().min(0).max(3).optional(),
-    extremePoverty: z
-      .object({
-        paymentFrequency: z.enum(['monthly', 'quarterly']),
-        basicSupportUrban: moneySchema,
-        basicSupportRural: moneySchema,
-      })
-      .optional(),
+    standardUrban: positiveMoney.describe('Urban standard, per person per month (R-E1)'),
+    standardRural: positiveMoney.describe('Rural standard, per person per month (R-E1)'),
+    marginalFactor: marginalFactorSchema
+      .optional()
+      .describe(
+        'Marginal households: per-capita income below this multiple of the standard (R-E2); default "1.5"',
+      ),
+    assetLimits: assetLimitsSchema
+      .optional()
+      .describe('Asset test: financial assets per capita, vehicles, extra housing (R-E1, R-E2)'),
+    rounding: roundingRuleSchema
+      .optional()
+      .describe('How the monthly amount is rounded, once (R-E1); default 0.01 yuan, half up'),
+    incomeExemptions: incomeExemptionsSchema
+      .optional()
+      .describe('Income kinds exempt for everyone and for a disabled adult without work (R-E4)'),
+    expenseDeductions: expenseDeductionsSchema
+      .optional()
+      .describe('Monthly caps on rigid spending deducted from income: illness, disability, schooling (R-E5)'),
+    employmentCostDeduction: employmentCostSchema
+      .optional()
+      .describe(
+        'Employment cost deducted from earned income, a fraction or a fixed amount per earner (R-E5)',
+      ),
+    extremePoverty: extremePovertySchema
+      .optional()
+      .describe('Extreme-poverty support (R-E6); default derived from the standards and the date'),
+    review: reviewSchema.optional().describe('Periodic re-review intervals and duration in months (R-M4)'),
+    taperPayments: z.int().min(0).max(24).optional().describe('Payments kept after income rises (R-M3)'),
+    paymentStartOffsetMonths: z
+      .int()
+      .min(0)
+      .max(3)
+      .optional()
+      .describe('Months after the approval month when payment starts (R-A8)'),
+    spotCheck: spotCheckSchema
+      .optional()
+      .describe('Share of township decisions and close-relative cases the county spot-checks (R-O2)'),
     deadlines: deadlineOverrides.optional(),
   })
   .meta({ id: 'CountyStandard' });
+
+const storedParameters = policyParametersSchema.extend({
+  deadlines: z
+    .object(Object.fromEntries(DEADLINE_KEYS.map((k) => [k, z.int().min(0)])))
+    .describe('Deadline parameters of this version, defaults filled in'),
+});
+
+const standardVersions = z
+  .object({
+    countyCode: z.string(),
+    versions: z
+      .array(
+        z.object({
+          version: z.string(),
+          effectiveFrom: z.string(),
+          inForce: z.boolean().describe('The version in force today (R-M8)'),
+          createdBy: z.string(),
+          createdAt: z.string(),
+          parameters: storedParameters,
+        }),
+      )
+      .describe('Newest effective date first'),
+  })
+  .meta({ id: 'CountyStandardVersions' });
+
+// API.md "Identity and reach", for a whole county: the caller's region is the county or contains it.
+function assertCovers(caller: Caller, countyCode: string): void {
+  if (!isRegionCode(caller.region) || !countyCode.startsWith(caller.region)) {
+    throw forbidden(`region ${caller.region} does not reach county ${countyCode}`);
+  }
+}
+
+/** defaultPolicy() validates the whole policy; its failures are the caller's fields, not a 500. */
+function validPolicy(input: Parameters<typeof defaultPolicy>[0]): PolicyParameters {
+  try {
+    return defaultPolicy(input);
+  } catch (err) {
+    if (!(err instanceof z.ZodError)) throw err;
+    throw badRequest(
+      'the county parameters are not valid',
+      err.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })),
+    );
+  }
+}
 
 const calendarBody = z.object({
   holidays: z.array(z.string()).describe('Statutory holiday dates of the year'),
@@ -62,27 +148,68 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { deadlines, ...policyInput } = req.body;
-      if (!req.user.region.startsWith(policyInput.countyCode.slice(0, req.user.region.length))) {
-        throw badRequest(`region ${req.user.region} does not cover county ${policyInput.countyCode}`);
-      }
+      assertCovers(req.user, policyInput.countyCode);
+      const policy = validPolicy(policyInput);
+      // The lock keeps two concurrent writes for the same county and date from taking the same version.
+      return inTransaction(app.pg, async (db) => {
+        await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `policy_versions:${policyInput.countyCode}`,
+        ]);
+        const { rows } = await db.query(
+          'SELECT count(*)::int AS n FROM policy_versions WHERE county_code = $1 AND effective_from = $2',
+          [policyInput.countyCode, policyInput.effectiveFrom],
+        );
+        const version = `${policyInput.countyCode}-${policyInput.effectiveFrom}-v${rows[0].n + 1}`;
+        await db.query(
+          `INSERT INTO policy_versions (county_code, version, effective_from, parameters, created_by)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [
+            policy.countyCode,
+            version,
+            policy.effectiveFrom,
+            JSON.stringify({ ...policy, version, deadlines: deadlines ?? {} }),
+            req.user.sub,
+          ],
+        );
+        return { countyCode: policy.countyCode, version, effectiveFrom: policy.effectiveFrom };
+      });
+    },
+  );
+
+  app.get(
+    '/admin/standards/:countyCode',
+    {
+      preHandler: [app.requireRole('admin', 'supervisor', 'county_staff')],
+      schema: {
+        tags: ['admin'],
+        summary: "Every version of a county's standard and parameters, and which is in force (R-E1, R-M8)",
+        params: z.object({ countyCode: countyCodeSchema }),
+        response: { 200: standardVersions, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { countyCode } = req.params;
+      assertCovers(req.user, countyCode);
+      // Oldest first, so that selectEffective lets a later correction with the same date win.
       const { rows } = await app.pg.query(
-        'SELECT count(*)::int AS n FROM policy_versions WHERE county_code = $1 AND effective_from = $2',
-        [policyInput.countyCode, policyInput.effectiveFrom],
+        `SELECT version, effective_from::text AS effective_from, parameters, created_by, created_at
+         FROM policy_versions WHERE county_code = $1 ORDER BY effective_from, created_at`,
+        [countyCode],
       );
-      const version = `${policyInput.countyCode}-${policyInput.effectiveFrom}-v${rows[0].n + 1}`;
-      const policy = defaultPolicy({ ...policyInput, version });
-      await app.pg.query(
-        `INSERT INTO policy_versions (county_code, version, effective_from, parameters, created_by)
-         VALUES ($1, $2, $3, $4, $5)`,
-        [
-          policy.countyCode,
-          version,
-          policy.effectiveFrom,
-          JSON.stringify({ ...policy, deadlines: deadlines ?? {} }),
-          req.user.sub,
-        ],
-      );
-      return { countyCode: policy.countyCode, version, effectiveFrom: policy.effectiveFrom };
+      if (rows.length === 0) throw notFound(`county ${countyCode} has no standards`);
+      const versions = rows.map((r) => ({
+        version: r.version as string,
+        effectiveFrom: r.effective_from as string,
+        createdBy: r.created_by as string,
+        createdAt: (r.created_at as Date).toISOString(),
+        // Read as the workflows read it (activities/applications.ts loadApplicationContext).
+        parameters: {
+          ...policyParametersSchema.parse(r.parameters),
+          deadlines: { ...DEFAULT_DEADLINE_PARAMETERS, ...(r.parameters.deadlines ?? {}) },
+        },
+      }));
+      const inForce = selectEffective(versions, civilDateOf(new Date()));
+      return { countyCode, versions: versions.map((v) => ({ ...v, inForce: v === inForce })).reverse() };
     },
   );
 
