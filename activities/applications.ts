@@ -198,7 +198,7 @@ export function applicationActivities({ pool }: ActivityDeps) {
 
     /** R-A7 / R-M9: a written notice with reasons; one per subject and kind. */
     async issueNotice(args: {
-      kind: 'rejection' | 'stop' | 'reduction';
+      kind: 'rejection' | 'stop' | 'reduction' | 'suspension';
       subjectKind: string;
       subjectId: string;
       villageCode: string;

@@ -1,10 +1,12 @@
 import { type ActivityDeps, applicationActivities } from './applications';
+import { caseActivities } from './cases';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
 // tests pass their own (or replace single functions).
 export function createActivities(deps: ActivityDeps) {
   return {
     ...applicationActivities(deps),
+    ...caseActivities(deps),
   };
 }
 

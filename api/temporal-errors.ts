@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { FAILURE } from '../workflows/messages';
-import { conflict, forbidden, ProblemError } from './problem';
+import { conflict, forbidden, notFound, ProblemError } from './problem';
 
 // Maps a refused Update (typed ApplicationFailure from the workflow's validator) onto the API's
 // problem responses: wrong stage → 409 with the current stage, wrong role → 403, inconsistent → 422.
@@ -24,12 +24,14 @@ export async function runUpdate<T>(id: string, rowStage: string, fn: () => Promi
           );
         case FAILURE.wrongRole:
           throw forbidden(cause.message);
+        case FAILURE.notFound:
+          throw notFound(cause.message);
         case FAILURE.invalidStep:
           throw new ProblemError(422, 'invalid-step', 'Inconsistent step', cause.message, { stage });
       }
     }
     if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message)) {
-      throw conflict('wrong-stage', `application ${id} is closed (${rowStage})`, { stage: rowStage });
+      throw conflict('wrong-stage', `${id} is closed (${rowStage})`, { stage: rowStage });
     }
     throw err;
   }

@@ -39,6 +39,8 @@ export interface DeadlineParameters {
   comparisonCheckDays: number;
   /** R-M2: household review after a death. */
   deathReviewMonths: number;
+  /** R-M5: a reported change that needs a staff check (no national figure; calendar days). */
+  changeReviewDays: number;
   /** R-M4: a periodic re-review takes 2–3 months: target and outer limit. */
   reviewTargetMonths: number;
   reviewWindowMonths: number;
@@ -63,6 +65,7 @@ export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.
   rejectionNoticeWorkingDays: 3,
   comparisonCheckDays: 14,
   deathReviewMonths: 3,
+  changeReviewDays: 30,
   reviewTargetMonths: 2,
   reviewWindowMonths: 3,
   rosterDay: 5,

@@ -18,6 +18,7 @@ import {
   type ApplicationContext,
   type ApplicationInput,
   type ApplicationView,
+  type CaseInput,
   type DeadlineKind,
   type DecisionInput,
   type EconomicCheckInput,
@@ -461,6 +462,34 @@ export class ApplicationState {
 
   caseRecorded(caseId: string) {
     if (this.view.decision) this.view.decision.caseId = caseId;
+  }
+
+  /** What the case-in-benefit workflow starts from (R-A8): the household as investigated. */
+  caseInput(caseId: string, d: DecisionInput): CaseInput {
+    const decision = this.view.decision!;
+    const category = this.view.opinion?.category ?? this.input.category;
+    return {
+      caseId,
+      applicationId: this.input.applicationId,
+      category: category === 'temporary_assistance' ? 'dibao' : category,
+      villageCode: this.input.villageCode,
+      residence: this.household().residence,
+      members: this.household().members.map((m) => ({
+        idNumber: m.idNumber,
+        name: m.name,
+        relation: m.relation,
+        covered: true,
+      })),
+      approvedOn: decision.on,
+      approvedBy: decision.by,
+      startMonth: decision.startMonth!,
+      monthlyAmount: decision.monthlyAmount ?? '0.00',
+      closeRelative: this.input.closeRelative,
+      unstableIncome: d.unstableIncome ?? false,
+      policy: this.ctx.policy,
+      deadlines: this.ctx.deadlines,
+      runtimeYears: this.ctx.runtimeYears,
+    };
   }
 
   record(

@@ -1,19 +1,26 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { endOfCivilDay } from '../domain/dates';
 import { countyOf, townshipOf } from '../domain/region';
 import { ApplicationState } from './application-state';
+import { caseWorkflow } from './case';
 import {
   type ApplicationInput,
   type ApplicationResult,
   applicationStateQuery,
+  type CaseInput,
   calendarUpdatedSignal,
+  caseWorkflowId,
   decisionUpdate,
   economicCheckUpdate,
   type HistoryEntry,
@@ -38,6 +45,19 @@ const acts = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: ['NoPolicy'] },
 });
+
+/** Starts the case-in-benefit workflow; it outlives the application (abandoned on close). */
+async function startCase(caseId: string, input: CaseInput) {
+  try {
+    await startChild(caseWorkflow, {
+      workflowId: caseWorkflowId(caseId),
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
 
 /**
  * One application from receipt to approval, rejection or withdrawal (R-A1 … R-A11). Staff steps are
@@ -117,6 +137,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         // R-A8: the case is recorded with its amount and start month; payroll reads its entitlement.
         const { caseId } = await acts.recordCase({ input, view: state.snapshot() });
         state.caseRecorded(caseId);
+        // Issue 4: the case in benefit lives on as its own workflow; histories recorded before it
+        // existed replay without the child (patched).
+        if (patched('start-case-workflow')) await startCase(caseId, state.caseInput(caseId, d));
       } else {
         // R-A7: the written notice with reasons, issued at once (due within the parameter).
         const notice = await acts.issueNotice({

@@ -144,6 +144,10 @@ export const decisionBody = z.object({
   approve: z.boolean(),
   monthlyAmount: moneySchema.optional(),
   startMonth: yearMonth.optional().describe('Defaults to the month after the decision (R-A8)'),
+  unstableIncome: z
+    .boolean()
+    .optional()
+    .describe('Re-review every 6 months instead of 12 (R-M4, parameters)'),
   reasons: text('reasons'),
 });
 

@@ -13,6 +13,14 @@ export function fakeActivities() {
     notices: [] as Parameters<Activities['issueNotice']>[0][],
     alerts: [] as Parameters<Activities['notifySupervisor']>[0][],
     grants: [] as Parameters<Activities['recordTemporaryGrant']>[0][],
+    caseSaves: [] as Parameters<Activities['saveCase']>[0][],
+    rates: [] as Parameters<Activities['recordRate']>[0][],
+    months: [] as Parameters<Activities['recordMonth']>[0][],
+    adjustments: [] as Parameters<Activities['recordAdjustment']>[0][],
+    filings: [] as Parameters<Activities['fileCloseRelative']>[0][],
+    deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
+    /** Case ids listOpenCases pages through (R-M8 fan-out tests set it). */
+    openCases: [] as string[],
   };
   const activities: Activities = {
     loadApplicationContext: async () => {
@@ -34,6 +42,29 @@ export function fakeActivities() {
     },
     notifySupervisor: async (a) => {
       calls.alerts.push(a);
+    },
+    saveCase: async (a) => {
+      calls.caseSaves.push(structuredClone(a));
+    },
+    recordRate: async (a) => {
+      if (!calls.rates.some((r) => r.entry.key === a.entry.key)) calls.rates.push(a);
+    },
+    recordMonth: async (a) => {
+      if (!calls.months.some((m) => m.caseId === a.caseId && m.month.month === a.month.month))
+        calls.months.push(a);
+    },
+    recordAdjustment: async (a) => {
+      if (!calls.adjustments.some((x) => x.adjustment.key === a.adjustment.key)) calls.adjustments.push(a);
+    },
+    fileCloseRelative: async (a) => {
+      calls.filings.push(a);
+    },
+    listOpenCases: async ({ afterCaseId, limit }) => {
+      const sorted = [...calls.openCases].sort();
+      return sorted.filter((id) => afterCaseId === undefined || id > afterCaseId).slice(0, limit);
+    },
+    recordDeathOutcome: async (a) => {
+      calls.deathOutcomes.push(a);
     },
   };
   return { activities, calls };

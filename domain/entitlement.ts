@@ -1,0 +1,138 @@
+import type { WorkingCalendar } from './calendar';
+import { addMonthsToYearMonth, type CivilDate, compareDates, monthOf, type YearMonth } from './dates';
+import { DEFAULT_DEADLINE_PARAMETERS, type DeadlineParameters, rosterDate } from './deadlines';
+import { add, compare, isZero, type Money, mul, sub, toMoney } from './money';
+
+// A case's entitlement over time (R-A8, R-M2, R-M3, R-M8): effective-dated rate entries, the months
+// already handed to the payroll, and the settlement (back-pay or recovery) when a rate changes for
+// months that were already rostered at the old amount. Pure: the case workflow calls it with
+// workflow time; the payroll reads what the workflow records.
+
+/** An effective-dated rate: from this month on, this monthly amount (until a later entry). */
+export interface RateEntry {
+  key: string;
+  fromMonth: YearMonth;
+  monthlyAmount: Money;
+  persons: number;
+  reason: string;
+  parameterVersion: string;
+}
+
+/** A month handed to the payroll at its roster cut-off, with the amount then due. */
+export interface RosteredMonth {
+  month: YearMonth;
+  amount: Money;
+  persons: number;
+  status: 'regular' | 'taper' | 'suspended';
+}
+
+export interface SettlementLine {
+  month: YearMonth;
+  paid: Money;
+  due: Money;
+  /** due − paid: positive is back-pay owed to the household, negative an overpayment. */
+  difference: Money;
+}
+
+export interface Settlement {
+  backPay: Money;
+  recovery: Money;
+  lines: SettlementLine[];
+}
+
+export const compareMonths = (a: YearMonth, b: YearMonth): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The rate in force for a month: the latest entry starting on or before it; ties go to the later one. */
+export function rateFor(entries: readonly RateEntry[], month: YearMonth): RateEntry | undefined {
+  let best: RateEntry | undefined;
+  for (const e of entries) {
+    if (compareMonths(e.fromMonth, month) <= 0 && (!best || compareMonths(e.fromMonth, best.fromMonth) >= 0))
+      best = e;
+  }
+  return best;
+}
+
+/** The instant the roster for a month is cut (R-M1): the start of its roster date, Asia/Shanghai. */
+export function rosterCutoff(
+  cal: WorkingCalendar,
+  month: YearMonth,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): CivilDate {
+  return rosterDate(cal, month, params).date;
+}
+
+/** Whether a month's roster has been cut on `today` (its roster date has begun). */
+export function isRostered(
+  cal: WorkingCalendar,
+  month: YearMonth,
+  today: CivilDate,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): boolean {
+  return compareDates(rosterCutoff(cal, month, params), today) <= 0;
+}
+
+/** The months from `first` whose roster is cut by `today`, in order (R-M1). */
+export function rosteredMonthsSince(
+  cal: WorkingCalendar,
+  first: YearMonth,
+  today: CivilDate,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): YearMonth[] {
+  const out: YearMonth[] = [];
+  const last = addMonthsToYearMonth(monthOf(today), 1);
+  for (let m = first; compareMonths(m, last) <= 0; m = addMonthsToYearMonth(m, 1)) {
+    if (!isRostered(cal, m, today, params)) break;
+    out.push(m);
+  }
+  return out;
+}
+
+/**
+ * R-M2 / R-M8: what a change of rate means for months already rostered. Each rostered month from
+ * `fromMonth` on is compared with what is now due; the sums of the positive and negative
+ * differences are the back-pay and the recovery (kept apart: they are different ledger kinds).
+ */
+export function settle(
+  rostered: readonly RosteredMonth[],
+  fromMonth: YearMonth,
+  dueFor: (month: YearMonth) => Money,
+): Settlement {
+  const lines: SettlementLine[] = [];
+  let backPay = '0';
+  let recovery = '0';
+  for (const r of rostered) {
+    if (compareMonths(r.month, fromMonth) < 0) continue;
+    const due = toMoney(dueFor(r.month));
+    const difference = toMoney(sub(due, r.amount));
+    if (isZero(difference)) continue;
+    lines.push({ month: r.month, paid: r.amount, due, difference });
+    if (compare(difference, 0) > 0) backPay = add(backPay, difference);
+    else recovery = sub(recovery, difference);
+  }
+  return { backPay: toMoney(backPay), recovery: toMoney(recovery), lines };
+}
+
+/**
+ * R-M3: employment lifts income above the standard in the month of the report: the household keeps
+ * its amount for the next `payments` monthly payments, then exits from the month after the last.
+ */
+export function taperMonths(reportedOn: CivilDate, payments: number) {
+  const firstMonth = addMonthsToYearMonth(monthOf(reportedOn), 1);
+  const lastMonth = addMonthsToYearMonth(firstMonth, payments - 1);
+  return { firstMonth, lastMonth, exitMonth: addMonthsToYearMonth(lastMonth, 1) };
+}
+
+/**
+ * R-M8: a standard change moves a case's amount by (new − old standard) × persons covered. For an
+ * amount that is the shortfall (standard × n − income, R-E1) this equals recomputing it, and it keeps
+ * any amount staff set on other grounds; nothing goes below zero.
+ */
+export function amountAfterStandardChange(
+  current: Money,
+  oldStandard: Money,
+  newStandard: Money,
+  persons: number,
+): Money {
+  const next = add(current, mul(sub(newStandard, oldStandard), persons));
+  return compare(next, 0) < 0 ? '0.00' : toMoney(next);
+}

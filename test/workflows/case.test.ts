@@ -1,0 +1,417 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../../domain/calendar';
+import {
+  addDays,
+  addMonthsToYearMonth,
+  type CivilDate,
+  civilDateOf,
+  dayInMonth,
+  endOfCivilDay,
+  lastDayOfMonth,
+  monthOf,
+  type YearMonth,
+} from '../../domain/dates';
+import { comparisonCheckDue, deathReviewDue } from '../../domain/deadlines';
+import { defaultPolicy } from '../../domain/policy';
+import {
+  type CaseInput,
+  type CaseView,
+  caseStateQuery,
+  caseWorkflowId,
+  changeReportUpdate,
+  comparisonHitSignal,
+  deathNoticeSignal,
+  reviewResultUpdate,
+  standardChangedSignal,
+} from '../../workflows/messages';
+import { actor, COUNTY, context, household, VILLAGE } from '../helpers/fixtures';
+import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
+
+// The case in benefit on the time-skipping server (R-M1 … R-M9): months reach the roster at their
+// cut-off, events change the entitlement only as the rules say. One server per test (see
+// application.test.ts for why).
+let h: WorkflowHarness;
+beforeEach(async () => {
+  h = await startWorkflowHarness();
+});
+afterEach(async () => {
+  await h?.stop();
+});
+
+const cal = WorkingCalendar.builtin();
+const nowMs = async () => h.env.currentTimeMs();
+const today = async () => civilDateOf(new Date(await nowMs()));
+/** Moves workflow time to noon (Asia/Shanghai) of a civil date. */
+async function sleepUntil(date: CivilDate) {
+  const target = endOfCivilDay(addDays(date, -1)).getTime() + 12 * 3600_000;
+  const ms = target - (await nowMs());
+  if (ms > 0) await h.env.sleep(ms);
+}
+
+async function startCase(overrides: Partial<CaseInput> & { size?: number } = {}) {
+  const t = await today();
+  const hh = household({ size: overrides.size ?? 2 });
+  const caseId = `C${COUNTY}${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const ctx = context();
+  const input: CaseInput = {
+    caseId,
+    applicationId: caseId,
+    category: 'dibao',
+    villageCode: VILLAGE,
+    residence: 'rural',
+    members: hh.members.map((m) => ({
+      idNumber: m.idNumber,
+      name: m.name,
+      relation: m.relation,
+      covered: true,
+    })),
+    // Approved on the 1st of this month: the re-reviews then open before that month's roster.
+    approvedOn: dayInMonth(monthOf(t), 1),
+    approvedBy: 'county_staff-1',
+    startMonth: addMonthsToYearMonth(monthOf(t), 1),
+    monthlyAmount: '1000.00',
+    closeRelative: false,
+    unstableIncome: false,
+    policy: ctx.policy,
+    deadlines: ctx.deadlines,
+    runtimeYears: [],
+    ...overrides,
+  };
+  const handle = await h.env.client.workflow.start('caseWorkflow', {
+    taskQueue: h.taskQueue,
+    workflowId: caseWorkflowId(caseId),
+    args: [input],
+  });
+  return { input, handle, m: (i: number): YearMonth => addMonthsToYearMonth(monthOf(input.approvedOn), i) };
+}
+
+type Handle = Awaited<ReturnType<typeof startCase>>['handle'];
+const view = (handle: Handle): Promise<CaseView> => handle.query(caseStateQuery);
+const monthsOf = (caseId: string) => h.calls.months.filter((x) => x.caseId === caseId);
+const staff = actor('township_staff');
+
+describe('case in benefit (time-skipping)', () => {
+  it('R-M1 R-M3 R-M4 R-M8 R-M9: three years of one case — 36 months, a re-review each year, a standard rise with back-pay, a taper that ends in exit', async () => {
+    const wall = Date.now();
+    const { input, handle, m } = await startCase();
+    const reviews: string[] = [];
+    for (let i = 1; i <= 37; i++) {
+      // Day 2 of each month: before that month's roster cut-off (the 5th or earlier working day).
+      await sleepUntil(dayInMonth(m(i), 2));
+      const v = await view(handle).catch(() => undefined);
+      if (!v || v.status === 'closed') break;
+      for (const t of v.tasks.filter((x) => x.kind === 're_review' && !x.result)) {
+        await handle.executeUpdate(reviewResultUpdate, {
+          args: [{ actor: staff, taskId: t.taskId, outcome: 'continue', reasons: 'circumstances unchanged' }],
+        });
+        reviews.push(t.taskId);
+        expect(t.simplified).toBe(true); // R-M4: a stable household gets the simplified review
+      }
+      if (i === 4) {
+        // R-M8: the county raises its rural standard 650 → 700 from month 2 (already paid twice).
+        const raised = defaultPolicy({
+          countyCode: COUNTY,
+          effectiveFrom: dayInMonth(m(2), 1),
+          standardUrban: '850.00',
+          standardRural: '700.00',
+        });
+        await handle.signal(standardChangedSignal, { policy: raised });
+        await handle.signal(standardChangedSignal, { policy: raised }); // repeated: a no-op
+      }
+      if (i === 30) {
+        // R-M3: employment lifts per-capita income above the standard.
+        await handle.executeUpdate(changeReportUpdate, {
+          args: [
+            {
+              actor: staff,
+              changeId: 'job-1',
+              kind: 'employment',
+              reportedOn: await today(),
+              perCapitaIncome: '800.00',
+              summary: 'applicant found work',
+            },
+          ],
+        });
+        expect((await view(handle)).status).toBe('tapering');
+      }
+    }
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'closed', closed: { reason: 'taper_exit', fromMonth: m(37) } });
+
+    const months = monthsOf(input.caseId);
+    expect(months.map((x) => x.month.month)).toEqual(Array.from({ length: 36 }, (_, k) => m(k + 1)));
+    expect(months.slice(0, 3).map((x) => x.month.amount)).toEqual(['1000.00', '1000.00', '1000.00']);
+    expect(months.slice(3).every((x) => x.month.amount === '1100.00')).toBe(true);
+    expect(months.filter((x) => x.month.status === 'taper').map((x) => x.month.month)).toEqual(
+      Array.from({ length: 6 }, (_, k) => m(31 + k)),
+    );
+    // Back-pay for months 2 and 3: (700 − 650) × 2 persons each, once.
+    const backPay = h.calls.adjustments.filter((a) => a.caseId === input.caseId);
+    expect(backPay.map((a) => [a.adjustment.kind, a.adjustment.amount, a.adjustment.months])).toEqual([
+      ['back_pay', '200.00', [m(2), m(3)]],
+    ]);
+    expect(reviews).toEqual([
+      `re-review-${dayInMonth(m(12), 1)}`,
+      `re-review-${dayInMonth(m(24), 1)}`,
+      `re-review-${dayInMonth(m(36), 1)}`,
+    ]);
+    // R-M9: the exit in writing.
+    expect(h.calls.notices.filter((n) => n.subjectId === input.caseId).map((n) => n.kind)).toEqual(['stop']);
+    // Continued as new at least yearly, carrying its state.
+    const d = await handle.describe();
+    expect(d.runId).not.toBe(handle.firstExecutionRunId);
+    console.log(`[R-M three-year case] 36 months in ${((Date.now() - wall) / 1000).toFixed(1)} s wall time`);
+  });
+
+  it('R-M2: death in a one-person case, notified late — paid for the month of death, two later months recovered', async () => {
+    const { input, handle, m } = await startCase({ size: 1 });
+    await sleepUntil(dayInMonth(m(3), 20)); // months 1, 2, 3 rostered
+    expect(monthsOf(input.caseId)).toHaveLength(3);
+    const diedOn = dayInMonth(m(1), 15);
+    await handle.signal(deathNoticeSignal, {
+      noticeId: 'health-1',
+      idNumber: input.members[0]!.idNumber,
+      diedOn,
+      source: 'integration',
+      receivedOn: await today(),
+    });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'closed', closed: { reason: 'death', fromMonth: m(2) } });
+    const adj = h.calls.adjustments.map((a) => a.adjustment);
+    expect(adj).toEqual([
+      expect.objectContaining({ kind: 'recovery', amount: '2000.00', months: [m(2), m(3)] }),
+    ]);
+    expect(h.calls.notices.map((n) => n.kind)).toEqual(['stop']);
+    expect(h.calls.rates.at(-1)?.entry).toMatchObject({ fromMonth: m(2), monthlyAmount: '0.00' });
+  });
+
+  it('R-M2 R-T1: death in a three-person household — review due 3 months after the death, clamped at month end; its result settles from the month after death', async () => {
+    const { input, handle, m } = await startCase({ size: 3 });
+    // The first month-end whose date does not exist three months later (31 Jan → 30 Apr, 30 Nov → 28 Feb …).
+    let k = 1;
+    while (Number(lastDayOfMonth(m(k)).slice(8)) <= Number(lastDayOfMonth(m(k + 3)).slice(8))) k++;
+    const diedOn = lastDayOfMonth(m(k));
+    const due = deathReviewDue(cal, diedOn);
+    expect(due.date.slice(0, 7) >= m(k + 3)).toBe(true);
+    await sleepUntil(addDays(diedOn, 3));
+    const person = input.members[2]!;
+    await handle.signal(deathNoticeSignal, {
+      noticeId: 'police-7',
+      idNumber: person.idNumber,
+      diedOn,
+      source: 'integration',
+      receivedOn: await today(),
+    });
+    await sleepUntil(addDays(diedOn, 4));
+    let v = await view(handle);
+    const task = v.tasks.find((t) => t.kind === 'death_review')!;
+    expect(task.due).toEqual(due);
+    expect(v.status).toBe('active'); // payment goes on until the review
+    // Unreviewed past the deadline: flagged overdue, nothing decided by time (R-O3).
+    await sleepUntil(addDays(due.date, 1));
+    v = await view(handle);
+    expect(v.tasks.find((t) => t.taskId === task.taskId)).toMatchObject({ atRisk: true, overdue: true });
+    expect(h.calls.alerts.map((a) => a.flag)).toEqual(['at_risk', 'overdue']);
+    const paidSinceDeath = monthsOf(input.caseId).filter((x) => x.month.month > monthOf(diedOn));
+    expect(paidSinceDeath.every((x) => x.month.amount === '1000.00')).toBe(true);
+    // The county reduces the amount from the month after death: the difference is recovered.
+    await handle.executeUpdate(reviewResultUpdate, {
+      args: [
+        {
+          actor: actor('county_staff', COUNTY),
+          taskId: task.taskId,
+          outcome: 'adjust',
+          monthlyAmount: '700.00',
+          reasons: 'two persons remain',
+        },
+      ],
+    });
+    v = await view(handle);
+    expect(v.monthlyAmount).toBe('700.00');
+    expect(v.persons).toBe(2);
+    const recovery = h.calls.adjustments.map((a) => a.adjustment);
+    expect(recovery).toEqual([
+      expect.objectContaining({
+        kind: 'recovery',
+        amount: `${300 * paidSinceDeath.length}.00`,
+        months: paidSinceDeath.map((x) => x.month.month),
+      }),
+    ]);
+    expect(h.calls.notices.map((n) => n.kind)).toEqual(['reduction']);
+  });
+
+  it('R-M2: the same death sent twice and from two sources is one event', async () => {
+    const { input, handle, m } = await startCase({ size: 3 });
+    await sleepUntil(dayInMonth(m(1), 10));
+    const notice = {
+      noticeId: 'cremation-1',
+      idNumber: input.members[1]!.idNumber,
+      diedOn: dayInMonth(m(1), 3),
+      source: 'integration' as const,
+      receivedOn: await today(),
+    };
+    await handle.signal(deathNoticeSignal, notice);
+    await handle.signal(deathNoticeSignal, notice);
+    await handle.signal(deathNoticeSignal, { ...notice, noticeId: 'visit-9', source: 'visit_report' });
+    const v = await view(handle);
+    expect(v.tasks.filter((t) => t.kind === 'death_review')).toHaveLength(1);
+    expect(v.deaths).toEqual([
+      {
+        idNumber: notice.idNumber,
+        diedOn: notice.diedOn,
+        noticeIds: ['cremation-1', 'visit-9'],
+        sources: ['integration', 'visit_report'],
+      },
+    ]);
+    await sleepUntil(dayInMonth(m(1), 11)); // let the effects flush
+    expect(h.calls.deathOutcomes.map((o) => o.outcome)).toEqual(['applied', 'duplicate', 'duplicate']);
+  });
+
+  it('R-M6 R-A11: a comparison hit opens a 14-day check and removes nobody until a staff result', async () => {
+    const { input, handle, m } = await startCase({ size: 1 });
+    await sleepUntil(dayInMonth(m(1), 10));
+    const detectedOn = await today();
+    await handle.signal(comparisonHitSignal, {
+      hitId: 'hit-1',
+      kind: 'death',
+      idNumber: input.members[0]!.idNumber,
+      detectedOn,
+      source: 'civil-affairs comparison',
+      details: 'cremation record',
+    });
+    await handle.signal(comparisonHitSignal, {
+      hitId: 'hit-1',
+      kind: 'death',
+      idNumber: input.members[0]!.idNumber,
+      detectedOn,
+      source: 'civil-affairs comparison',
+      details: 'cremation record',
+    });
+    await sleepUntil(dayInMonth(m(3), 10)); // well past the 14 days, two more months rostered
+    let v = await view(handle);
+    expect(v.status).toBe('active');
+    const check = v.tasks.filter((t) => t.kind === 'data_check');
+    expect(check).toHaveLength(1);
+    expect(check[0]!.due).toEqual(comparisonCheckDue(cal, detectedOn));
+    expect(check[0]!.overdue).toBe(true);
+    expect(monthsOf(input.caseId).map((x) => x.month.amount)).toEqual(['1000.00', '1000.00', '1000.00']);
+    // A result outside the township's reach, or for an unknown review, is refused before history.
+    await expect(
+      handle.executeUpdate(reviewResultUpdate, {
+        args: [
+          {
+            actor: actor('township_staff', '140802102'),
+            taskId: 'check-hit-1',
+            outcome: 'stop',
+            reasons: 'x',
+          },
+        ],
+      }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    const unknown = await handle
+      .executeUpdate(reviewResultUpdate, {
+        args: [{ actor: staff, taskId: 'no-such', outcome: 'stop', reasons: 'x' }],
+      })
+      .catch((e: WorkflowUpdateFailedError) => e);
+    expect((unknown as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'NotFound' });
+    // Staff find the hit was a namesake: no change.
+    await handle.executeUpdate(reviewResultUpdate, {
+      args: [{ actor: staff, taskId: 'check-hit-1', outcome: 'continue', reasons: 'a different person' }],
+    });
+    v = await view(handle);
+    expect(v.status).toBe('active');
+    expect(v.tasks.find((t) => t.taskId === 'check-hit-1')?.result?.outcome).toBe('continue');
+    expect(h.calls.adjustments).toEqual([]);
+  });
+
+  it('R-M5: fraud found by a check stops the case, recovers what was paid since, and records the referral', async () => {
+    const { input, handle, m } = await startCase();
+    await sleepUntil(dayInMonth(m(4), 10));
+    await handle.signal(comparisonHitSignal, {
+      hitId: 'hit-2',
+      kind: 'state_funded_employment',
+      idNumber: input.members[1]!.idNumber,
+      detectedOn: await today(),
+      source: 'HR bureau',
+      details: 'on a state payroll since month 2',
+    });
+    await sleepUntil(dayInMonth(m(4), 11));
+    await handle.executeUpdate(reviewResultUpdate, {
+      args: [
+        {
+          actor: actor('county_staff', COUNTY),
+          taskId: 'check-hit-2',
+          outcome: 'fraud',
+          overpaidFromMonth: m(2),
+          reasons: 'concealed state employment',
+        },
+      ],
+    });
+    const result = await handle.result();
+    expect(result.closed).toMatchObject({ reason: 'fraud', fromMonth: m(5) });
+    expect(h.calls.adjustments.map((a) => a.adjustment)).toEqual([
+      expect.objectContaining({ kind: 'recovery', amount: '3000.00', months: [m(2), m(3), m(4)] }),
+    ]);
+    const saved = h.calls.caseSaves.flatMap((s) => s.entries.map((e) => e.action));
+    expect(saved).toContain('referred');
+  });
+
+  it('R-M3: income falling back during the taper ends it and the case goes on', async () => {
+    const { handle, m } = await startCase();
+    await sleepUntil(dayInMonth(m(1), 10));
+    const report = { actor: staff, kind: 'employment' as const, reportedOn: await today(), summary: 'job' };
+    await handle.executeUpdate(changeReportUpdate, {
+      args: [{ ...report, changeId: 'c1', perCapitaIncome: '900.00' }],
+    });
+    expect((await view(handle)).taper).toMatchObject({ firstMonth: m(2), lastMonth: m(7) });
+    await sleepUntil(dayInMonth(m(3), 10));
+    await handle.executeUpdate(changeReportUpdate, {
+      args: [
+        { ...report, changeId: 'c2', kind: 'income', perCapitaIncome: '300.00', reportedOn: await today() },
+      ],
+    });
+    await sleepUntil(dayInMonth(m(9), 10));
+    const v = await view(handle);
+    expect(v.status).toBe('active');
+    expect(v.taper).toBeUndefined();
+    expect(v.rostered.map((r) => r.status)).toEqual([
+      'regular',
+      'taper',
+      'taper',
+      'regular',
+      'regular',
+      'regular',
+      'regular',
+      'regular',
+      'regular',
+    ]);
+  });
+
+  it('continue-as-new carries the whole state (forced by the test flag)', async () => {
+    const { input, handle, m } = await startCase({ continueAsNewAfter: 1 });
+    await sleepUntil(dayInMonth(m(1), 10));
+    await handle.signal(comparisonHitSignal, {
+      hitId: 'hit-can',
+      kind: 'imprisonment',
+      idNumber: input.members[0]!.idNumber,
+      detectedOn: await today(),
+      source: 'police',
+      details: 'sentenced',
+    });
+    await sleepUntil(dayInMonth(m(3), 10));
+    const d = await handle.describe();
+    expect(d.runId).not.toBe(handle.firstExecutionRunId);
+    const v = await view(handle);
+    expect(v.rostered.map((r) => r.month)).toEqual([m(1), m(2), m(3)]);
+    expect(v.tasks.map((t) => t.taskId)).toEqual(['check-hit-can']);
+    expect(v.history[0]?.action).toBe('case_opened');
+    expect(v.historyCount).toBe(v.history.at(-1)?.seq);
+    expect(monthsOf(input.caseId)).toHaveLength(3);
+    // The carried state still answers updates.
+    await handle.executeUpdate(reviewResultUpdate, {
+      args: [{ actor: staff, taskId: 'check-hit-can', outcome: 'suspend', reasons: 'in prison' }],
+    });
+    expect((await view(handle)).status).toBe('suspended');
+  });
+});

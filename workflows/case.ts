@@ -1,0 +1,224 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { civilDateOf, endOfCivilDay } from '../domain/dates';
+import { countyOf, townshipOf } from '../domain/region';
+import { type CaseEffect, CaseState } from './case-state';
+import {
+  type CaseInput,
+  type CaseResult,
+  calendarUpdatedSignal,
+  caseStateQuery,
+  changeReportUpdate,
+  comparisonHitSignal,
+  deathNoticeSignal,
+  reviewResultUpdate,
+  standardChangedSignal,
+  visitEventSignal,
+} from './messages';
+import {
+  SA_AT_RISK,
+  SA_CASE_KIND,
+  SA_COUNTY,
+  SA_DEADLINE,
+  SA_OVERDUE,
+  SA_STAGE,
+  SA_TOWNSHIP,
+  SA_VILLAGE,
+} from './search-attributes';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '1m' },
+});
+
+/** Months a run rosters before it continues as new (at least yearly, STYLE.md / issue 4). */
+const MONTHS_PER_RUN = 12;
+
+/**
+ * A case in benefit for as long as it lasts (R-M2 … R-M9): an entity workflow owning the
+ * entitlement. Each month's roster cut-off hands the month to the payroll; events (death notices,
+ * comparison hits, change reports, review results, standard changes) change it only as the rules
+ * say, and a hit never by itself (R-A11). Continues as new yearly, carrying its state.
+ */
+export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
+  const state = new CaseState(input, new Date());
+  const v = state.view;
+  let changes = 0;
+  let wakeUps = 0;
+  let monthsThisRun = 0;
+  const now = () => new Date();
+  const addressee = () =>
+    (
+      v.members.find((m) => m.relation === 'applicant' && m.covered) ??
+      v.members.find((m) => m.covered) ??
+      v.members[0]
+    )?.name ?? '';
+
+  const run = async (e: CaseEffect) => {
+    const base = { caseId: v.caseId, villageCode: v.villageCode, category: v.category };
+    switch (e.kind) {
+      case 'rate':
+        return acts.recordRate({ caseId: v.caseId, entry: e.entry, recordedOn: civilDateOf(now()) });
+      case 'month':
+        monthsThisRun++;
+        return acts.recordMonth({
+          ...base,
+          residence: v.residence,
+          month: e.month,
+          rosteredOn: civilDateOf(now()),
+          parameterVersion: v.policy.version,
+        });
+      case 'adjustment':
+        return acts.recordAdjustment({ ...base, adjustment: e.adjustment });
+      case 'notice': {
+        // R-M9 / R-A7: every stop or reduction in writing, with the reasons.
+        const { noticeId } = await acts.issueNotice({
+          kind: e.notice,
+          subjectKind: 'case',
+          subjectId: v.caseId,
+          villageCode: v.villageCode,
+          addressee: addressee(),
+          reasons: e.reasons,
+          decidedOn: e.on,
+          decidedBy: e.by,
+          parameterVersion: v.policy.version,
+        });
+        state.noticeIssued(noticeId);
+        return;
+      }
+      case 'alert':
+        // R-O3: supervisors see the at-risk or overdue check; the case waits for staff.
+        return acts.notifySupervisor({
+          alertKey: `case:${v.caseId}:${e.task.taskId}:${e.flag}`,
+          subjectKind: 'case',
+          subjectId: v.caseId,
+          villageCode: v.villageCode,
+          flag: e.flag,
+          deadlineKind: e.task.kind,
+          dueOn: e.task.due.date,
+        });
+      case 'filing':
+        return acts.fileCloseRelative({
+          subjectKind: 'case',
+          subjectId: v.caseId,
+          occasion: e.occasion,
+          filedOn: e.on,
+          filedBy: e.by,
+        });
+      case 'death_outcome':
+        return acts.recordDeathOutcome({ noticeId: e.noticeId, caseId: v.caseId, outcome: e.outcome });
+    }
+  };
+
+  const syncSearchAttributes = () => {
+    const open = state.openTasks();
+    const earliest = open.map((t) => t.due.date).sort()[0];
+    upsertSearchAttributes([
+      { key: SA_CASE_KIND, value: 'case' },
+      { key: SA_STAGE, value: v.status },
+      { key: SA_COUNTY, value: countyOf(v.villageCode) },
+      { key: SA_TOWNSHIP, value: townshipOf(v.villageCode) },
+      { key: SA_VILLAGE, value: v.villageCode },
+      { key: SA_DEADLINE, value: earliest ? endOfCivilDay(earliest) : null },
+      { key: SA_AT_RISK, value: open.some((t) => t.atRisk) },
+      { key: SA_OVERDUE, value: open.some((t) => t.overdue) },
+    ]);
+  };
+
+  // Effects run in the order the rules queued them, one flush at a time (handlers interleave).
+  let chain: Promise<void> = Promise.resolve();
+  const flush = () => {
+    chain = chain.then(async () => {
+      while (state.effects.length) await run(state.effects.shift()!);
+      if (!state.unsaved.length && v.revision > 0) return;
+      const entries = state.unsaved.splice(0);
+      v.revision++;
+      await acts.saveCase({ view: state.snapshot(), entries });
+      syncSearchAttributes();
+    });
+    return chain;
+  };
+
+  setHandler(caseStateQuery, () => state.snapshot());
+  setHandler(
+    changeReportUpdate,
+    async (c) => {
+      state.applyChange(c, now());
+      await flush();
+      return state.snapshot();
+    },
+    { validator: (c) => state.checkChange(c, now()) },
+  );
+  setHandler(
+    reviewResultUpdate,
+    async (r) => {
+      state.applyReviewResult(r, now());
+      await flush();
+      return state.snapshot();
+    },
+    { validator: (r) => state.checkReviewResult(r, now()) },
+  );
+  const onSignal =
+    <T>(apply: (x: T, at: Date) => void) =>
+    (x: T) => {
+      apply(x, now());
+      changes++;
+    };
+  setHandler(
+    deathNoticeSignal,
+    onSignal((n, at) => state.applyDeath(n, at)),
+  );
+  setHandler(
+    comparisonHitSignal,
+    onSignal((h, at) => state.applyHit(h, at)),
+  );
+  setHandler(
+    visitEventSignal,
+    onSignal((c, at) => state.applyChange(c, at)),
+  );
+  setHandler(
+    standardChangedSignal,
+    onSignal((s, at) => state.applyStandardChange(s.policy, at)),
+  );
+  setHandler(
+    calendarUpdatedSignal,
+    onSignal((y, at) => state.applyCalendar(y, at)),
+  );
+
+  for (;;) {
+    state.tick(now());
+    await flush();
+    if (state.closed) break;
+    const due =
+      workflowInfo().continueAsNewSuggested ||
+      monthsThisRun >= MONTHS_PER_RUN ||
+      (input.continueAsNewAfter !== undefined && wakeUps >= input.continueAsNewAfter);
+    if (due) break;
+    const seen = changes;
+    const wake = state.nextWakeUp(now());
+    const timeout = wake ? Math.max(1, wake.getTime() - Date.now()) : undefined;
+    await condition(() => changes !== seen || state.closed, timeout);
+    wakeUps++;
+  }
+
+  await condition(allHandlersFinished);
+  // Signals may land while effects run; nothing queued may be left behind by continue-as-new.
+  while (state.effects.length || state.unsaved.length) await flush();
+  if (!state.closed) {
+    // Signals that arrived while handlers finished were applied to the state carried here.
+    await continueAsNew<typeof caseWorkflow>({
+      ...input,
+      runtimeYears: state.input.runtimeYears,
+      carried: state.snapshot(),
+    });
+  }
+  return { caseId: v.caseId, status: v.status, closed: v.closed };
+}
