@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { inTransaction } from '../../db/pool';
@@ -21,7 +23,12 @@ import {
   spotCheckSchema,
 } from '../../domain/policy';
 import { countyCodeSchema, isRegionCode } from '../../domain/region';
-import { applicationWorkflowId, calendarUpdatedSignal } from '../../workflows/messages';
+import {
+  applicationWorkflowId,
+  calendarUpdatedSignal,
+  caseWorkflowId,
+  standardAdjustmentWorkflowId,
+} from '../../workflows/messages';
 import type { Caller } from '../plugins/auth';
 import { badRequest, forbidden, notFound, problemResponses } from '../problem';
 import { civilDate } from '../schemas/applications';
@@ -141,7 +148,13 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "A county's standard and parameters, effective-dated (R-E1, R-M8)",
         body: standardsBody,
         response: {
-          200: z.object({ countyCode: z.string(), version: z.string(), effectiveFrom: z.string() }),
+          200: z.object({
+            countyCode: z.string(),
+            version: z.string(),
+            effectiveFrom: z.string(),
+            unchanged: z.boolean().describe('The same parameters were already in force from that date'),
+            adjustmentWorkflowId: z.string().describe('The R-M8 fan-out to the county’s open cases'),
+          }),
           ...problemResponses,
         },
       },
@@ -151,15 +164,22 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       assertCovers(req.user, policyInput.countyCode);
       const policy = validPolicy(policyInput);
       // The lock keeps two concurrent writes for the same county and date from taking the same version.
-      return inTransaction(app.pg, async (db) => {
+      const saved = await inTransaction(app.pg, async (db) => {
         await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
           `policy_versions:${policyInput.countyCode}`,
         ]);
         const { rows } = await db.query(
-          'SELECT count(*)::int AS n FROM policy_versions WHERE county_code = $1 AND effective_from = $2',
+          `SELECT version, parameters FROM policy_versions WHERE county_code = $1 AND effective_from = $2
+           ORDER BY created_at DESC`,
           [policyInput.countyCode, policyInput.effectiveFrom],
         );
-        const version = `${policyInput.countyCode}-${policyInput.effectiveFrom}-v${rows[0].n + 1}`;
+        // R-M8: the same standard again is no new version and no new adjustment.
+        const latest = rows[0];
+        const candidate = (version: string) =>
+          JSON.parse(JSON.stringify({ ...policy, version, deadlines: deadlines ?? {} }));
+        if (latest && isDeepStrictEqual(latest.parameters, candidate(latest.version)))
+          return { version: latest.version as string, unchanged: true };
+        const version = `${policyInput.countyCode}-${policyInput.effectiveFrom}-v${rows.length + 1}`;
         await db.query(
           `INSERT INTO policy_versions (county_code, version, effective_from, parameters, created_by)
            VALUES ($1, $2, $3, $4, $5)`,
@@ -167,12 +187,32 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
             policy.countyCode,
             version,
             policy.effectiveFrom,
-            JSON.stringify({ ...policy, version, deadlines: deadlines ?? {} }),
+            JSON.stringify(candidate(version)),
             req.user.sub,
           ],
         );
-        return { countyCode: policy.countyCode, version, effectiveFrom: policy.effectiveFrom };
+        return { version, unchanged: false };
       });
+      // R-M8: every open case of the county recomputes from the effective month (one fan-out
+      // workflow per version: a repeated start is the same workflow).
+      const adjustmentWorkflowId = standardAdjustmentWorkflowId(saved.version);
+      try {
+        await app.temporal.workflow.start('standardAdjustmentWorkflow', {
+          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+          workflowId: adjustmentWorkflowId,
+          args: [{ policy: { ...policy, version: saved.version } }],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      return {
+        countyCode: policy.countyCode,
+        version: saved.version,
+        effectiveFrom: policy.effectiveFrom,
+        unchanged: saved.unchanged,
+        adjustmentWorkflowId,
+      };
     },
   );
 
@@ -223,7 +263,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
         body: calendarBody,
         response: {
-          200: z.object({ year: z.number(), applicationsSignalled: z.number() }),
+          200: z.object({ year: z.number(), applicationsSignalled: z.number(), casesSignalled: z.number() }),
           ...problemResponses,
         },
       },
@@ -258,7 +298,20 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
           ),
         );
       }
-      return { year: y.year, applicationsSignalled: rows.length };
+      const cases = await app.pg.query(
+        'SELECT DISTINCT case_id FROM case_tasks WHERE closed_on IS NULL AND due_provisional',
+      );
+      for (let i = 0; i < cases.rows.length; i += 50) {
+        await Promise.all(
+          cases.rows.slice(i, i + 50).map((r) =>
+            app.temporal.workflow
+              .getHandle(caseWorkflowId(r.case_id))
+              .signal(calendarUpdatedSignal, y)
+              .catch((err: Error) => req.log.warn({ err, id: r.case_id }, 'calendar signal failed')),
+          ),
+        );
+      }
+      return { year: y.year, applicationsSignalled: rows.length, casesSignalled: cases.rows.length };
     },
   );
 };

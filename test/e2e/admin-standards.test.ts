@@ -95,7 +95,12 @@ describe('county standards through the HTTP API', () => {
       countyCode: county,
       version: `${county}-2020-01-01-v1`,
       effectiveFrom: '2020-01-01',
+      unchanged: false,
+      adjustmentWorkflowId: `standard:${county}-2020-01-01-v1`,
     });
+    // R-M8: the same parameters again are no new version (and the same fan-out workflow).
+    const again = await put(full);
+    expect(again.json()).toMatchObject({ version: `${county}-2020-01-01-v1`, unchanged: true });
 
     const listed = await get(county);
     expect(listed.statusCode).toBe(200);

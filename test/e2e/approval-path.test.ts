@@ -7,6 +7,7 @@ import { createActivities } from '../../activities';
 import { app as apiPlugin } from '../../api/app';
 import { parseConfig } from '../../config/env';
 import { addMonthsToYearMonth, civilDateOf, monthOf } from '../../domain/dates';
+import { caseStateQuery, caseWorkflowId } from '../../workflows/messages';
 import { freshDatabase } from '../helpers/db';
 import { testEnv } from '../helpers/env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
@@ -209,6 +210,10 @@ describe('the whole path through the HTTP API (time-skipping server, real worker
     );
     expect(audit.rows.find((r) => r.action === 'approved')?.actor).toBe('county_staff-path');
 
+    // Approval started the case-in-benefit workflow (issue 4), which owns the entitlement now.
+    const caseView = await env.client.workflow.getHandle(caseWorkflowId(applicationId)).query(caseStateQuery);
+    expect(caseView).toMatchObject({ status: 'active', monthlyAmount: '1000.00', startMonth, persons: 2 });
+
     // The GET serves the history and every deadline with its provisional flag.
     const final = (await api.inject({ url, headers: as('supervisor', COUNTY) })).json();
     expect(final.history.at(-1).action).toBe('approved');
@@ -265,5 +270,47 @@ describe('the whole path through the HTTP API (time-skipping server, real worker
       applicationId,
     ]);
     expect(cases.rows[0].n).toBe(0);
+  });
+
+  it('R-M8 R-M1: a standard raised through PUT /v1/admin/standards reaches the approved case; its first rostered month carries the new amount', async () => {
+    const { applicationId, url } = await toPublicity();
+    await env.sleep('8 days');
+    const approved = await post(`${url}/decision`, county(), {
+      approve: true,
+      monthlyAmount: '1000.00',
+      reasons: 'income below the standard',
+    });
+    expect(approved.statusCode).toBe(200);
+    const startMonth: string = approved.json().decision.startMonth;
+    const put = await api.inject({
+      method: 'PUT',
+      url: '/v1/admin/standards',
+      headers: as('admin', '14'),
+      payload: {
+        countyCode: COUNTY,
+        effectiveFrom: `${startMonth}-01`,
+        standardUrban: '850.00',
+        standardRural: '700.00',
+      },
+    });
+    expect(put.statusCode).toBe(200);
+    const { version, adjustmentWorkflowId } = put.json();
+    await env.client.workflow.getHandle(adjustmentWorkflowId).result();
+    const handle = env.client.workflow.getHandle(caseWorkflowId(applicationId));
+    const v = await handle.query(caseStateQuery);
+    expect(v.appliedPolicyVersions).toContain(version);
+    expect(v.monthlyAmount).toBe('1100.00'); // rural household of two: (700 − 650) × 2 more
+    // The month reaches the roster at its cut-off and is written for the payroll (R-M1).
+    await env.sleep('40 days');
+    const months = await pool.query(
+      'SELECT month, amount, status FROM case_months WHERE case_id = $1 ORDER BY month',
+      [applicationId],
+    );
+    expect(months.rows[0]).toEqual({ month: startMonth, amount: '1100.00', status: 'regular' });
+    const rates = await pool.query(
+      'SELECT effective_month, monthly_amount FROM entitlements WHERE case_id = $1 ORDER BY recorded_at',
+      [applicationId],
+    );
+    expect(rates.rows.map((r) => r.monthly_amount)).toEqual(['1000.00', '1100.00']);
   });
 });
