@@ -19,6 +19,8 @@ import type {
 
 export interface ActivityDeps {
   pool: pg.Pool;
+  /** Where the payroll writes the bank files (R-M1); default `.data/payment-files`. */
+  paymentFilesDir?: string;
 }
 
 export async function loadRuntimeYears(pool: pg.Pool): Promise<YearCalendar[]> {

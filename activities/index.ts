@@ -1,5 +1,6 @@
 import { type ActivityDeps, applicationActivities } from './applications';
 import { caseActivities } from './cases';
+import { payrollActivities } from './payroll';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
 // tests pass their own (or replace single functions).
@@ -7,6 +8,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...applicationActivities(deps),
     ...caseActivities(deps),
+    ...payrollActivities(deps),
   };
 }
 

@@ -71,6 +71,11 @@ export const reviewSchema = z.object({
   durationMonths: z.int().min(1).default(3), // "2-3 months"
 });
 
+// R-M1: a failed bank line is retried in the next payrolls, then escalated to supervisors.
+export const paymentSchema = z.object({
+  maxAttempts: z.int().min(1).max(12).default(3),
+});
+
 export const spotCheckSchema = z.object({
   decisionRatio: ratio.default('0.3'), // R-O2
   closeRelativeRatio: ratio.default('0.6'),
@@ -97,6 +102,7 @@ export const policyParametersSchema = z.object({
   taperPayments: z.int().min(0).default(6), // R-M3
   paymentStartOffsetMonths: z.int().min(0).default(1), // R-A8
   spotCheck: spotCheckSchema.prefault({}),
+  payment: paymentSchema.prefault({}),
 });
 export type PolicyParameters = z.output<typeof policyParametersSchema>;
 export type PolicyParametersInput = z.input<typeof policyParametersSchema>;
@@ -115,6 +121,7 @@ export const DEFAULT_POLICY = {
   paymentStartOffsetMonths: 1,
   review: { intervalMonths: 12, unstableIncomeIntervalMonths: 6, durationMonths: 3 },
   spotCheck: { decisionRatio: '0.3', closeRelativeRatio: '0.6' },
+  payment: { maxAttempts: 3 },
 } as const satisfies Partial<PolicyParameters>;
 
 export type CountyPolicyInput = {

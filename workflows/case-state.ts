@@ -238,6 +238,8 @@ export class CaseState {
 
   /** R-M2: a death, from whichever source; the same death twice is one event. */
   applyDeath(n: DeathNotice, now: Date): void {
+    // The same notice id again (a resend) has no effect at all: its outcome is already recorded.
+    if (this.view.seen.includes(`death:${n.noticeId}`)) return;
     const member = this.view.members.find((m) => m.idNumber === n.idNumber);
     const known = this.view.deaths.find((d) => d.idNumber === n.idNumber);
     if (this.view.seen.includes(`death:${n.noticeId}`) || known || !member) {

@@ -205,7 +205,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     const seen = changes;
     const wake = state.nextWakeUp(now());
     const timeout = wake ? Math.max(1, wake.getTime() - Date.now()) : undefined;
-    await condition(() => changes !== seen || state.closed, timeout);
+    // Also wake for work a signal queued while the last flush was running (it saw `seen` already).
+    await condition(
+      () => changes !== seen || state.closed || state.effects.length > 0 || state.unsaved.length > 0,
+      timeout,
+    );
     wakeUps++;
   }
 

@@ -1,4 +1,5 @@
 // The worker's workflow bundle: every workflow type the task queue serves.
 export { applicationWorkflow } from './application';
 export { caseWorkflow } from './case';
+export { payrollWorkflow } from './payroll';
 export { standardAdjustmentWorkflow } from './standard-adjustment';

@@ -444,3 +444,51 @@ export interface StandardAdjustmentInput {
   afterCaseId?: string;
   signalled?: number;
 }
+
+// ---- Monthly payroll (R-M1, R-E6)
+export const payrollId = (countyCode: string, month: YearMonth) => `${countyCode}:${month}`;
+export const payrollWorkflowId = (countyCode: string, month: YearMonth) => `payroll:${countyCode}:${month}`;
+
+export interface PayrollContext {
+  policy: PolicyParameters;
+  deadlines: DeadlineParameters;
+  runtimeYears: YearCalendar[];
+}
+
+export interface PayrollInput {
+  countyCode: string;
+  month: YearMonth;
+  /** Roster page size (cases per activity call). */
+  pageSize?: number;
+}
+
+export const PAYROLL_STAGES = ['waiting_for_roster', 'rostering', 'sent', 'completed', 'overdue'] as const;
+export type PayrollStage = (typeof PAYROLL_STAGES)[number];
+
+export interface PayrollView {
+  payrollId: string;
+  countyCode: string;
+  month: YearMonth;
+  stage: PayrollStage;
+  rosterDate: Deadline;
+  paymentDate: Deadline;
+  quarterlyExtremePoverty: boolean;
+  casesDone: number;
+  rowsWritten: number;
+  retried: number;
+  escalated: number;
+  file?: { fileName: string; sha256: string; lines: number; amount: Money };
+  /** Bank lines by status (sent, paid, failed, returned, …). */
+  lines: Record<string, number>;
+  overdue: boolean;
+}
+
+export const payrollStateQuery = defineQuery<PayrollView>('payrollState');
+/** The API received bank results for this payroll: look at the lines again. */
+export const paymentResultsSignal = defineSignal<[{ received: number }]>('paymentResults');
+
+export interface PayrollResult {
+  payrollId: string;
+  stage: PayrollStage;
+  lines: Record<string, number>;
+}

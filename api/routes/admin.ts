@@ -16,6 +16,7 @@ import {
   incomeExemptionsSchema,
   marginalFactorSchema,
   type PolicyParameters,
+  paymentSchema,
   policyParametersSchema,
   positiveMoney,
   reviewSchema,
@@ -84,6 +85,9 @@ const standardsBody = z
     spotCheck: spotCheckSchema
       .optional()
       .describe('Share of township decisions and close-relative cases the county spot-checks (R-O2)'),
+    payment: paymentSchema
+      .optional()
+      .describe('Bank attempts for a failed payment line before it is escalated to supervisors (R-M1)'),
     deadlines: deadlineOverrides.optional(),
   })
   .meta({ id: 'CountyStandard' });

@@ -1,11 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin';
 import { applicationRoutes } from './applications';
+import { caseRoutes } from './cases';
+import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
+import { reportRoutes } from './reports';
+import { visitReportRoutes } from './visit-reports';
 
 // Everything under /v1 (API.md).
 export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(applicationRoutes);
   await app.register(noticeRoutes);
   await app.register(adminRoutes);
+  await app.register(caseRoutes);
+  await app.register(integrationRoutes);
+  await app.register(visitReportRoutes);
+  await app.register(reportRoutes);
 };

@@ -72,9 +72,7 @@ export const caseViewSchema = z
     villageCode: z.string(),
     residence: z.enum(['urban', 'rural']),
     status: z.enum(CASE_STATUSES),
-    closed: z
-      .object({ reason: z.enum(CLOSE_REASONS), fromMonth: z.string(), on: z.string() })
-      .optional(),
+    closed: z.object({ reason: z.enum(CLOSE_REASONS), fromMonth: z.string(), on: z.string() }).optional(),
     members: z.array(
       z.object({
         idNumber: z.string(),
@@ -303,7 +301,12 @@ export const missingVisitReports = z
     month: z.string(),
     region: z.string(),
     villages: z.array(
-      z.object({ villageCode: z.string(), openCases: z.number().int(), due: dueSchema, overdue: z.boolean() }),
+      z.object({
+        villageCode: z.string(),
+        openCases: z.number().int(),
+        due: dueSchema,
+        overdue: z.boolean(),
+      }),
     ),
     townships: z.array(z.object({ townshipCode: z.string(), due: dueSchema, overdue: z.boolean() })),
   })

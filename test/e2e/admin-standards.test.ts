@@ -87,6 +87,7 @@ describe('county standards through the HTTP API', () => {
       taperPayments: 3,
       paymentStartOffsetMonths: 0,
       spotCheck: { decisionRatio: '0.5', closeRelativeRatio: '1' },
+      payment: { maxAttempts: 4 },
       deadlines: { applicationWorkingDays: 25 },
     };
     const res = await put(full);
@@ -285,6 +286,7 @@ describe('county standards through the HTTP API', () => {
       'employmentCostDeduction',
       'review',
       'spotCheck',
+      'payment',
     ]) {
       expect(body.properties[field]?.description, field).toEqual(expect.any(String));
     }

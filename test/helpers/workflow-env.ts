@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
+import { payrollActivities } from '../../activities/payroll';
 import type { ApplicationView, HistoryEntry } from '../../workflows/messages';
 import { testEnv } from './env';
 import { createTimeSkippingEnv } from './time-skipping';
@@ -22,7 +23,16 @@ export function fakeActivities() {
     /** Case ids listOpenCases pages through (R-M8 fan-out tests set it). */
     openCases: [] as string[],
   };
+  // The payroll is tested against Postgres with the real activities; here they only refuse.
+  const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
+    get: (_t, name) => async () => {
+      throw new Error(`${String(name)} is not faked`);
+    },
+  });
   const activities: Activities = {
+    ...(Object.fromEntries(
+      Object.keys(payrollActivities({} as never)).map((k) => [k, Reflect.get(payroll, k)]),
+    ) as ReturnType<typeof payrollActivities>),
     loadApplicationContext: async () => {
       throw new Error('not used by the workflow');
     },

@@ -1,0 +1,179 @@
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Actor } from '../../domain/roles';
+import {
+  type CaseView,
+  caseStateQuery,
+  caseWorkflowId,
+  changeReportUpdate,
+  reviewResultUpdate,
+} from '../../workflows/messages';
+import { assertReach } from '../plugins/auth';
+import { notFound, problemResponses } from '../problem';
+import {
+  caseIdParams,
+  casePaymentsSchema,
+  caseViewSchema,
+  changeBody,
+  reviewBody,
+  reviewParams,
+} from '../schemas/cases';
+import { runUpdate } from '../temporal-errors';
+
+const STAFF_READERS = ['township_staff', 'county_staff', 'supervisor'] as const;
+const RECENT_HISTORY = 20;
+
+/** What a caller sees of the workflow's state: open tasks and the recent history only. */
+function present(v: CaseView, source: 'workflow' | 'read_model') {
+  const tasks = v.tasks
+    .filter((t) => !t.result && !t.closedOn)
+    .map((t) => ({ ...t, simplified: t.simplified ?? false }));
+  return { ...v, tasks, history: v.history.slice(-RECENT_HISTORY), source };
+}
+
+// API.md "Cases in benefit": reads by Query (read model when the workflow cannot answer), staff
+// steps as Updates whose validators refuse a wrong status (409), role (403) or inconsistency (422).
+export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
+  const handle = (id: string) => app.temporal.workflow.getHandle(caseWorkflowId(id));
+  const actorOf = (u: Actor): Actor => ({ sub: u.sub, role: u.role, region: u.region });
+
+  async function loadRow(id: string) {
+    const { rows } = await app.pg.query('SELECT village_code, status, view FROM cases WHERE case_id = $1', [
+      id,
+    ]);
+    return rows[0] as { village_code: string; status: string; view: CaseView | null } | undefined;
+  }
+  async function reachableRow(id: string, caller: Actor) {
+    const row = await loadRow(id);
+    if (!row) throw notFound(`no case ${id}`);
+    assertReach(caller, row.village_code);
+    return row;
+  }
+
+  app.get(
+    '/cases/:id',
+    {
+      preHandler: [app.requireRole(...STAFF_READERS)],
+      schema: {
+        tags: ['cases'],
+        summary: 'Status, members, amount, taper and review dates, open checks of a case',
+        params: caseIdParams,
+        response: { 200: caseViewSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const row = await loadRow(id);
+      if (row) assertReach(req.user, row.village_code);
+      // A closed case's workflow has saved its last state: the read model is final.
+      if (row?.status === 'closed' && row.view) return present(row.view, 'read_model');
+      try {
+        const view = await handle(id).query(caseStateQuery);
+        assertReach(req.user, view.villageCode);
+        return present(view, 'workflow');
+      } catch (err) {
+        if (row?.view) return present(row.view, 'read_model');
+        if (err instanceof WorkflowNotFoundError) throw notFound(`no case ${id}`);
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/cases/:id/payments',
+    {
+      preHandler: [app.requireRole(...STAFF_READERS)],
+      schema: {
+        tags: ['cases'],
+        summary: "The case's payment ledger",
+        description:
+          'The months handed to the payroll at their roster cut-off (R-M1) with the amount and persons ' +
+          'then due, and the back-pay and recoveries decided for months already rostered (R-M2, R-M5, ' +
+          'R-M8) with what has been settled. Payment statuses per month come with the payroll ledger.',
+        params: caseIdParams,
+        response: { 200: casePaymentsSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      await reachableRow(id, req.user);
+      const months = await app.pg.query(
+        `SELECT month, amount, persons, status, rostered_on FROM case_months WHERE case_id = $1 ORDER BY month`,
+        [id],
+      );
+      const adjustments = await app.pg.query(
+        `SELECT adjustment_key, kind, amount, months, reason, decided_on, settled_amount
+         FROM case_adjustments WHERE case_id = $1 ORDER BY decided_on, recorded_at`,
+        [id],
+      );
+      return {
+        caseId: id,
+        months: months.rows.map((m) => ({
+          month: m.month,
+          amount: m.amount,
+          persons: m.persons,
+          status: m.status,
+          rosteredOn: m.rostered_on,
+        })),
+        adjustments: adjustments.rows.map((a) => ({
+          key: a.adjustment_key,
+          kind: a.kind,
+          amount: a.amount,
+          months: a.months,
+          reason: a.reason,
+          decidedOn: a.decided_on,
+          settledAmount: a.settled_amount,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/cases/:id/changes',
+    {
+      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      schema: {
+        tags: ['cases'],
+        summary: 'Household change report (R-M5); employment above the standard starts the taper (R-M3)',
+        params: caseIdParams,
+        body: changeBody,
+        response: { 200: caseViewSchema, 422: problemResponses[400], ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const row = await reachableRow(id, req.user);
+      const view = await runUpdate(id, row.status, () =>
+        handle(id).executeUpdate(changeReportUpdate, { args: [{ ...req.body, actor: actorOf(req.user) }] }),
+      );
+      return present(view, 'workflow');
+    },
+  );
+
+  app.post(
+    '/cases/:id/reviews/:reviewId',
+    {
+      preHandler: [app.requireRole('township_staff', 'county_staff'), app.idempotency],
+      schema: {
+        tags: ['cases'],
+        summary: 'Result of a death review, re-review, data check or change review (R-M2, R-M4, R-M6)',
+        description:
+          'reviewId is the taskId of an open task in GET /v1/cases/{id}. Only a staff result changes ' +
+          'the entitlement (R-A11).',
+        params: reviewParams,
+        body: reviewBody,
+        response: { 200: caseViewSchema, 422: problemResponses[400], ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { id, reviewId } = req.params;
+      const row = await reachableRow(id, req.user);
+      const view = await runUpdate(id, row.status, () =>
+        handle(id).executeUpdate(reviewResultUpdate, {
+          args: [{ ...req.body, taskId: reviewId, actor: actorOf(req.user) }],
+        }),
+      );
+      return present(view, 'workflow');
+    },
+  );
+};

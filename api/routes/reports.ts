@@ -1,0 +1,201 @@
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { add, toMoney } from '../../domain/money';
+import { isRegionCode } from '../../domain/region';
+import {
+  type CountyProgrammeFigures,
+  type Figures,
+  PROGRAMMES,
+  programmeOf,
+  type RegionFigures,
+  type ReportRow,
+  rollUp,
+} from '../../domain/statistics';
+import { forbidden, problemResponses } from '../problem';
+import { yearMonth } from '../schemas/applications';
+
+const figuresSchema = z
+  .object({
+    backPayPersons: z
+      .int()
+      .describe('资金补发 人次: persons of the back-pay rows paid in this payroll month'),
+    backPayAmount: z.string().describe('资金补发 金额(元)'),
+    monthPersons: z.int().describe('本月 人次: persons of the regular and back-pay rows paid this month'),
+    monthAmount: z.string().describe('本月 金额(元): regular + back-pay − recovery offsets'),
+    cumulativePersons: z.int().describe('资金累计发放 人次: payroll months January … month'),
+    cumulativeAmount: z.string().describe('资金累计发放 金额(元): payroll months January … month'),
+  })
+  .meta({ id: 'PaymentFigures' });
+
+const regionFigures = { urbanDibao: figuresSchema, ruralDibao: figuresSchema, extremePoverty: figuresSchema };
+const countAmount = z.object({ count: z.int().describe('Ledger rows'), amount: z.string() });
+
+const reportSchema = z
+  .object({
+    region: z.string(),
+    month: z.string().describe('The payroll month'),
+    rows: z.array(
+      z.object({ regionCode: z.string(), level: z.enum(['county', 'city', 'province']), ...regionFigures }),
+    ),
+    total: z.object(regionFigures).describe('合计: the whole region'),
+    excluded: z
+      .object({
+        failedOrReturned: countAmount.describe('Rows of this payroll month the bank failed or returned'),
+        scheduled: countAmount.describe('Rows of this payroll month not yet sent to the bank'),
+        outsideTables: countAmount.describe(
+          'Rows sent or paid this payroll month that are in none of the three tables: temporary grants (R-A10), marginal households',
+        ),
+      })
+      .describe('Ledger rows of this payroll month not counted above'),
+  })
+  .meta({ id: 'PaymentReport' });
+
+const reportQuery = z.object({
+  region: z
+    .string()
+    .refine((c) => [2, 4, 6].includes(c.length) && isRegionCode(c), 'a province, city or county code')
+    .describe('Province (2), city (4) or county (6 digits)'),
+  month: yearMonth.describe('The payroll month'),
+  format: z.enum(['json', 'csv']).optional().describe('Default JSON, or CSV when Accept asks for text/csv'),
+});
+
+// The provincial tables' columns [001 附件1–3], Chinese for the reader and English for a program.
+const TABLES = {
+  urbanDibao: ['urban', '城市低保'],
+  ruralDibao: ['rural', '农村低保'],
+  extremePoverty: ['extreme', '特困供养'],
+} as const;
+const FIGURES: [keyof Figures, string, string][] = [
+  ['backPayPersons', 'backpay_persons', '补发人次'],
+  ['backPayAmount', 'backpay_amount', '补发金额(元)'],
+  ['monthPersons', 'month_persons', '本月发放人次'],
+  ['monthAmount', 'month_amount', '本月发放金额(元)'],
+  ['cumulativePersons', 'cumulative_persons', '累计发放人次'],
+  ['cumulativeAmount', 'cumulative_amount', '累计发放金额(元)'],
+];
+const CSV_HEADER = [
+  '地区代码/region_code',
+  '层级/level',
+  ...PROGRAMMES.flatMap((p) => FIGURES.map(([, en, zh]) => `${TABLES[p][1]}${zh}/${TABLES[p][0]}_${en}`)),
+];
+
+function toCsv(rows: ReportRow[], region: string, total: RegionFigures): string {
+  const line = (code: string, level: string, f: RegionFigures) => [
+    code,
+    level,
+    ...PROGRAMMES.flatMap((p) => FIGURES.map(([key]) => String(f[p][key]))),
+  ];
+  // The BOM lets a spreadsheet open the Chinese header as UTF-8.
+  return stringify([...rows.map((r) => line(r.regionCode, r.level, r)), line(region, 'total', total)], {
+    header: true,
+    columns: CSV_HEADER,
+    bom: true,
+    eof: true,
+  });
+}
+
+const countAmountOf = (count: number, amount: string) => ({ count, amount: toMoney(amount) });
+
+// R-O5: monthly payment statistics per region, JSON or CSV (API.md "Supervision, publicity, reports").
+export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/reports/payments',
+    {
+      preHandler: [app.requireRole('supervisor', 'admin')],
+      schema: {
+        tags: ['reports'],
+        summary: 'Monthly payment statistics: back-pay, month and cumulative 人次 and amounts (R-O5)',
+        querystring: reportQuery,
+        response: {
+          200: {
+            description: 'The report, as JSON or as CSV (one line per region row, then the total)',
+            content: {
+              'application/json': { schema: reportSchema },
+              'text/csv': { schema: z.string() },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { region, month } = req.query;
+      // API.md "Identity and reach": a report covers only what the caller's region contains.
+      if (!region.startsWith(req.user.region)) {
+        throw forbidden(`region ${req.user.region} does not reach ${region}`);
+      }
+      // Counted: money that went out (sent or paid) in the payroll months January … month, by the
+      // payroll's month (a retried row counts where it was paid, quarterly R-E6 rows where paid).
+      // Recovery offsets reduce the amounts but are nobody's payment, so they add no 人次.
+      const { rows } = await app.pg.query(
+        `SELECT l.county_code, l.category, l.residence,
+           count(*) FILTER (WHERE p.month = $2)::int AS month_rows,
+           coalesce(sum(l.persons) FILTER (WHERE p.month = $2 AND l.kind = 'back_pay'), 0)::int AS back_pay_persons,
+           coalesce(sum(l.amount) FILTER (WHERE p.month = $2 AND l.kind = 'back_pay'), 0) AS back_pay_amount,
+           coalesce(sum(l.persons) FILTER (WHERE p.month = $2 AND l.kind <> 'recovery_offset'), 0)::int AS month_persons,
+           coalesce(sum(l.amount) FILTER (WHERE p.month = $2), 0) AS month_amount,
+           coalesce(sum(l.persons) FILTER (WHERE l.kind <> 'recovery_offset'), 0)::int AS cumulative_persons,
+           sum(l.amount) AS cumulative_amount
+         FROM ledger l JOIN payrolls p ON p.payroll_id = l.payroll_id
+         WHERE left(l.county_code, length($1)) = $1 AND p.month BETWEEN $3 AND $2
+           AND l.status IN ('sent', 'paid') AND l.kind IN ('regular', 'back_pay', 'recovery_offset')
+         GROUP BY l.county_code, l.category, l.residence`,
+        [region, month, `${month.slice(0, 4)}-01`],
+      );
+      const figures: CountyProgrammeFigures[] = [];
+      const outside = { count: 0, amount: '0' };
+      for (const r of rows) {
+        const programme = programmeOf(r.category, r.residence);
+        if (!programme) {
+          outside.count += r.month_rows;
+          outside.amount = add(outside.amount, r.month_amount);
+          continue;
+        }
+        figures.push({
+          countyCode: r.county_code,
+          programme,
+          backPayPersons: r.back_pay_persons,
+          backPayAmount: r.back_pay_amount,
+          monthPersons: r.month_persons,
+          monthAmount: r.month_amount,
+          cumulativePersons: r.cumulative_persons,
+          cumulativeAmount: r.cumulative_amount,
+        });
+      }
+      const report = rollUp(region, figures);
+
+      // The rest of this payroll month's rows, so that nothing in the ledger goes unaccounted.
+      const { rows: others } = await app.pg.query(
+        `SELECT CASE WHEN l.status IN ('failed', 'returned') THEN 'failedOrReturned'
+                     WHEN l.status = 'scheduled' THEN 'scheduled' ELSE 'outsideTables' END AS bucket,
+           count(*)::int AS count, sum(l.amount) AS amount
+         FROM ledger l JOIN payrolls p ON p.payroll_id = l.payroll_id
+         WHERE left(l.county_code, length($1)) = $1 AND p.month = $2
+           AND (l.status NOT IN ('sent', 'paid') OR l.kind = 'temporary_grant')
+         GROUP BY 1`,
+        [region, month],
+      );
+      const bucket = (name: string) => others.find((r) => r.bucket === name) ?? { count: 0, amount: '0' };
+      const excluded = {
+        failedOrReturned: countAmountOf(bucket('failedOrReturned').count, bucket('failedOrReturned').amount),
+        scheduled: countAmountOf(bucket('scheduled').count, bucket('scheduled').amount),
+        outsideTables: countAmountOf(
+          outside.count + bucket('outsideTables').count,
+          add(outside.amount, bucket('outsideTables').amount),
+        ),
+      };
+
+      const wantsCsv = req.query.format
+        ? req.query.format === 'csv'
+        : /\btext\/csv\b/.test(req.headers.accept ?? '');
+      if (wantsCsv) {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="payments-${region}-${month}.csv"`)
+          .send(toCsv(report.rows, region, report.total));
+      }
+      return reply.type('application/json; charset=utf-8').send({ region, month, ...report, excluded });
+    },
+  );
+};

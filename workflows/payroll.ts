@@ -1,0 +1,164 @@
+import {
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { WorkingCalendar } from '../domain/calendar';
+import { addDays, endOfCivilDay } from '../domain/dates';
+import { paymentDate, rosterDate } from '../domain/deadlines';
+import {
+  type PayrollInput,
+  type PayrollResult,
+  type PayrollView,
+  paymentResultsSignal,
+  payrollId,
+  payrollStateQuery,
+} from './messages';
+import { SA_CASE_KIND, SA_COUNTY, SA_DEADLINE, SA_OVERDUE, SA_STAGE } from './search-attributes';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: ['NoPolicy'] },
+});
+
+/** Cases write their month at the start of the roster date; the payroll reads a little later. */
+const ROSTER_GRACE_MS = 6 * 3600_000;
+/** After the payment date, keep waiting for the bank this long, looking daily. */
+const RESULT_WAIT_DAYS = 45;
+
+/**
+ * One county's payroll for one month (R-M1): waits for the roster cut-off (last working day on or
+ * before the 5th), writes the exactly-once ledger page by page, retries or escalates earlier failed
+ * lines, writes the bank file, then waits for the bank's results; flagged overdue when results are
+ * missing after the payment date (last working day on or before the 10th). One workflow per
+ * county and month (its id), so a second start is the same payroll.
+ */
+export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResult> {
+  // Handlers first: the API may ask for progress before the parameters are loaded.
+  let cal = WorkingCalendar.builtin();
+  const view: PayrollView = {
+    payrollId: payrollId(input.countyCode, input.month),
+    countyCode: input.countyCode,
+    month: input.month,
+    stage: 'waiting_for_roster',
+    rosterDate: rosterDate(cal, input.month),
+    paymentDate: paymentDate(cal, input.month),
+    quarterlyExtremePoverty: false,
+    casesDone: 0,
+    rowsWritten: 0,
+    retried: 0,
+    escalated: 0,
+    lines: {},
+    overdue: false,
+  };
+  let signals = 0;
+  setHandler(payrollStateQuery, () => view);
+  setHandler(paymentResultsSignal, () => {
+    signals++;
+  });
+  const ctx = await acts.loadPayrollContext({ countyCode: input.countyCode, month: input.month });
+  cal = ctx.runtimeYears.reduce((c, y) => c.withYear(y), cal);
+  view.rosterDate = rosterDate(cal, input.month, ctx.deadlines);
+  view.paymentDate = paymentDate(cal, input.month, ctx.deadlines);
+  view.quarterlyExtremePoverty = ctx.policy.extremePoverty.paymentFrequency === 'quarterly';
+  const sync = () =>
+    upsertSearchAttributes([
+      { key: SA_CASE_KIND, value: 'payroll' },
+      { key: SA_STAGE, value: view.stage },
+      { key: SA_COUNTY, value: input.countyCode },
+      { key: SA_DEADLINE, value: endOfCivilDay(view.paymentDate.date) },
+      { key: SA_OVERDUE, value: view.overdue },
+    ]);
+  sync();
+
+  const cutoff = endOfCivilDay(addDays(view.rosterDate.date, -1)).getTime() + ROSTER_GRACE_MS;
+  if (Date.now() < cutoff) await sleep(cutoff - Date.now());
+
+  view.stage = 'rostering';
+  sync();
+  await acts.openPayroll({
+    payrollId: view.payrollId,
+    countyCode: input.countyCode,
+    month: input.month,
+    rosterDate: view.rosterDate.date,
+    paymentDate: view.paymentDate.date,
+  });
+  const again = await acts.retryFailedLines({
+    payrollId: view.payrollId,
+    countyCode: input.countyCode,
+    maxAttempts: ctx.policy.payment.maxAttempts,
+    dueOn: view.paymentDate.date,
+  });
+  view.retried = again.retried;
+  view.escalated = again.escalated;
+
+  let after: string | undefined;
+  for (;;) {
+    const page = await acts.rosterPage({
+      payrollId: view.payrollId,
+      countyCode: input.countyCode,
+      month: input.month,
+      quarterlyExtremePoverty: view.quarterlyExtremePoverty,
+      afterCaseId: after,
+      limit: input.pageSize ?? 2000,
+    });
+    view.casesDone += page.cases;
+    view.rowsWritten += page.rows;
+    after = page.lastCaseId;
+    log.info('payroll roster page', {
+      payrollId: view.payrollId,
+      casesDone: view.casesDone,
+      rows: view.rowsWritten,
+    });
+    if (page.done) break;
+  }
+  view.rowsWritten += await acts.rosterStragglers({
+    payrollId: view.payrollId,
+    countyCode: input.countyCode,
+    month: input.month,
+  });
+  view.rowsWritten += await acts.rosterTemporaryGrants({
+    payrollId: view.payrollId,
+    countyCode: input.countyCode,
+    month: input.month,
+  });
+  view.file = await acts.writeBankFile({
+    payrollId: view.payrollId,
+    countyCode: input.countyCode,
+    month: input.month,
+  });
+  view.stage = 'sent';
+  sync();
+
+  // Results come through the API (payment_lines); a signal says "look again", a daily timer too.
+  const paymentDeadline = endOfCivilDay(view.paymentDate.date).getTime();
+  const giveUp = Math.max(paymentDeadline, Date.now()) + RESULT_WAIT_DAYS * 86_400_000;
+  for (;;) {
+    view.lines = await acts.payrollProgress({ payrollId: view.payrollId });
+    if (!view.lines.sent) break;
+    if (!view.overdue && Date.now() >= paymentDeadline) {
+      view.overdue = true;
+      view.stage = 'overdue';
+      // R-O3: supervisors are told (the status change raises the alert).
+      await acts.setPayrollStatus({ payrollId: view.payrollId, status: 'overdue' });
+      sync();
+    }
+    if (Date.now() >= giveUp) break;
+    const seen = signals;
+    const next = Date.now() < paymentDeadline ? paymentDeadline - Date.now() : 86_400_000;
+    await condition(() => signals !== seen, next);
+  }
+  if (!view.lines.sent) {
+    view.stage = 'completed';
+    await acts.setPayrollStatus({ payrollId: view.payrollId, status: 'completed' });
+    sync();
+  }
+  log.info('payroll finished', { payrollId: view.payrollId, lines: view.lines, runId: workflowInfo().runId });
+  return { payrollId: view.payrollId, stage: view.stage, lines: view.lines };
+}
