@@ -26,6 +26,7 @@ export const envSchema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().min(1).default('dibao'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PAYMENT_FILES_DIR: z.string().min(1).default('.data/payment-files'),
     WORKER_SHUTDOWN_GRACE: z
       .string()
       .regex(/^\d+(ms|s|m)$/, 'must be a duration like 30s')

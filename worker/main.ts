@@ -1,7 +1,9 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
+import { ensurePayrollSchedule } from './schedules';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
 // in-flight activities finish (up to WORKER_SHUTDOWN_GRACE), then closes its connections.
@@ -14,9 +16,18 @@ const worker = await Worker.create({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
-  activities: createActivities({ pool }),
+  activities: createActivities({ pool, paymentFilesDir: config.PAYMENT_FILES_DIR }),
   shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
 });
+
+// R-M1: the monthly payroll schedule exists once the worker serves the queue it starts work on.
+const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const schedule = await ensurePayrollSchedule(
+  new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+  config.TEMPORAL_TASK_QUEUE,
+);
+await clientConnection.close();
+console.log(`[worker] payroll schedule ${schedule}`);
 
 console.log(
   `[worker] polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`,

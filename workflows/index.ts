@@ -2,4 +2,5 @@
 export { applicationWorkflow } from './application';
 export { caseWorkflow } from './case';
 export { payrollWorkflow } from './payroll';
+export { payrollSchedulerWorkflow } from './payroll-scheduler';
 export { standardAdjustmentWorkflow } from './standard-adjustment';

@@ -140,6 +140,8 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   const paymentDeadline = endOfCivilDay(view.paymentDate.date).getTime();
   const giveUp = Math.max(paymentDeadline, Date.now()) + RESULT_WAIT_DAYS * 86_400_000;
   for (;;) {
+    // Taken before reading: a signal that lands during the read wakes the next wait at once.
+    const seen = signals;
     view.lines = await acts.payrollProgress({ payrollId: view.payrollId });
     if (!view.lines.sent) break;
     if (!view.overdue && Date.now() >= paymentDeadline) {
@@ -150,7 +152,6 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
       sync();
     }
     if (Date.now() >= giveUp) break;
-    const seen = signals;
     const next = Date.now() < paymentDeadline ? paymentDeadline - Date.now() : 86_400_000;
     await condition(() => signals !== seen, next);
   }

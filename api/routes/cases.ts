@@ -89,7 +89,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'The months handed to the payroll at their roster cut-off (R-M1) with the amount and persons ' +
           'then due, and the back-pay and recoveries decided for months already rostered (R-M2, R-M5, ' +
-          'R-M8) with what has been settled. Payment statuses per month come with the payroll ledger.',
+          'R-M8) with what has been settled, and the payroll ledger rows with their payment status.',
         params: caseIdParams,
         response: { 200: casePaymentsSchema, ...problemResponses },
       },
@@ -106,8 +106,22 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
          FROM case_adjustments WHERE case_id = $1 ORDER BY decided_on, recorded_at`,
         [id],
       );
+      const ledger = await app.pg.query(
+        `SELECT payroll_id, month, kind, amount, status, attempts, payment_line_id FROM ledger WHERE case_id = $1
+         ORDER BY month, kind`,
+        [id],
+      );
       return {
         caseId: id,
+        ledger: ledger.rows.map((l) => ({
+          payrollId: l.payroll_id,
+          month: l.month,
+          kind: l.kind,
+          amount: l.amount,
+          status: l.status,
+          attempts: l.attempts,
+          paymentLineId: l.payment_line_id,
+        })),
         months: months.rows.map((m) => ({
           month: m.month,
           amount: m.amount,

@@ -4,6 +4,7 @@ import { applicationRoutes } from './applications';
 import { caseRoutes } from './cases';
 import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
+import { payrollRoutes } from './payroll';
 import { reportRoutes } from './reports';
 import { visitReportRoutes } from './visit-reports';
 
@@ -16,4 +17,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(integrationRoutes);
   await app.register(visitReportRoutes);
   await app.register(reportRoutes);
+  await app.register(payrollRoutes);
 };

@@ -162,6 +162,19 @@ export const casePaymentsSchema = z
         settledAmount: z.string(),
       }),
     ),
+    ledger: z
+      .array(
+        z.object({
+          payrollId: z.string(),
+          month: z.string(),
+          kind: z.enum(['regular', 'back_pay', 'recovery_offset', 'temporary_grant']),
+          amount: z.string(),
+          status: z.enum(['scheduled', 'sent', 'paid', 'failed', 'returned']),
+          attempts: z.number(),
+          paymentLineId: z.string().nullable(),
+        }),
+      )
+      .describe('The payroll ledger rows of the case with their payment status (R-M1)'),
   })
   .meta({ id: 'CasePayments' });
 
