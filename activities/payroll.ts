@@ -332,6 +332,31 @@ export function payrollActivities({ pool, paymentFilesDir = '.data/payment-files
       return r.rowCount ?? 0;
     },
 
+    /**
+     * R-M1 "never silently lost": open cases that should have handed this month to the payroll but
+     * have not (a case worker down at the cut-off, say) are counted and raised to supervisors.
+     */
+    async checkRosterComplete(args: { payrollId: string; countyCode: string; month: YearMonth }) {
+      const { rows } = await pool.query(
+        `SELECT c.case_id FROM cases c
+         WHERE c.county_code = $1 AND c.status <> 'closed' AND c.start_month <= $2
+           AND NOT EXISTS (SELECT 1 FROM case_months m WHERE m.case_id = c.case_id AND m.month = $2)
+         ORDER BY c.case_id`,
+        [args.countyCode, args.month],
+      );
+      if (rows.length) {
+        await pool.query(
+          `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
+             flag, deadline_kind, due_on)
+           SELECT 'payroll:' || payroll_id || ':roster_incomplete', 'payroll', payroll_id, county_code, '', '',
+             'overdue', 'roster_incomplete', roster_date
+           FROM payrolls WHERE payroll_id = $1 ON CONFLICT DO NOTHING`,
+          [args.payrollId],
+        );
+      }
+      return { missing: rows.length, examples: rows.slice(0, 20).map((r) => r.case_id as string) };
+    },
+
     /** Lines of the payroll by status: how far the bank's results have come. */
     async payrollProgress(args: { payrollId: string }): Promise<Record<string, number>> {
       const { rows } = await pool.query(

@@ -477,6 +477,8 @@ export interface PayrollView {
   rowsWritten: number;
   retried: number;
   escalated: number;
+  /** Open cases that handed no month for this roster (raised to supervisors). */
+  missingCases: number;
   file?: { fileName: string; sha256: string; lines: number; amount: Money };
   /** Bank lines by status (sent, paid, failed, returned, …). */
   lines: Record<string, number>;

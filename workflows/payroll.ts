@@ -54,6 +54,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     rowsWritten: 0,
     retried: 0,
     escalated: 0,
+    missingCases: 0,
     lines: {},
     overdue: false,
   };
@@ -128,6 +129,14 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     countyCode: input.countyCode,
     month: input.month,
   });
+  const completeness = await acts.checkRosterComplete({
+    payrollId: view.payrollId,
+    countyCode: input.countyCode,
+    month: input.month,
+  });
+  view.missingCases = completeness.missing;
+  if (completeness.missing)
+    log.warn('cases missing from the roster', { payrollId: view.payrollId, ...completeness });
   view.file = await acts.writeBankFile({
     payrollId: view.payrollId,
     countyCode: input.countyCode,

@@ -29,6 +29,7 @@ const payrollSchema = z
     rowsWritten: z.number().optional(),
     retried: z.number().optional(),
     escalated: z.number().optional(),
+    missingCases: z.number().optional().describe('Open cases that handed no month to this roster'),
     file: z
       .object({ fileName: z.string(), sha256: z.string(), lines: z.number(), amount: z.string() })
       .optional(),

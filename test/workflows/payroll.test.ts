@@ -105,9 +105,14 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
         months: ['2026-09'],
       });
     await seedCase(pool, { caseId: 'C9-closed', villageCode: V1, months: [], status: 'closed' }); // nothing after closure
+    await seedCase(pool, { caseId: 'C8-late', villageCode: V1, months: [] }); // open, but handed no month
     const h = await startPayroll('2026-09');
     const sent = await untilSent(h);
     expect(sent).toMatchObject({ casesDone: 5, rowsWritten: 5, file: { lines: 5, amount: '5012.50' } });
+    // Never silently lost: the open case that handed no month is counted and raised to supervisors.
+    expect(sent.missingCases).toBe(1);
+    const alert = await pool.query(`SELECT deadline_kind FROM supervision_alerts WHERE subject_id = '140802:2026-09'`);
+    expect(alert.rows.map((r) => r.deadline_kind)).toContain('roster_incomplete');
     const csv = readFileSync(join(files, sent.file!.fileName), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('line_id,card_number,name,amount,months');
     expect(csv[1]).toMatch(/^140802:2026-09:C0,\d{17}[\dX],张三,1000\.50,2026-09$/);
