@@ -111,7 +111,9 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     expect(sent).toMatchObject({ casesDone: 5, rowsWritten: 5, file: { lines: 5, amount: '5012.50' } });
     // Never silently lost: the open case that handed no month is counted and raised to supervisors.
     expect(sent.missingCases).toBe(1);
-    const alert = await pool.query(`SELECT deadline_kind FROM supervision_alerts WHERE subject_id = '140802:2026-09'`);
+    const alert = await pool.query(
+      `SELECT deadline_kind FROM supervision_alerts WHERE subject_id = '140802:2026-09'`,
+    );
     expect(alert.rows.map((r) => r.deadline_kind)).toContain('roster_incomplete');
     const csv = readFileSync(join(files, sent.file!.fileName), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('line_id,card_number,name,amount,months');
