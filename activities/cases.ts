@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction } from '../db/pool';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry, RosteredMonth } from '../domain/entitlement';
+import { type PolicyParameters, policyParametersSchema } from '../domain/policy';
 import { countyOf, townshipOf } from '../domain/region';
 import type { Adjustment, CaseHistoryEntry, CaseView } from '../workflows/messages';
 import type { ActivityDeps } from './applications';
@@ -220,6 +221,23 @@ export function caseActivities({ pool }: ActivityDeps) {
       );
     },
 
+    /**
+     * R-M8: the county's versions published after `afterVersion` (oldest first). A case that starts
+     * after a standard change was fanned out catches up with it here.
+     */
+    async newerPolicies(args: { countyCode: string; afterVersion: string }): Promise<PolicyParameters[]> {
+      const { rows } = await pool.query(
+        `SELECT version, parameters FROM policy_versions
+         WHERE county_code = $1
+           AND created_at > coalesce((SELECT created_at FROM policy_versions WHERE version = $2), '-infinity')
+         ORDER BY effective_from, created_at`,
+        [args.countyCode, args.afterVersion],
+      );
+      return rows.map((r) => {
+        const { deadlines: _d, ...rest } = r.parameters as Record<string, unknown>;
+        return policyParametersSchema.parse({ ...rest, version: r.version });
+      });
+    },
     /** R-M8 fan-out: a page of the county's cases not closed, by case id. */
     async listOpenCases(args: {
       countyCode: string;

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -192,6 +193,16 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     calendarUpdatedSignal,
     onSignal((y, at) => state.applyCalendar(y, at)),
   );
+
+  // R-M8: a standard published while the application was pending (its fan-out ran before this case
+  // existed) applies from its effective month. Histories recorded before this step replay without it.
+  if (!input.carried && patched('case-start-policy-catch-up')) {
+    for (const p of await acts.newerPolicies({
+      countyCode: countyOf(v.villageCode),
+      afterVersion: v.policy.version,
+    }))
+      state.applyStandardChange(p, now());
+  }
 
   for (;;) {
     state.tick(now());

@@ -22,6 +22,8 @@ export function fakeActivities() {
     deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
     /** Case ids listOpenCases pages through (R-M8 fan-out tests set it). */
     openCases: [] as string[],
+    /** Versions newerPolicies answers with (R-M8 catch-up at case start). */
+    newerPolicies: [] as Awaited<ReturnType<Activities['newerPolicies']>>,
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -73,6 +75,7 @@ export function fakeActivities() {
       const sorted = [...calls.openCases].sort();
       return sorted.filter((id) => afterCaseId === undefined || id > afterCaseId).slice(0, limit);
     },
+    newerPolicies: async () => calls.newerPolicies,
     recordDeathOutcome: async (a) => {
       calls.deathOutcomes.push(a);
     },

@@ -415,4 +415,22 @@ describe('case in benefit (time-skipping)', () => {
     });
     expect((await view(handle)).status).toBe('suspended');
   });
+
+  it('R-M8: a standard published while the application was pending reaches the new case from its effective month', async () => {
+    const t = await today();
+    const raised = defaultPolicy({
+      countyCode: COUNTY,
+      effectiveFrom: dayInMonth(monthOf(t), 1),
+      standardUrban: '850.00',
+      standardRural: '700.00',
+    });
+    h.calls.newerPolicies.push(raised);
+    const { handle, m } = await startCase();
+    await sleepUntil(dayInMonth(m(1), 10));
+    const v = await view(handle);
+    expect(v.appliedPolicyVersions).toContain(raised.version);
+    expect(v.monthlyAmount).toBe('1100.00');
+    expect(v.rostered.map((r) => r.amount)).toEqual(['1100.00']);
+    expect(h.calls.adjustments).toEqual([]); // nothing was paid before the case began
+  });
 });
