@@ -27,6 +27,13 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: ['NoPolicy'] },
 });
 
+// The bank file of a large county takes minutes; it heartbeats as it goes.
+const fileActs = proxyActivities<Activities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '5s', maximumInterval: '2m' },
+});
+
 /** Cases write their month at the start of the roster date; the payroll reads a little later. */
 const ROSTER_GRACE_MS = 6 * 3600_000;
 /** After the payment date, keep waiting for the bank this long, looking daily. */
@@ -137,7 +144,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   view.missingCases = completeness.missing;
   if (completeness.missing)
     log.warn('cases missing from the roster', { payrollId: view.payrollId, ...completeness });
-  view.file = await acts.writeBankFile({
+  view.file = await fileActs.writeBankFile({
     payrollId: view.payrollId,
     countyCode: input.countyCode,
     month: input.month,
