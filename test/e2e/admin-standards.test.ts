@@ -1,51 +1,27 @@
-import { Client, Connection } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { app as apiPlugin } from '../../api/app';
-import { parseConfig } from '../../config/env';
 import { civilDateOf } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
 import { defaultPolicy } from '../../domain/policy';
-import { freshDatabase } from '../helpers/db';
-import { testEnv } from '../helpers/env';
+import { type ApiEnv, startApiEnv } from '../helpers/api-env';
 import { COUNTY, TOWNSHIP } from '../helpers/fixtures';
 
 // County standards through the HTTP API: PUT writes an effective-dated version, GET lists them.
-// These routes never reach Temporal, so the app gets a lazy Client and no worker runs.
+// PUT starts the R-M8 fan-out workflow; no worker runs here, so it only waits on the dev server.
 
-let api: FastifyInstance;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let pool: pg.Pool;
-let connection: Connection;
+let env: ApiEnv;
+let api: ApiEnv['api'];
+let pool: ApiEnv['pool'];
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  pool = db.pool;
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-    LOG_LEVEL: 'warn',
-  });
-  connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  api = Fastify({ logger: false });
-  await api.register(apiPlugin, { config, pool, temporal: new Client({ connection }) });
-  await api.ready();
+  env = await startApiEnv({ worker: false });
+  ({ api, pool } = env);
 });
 
 afterAll(async () => {
-  await api?.close();
-  await connection?.close();
-  // pg-pool's end() resolves before its sockets close, so DROP DATABASE ... WITH (FORCE) can
-  // terminate one that is still closing; that error would be an uncaught 'error' event on the pool.
-  pool?.on('error', () => {});
-  await db?.drop();
+  await env?.stop();
 });
 
-const as = (role: string, region: string) => ({
-  authorization: `Bearer ${api.jwt.sign({ sub: `${role}-e2e`, role, region } as never)}`,
-});
+const as = (role: string, region: string) => env.as(role, region);
 const admin = () => as('admin', '14');
 const put = (payload: Record<string, unknown>, headers: Record<string, string> = admin()) =>
   api.inject({ method: 'PUT', url: '/v1/admin/standards', headers, payload });

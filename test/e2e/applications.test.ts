@@ -1,62 +1,26 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { app as apiPlugin } from '../../api/app';
-import { parseConfig } from '../../config/env';
 import { civilDateOf } from '../../domain/dates';
-import { freshDatabase } from '../helpers/db';
-import { testEnv } from '../helpers/env';
+import { type ApiEnv, startApiEnv } from '../helpers/api-env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
 // End to end on the Temporal dev server: HTTP API (Fastify inject) → workflow → worker with the
 // real activities → Postgres read model, and visibility through the custom search attributes.
 
-let api: FastifyInstance;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let pool: pg.Pool;
-let worker: Worker;
-let running: Promise<void>;
-let connection: Connection;
-const taskQueue = `e2e-${Math.random().toString(36).slice(2)}`;
+let env: ApiEnv;
+let api: ApiEnv['api'];
+let pool: ApiEnv['pool'];
+let client: ApiEnv['client'];
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  pool = db.pool;
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    LOG_LEVEL: 'warn',
-  });
-  const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  worker = await Worker.create({
-    connection: native,
-    taskQueue,
-    workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ pool }),
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  api = Fastify({ logger: false });
-  await api.register(apiPlugin, { config, pool, temporal: new Client({ connection }) });
-  await api.ready();
+  env = await startApiEnv({});
+  ({ api, pool, client } = env);
 });
 
 afterAll(async () => {
-  await api?.close();
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await db?.drop();
+  await env?.stop();
 });
 
-const token = (role: string, region: string, sub = `${role}-e2e`) =>
-  api.jwt.sign({ sub, role, region } as never);
-const as = (role: string, region: string) => ({ authorization: `Bearer ${token(role, region)}` });
+const as = (role: string, region: string) => env.as(role, region);
 const township = () => as('township_staff', TOWNSHIP);
 const today = () => civilDateOf(new Date());
 
@@ -227,7 +191,6 @@ describe('applications through the HTTP API (dev server)', () => {
     ]);
     expect(audit.rows.map((r) => r.action)).toContain('initial_opinion_recorded');
     // Supervisors query by the custom search attributes (visibility is eventually consistent).
-    const client = new Client({ connection });
     let found = 0;
     for (let i = 0; i < 50 && found === 0; i++) {
       found = (

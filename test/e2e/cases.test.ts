@@ -1,32 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { app as apiPlugin } from '../../api/app';
-import { parseConfig } from '../../config/env';
 import { WorkingCalendar } from '../../domain/calendar';
 import { addDays, addMonthsToYearMonth, civilDateOf, dayInMonth, monthOf } from '../../domain/dates';
 import { visitReportDue } from '../../domain/deadlines';
 import { type CaseInput, caseWorkflowId } from '../../workflows/messages';
-import { freshDatabase } from '../helpers/db';
-import { testEnv } from '../helpers/env';
+import { type ApiEnv, startApiEnv } from '../helpers/api-env';
 import { COUNTY, context, household, idNumber, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
 // Cases in benefit, integrations and visit reports end to end on the Temporal dev server: HTTP API
 // (Fastify inject) → case workflow → worker with the real activities → Postgres. A case normally
 // comes from an approval after the 7-day publicity; here it is made directly (rows + workflow start).
 
-let api: FastifyInstance;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let pool: pg.Pool;
-let worker: Worker;
-let running: Promise<void>;
-let connection: Connection;
-let client: Client;
-const taskQueue = `e2e-cases-${Math.random().toString(36).slice(2)}`;
+let env: ApiEnv;
+let api: ApiEnv['api'];
+let pool: ApiEnv['pool'];
+let client: ApiEnv['client'];
 const OTHER_TOWNSHIP = '140802102';
 const OTHER_VILLAGE = '140802102201';
 type Made = { caseId: string; ids: string[] };
@@ -88,7 +76,7 @@ async function createCase(villageCode: string, size = 3): Promise<Made> {
     runtimeYears: [],
   };
   await client.workflow.start('caseWorkflow', {
-    taskQueue,
+    taskQueue: env.taskQueue,
     workflowId: caseWorkflowId(caseId),
     args: [input],
   });
@@ -100,42 +88,16 @@ async function createCase(villageCode: string, size = 3): Promise<Made> {
 }
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  pool = db.pool;
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    LOG_LEVEL: 'warn',
-  });
-  const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  worker = await Worker.create({
-    connection: native,
-    taskQueue,
-    workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ pool }),
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  client = new Client({ connection });
-  api = Fastify({ logger: false });
-  await api.register(apiPlugin, { config, pool, temporal: client });
-  await api.ready();
+  env = await startApiEnv();
+  ({ api, pool, client } = env);
   [a, b, c] = await Promise.all([createCase(VILLAGE), createCase(OTHER_VILLAGE), createCase(VILLAGE)]);
 }, 60_000);
 
 afterAll(async () => {
-  await api?.close();
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await db?.drop();
+  await env?.stop();
 });
 
-const as = (role: string, region: string) => ({
-  authorization: `Bearer ${api.jwt.sign({ sub: `${role}-e2e`, role, region } as never)}`,
-});
+const as = (role: string, region: string) => env.as(role, region);
 const township = () => as('township_staff', TOWNSHIP);
 const integration = () => as('integration', TOWNSHIP);
 const post = (url: string, headers: Record<string, string>, payload: unknown) =>

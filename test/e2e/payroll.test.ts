@@ -1,19 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { app as apiPlugin } from '../../api/app';
-import { parseConfig } from '../../config/env';
 import { civilDateOf, monthOf } from '../../domain/dates';
 import { ensurePayrollSchedule, PAYROLL_SCHEDULE_ID } from '../../worker/schedules';
 import { payrollStateQuery, payrollWorkflowId } from '../../workflows/messages';
-import { freshDatabase } from '../helpers/db';
-import { testEnv } from '../helpers/env';
+import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { seedCase, seedPolicy } from '../helpers/seed';
 
 // The payroll end to end on the dev server: the monthly Temporal Schedule, a payroll started by
@@ -22,40 +11,14 @@ import { seedCase, seedPolicy } from '../helpers/seed';
 const COUNTY = '140802';
 type PayrollJson = { file?: { amount: string; lines: number }; lines: Record<string, number>; stage: string };
 const V1 = '140802101201';
-let api: FastifyInstance;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let pool: pg.Pool;
-let worker: Worker;
-let running: Promise<void>;
-let connection: Connection;
-let client: Client;
-const taskQueue = `e2e-payroll-${Math.random().toString(36).slice(2)}`;
+let env: ApiEnv;
+let api: ApiEnv['api'];
+let pool: ApiEnv['pool'];
+let client: ApiEnv['client'];
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  pool = db.pool;
-  const files = mkdtempSync(join(tmpdir(), 'payfiles-'));
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    PAYMENT_FILES_DIR: files,
-    LOG_LEVEL: 'warn',
-  });
-  const native = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  worker = await Worker.create({
-    connection: native,
-    taskQueue,
-    workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ pool, paymentFilesDir: files }),
-  });
-  running = worker.run();
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  client = new Client({ connection });
-  api = Fastify({ logger: false });
-  await api.register(apiPlugin, { config, pool, temporal: client });
-  await api.ready();
+  env = await startApiEnv({ sub: 'pay' });
+  ({ api, pool, client } = env);
   await seedPolicy(pool, COUNTY);
   const thisMonth = monthOf(civilDateOf(new Date()));
   for (const id of ['P1', 'P2'])
@@ -67,29 +30,15 @@ afterAll(async () => {
     .getHandle(PAYROLL_SCHEDULE_ID)
     .delete()
     .catch(() => {});
-  await api?.close();
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await db?.drop();
+  await env?.stop();
 });
 
-const as = (role: string, region: string) => ({
-  authorization: `Bearer ${api.jwt.sign({ sub: `${role}-pay`, role, region } as never)}`,
-});
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<NonNullable<T>> {
-  for (let i = 0; i < 150; i++) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const as = (role: string, region: string) => env.as(role, region);
 
 describe('payroll through the API and the schedule (dev server)', () => {
   it('R-M1: the monthly schedule (01:00 on the 1st, Asia/Shanghai) starts a payroll for each county with open cases', async () => {
-    expect(await ensurePayrollSchedule(client, taskQueue)).toBe('created');
-    expect(await ensurePayrollSchedule(client, taskQueue)).toBe('exists');
+    expect(await ensurePayrollSchedule(client, env.taskQueue)).toBe('created');
+    expect(await ensurePayrollSchedule(client, env.taskQueue)).toBe('exists');
     const handle = client.schedule.getHandle(PAYROLL_SCHEDULE_ID);
     const d = await handle.describe();
     expect(d.spec.timezone).toBe('Asia/Shanghai');

@@ -1,22 +1,14 @@
-import { Client, Connection } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { app as apiPlugin } from '../../api/app';
-import { reportRoutes } from '../../api/routes/reports';
-import { parseConfig } from '../../config/env';
 import { add, sum, toMoney } from '../../domain/money';
 import { type Figures, PROGRAMMES, type RegionFigures, type ReportRow } from '../../domain/statistics';
-import { freshDatabase } from '../helpers/db';
-import { testEnv } from '../helpers/env';
+import { type ApiEnv, startApiEnv } from '../helpers/api-env';
 
 // R-O5 statistics through the HTTP API, over ledger rows seeded with SQL. The route never reaches
-// Temporal, so the app gets a lazy Client and no worker runs.
+// Temporal, so no worker runs.
 
-let api: FastifyInstance;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let pool: pg.Pool;
-let connection: Connection;
+let env: ApiEnv;
+let api: ApiEnv['api'];
+let pool: ApiEnv['pool'];
 
 type Seed = [
   caseId: string,
@@ -108,35 +100,16 @@ async function seed(): Promise<void> {
 }
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  pool = db.pool;
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: testEnv('TEST_TEMPORAL_ADDRESS'),
-    LOG_LEVEL: 'warn',
-  });
-  connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  api = Fastify({ logger: false });
-  await api.register(apiPlugin, { config, pool, temporal: new Client({ connection }) });
-  // Until api/routes/v1.ts registers the reports, the test does (the app's decorators are shared).
-  if (!api.hasRoute({ method: 'GET', url: '/v1/reports/payments' })) {
-    await api.register(reportRoutes, { prefix: '/v1' });
-  }
-  await api.ready();
+  env = await startApiEnv({ worker: false });
+  ({ api, pool } = env);
   await seed();
 });
 
 afterAll(async () => {
-  await api?.close();
-  await connection?.close();
-  pool?.on('error', () => {});
-  await db?.drop();
+  await env?.stop();
 });
 
-const as = (role: string, region: string) => ({
-  authorization: `Bearer ${api.jwt.sign({ sub: `${role}-e2e`, role, region } as never)}`,
-});
+const as = (role: string, region: string) => env.as(role, region);
 const supervisor = (region = '14') => as('supervisor', region);
 const report = (query: string, headers: Record<string, string> = supervisor()) =>
   api.inject({ method: 'GET', url: `/v1/reports/payments?${query}`, headers });

@@ -5,7 +5,7 @@ import { type Household, householdSchema } from '../../domain/household';
 import { makeIdNumber } from '../../domain/idnumber';
 import { defaultPolicy } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
-import type { ApplicationContext, ApplicationInput } from '../../workflows/messages';
+import type { ApplicationContext, ApplicationInput, CaseInput } from '../../workflows/messages';
 
 // Test data: a county in Yuncheng (140802 盐湖区), one township and village under it.
 export const COUNTY = '140802';
@@ -70,3 +70,34 @@ export function applicationInput(overrides: Partial<ApplicationInput> = {}): App
 }
 
 export const builtinCalendar = () => WorkingCalendar.builtin();
+
+/** A case as approval hands it to the case workflow (R-A8): 1000.00 a month from `startMonth`. */
+export function caseInput(
+  overrides: Partial<CaseInput> & { size?: number; approvedOn: CivilDate; startMonth: string },
+): CaseInput {
+  const { size, ...rest } = overrides;
+  const hh = household({ size: size ?? 2 });
+  const ctx = context();
+  const caseId = `C${COUNTY}${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  return {
+    caseId,
+    applicationId: caseId,
+    category: 'dibao',
+    villageCode: VILLAGE,
+    residence: 'rural',
+    members: hh.members.map((m) => ({
+      idNumber: m.idNumber,
+      name: m.name,
+      relation: m.relation,
+      covered: true,
+    })),
+    approvedBy: 'county_staff-1',
+    monthlyAmount: '1000.00',
+    closeRelative: false,
+    unstableIncome: false,
+    policy: ctx.policy,
+    deadlines: ctx.deadlines,
+    runtimeYears: [],
+    ...rest,
+  };
+}

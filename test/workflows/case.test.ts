@@ -25,7 +25,7 @@ import {
   reviewResultUpdate,
   standardChangedSignal,
 } from '../../workflows/messages';
-import { actor, COUNTY, context, household, VILLAGE } from '../helpers/fixtures';
+import { actor, COUNTY, caseInput } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 
 // The case in benefit on the time-skipping server (R-M1 … R-M9): months reach the roster at their
@@ -51,33 +51,13 @@ async function sleepUntil(date: CivilDate) {
 
 async function startCase(overrides: Partial<CaseInput> & { size?: number } = {}) {
   const t = await today();
-  const hh = household({ size: overrides.size ?? 2 });
-  const caseId = `C${COUNTY}${Date.now()}${Math.floor(Math.random() * 1e6)}`;
-  const ctx = context();
-  const input: CaseInput = {
-    caseId,
-    applicationId: caseId,
-    category: 'dibao',
-    villageCode: VILLAGE,
-    residence: 'rural',
-    members: hh.members.map((m) => ({
-      idNumber: m.idNumber,
-      name: m.name,
-      relation: m.relation,
-      covered: true,
-    })),
-    // Approved on the 1st of this month: the re-reviews then open before that month's roster.
+  // Approved on the 1st of this month: the re-reviews then open before that month's roster.
+  const input = caseInput({
     approvedOn: dayInMonth(monthOf(t), 1),
-    approvedBy: 'county_staff-1',
     startMonth: addMonthsToYearMonth(monthOf(t), 1),
-    monthlyAmount: '1000.00',
-    closeRelative: false,
-    unstableIncome: false,
-    policy: ctx.policy,
-    deadlines: ctx.deadlines,
-    runtimeYears: [],
     ...overrides,
-  };
+  });
+  const caseId = input.caseId;
   const handle = await h.env.client.workflow.start('caseWorkflow', {
     taskQueue: h.taskQueue,
     workflowId: caseWorkflowId(caseId),

@@ -2,13 +2,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addMonthsToYearMonth, civilDateOf, dayInMonth, monthOf } from '../../domain/dates';
 import { defaultPolicy } from '../../domain/policy';
-import {
-  type CaseInput,
-  caseStateQuery,
-  caseWorkflowId,
-  standardAdjustmentWorkflowId,
-} from '../../workflows/messages';
-import { COUNTY, context, household, VILLAGE } from '../helpers/fixtures';
+import { caseStateQuery, caseWorkflowId, standardAdjustmentWorkflowId } from '../../workflows/messages';
+import { COUNTY, caseInput } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 
 let h: WorkflowHarness;
@@ -22,32 +17,14 @@ afterEach(async () => {
 describe('standard adjustment fan-out (time-skipping)', () => {
   it('R-M8: a new standard reaches every open case once; a closed or missing case is skipped; a repeat is the same workflow', async () => {
     const today = civilDateOf(new Date(await h.env.currentTimeMs()));
-    const ctx = context();
     const ids = ['C1', 'C2', 'C3'].map((x) => `${x}-${Math.random().toString(36).slice(2)}`);
     for (const caseId of ids) {
-      const hh = household({ size: 2 });
-      const input: CaseInput = {
+      const input = caseInput({
         caseId,
         applicationId: caseId,
-        category: 'dibao',
-        villageCode: VILLAGE,
-        residence: 'rural',
-        members: hh.members.map((m) => ({
-          idNumber: m.idNumber,
-          name: m.name,
-          relation: m.relation,
-          covered: true,
-        })),
         approvedOn: today,
-        approvedBy: 'county_staff-1',
         startMonth: addMonthsToYearMonth(monthOf(today), 1),
-        monthlyAmount: '1000.00',
-        closeRelative: false,
-        unstableIncome: false,
-        policy: ctx.policy,
-        deadlines: ctx.deadlines,
-        runtimeYears: [],
-      };
+      });
       await h.env.client.workflow.start('caseWorkflow', {
         taskQueue: h.taskQueue,
         workflowId: caseWorkflowId(caseId),
