@@ -46,6 +46,19 @@ export async function loadPolicyRow(pool: pg.Pool, countyCode: string, onDate: C
   return rows[0] as { version: string; parameters: Record<string, unknown> } | undefined;
 }
 
+/** A county's deadline parameters in force on a date: the defaults with its overrides (R-A6, R-M7). */
+export async function countyDeadlines(
+  pool: pg.Pool,
+  countyCode: string,
+  onDate: CivilDate,
+): Promise<DeadlineParameters> {
+  const row = await loadPolicyRow(pool, countyCode, onDate);
+  return {
+    ...DEFAULT_DEADLINE_PARAMETERS,
+    ...((row?.parameters.deadlines as Partial<DeadlineParameters> | undefined) ?? {}),
+  };
+}
+
 export function applicationActivities({ pool }: ActivityDeps) {
   return {
     /** The county's parameters in force on the receipt date and the runtime calendar years. */

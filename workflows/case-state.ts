@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { patched } from '@temporalio/workflow';
 import { type Deadline, WorkingCalendar, type YearCalendar } from '../domain/calendar';
 import {
   addDays,
@@ -252,6 +253,27 @@ export class CaseState {
           diedOn: n.diedOn,
           recordedDiedOn: known.diedOn,
         });
+        // Two sources disagree on the date of death: staff check it (R-M2 counts from that date).
+        if (n.diedOn !== known.diedOn && !this.closed && patched('death-date-conflict-check')) {
+          const due = comparisonCheckDue(this.cal, civilDateOf(now), this.input.deadlines);
+          this.openTask(now, {
+            taskId: `death-date-${n.noticeId}`,
+            kind: 'data_check',
+            openedOn: civilDateOf(now),
+            due,
+            atRiskOn: atRiskDate(
+              this.cal,
+              due,
+              Math.min(3, this.input.deadlines.atRiskWorkingDays),
+              civilDateOf(now),
+            ).date,
+            subject: {
+              idNumber: n.idNumber,
+              diedOn: known.diedOn,
+              summary: `date of death ${known.diedOn} recorded, ${n.diedOn} reported by ${n.source} (${n.noticeId})`,
+            },
+          });
+        }
       }
       this.markSeen(`death:${n.noticeId}`);
       this.effects.push({

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { loadRuntimeYears } from '../../activities/applications';
+import { countyDeadlines, loadRuntimeYears } from '../../activities/applications';
 import { inTransaction } from '../../db/pool';
 import { WorkingCalendar } from '../../domain/calendar';
 import { type CivilDate, civilDateOf, compareDates, monthOf, type YearMonth } from '../../domain/dates';
@@ -54,6 +54,9 @@ const entryKey = (e: Entry) =>
 export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
   const calendar = async () =>
     (await loadRuntimeYears(app.pg)).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
+  // The county's own 20th/25th when it has overridden them (deadline parameters, R-M7).
+  const deadlinesOf = (countyCode: string, month: YearMonth) =>
+    countyDeadlines(app.pg, countyCode, `${month}-01`);
 
   async function fanOut(caller: Caller, village: string, month: YearMonth, entries: StoredEntry[]) {
     const today = civilDateOf(new Date());
@@ -129,7 +132,7 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!reaches(req.user.region, c.villageCode)) return { ...e, outcome: 'forbidden' };
         return { ...e, outcome: 'matched', caseId: c.caseId };
       });
-      const due = visitReportDue(await calendar(), month);
+      const due = visitReportDue(await calendar(), month, await deadlinesOf(countyOf(village), month));
 
       const stored = await inTransaction(app.pg, async (db) => {
         const ins = await db.query(
@@ -247,7 +250,11 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
         [townshipCode, month],
       );
       const forwardedOn = rows[0].forwarded_on as CivilDate;
-      const due = townshipForwardDue(await calendar(), month);
+      const due = townshipForwardDue(
+        await calendar(),
+        month,
+        await deadlinesOf(countyOf(townshipCode), month),
+      );
       return reply.code(ins.rowCount === 1 ? 201 : 200).send({
         townshipCode,
         month,
@@ -281,8 +288,6 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
         throw forbidden(`region ${region} does not reach township ${township}`);
       if (!isRegionCode(region)) throw forbidden(`region ${region} reaches nothing`);
       const cal = await calendar();
-      const reportDue = visitReportDue(cal, month);
-      const forwardDue = townshipForwardDue(cal, month);
       const { rows } = await app.pg.query(
         `SELECT c.village_code, c.township_code, count(*)::int AS open_cases,
                 EXISTS (SELECT 1 FROM visit_reports v WHERE v.village_code = c.village_code AND v.month = $3) AS reported,
@@ -294,22 +299,26 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
       );
       const overdue = (d: CivilDate) => compareDates(today, d) > 0;
       const townships = [...new Set(rows.filter((r) => !r.forwarded).map((r) => r.township_code as string))];
+      // Each county's own deadlines (a region may span several counties).
+      const counties = [...new Set(rows.map((r) => countyOf(r.village_code)))];
+      const params = new Map(
+        await Promise.all(counties.map(async (c) => [c, await deadlinesOf(c, month)] as const)),
+      );
+      const reportDue = (village: string) => visitReportDue(cal, month, params.get(countyOf(village)));
+      const forwardDue = (t: string) => townshipForwardDue(cal, month, params.get(countyOf(t)));
       return {
         month,
         region,
         villages: rows
           .filter((r) => !r.reported)
-          .map((r) => ({
-            villageCode: r.village_code,
-            openCases: r.open_cases,
-            due: reportDue,
-            overdue: overdue(reportDue.date),
-          })),
-        townships: townships.map((t) => ({
-          townshipCode: t,
-          due: forwardDue,
-          overdue: overdue(forwardDue.date),
-        })),
+          .map((r) => {
+            const due = reportDue(r.village_code);
+            return { villageCode: r.village_code, openCases: r.open_cases, due, overdue: overdue(due.date) };
+          }),
+        townships: townships.map((t) => {
+          const due = forwardDue(t);
+          return { townshipCode: t, due, overdue: overdue(due.date) };
+        }),
       };
     },
   );

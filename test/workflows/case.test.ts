@@ -247,6 +247,15 @@ describe('case in benefit (time-skipping)', () => {
     await sleepUntil(dayInMonth(m(1), 11)); // let the effects flush
     // The resent notice id changes nothing at all; the second source is recorded as a duplicate.
     expect(h.calls.deathOutcomes.map((o) => o.outcome)).toEqual(['applied', 'duplicate']);
+    // A third source with another date of death: still one death, but staff must check the date.
+    await handle.signal(deathNoticeSignal, { ...notice, noticeId: 'police-3', diedOn: dayInMonth(m(1), 4) });
+    const after = await view(handle);
+    expect(after.deaths[0]?.diedOn).toBe(notice.diedOn);
+    expect(after.tasks.filter((t) => t.kind === 'death_review')).toHaveLength(1);
+    expect(after.tasks.find((t) => t.taskId === 'death-date-police-3')).toMatchObject({
+      kind: 'data_check',
+      subject: { diedOn: notice.diedOn },
+    });
   });
 
   it('R-M6 R-A11: a comparison hit opens a 14-day check and removes nobody until a staff result', async () => {
