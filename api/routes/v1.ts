@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin';
+import { calendarRoutes } from './admin-calendar';
 import { applicationRoutes } from './applications';
 import { caseRoutes } from './cases';
 import { integrationRoutes } from './integrations';
@@ -13,6 +14,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(applicationRoutes);
   await app.register(noticeRoutes);
   await app.register(adminRoutes);
+  await app.register(calendarRoutes);
   await app.register(caseRoutes);
   await app.register(integrationRoutes);
   await app.register(visitReportRoutes);
