@@ -158,6 +158,32 @@ export function payrollActivities({ pool, paymentFilesDir = '.data/payment-files
       };
     },
 
+    /**
+     * R-M1 "never silently lost": a month a case handed over after its own payroll had read the
+     * roster (a case worker down at the cut-off, say) has no ledger row; the next payroll pays it
+     * (the last 12 months, and only months whose payroll has finished its roster). Exactly once by the same key.
+     */
+    async rosterLateMonths(args: {
+      payrollId: string;
+      countyCode: string;
+      month: YearMonth;
+    }): Promise<number> {
+      const r = await pool.query(
+        `INSERT INTO ledger (case_id, month, kind, payroll_id, county_code, township_code, village_code, category,
+           residence, persons, amount, status)
+         SELECT cm.case_id, cm.month, 'regular', $1, cm.county_code, cm.township_code, cm.village_code, cm.category,
+           cm.residence, cm.persons, cm.amount, 'scheduled'
+         FROM case_months cm JOIN payrolls p ON p.county_code = cm.county_code AND p.month = cm.month
+         WHERE cm.county_code = $2 AND cm.month < $3 AND cm.month >= to_char(to_date($3, 'YYYY-MM') - interval '12 months', 'YYYY-MM')
+           AND p.status <> 'rostering' -- that payroll has finished reading its roster
+           AND cm.amount > 0
+           AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.case_id = cm.case_id AND l.month = cm.month AND l.kind = 'regular')
+         ON CONFLICT DO NOTHING`,
+        [args.payrollId, args.countyCode, args.month],
+      );
+      return r.rowCount ?? 0;
+    },
+
     /** Back-pay owed to cases that handed no month this time (closed after a review, say). */
     async rosterStragglers(args: {
       payrollId: string;

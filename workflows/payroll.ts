@@ -1,6 +1,7 @@
 import {
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -126,6 +127,13 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     });
     if (page.done) break;
   }
+  // Months handed over after their own payroll read the roster are paid now (new in this release).
+  if (patched('payroll-late-months'))
+    view.rowsWritten += await acts.rosterLateMonths({
+      payrollId: view.payrollId,
+      countyCode: input.countyCode,
+      month: input.month,
+    });
   view.rowsWritten += await acts.rosterStragglers({
     payrollId: view.payrollId,
     countyCode: input.countyCode,

@@ -327,4 +327,29 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     await sep.terminate();
     await oct.terminate();
   });
+
+  it('R-M1: a month handed over after its payroll read the roster is paid in the next payroll, once', async () => {
+    await seedPolicy(pool, COUNTY);
+    const on = { caseId: 'ON', villageCode: V1, months: ['2026-09'] };
+    const late = { caseId: 'LATE', villageCode: V1, months: [] as string[] };
+    await seedCase(pool, on);
+    await seedCase(pool, late);
+    const sep = await startPayroll('2026-09');
+    const s1 = await untilSent(sep);
+    expect(s1.missingCases).toBe(1);
+    await seedMonth(pool, late, '2026-09'); // the case's timer fired after the payroll had read
+    await seedMonth(pool, late, '2026-10');
+    await seedMonth(pool, on, '2026-10');
+    const oct = await startPayroll('2026-10');
+    await untilSent(oct);
+    const line = await pool.query(
+      `SELECT amount, months FROM payment_lines WHERE line_id = '140802:2026-10:LATE'`,
+    );
+    expect(line.rows[0]).toEqual({ amount: '2000.00', months: '2026-09;2026-10' });
+    const onLine = await pool.query(`SELECT months FROM payment_lines WHERE line_id = '140802:2026-10:ON'`);
+    expect(onLine.rows[0].months).toBe('2026-10'); // September was paid in September
+    const twice = await startPayroll('2026-10', ':again');
+    expect((await untilSent(twice)).rowsWritten).toBe(0);
+    for (const h of [sep, oct, twice]) await h.terminate();
+  });
 });
