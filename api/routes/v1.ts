@@ -7,6 +7,7 @@ import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
 import { payrollRoutes } from './payroll';
 import { reportRoutes } from './reports';
+import { supervisionRoutes } from './supervision';
 import { visitReportRoutes } from './visit-reports';
 
 // Everything under /v1 (API.md).
@@ -20,4 +21,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(visitReportRoutes);
   await app.register(reportRoutes);
   await app.register(payrollRoutes);
+  await app.register(supervisionRoutes);
 };
