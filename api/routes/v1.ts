@@ -6,6 +6,7 @@ import { caseRoutes } from './cases';
 import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
 import { payrollRoutes } from './payroll';
+import { publicityRoutes } from './publicity';
 import { reportRoutes } from './reports';
 import { supervisionRoutes } from './supervision';
 import { visitReportRoutes } from './visit-reports';
@@ -22,4 +23,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(reportRoutes);
   await app.register(payrollRoutes);
   await app.register(supervisionRoutes);
+  await app.register(publicityRoutes);
 };

@@ -313,4 +313,33 @@ describe('the whole path through the HTTP API (time-skipping server, real worker
     );
     expect(rates.rows.map((r) => r.monthly_amount)).toEqual(['1000.00', '1100.00']);
   });
+
+  it('R-A4 R-A9: the village notice board shows the publicity, then the approved household, names masked and no ID numbers', async () => {
+    const { applicationId, url, body } = await toPublicity();
+    const board = async () =>
+      (await api.inject({ url: `/v1/publicity?village=${VILLAGE}`, headers: township() })).json();
+    const during = await board();
+    const listed = during.publicity.find((p: { applicationId: string }) => p.applicationId === applicationId);
+    expect(listed).toMatchObject({
+      applicant: '张*',
+      householdSize: 2,
+      proposedMonthlyAmount: '1000.00',
+      round: 1,
+    });
+    expect(JSON.stringify(during)).not.toContain(body.household.members[0]!.idNumber);
+    await env.sleep('8 days');
+    await post(`${url}/decision`, county(), { approve: true, monthlyAmount: '1000.00', reasons: 'eligible' });
+    const after = await board();
+    expect(after.publicity.some((p: { applicationId: string }) => p.applicationId === applicationId)).toBe(
+      false,
+    );
+    expect(after.published.find((c: { caseId: string }) => c.caseId === applicationId)).toMatchObject({
+      recipient: '张*',
+      householdSize: 2,
+      monthlyAmount: '1000.00',
+    });
+    const bad = await api.inject({ url: '/v1/publicity?village=1408', headers: township() });
+    expect(bad.statusCode).toBe(400);
+    expect((await api.inject({ url: `/v1/publicity?village=${VILLAGE}` })).statusCode).toBe(401);
+  });
 });

@@ -1,0 +1,103 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { civilDateOf } from '../../domain/dates';
+import { villageCodeSchema } from '../../domain/region';
+import { problemResponses } from '../problem';
+
+/** Privacy (R-A9): the surname stays, the given name is masked; ID numbers are never shown. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  if (chars.length <= 1) return '*';
+  return chars[0] + '*'.repeat(chars.length - 1);
+}
+
+const publicityItem = z.object({
+  applicationId: z.string(),
+  applicant: z.string().describe('Masked: the surname and one * per further character'),
+  householdSize: z.number(),
+  category: z.string(),
+  proposedMonthlyAmount: z.string().nullable(),
+  postedOn: z.string(),
+  lastDay: z.string().describe('Objections may be raised until the end of this day (R-A4)'),
+  round: z.number(),
+});
+const publishedItem = z.object({
+  caseId: z.string(),
+  recipient: z.string().describe('Masked as above'),
+  householdSize: z.number(),
+  category: z.string(),
+  monthlyAmount: z.string(),
+  since: z.string(),
+});
+
+// API.md "GET /v1/publicity?village=": what the village notice board shows — applications in their
+// 7-day publicity (R-A4) and the cases in benefit after approval (R-A9) — with names masked.
+// Anyone with a token may read it: the notice board is public in the village.
+export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/publicity',
+    {
+      preHandler: [app.requireRole('township_staff', 'county_staff', 'supervisor', 'integration', 'admin')],
+      schema: {
+        tags: ['supervision'],
+        summary: "A village's current publicity and publication lists, privacy-masked (R-A4, R-A9)",
+        querystring: z.object({ village: villageCodeSchema }),
+        response: {
+          200: z
+            .object({
+              villageCode: z.string(),
+              asOf: z.string(),
+              publicity: z.array(publicityItem),
+              published: z.array(publishedItem),
+            })
+            .meta({ id: 'VillagePublicity' }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (req) => {
+      const village = req.query.village;
+      const today = civilDateOf(new Date());
+      const pub = await app.pg.query(
+        `SELECT application_id, category, view FROM applications
+         WHERE village_code = $1 AND stage = 'publicity' ORDER BY application_id`,
+        [village],
+      );
+      const cases = await app.pg.query(
+        `SELECT case_id, category, members, persons, monthly_amount, start_month FROM cases
+         WHERE village_code = $1 AND status <> 'closed' AND category <> 'marginal' ORDER BY case_id`,
+        [village],
+      );
+      const applicantOf = (members: { name: string; relation: string }[]) =>
+        maskName((members.find((m) => m.relation === 'applicant') ?? members[0])?.name ?? '');
+      return {
+        villageCode: village,
+        asOf: today,
+        publicity: pub.rows
+          .filter((r) => r.view?.publicity)
+          .map((r) => {
+            const members =
+              (r.view.investigation?.household ?? r.view.household ?? { members: [] }).members ?? [];
+            return {
+              applicationId: r.application_id,
+              applicant: applicantOf(members),
+              householdSize: members.length,
+              category: r.view.opinion?.category ?? r.category,
+              proposedMonthlyAmount: r.view.opinion?.proposedMonthlyAmount ?? null,
+              postedOn: r.view.publicity.postedOn,
+              lastDay: r.view.publicity.lastDay,
+              round: r.view.publicity.round,
+            };
+          }),
+        published: cases.rows.map((c) => ({
+          caseId: c.case_id,
+          recipient: applicantOf(c.members),
+          householdSize: c.persons ?? c.members.length,
+          category: c.category,
+          monthlyAmount: c.monthly_amount,
+          since: c.start_month,
+        })),
+      };
+    },
+  );
+};
