@@ -272,6 +272,20 @@ export class ApplicationState {
     if (!o.eligible && (o.category || o.proposedMonthlyAmount)) {
       this.invalid('a negative opinion has no category or amount');
     }
+    if (o.publicityPostedOn !== undefined) {
+      const posted = o.publicityPostedOn;
+      if (compareDates(posted, civilDateOf(now)) > 0) this.invalid('publicityPostedOn is in the future');
+      const visited = this.view.investigation?.visitedOn ?? this.view.acceptedOn;
+      const reopened = [...this.view.history].reverse().find((e) => e.action === 'objection_filed')?.at;
+      const earliest =
+        reopened && compareDates(civilDateOf(new Date(reopened)), visited) > 0
+          ? civilDateOf(new Date(reopened))
+          : visited;
+      if (compareDates(posted, earliest) < 0)
+        this.invalid(
+          `publicityPostedOn ${posted} is before ${earliest} (the visit or the objection it follows)`,
+        );
+    }
     if (o.eligible) {
       if (!o.category) this.invalid('a positive opinion names the category');
       const cash = o.category !== 'marginal';
@@ -373,12 +387,14 @@ export class ApplicationState {
       suggestedCategory: this.view.assessment?.suggestedCategory ?? 'not_eligible',
     };
     this.meet('initial_opinion', today);
-    // R-A4: posted on the day of the opinion; ends at 24:00 of the 7th day after, never moved.
+    // R-A4: posted on the day of the opinion (or the day staff say it went up); ends at 24:00 of
+    // the 7th day after, never moved.
     const round = (this.view.publicity?.round ?? 0) + 1;
-    const ends = publicityEnds(today, this.ctx.deadlines.publicityDays);
+    const postedOn = o.publicityPostedOn ?? today;
+    const ends = publicityEnds(postedOn, this.ctx.deadlines.publicityDays);
     this.view.publicity = {
       round,
-      postedOn: today,
+      postedOn,
       lastDay: ends.lastDay,
       endsAt: ends.endsAt.toISOString(),
       objections: [],
@@ -391,6 +407,7 @@ export class ApplicationState {
       suggested: this.view.assessment?.suggestedCategory,
       suggestedAmount: this.view.assessment?.monthlyAmount,
       publicityRound: round,
+      publicityPostedOn: postedOn,
       publicityEnds: ends.lastDay,
     });
   }

@@ -131,6 +131,12 @@ export interface InitialOpinionInput {
   category?: Exclude<ApplicationCategory, 'temporary_assistance'>;
   proposedMonthlyAmount?: Money;
   reasons: string;
+  /**
+   * R-A4: the day the notice went up on the village board; today when absent. A paper procedure
+   * entered afterwards may have posted it earlier (like a paper intake's accepted-on date), never
+   * in the future and never before the visit (or the objection) it follows.
+   */
+  publicityPostedOn?: CivilDate;
 }
 
 export interface ObjectionInput {

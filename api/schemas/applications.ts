@@ -132,6 +132,12 @@ export const initialOpinionBody = z.object({
   category: z.enum(['dibao', 'marginal', 'extreme_poverty', 'expenditure_type']).optional(),
   proposedMonthlyAmount: moneySchema.optional(),
   reasons: text('reasons'),
+  publicityPostedOn: civilDate
+    .optional()
+    .describe(
+      'R-A4: the day the notice went up (default today); earlier for a paper procedure entered afterwards, ' +
+        'never in the future nor before the visit it follows',
+    ),
 });
 
 export const objectionBody = z.object({

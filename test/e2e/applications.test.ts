@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { civilDateOf } from '../../domain/dates';
-import { type ApiEnv, startApiEnv } from '../helpers/api-env';
+import { addDays, addMonthsToYearMonth, civilDateOf, monthOf } from '../../domain/dates';
+import { caseStateQuery, caseWorkflowId } from '../../workflows/messages';
+import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
 // End to end on the Temporal dev server: HTTP API (Fastify inject) → workflow → worker with the
@@ -260,6 +261,82 @@ describe('applications through the HTTP API (dev server)', () => {
     }
     expect(overall?.provisional).toBe(false);
     expect((overall?.date ?? '') > deadline.date).toBe(true);
+  });
+
+  it('R-A1 … R-A5 R-A8: the whole path on the dev server — a paper procedure entered afterwards: receipt, checks, opinion with the notice posted 9 days ago, approval, case in benefit', async () => {
+    const accepted = addDays(today(), -20);
+    const body = receipt({ acceptedOn: accepted, closeRelative: false });
+    const created = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: township(),
+      payload: body,
+    });
+    expect(created.statusCode).toBe(201);
+    const { applicationId } = created.json();
+    const url = `/v1/applications/${applicationId}`;
+    const step = (path: string, headers: Record<string, string>, payload: unknown) =>
+      api.inject({ method: 'POST', url: `${url}/${path}`, headers, payload: payload as never });
+    expect(
+      (
+        await step('investigation', township(), {
+          household: body.household,
+          findings: 'visited',
+          visitedOn: addDays(accepted, 1),
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await step('economic-check', as('integration', COUNTY), {
+          checkId: `chk-${applicationId}`,
+          verified: [],
+          findings: 'none',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const opinion = {
+      eligible: true,
+      category: 'dibao',
+      proposedMonthlyAmount: '1000.00',
+      reasons: 'low income',
+    };
+    // R-A4: a posting date in the future, or before the visit, is refused (422) and changes nothing.
+    const future = await step('initial-opinion', township(), {
+      ...opinion,
+      publicityPostedOn: addDays(today(), 1),
+    });
+    expect(future.statusCode).toBe(422);
+    const early = await step('initial-opinion', township(), { ...opinion, publicityPostedOn: accepted });
+    expect(early.statusCode).toBe(422);
+    const posted = addDays(today(), -9);
+    const o = await step('initial-opinion', township(), { ...opinion, publicityPostedOn: posted });
+    expect(o.statusCode).toBe(200);
+    expect(o.json().publicity).toMatchObject({ postedOn: posted, lastDay: addDays(posted, 7) });
+    // The 7 days ran out two days ago: the county decides now.
+    const decided = await step('decision', as('county_staff', COUNTY), {
+      approve: true,
+      monthlyAmount: '1000.00',
+      reasons: 'income below the standard',
+    });
+    expect(decided.statusCode).toBe(200);
+    expect(decided.json()).toMatchObject({
+      stage: 'approved',
+      decision: { startMonth: addMonthsToYearMonth(monthOf(today()), 1) },
+    });
+    const history = decided.json().history.map((e: { action: string }) => e.action);
+    expect(history).toEqual(
+      expect.arrayContaining(['initial_opinion_recorded', 'publicity_ended', 'approved']),
+    );
+    // The case in benefit runs on the dev server and is served by GET /v1/cases/{id}.
+    const caseView = await until(
+      () => client.workflow.getHandle(caseWorkflowId(applicationId)).query(caseStateQuery),
+      'the case workflow',
+    );
+    expect(caseView).toMatchObject({ status: 'active', monthlyAmount: '1000.00' });
+    const served = await api.inject({ url: `/v1/cases/${applicationId}`, headers: as('supervisor', COUNTY) });
+    expect(served.statusCode).toBe(200);
+    expect(served.json().status).toBe('active');
   });
 
   it('404 for an unknown application', async () => {
