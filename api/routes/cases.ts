@@ -1,15 +1,18 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { civilDateOf } from '../../domain/dates';
 import type { Actor } from '../../domain/roles';
 import {
   type CaseView,
   caseStateQuery,
   caseWorkflowId,
   changeReportUpdate,
+  deathNoticeSignal,
   reviewResultUpdate,
 } from '../../workflows/messages';
 import { assertReach } from '../plugins/auth';
-import { notFound, problemResponses } from '../problem';
+import { badRequest, notFound, problemResponses } from '../problem';
 import {
   caseIdParams,
   casePaymentsSchema,
@@ -17,8 +20,10 @@ import {
   changeBody,
   reviewBody,
   reviewParams,
+  staffDeathBody,
 } from '../schemas/cases';
 import { runUpdate } from '../temporal-errors';
+import { insertDeathNotices } from './integrations';
 
 const STAFF_READERS = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECENT_HISTORY = 20;
@@ -161,6 +166,55 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         handle(id).executeUpdate(changeReportUpdate, { args: [{ ...req.body, actor: actorOf(req.user) }] }),
       );
       return present(view, 'workflow');
+    },
+  );
+
+  app.post(
+    '/cases/:id/deaths',
+    {
+      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      schema: {
+        tags: ['cases'],
+        summary: 'A death reported by staff (R-M2): the same handling as an integration notice',
+        description:
+          'Recorded in the death-notice register with source staff and sent to the case, which counts ' +
+          'the same death (by notice id or by person) once.',
+        params: caseIdParams,
+        body: staffDeathBody,
+        response: {
+          202: z.object({
+            noticeId: z.string(),
+            outcome: z.enum(['matched', 'duplicate']),
+            caseId: z.string(),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      const row = await reachableRow(id, req.user);
+      const members = row.view?.members ?? [];
+      if (row.view && !members.some((m) => m.idNumber === req.body.idNumber))
+        throw badRequest(`${req.body.idNumber} is not a member of case ${id}`, [
+          { path: 'body.idNumber', message: 'not a member of this case' },
+        ]);
+      const notice = {
+        noticeId: req.body.noticeId,
+        idNumber: req.body.idNumber,
+        diedOn: req.body.diedOn,
+        source: 'staff' as const,
+      };
+      const fresh = await insertDeathNotices(
+        app.pg,
+        [{ notice, caseId: id, outcome: 'matched' }],
+        req.user.sub,
+      );
+      // A resent notice id is signalled again: the workflow ignores ids it has seen (a lost signal is not lost).
+      await handle(id).signal(deathNoticeSignal, { ...notice, receivedOn: civilDateOf(new Date()) });
+      return reply
+        .code(202)
+        .send({ noticeId: notice.noticeId, outcome: fresh.size ? 'matched' : 'duplicate', caseId: id });
     },
   );
 

@@ -127,6 +127,19 @@ export const changeBody = z
   })
   .meta({ id: 'ChangeReport' });
 
+/** R-M2: a death reported by township staff on a case. */
+export const staffDeathBody = z
+  .object({
+    noticeId: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe("The reporter's id for this report; repeated, it is one report"),
+    idNumber: idNumberSchemaAsOf(civilDateOf(new Date())),
+    diedOn: notFuture('diedOn'),
+  })
+  .meta({ id: 'StaffDeathReport' });
+
 export const reviewBody = z
   .object({
     outcome: z.enum(REVIEW_OUTCOMES),

@@ -314,4 +314,43 @@ describe('cases in benefit, integrations and visit reports through the HTTP API 
     expect(after.townships.map((t: { townshipCode: string }) => t.townshipCode)).toEqual([OTHER_TOWNSHIP]);
     expect((await api.inject({ url, headers: township() })).statusCode).toBe(403);
   });
+
+  it('R-M2: a death reported by staff on the case opens the review; the same report again is one event; a non-member is 400', async () => {
+    const d = await createCase(VILLAGE);
+    const url = `/v1/cases/${d.caseId}/deaths`;
+    const report = { noticeId: `staff-${d.caseId}`, idNumber: d.ids[1], diedOn: today() };
+    const first = await api.inject({
+      method: 'POST',
+      url,
+      headers: as('township_staff', TOWNSHIP),
+      payload: report,
+    });
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toMatchObject({ outcome: 'matched', caseId: d.caseId });
+    const again = await api.inject({
+      method: 'POST',
+      url,
+      headers: as('township_staff', TOWNSHIP),
+      payload: report,
+    });
+    expect(again.json().outcome).toBe('duplicate');
+    const stranger = await api.inject({
+      method: 'POST',
+      url,
+      headers: as('township_staff', TOWNSHIP),
+      payload: { ...report, noticeId: 'x', idNumber: idNumber() },
+    });
+    expect(stranger.statusCode).toBe(400);
+    const view = await until(async () => {
+      const v = (
+        await api.inject({ url: `/v1/cases/${d.caseId}`, headers: as('township_staff', TOWNSHIP) })
+      ).json();
+      return v.tasks?.some((t: { kind: string }) => t.kind === 'death_review') ? v : undefined;
+    }, 'the death review');
+    expect(view.tasks.filter((t: { kind: string }) => t.kind === 'death_review')).toHaveLength(1);
+    const row = await pool.query('SELECT source, outcome FROM death_notices WHERE notice_id = $1', [
+      report.noticeId,
+    ]);
+    expect(row.rows[0].source).toBe('staff');
+  });
 });

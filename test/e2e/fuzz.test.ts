@@ -20,6 +20,7 @@ const ROUTES: { method: 'POST' | 'PUT'; url: string; role: string; region: strin
   { method: 'PUT', url: '/v1/admin/calendar/2031', role: 'admin', region: '14', ok: [] },
   { method: 'POST', url: '/v1/cases/C1/changes', role: 'township_staff', region: '140802101', ok: [] },
   { method: 'POST', url: '/v1/cases/C1/reviews/r1', role: 'county_staff', region: '140802', ok: [] },
+  { method: 'POST', url: '/v1/cases/C1/deaths', role: 'township_staff', region: '140802101', ok: [] },
   { method: 'POST', url: '/v1/integrations/death-notices', role: 'integration', region: '14', ok: [202] },
   { method: 'POST', url: '/v1/integrations/comparison-hits', role: 'integration', region: '14', ok: [202] },
   { method: 'POST', url: '/v1/integrations/payment-results', role: 'integration', region: '14', ok: [200] },
