@@ -139,9 +139,19 @@ export function caseActivities({ pool }: ActivityDeps) {
     async recordRate(args: { caseId: string; entry: RateEntry; recordedOn: CivilDate }): Promise<void> {
       const { entry } = args;
       await pool.query(
-        `INSERT INTO entitlements (entry_key, case_id, effective_month, monthly_amount, reason, parameter_version)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (entry_key) DO NOTHING`,
-        [entry.key, args.caseId, entry.fromMonth, entry.monthlyAmount, entry.reason, entry.parameterVersion],
+        `INSERT INTO entitlements (entry_key, case_id, effective_month, monthly_amount, reason, parameter_version,
+           persons, decided_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (entry_key) DO NOTHING`,
+        [
+          entry.key,
+          args.caseId,
+          entry.fromMonth,
+          entry.monthlyAmount,
+          entry.reason,
+          entry.parameterVersion,
+          entry.persons,
+          args.recordedOn,
+        ],
       );
     },
 

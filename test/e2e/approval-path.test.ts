@@ -308,10 +308,11 @@ describe('the whole path through the HTTP API (time-skipping server, real worker
     );
     expect(months.rows[0]).toEqual({ month: startMonth, amount: '1100.00', status: 'regular' });
     const rates = await pool.query(
-      'SELECT effective_month, monthly_amount FROM entitlements WHERE case_id = $1 ORDER BY recorded_at',
+      'SELECT effective_month, monthly_amount, persons FROM entitlements WHERE case_id = $1 ORDER BY recorded_at',
       [applicationId],
     );
     expect(rates.rows.map((r) => r.monthly_amount)).toEqual(['1000.00', '1100.00']);
+    expect(rates.rows[1].persons).toBe(2); // the head count the standard change multiplied by
   });
 
   it('R-A4 R-A9: the village notice board shows the publicity, then the approved household, names masked and no ID numbers', async () => {
