@@ -5,7 +5,7 @@ import type { YearCalendar } from '../domain/calendar';
 import type { CivilDate } from '../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS, type DeadlineParameters } from '../domain/deadlines';
 import type { Money } from '../domain/money';
-import { policyParametersSchema } from '../domain/policy';
+import { type PolicyParameters, policyParametersSchema } from '../domain/policy';
 import { countyOf, townshipOf } from '../domain/region';
 import type {
   ApplicationContext,
@@ -43,20 +43,48 @@ export async function loadPolicyRow(pool: pg.Pool, countyCode: string, onDate: C
      ORDER BY effective_from DESC, created_at DESC LIMIT 1`,
     [countyCode, onDate],
   );
-  return rows[0] as { version: string; parameters: Record<string, unknown> } | undefined;
+  return rows[0] as PolicyRow | undefined;
 }
 
-/** A county's deadline parameters in force on a date: the defaults with its overrides (R-A6, R-M7). */
+type PolicyRow = { version: string; parameters: Record<string, unknown> };
+
+/** The deadline parameters of a stored policy: the defaults with the county's overrides (R-A6, R-M7). */
+function deadlinesOf(parameters: Record<string, unknown>): DeadlineParameters {
+  return {
+    ...DEFAULT_DEADLINE_PARAMETERS,
+    ...((parameters.deadlines as Partial<DeadlineParameters> | undefined) ?? {}),
+  };
+}
+
+/** A stored policy row as workflows use it: validated parameters (version of the row) and deadlines. */
+export function storedPolicy(row: PolicyRow): { policy: PolicyParameters; deadlines: DeadlineParameters } {
+  return {
+    policy: policyParametersSchema.parse({ ...row.parameters, version: row.version }),
+    deadlines: deadlinesOf(row.parameters),
+  };
+}
+
+/** The county's policy in force on a date; none is a non-retryable `NoPolicy` failure. */
+export async function policyInForce(pool: pg.Pool, countyCode: string, onDate: CivilDate) {
+  const row = await loadPolicyRow(pool, countyCode, onDate);
+  if (!row) {
+    throw ApplicationFailure.create({
+      type: 'NoPolicy',
+      message: `county ${countyCode} has no policy parameters in force on ${onDate}`,
+      nonRetryable: true,
+    });
+  }
+  return storedPolicy(row);
+}
+
+/** A county's deadline parameters in force on a date (the defaults when it has no policy yet). */
 export async function countyDeadlines(
   pool: pg.Pool,
   countyCode: string,
   onDate: CivilDate,
 ): Promise<DeadlineParameters> {
   const row = await loadPolicyRow(pool, countyCode, onDate);
-  return {
-    ...DEFAULT_DEADLINE_PARAMETERS,
-    ...((row?.parameters.deadlines as Partial<DeadlineParameters> | undefined) ?? {}),
-  };
+  return row ? deadlinesOf(row.parameters) : { ...DEFAULT_DEADLINE_PARAMETERS };
 }
 
 export function applicationActivities({ pool }: ActivityDeps) {
@@ -66,19 +94,7 @@ export function applicationActivities({ pool }: ActivityDeps) {
       countyCode: string;
       onDate: CivilDate;
     }): Promise<ApplicationContext> {
-      const row = await loadPolicyRow(pool, args.countyCode, args.onDate);
-      if (!row) {
-        throw ApplicationFailure.create({
-          type: 'NoPolicy',
-          message: `county ${args.countyCode} has no policy parameters in force on ${args.onDate}`,
-          nonRetryable: true,
-        });
-      }
-      const policy = policyParametersSchema.parse(row.parameters);
-      const deadlines: DeadlineParameters = {
-        ...DEFAULT_DEADLINE_PARAMETERS,
-        ...((row.parameters.deadlines as Partial<DeadlineParameters> | undefined) ?? {}),
-      };
+      const { policy, deadlines } = await policyInForce(pool, args.countyCode, args.onDate);
       return { policy, deadlines, runtimeYears: await loadRuntimeYears(pool) };
     },
 

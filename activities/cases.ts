@@ -2,10 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction } from '../db/pool';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry, RosteredMonth } from '../domain/entitlement';
-import { type PolicyParameters, policyParametersSchema } from '../domain/policy';
+import type { PolicyParameters } from '../domain/policy';
 import { countyOf, townshipOf } from '../domain/region';
 import type { Adjustment, CaseHistoryEntry, CaseView } from '../workflows/messages';
-import type { ActivityDeps } from './applications';
+import { type ActivityDeps, storedPolicy } from './applications';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9). Each is idempotent: a retried
 // activity writes once (unique keys, ON CONFLICT DO NOTHING, revision-guarded upserts).
@@ -243,10 +243,7 @@ export function caseActivities({ pool }: ActivityDeps) {
          ORDER BY effective_from, created_at`,
         [args.countyCode, args.afterVersion],
       );
-      return rows.map((r) => {
-        const { deadlines: _d, ...rest } = r.parameters as Record<string, unknown>;
-        return policyParametersSchema.parse({ ...rest, version: r.version });
-      });
+      return rows.map((r) => storedPolicy(r).policy);
     },
     /** R-M8 fan-out: a page of the county's cases not closed, by case id. */
     async listOpenCases(args: {

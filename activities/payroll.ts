@@ -2,16 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { stringify } from 'csv-stringify/sync';
 import type pg from 'pg';
 import { inTransaction } from '../db/pool';
 import type { CivilDate, YearMonth } from '../domain/dates';
-import { DEFAULT_DEADLINE_PARAMETERS } from '../domain/deadlines';
 import { add, compare, isZero, min, neg, sub, toMoney } from '../domain/money';
-import { policyParametersSchema } from '../domain/policy';
 import type { PayrollContext } from '../workflows/messages';
-import { type ActivityDeps, loadPolicyRow, loadRuntimeYears } from './applications';
+import { type ActivityDeps, loadRuntimeYears, policyInForce } from './applications';
 
 // Side effects of the monthly payroll (R-M1, R-M2, R-M8, R-E6). Exactly once: every ledger row has
 // the unique key (case, month, kind) and is written with ON CONFLICT DO NOTHING inside the same
@@ -37,20 +34,8 @@ export function payrollActivities({ pool, paymentFilesDir = '.data/payment-files
   return {
     /** Parameters in force for the month (R-E6 frequency, R-M1 retry limit) and the runtime calendar. */
     async loadPayrollContext(args: { countyCode: string; month: YearMonth }): Promise<PayrollContext> {
-      const row = await loadPolicyRow(pool, args.countyCode, `${args.month}-01`);
-      if (!row) {
-        throw ApplicationFailure.create({
-          type: 'NoPolicy',
-          message: `county ${args.countyCode} has no policy parameters in force in ${args.month}`,
-          nonRetryable: true,
-        });
-      }
-      const { deadlines, ...rest } = row.parameters as Record<string, unknown> & { deadlines?: object };
-      return {
-        policy: policyParametersSchema.parse({ ...rest, version: row.version }),
-        deadlines: { ...DEFAULT_DEADLINE_PARAMETERS, ...(deadlines ?? {}) },
-        runtimeYears: await loadRuntimeYears(pool),
-      };
+      const { policy, deadlines } = await policyInForce(pool, args.countyCode, `${args.month}-01`);
+      return { policy, deadlines, runtimeYears: await loadRuntimeYears(pool) };
     },
 
     async openPayroll(args: {

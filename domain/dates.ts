@@ -127,6 +127,11 @@ export function endOfCivilDay(date: CivilDate): Date {
   return new Date(toUtc(addDays(date, 1)).getTime() - SHANGHAI_OFFSET_MS);
 }
 
+/** 00:00 of a civil day in Asia/Shanghai (the instant a day-based flag or cut-off begins). */
+export function startOfCivilDay(date: CivilDate): Date {
+  return endOfCivilDay(addDays(date, -1));
+}
+
 /** The civil date in Asia/Shanghai at which `instant` falls. */
 export function civilDateOf(instant: Date): CivilDate {
   const ms = instant.getTime();

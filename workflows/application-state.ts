@@ -1,13 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type Deadline, WorkingCalendar, type YearCalendar } from '../domain/calendar';
 import {
-  addDays,
   addMonthsToYearMonth,
   type CivilDate,
   civilDateOf,
   compareDates,
   endOfCivilDay,
   monthOf,
+  startOfCivilDay,
 } from '../domain/dates';
 import { applicationWorkingDays, atRiskDate, publicityEnds, stepDeadline } from '../domain/deadlines';
 import { assess } from '../domain/eligibility';
@@ -138,7 +138,7 @@ export class ApplicationState {
   nextWakeUp(now: Date): Date | undefined {
     const instants: Date[] = [];
     for (const d of this.openDeadlines()) {
-      if (!d.atRisk) instants.push(endOfCivilDay(addDays(d.atRiskOn, -1)));
+      if (!d.atRisk) instants.push(startOfCivilDay(d.atRiskOn));
       if (!d.overdue) instants.push(endOfCivilDay(d.date));
     }
     if (this.view.stage === 'publicity' && this.view.publicity)
@@ -168,7 +168,7 @@ export class ApplicationState {
       entries.push(this.record(now, 'publicity_ended', SYSTEM, undefined, { round: pub.round }));
     }
     for (const d of this.openDeadlines()) {
-      if (!d.atRisk && now.getTime() >= endOfCivilDay(addDays(d.atRiskOn, -1)).getTime()) {
+      if (!d.atRisk && now.getTime() >= startOfCivilDay(d.atRiskOn).getTime()) {
         d.atRisk = true;
         flagged.push({ deadline: d, flag: 'at_risk' });
       }

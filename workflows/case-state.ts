@@ -2,7 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { patched } from '@temporalio/workflow';
 import { type Deadline, WorkingCalendar, type YearCalendar } from '../domain/calendar';
 import {
-  addDays,
   addMonths,
   addMonthsToYearMonth,
   type CivilDate,
@@ -10,6 +9,7 @@ import {
   compareDates,
   endOfCivilDay,
   monthOf,
+  startOfCivilDay,
   type YearMonth,
 } from '../domain/dates';
 import {
@@ -166,13 +166,12 @@ export class CaseState {
   /** The next instant a roster cut-off, a re-review or a task flag falls due. */
   nextWakeUp(now: Date): Date | undefined {
     if (this.closed) return undefined;
-    const startOf = (d: CivilDate) => endOfCivilDay(addDays(d, -1));
     const instants = [
-      startOf(rosterCutoff(this.cal, this.view.nextMonth, this.input.deadlines)),
-      startOf(this.view.nextReviewOn),
+      startOfCivilDay(rosterCutoff(this.cal, this.view.nextMonth, this.input.deadlines)),
+      startOfCivilDay(this.view.nextReviewOn),
     ];
     for (const t of this.openTasks()) {
-      if (!t.atRisk) instants.push(startOf(t.atRiskOn));
+      if (!t.atRisk) instants.push(startOfCivilDay(t.atRiskOn));
       if (!t.overdue) instants.push(endOfCivilDay(t.due.date));
     }
     const sorted = instants.sort((a, b) => a.getTime() - b.getTime());
@@ -243,7 +242,7 @@ export class CaseState {
     if (this.view.seen.includes(`death:${n.noticeId}`)) return;
     const member = this.view.members.find((m) => m.idNumber === n.idNumber);
     const known = this.view.deaths.find((d) => d.idNumber === n.idNumber);
-    if (this.view.seen.includes(`death:${n.noticeId}`) || known || !member) {
+    if (known || !member) {
       if (known && !known.noticeIds.includes(n.noticeId)) {
         known.noticeIds.push(n.noticeId);
         if (!known.sources.includes(n.source)) known.sources.push(n.source);
@@ -256,17 +255,10 @@ export class CaseState {
         // Two sources disagree on the date of death: staff check it (R-M2 counts from that date).
         if (n.diedOn !== known.diedOn && !this.closed && patched('death-date-conflict-check')) {
           const due = comparisonCheckDue(this.cal, civilDateOf(now), this.input.deadlines);
-          this.openTask(now, {
+          this.openTaskToday(now, {
             taskId: `death-date-${n.noticeId}`,
             kind: 'data_check',
-            openedOn: civilDateOf(now),
             due,
-            atRiskOn: atRiskDate(
-              this.cal,
-              due,
-              Math.min(3, this.input.deadlines.atRiskWorkingDays),
-              civilDateOf(now),
-            ).date,
             subject: {
               idNumber: n.idNumber,
               diedOn: known.diedOn,
@@ -307,12 +299,10 @@ export class CaseState {
       return;
     }
     const due = deathReviewDue(this.cal, n.diedOn, this.input.deadlines);
-    this.openTask(now, {
+    this.openTaskToday(now, {
       taskId: `death-${n.idNumber}`,
       kind: 'death_review',
-      openedOn: civilDateOf(now),
       due,
-      atRiskOn: atRiskDate(this.cal, due, this.input.deadlines.atRiskWorkingDays, civilDateOf(now)).date,
       subject: { idNumber: n.idNumber, diedOn: n.diedOn, summary: `death of ${member.name} on ${n.diedOn}` },
     });
   }
@@ -329,17 +319,10 @@ export class CaseState {
     });
     if (this.closed) return;
     const due = comparisonCheckDue(this.cal, h.detectedOn, this.input.deadlines);
-    this.openTask(now, {
+    this.openTaskToday(now, {
       taskId: `check-${h.hitId}`,
       kind: 'data_check',
-      openedOn: civilDateOf(now),
       due,
-      atRiskOn: atRiskDate(
-        this.cal,
-        due,
-        Math.min(3, this.input.deadlines.atRiskWorkingDays),
-        civilDateOf(now),
-      ).date,
       subject: {
         idNumber: h.idNumber,
         hitKind: h.kind,
@@ -415,17 +398,15 @@ export class CaseState {
       return;
     }
     const due = actionDeadlineAfterDays(this.cal, c.reportedOn, this.input.deadlines.changeReviewDays);
-    this.openTask(now, {
+    this.openTaskToday(now, {
       taskId: `change-${c.changeId}`,
       kind: 'change_review',
-      openedOn: civilDateOf(now),
       due,
-      atRiskOn: atRiskDate(this.cal, due, this.input.deadlines.atRiskWorkingDays, civilDateOf(now)).date,
       subject: { changeKind: c.kind, summary: c.summary },
     });
   }
 
-  checkReviewResult(r: ReviewResultInput, now: Date): void {
+  checkReviewResult(r: ReviewResultInput, _now: Date): void {
     const status = this.view.status;
     const task = this.view.tasks.find((t) => t.taskId === r.taskId);
     if (!task) throw refuse(FAILURE.notFound, `case ${this.view.caseId} has no review ${r.taskId}`, status);
@@ -444,7 +425,7 @@ export class CaseState {
       throw invalid('fraud needs overpaidFromMonth (from when the benefit was received wrongly)');
     if (r.outcome === 'suspend' && status !== 'active') throw invalid(`a ${status} case cannot be suspended`);
     if (r.outcome === 'resume' && status !== 'suspended') throw invalid('only a suspended case resumes');
-    const from = this.fromMonthOf(task, r, now);
+    const from = this.fromMonthOf(task, r);
     if (compareMonths(from, this.view.startMonth) < 0)
       throw invalid(`fromMonth ${from} is before the case began`);
     if (r.overpaidFromMonth && compareMonths(r.overpaidFromMonth, this.view.startMonth) < 0)
@@ -468,7 +449,7 @@ export class CaseState {
       outcome: r.outcome,
       monthlyAmount: r.monthlyAmount,
     });
-    const from = this.fromMonthOf(task, r, now);
+    const from = this.fromMonthOf(task, r);
     const persons = this.view.members.filter((m) => m.covered).length;
     const current = rateFor(this.view.rates, from)?.monthlyAmount ?? this.view.monthlyAmount;
     switch (r.outcome) {
@@ -591,7 +572,7 @@ export class CaseState {
   }
 
   /** Default month a result takes effect: death reviews from the month after death (R-M2), else the next unrostered month. */
-  private fromMonthOf(task: CaseTask, r: ReviewResultInput, _now: Date): YearMonth {
+  private fromMonthOf(task: CaseTask, r: ReviewResultInput): YearMonth {
     if (r.fromMonth) return r.fromMonth;
     if (task.kind === 'death_review' && task.subject.diedOn)
       return this.maxMonth(addMonthsToYearMonth(monthOf(task.subject.diedOn), 1), this.view.startMonth);
@@ -707,6 +688,21 @@ export class CaseState {
 
   noticeIssued(noticeId: string) {
     if (!this.view.notices.includes(noticeId)) this.view.notices.push(noticeId);
+  }
+
+  /**
+   * A review or check opened by an event today, flagged at risk some working days before it is due
+   * (R-A6 dynamic zeroing; a 14-day data check gets at most 3).
+   */
+  private openTaskToday(now: Date, t: Pick<CaseTask, 'taskId' | 'kind' | 'due' | 'subject'>): CaseTask {
+    const today = civilDateOf(now);
+    const warn = this.input.deadlines.atRiskWorkingDays;
+    const days = t.kind === 'data_check' ? Math.min(3, warn) : warn;
+    return this.openTask(now, {
+      ...t,
+      openedOn: today,
+      atRiskOn: atRiskDate(this.cal, t.due, days, today).date,
+    });
   }
 
   private openTask(now: Date, t: Omit<CaseTask, 'atRisk' | 'overdue'> & { due: Deadline }): CaseTask {

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { WorkingCalendar } from '../domain/calendar';
-import { addDays, endOfCivilDay } from '../domain/dates';
+import { endOfCivilDay, startOfCivilDay } from '../domain/dates';
 import { paymentDate, rosterDate } from '../domain/deadlines';
 import {
   type PayrollInput,
@@ -86,7 +86,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     ]);
   sync();
 
-  const cutoff = endOfCivilDay(addDays(view.rosterDate.date, -1)).getTime() + ROSTER_GRACE_MS;
+  const cutoff = startOfCivilDay(view.rosterDate.date).getTime() + ROSTER_GRACE_MS;
   if (Date.now() < cutoff) await sleep(cutoff - Date.now());
 
   view.stage = 'rostering';

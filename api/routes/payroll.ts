@@ -13,8 +13,8 @@ import {
   payrollWorkflowId,
 } from '../../workflows/messages';
 import { forbidden, notFound, problemResponses } from '../problem';
+import { yearMonth } from '../schemas/applications';
 
-const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 const params = z.object({ countyCode: countyCodeSchema, month: yearMonth });
 
 const payrollSchema = z

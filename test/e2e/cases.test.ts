@@ -4,7 +4,7 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { addDays, addMonthsToYearMonth, civilDateOf, dayInMonth, monthOf } from '../../domain/dates';
 import { visitReportDue } from '../../domain/deadlines';
 import { type CaseInput, caseWorkflowId } from '../../workflows/messages';
-import { type ApiEnv, startApiEnv } from '../helpers/api-env';
+import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY, context, household, idNumber, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
 // Cases in benefit, integrations and visit reports end to end on the Temporal dev server: HTTP API
@@ -26,14 +26,6 @@ const today = () => civilDateOf(new Date());
 const month = () => monthOf(today());
 const count = async (table: string) =>
   (await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
-async function until<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function createCase(villageCode: string, size = 3): Promise<Made> {
   const hh = household({ size });
