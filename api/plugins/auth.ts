@@ -2,7 +2,7 @@ import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
-import { reaches } from '../../domain/region';
+import { isRegionCode, reaches } from '../../domain/region';
 import { ROLES, type Role } from '../../domain/roles';
 import { forbidden, unauthorized } from '../problem';
 
@@ -53,6 +53,13 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { secret: string
 });
 
 /** A caller reaches only cases whose village code starts with its region (API.md). */
+/** API.md "Identity and reach", for a whole county: the caller's region is the county or contains it. */
+export function assertCoversCounty(caller: Caller, countyCode: string): void {
+  if (!isRegionCode(caller.region) || !countyCode.startsWith(caller.region)) {
+    throw forbidden(`region ${caller.region} does not reach county ${countyCode}`);
+  }
+}
+
 export function assertReach(caller: Caller, villageCode: string): void {
   if (!reaches(caller.region, villageCode)) {
     throw forbidden(`region ${caller.region} does not reach ${villageCode}`);

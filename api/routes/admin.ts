@@ -22,10 +22,10 @@ import {
   selectEffective,
   spotCheckSchema,
 } from '../../domain/policy';
-import { countyCodeSchema, isRegionCode } from '../../domain/region';
+import { countyCodeSchema } from '../../domain/region';
 import { standardAdjustmentWorkflowId } from '../../workflows/messages';
-import type { Caller } from '../plugins/auth';
-import { badRequest, forbidden, notFound, problemResponses } from '../problem';
+import { assertCoversCounty } from '../plugins/auth';
+import { badRequest, notFound, problemResponses } from '../problem';
 import { civilDate } from '../schemas/applications';
 
 const DEADLINE_KEYS = Object.keys(DEFAULT_DEADLINE_PARAMETERS);
@@ -110,13 +110,6 @@ const standardVersions = z
   })
   .meta({ id: 'CountyStandardVersions' });
 
-// API.md "Identity and reach", for a whole county: the caller's region is the county or contains it.
-function assertCovers(caller: Caller, countyCode: string): void {
-  if (!isRegionCode(caller.region) || !countyCode.startsWith(caller.region)) {
-    throw forbidden(`region ${caller.region} does not reach county ${countyCode}`);
-  }
-}
-
 /** defaultPolicy() validates the whole policy; its failures are the caller's fields, not a 500. */
 function validPolicy(input: Parameters<typeof defaultPolicy>[0]): PolicyParameters {
   try {
@@ -154,7 +147,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { deadlines, ...policyInput } = req.body;
-      assertCovers(req.user, policyInput.countyCode);
+      assertCoversCounty(req.user, policyInput.countyCode);
       const policy = validPolicy(policyInput);
       // The lock keeps two concurrent writes for the same county and date from taking the same version.
       const saved = await inTransaction(app.pg, async (db) => {
@@ -222,7 +215,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { countyCode } = req.params;
-      assertCovers(req.user, countyCode);
+      assertCoversCounty(req.user, countyCode);
       // Oldest first, so that selectEffective lets a later correction with the same date win.
       const { rows } = await app.pg.query(
         `SELECT version, effective_from::text AS effective_from, parameters, created_by, created_at

@@ -12,7 +12,8 @@ import {
   payrollStateQuery,
   payrollWorkflowId,
 } from '../../workflows/messages';
-import { forbidden, notFound, problemResponses } from '../problem';
+import { assertCoversCounty } from '../plugins/auth';
+import { notFound, problemResponses } from '../problem';
 import { yearMonth } from '../schemas/applications';
 
 const params = z.object({ countyCode: countyCodeSchema, month: yearMonth });
@@ -47,9 +48,6 @@ const resultItem = z.object({
   reportedAt: z.iso.datetime({ offset: true }),
 });
 
-const coversCounty = (region: string, county: string) =>
-  county.startsWith(region) || region.startsWith(county);
-
 // R-M1: the monthly payroll per county, started by the schedule or by hand, and the bank's results.
 export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -69,8 +67,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const { countyCode, month } = req.body;
-      if (!coversCounty(req.user.region, countyCode))
-        throw forbidden(`region ${req.user.region} does not cover county ${countyCode}`);
+      assertCoversCounty(req.user, countyCode);
       const workflowId = payrollWorkflowId(countyCode, month);
       let started = true;
       try {
@@ -101,8 +98,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { countyCode, month } = req.params;
-      if (!coversCounty(req.user.region, countyCode))
-        throw forbidden(`region ${req.user.region} does not cover it`);
+      assertCoversCounty(req.user, countyCode);
       try {
         const v: PayrollView = await app.temporal.workflow
           .getHandle(payrollWorkflowId(countyCode, month))
@@ -157,8 +153,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const { countyCode, month } = req.params;
-      if (!coversCounty(req.user.region, countyCode))
-        throw forbidden(`region ${req.user.region} does not cover it`);
+      assertCoversCounty(req.user, countyCode);
       const { rows } = await app.pg.query(
         'SELECT file_name, file_sha256 FROM payrolls WHERE payroll_id = $1',
         [payrollId(countyCode, month)],

@@ -67,6 +67,14 @@ describe('payroll through the API and the schedule (dev server)', () => {
       payload: body,
     });
     expect(other.statusCode).toBe(403);
+    // A township-level caller does not act for its whole county (the same reach rule as the standards).
+    const township = await api.inject({
+      method: 'POST',
+      url: '/v1/payrolls',
+      headers: as('county_staff', '140802101'),
+      payload: body,
+    });
+    expect(township.statusCode).toBe(403);
 
     const sent = await until(async (): Promise<PayrollJson | undefined> => {
       const r = await api.inject({ url: `/v1/payrolls/${COUNTY}/2026-09`, headers: county });
