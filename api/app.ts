@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { Config } from '../config/env';
+import { createRepositories, type Repositories } from '../db/repositories';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { idempotencyPlugin } from './plugins/idempotency';
@@ -22,6 +23,7 @@ declare module 'fastify' {
     pg: pg.Pool;
     temporal: Client;
     config: Config;
+    repos: Repositories;
   }
 }
 
@@ -33,6 +35,7 @@ export const app = fp(
     f.decorate('pg', deps.pool);
     f.decorate('temporal', deps.temporal);
     f.decorate('config', deps.config);
+    f.decorate('repos', createRepositories(deps.pool));
 
     await f.register(errorsPlugin);
     await f.register(swaggerPlugin);

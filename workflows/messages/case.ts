@@ -1,0 +1,242 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Deadline, YearCalendar } from '../../domain/calendar';
+import type { CivilDate, YearMonth } from '../../domain/dates';
+import type { DeadlineParameters } from '../../domain/deadlines';
+import type { RateEntry, RosteredMonth } from '../../domain/entitlement';
+import type { Money } from '../../domain/money';
+import type { PolicyParameters } from '../../domain/policy';
+import type { Actor } from '../../domain/roles';
+import type { ApplicationCategory } from './application';
+
+// The case-in-benefit workflow's messages and the R-M8 fan-out.
+
+// ---- Case in benefit (R-M2 … R-M9)
+export const CASE_STATUSES = ['active', 'tapering', 'suspended', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const CLOSE_REASONS = [
+  'death',
+  'taper_exit',
+  'review_stop',
+  'check_stop',
+  'fraud',
+  'no_one_covered',
+] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+export const TASK_KINDS = ['death_review', 're_review', 'data_check', 'change_review'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** R-M6: what a data-comparison system can report (quarterly and half-yearly kinds). */
+export const HIT_KINDS = [
+  'death',
+  'police_deregistration',
+  'cremation',
+  'imprisonment',
+  'state_funded_employment',
+  'employee_medical_insurance',
+  'work_injury_insurance',
+] as const;
+export type HitKind = (typeof HIT_KINDS)[number];
+
+export const DEATH_SOURCES = ['integration', 'staff', 'visit_report'] as const;
+export type DeathSource = (typeof DEATH_SOURCES)[number];
+
+export const CHANGE_KINDS = [
+  'employment',
+  'income',
+  'members',
+  'assets',
+  'large_spending',
+  'disaster',
+  'serious_illness',
+  'imprisonment',
+  'other',
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export interface CaseMember {
+  idNumber: string;
+  name: string;
+  relation: string;
+  covered: boolean;
+  diedOn?: CivilDate;
+}
+
+/** What approval hands the case workflow (R-A8); the calendar and parameters travel with it. */
+export interface CaseInput {
+  caseId: string;
+  applicationId: string;
+  category: Exclude<ApplicationCategory, 'temporary_assistance'>;
+  villageCode: string;
+  residence: 'urban' | 'rural';
+  members: CaseMember[];
+  approvedOn: CivilDate;
+  approvedBy: string;
+  startMonth: YearMonth;
+  monthlyAmount: Money;
+  closeRelative: boolean;
+  /** R-M4: households with unstable income are re-reviewed more often (parameter). */
+  unstableIncome: boolean;
+  policy: PolicyParameters;
+  deadlines: DeadlineParameters;
+  runtimeYears: YearCalendar[];
+  /** Carried over continue-as-new; absent on the first run. */
+  carried?: CaseView;
+  /** Tests: continue as new after this many wake-ups, to prove the state survives it. */
+  continueAsNewAfter?: number;
+}
+
+export interface CaseTask {
+  taskId: string;
+  kind: TaskKind;
+  openedOn: CivilDate;
+  due: Deadline;
+  /** R-M4: the re-review's target (2 months) before its outer limit; the at-risk point otherwise. */
+  atRiskOn: CivilDate;
+  atRisk: boolean;
+  overdue: boolean;
+  subject: {
+    idNumber?: string;
+    diedOn?: CivilDate;
+    hitKind?: HitKind;
+    changeKind?: ChangeKind;
+    summary: string;
+  };
+  /** R-M4: a stable household gets the simplified review (one publicity round, fewer documents). */
+  simplified?: boolean;
+  /** Closed without a result of its own (the case was closed meanwhile). */
+  closedOn?: CivilDate;
+  result?: { outcome: ReviewOutcome; by: string; on: CivilDate; reasons: string; monthlyAmount?: Money };
+}
+
+export const REVIEW_OUTCOMES = ['continue', 'adjust', 'suspend', 'resume', 'stop', 'fraud'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+export interface Adjustment {
+  key: string;
+  kind: 'back_pay' | 'recovery';
+  amount: Money;
+  months: YearMonth[];
+  reason: string;
+  on: CivilDate;
+  parameterVersion: string;
+}
+
+export interface CaseHistoryEntry {
+  seq: number;
+  at: string;
+  action: string;
+  by: Actor | { sub: 'system'; role: 'system' };
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface CaseView {
+  caseId: string;
+  applicationId: string;
+  category: CaseInput['category'];
+  villageCode: string;
+  residence: 'urban' | 'rural';
+  status: CaseStatus;
+  closed?: { reason: CloseReason; fromMonth: YearMonth; on: CivilDate };
+  members: CaseMember[];
+  approvedOn: CivilDate;
+  startMonth: YearMonth;
+  monthlyAmount: Money;
+  persons: number;
+  policy: PolicyParameters;
+  appliedPolicyVersions: string[];
+  rates: RateEntry[];
+  /** The recent months handed to the payroll (older ones are in Postgres). */
+  rostered: RosteredMonth[];
+  /** The next month whose roster cut-off the workflow waits for. */
+  nextMonth: YearMonth;
+  adjustments: Adjustment[];
+  tasks: CaseTask[];
+  taper?: { changeId: string; reportedOn: CivilDate; firstMonth: YearMonth; lastMonth: YearMonth };
+  nextReviewOn: CivilDate;
+  reviewIntervalMonths: number;
+  unstableIncome: boolean;
+  closeRelative: boolean;
+  deaths: { idNumber: string; diedOn: CivilDate; noticeIds: string[]; sources: DeathSource[] }[];
+  seen: string[];
+  notices: string[];
+  history: CaseHistoryEntry[];
+  /** History entries ever written (the history above keeps only the latest while running long). */
+  historyCount: number;
+  /** Bumped at every save, carried across continue-as-new: the read model's stale-write guard. */
+  revision: number;
+}
+
+export interface DeathNotice {
+  noticeId: string;
+  idNumber: string;
+  diedOn: CivilDate;
+  source: DeathSource;
+  receivedOn: CivilDate;
+}
+
+export interface ComparisonHit {
+  hitId: string;
+  kind: HitKind;
+  idNumber: string;
+  detectedOn: CivilDate;
+  source: string;
+  details: string;
+}
+
+export interface ChangeReportInput {
+  actor: Actor;
+  changeId: string;
+  kind: ChangeKind;
+  reportedOn: CivilDate;
+  /** Per-capita monthly income after the change, when the report measures it. */
+  perCapitaIncome?: Money;
+  summary: string;
+  /** Reported through the village's monthly visit report (R-M7) rather than by the household. */
+  viaVisitReport?: string;
+}
+
+export interface ReviewResultInput {
+  actor: Actor;
+  taskId: string;
+  outcome: ReviewOutcome;
+  reasons: string;
+  /** 'adjust': the new monthly amount. */
+  monthlyAmount?: Money;
+  /** 'adjust' / 'stop': from which month (defaults: death reviews from the month after death, else the next month). */
+  fromMonth?: YearMonth;
+  /** 'fraud': benefit received wrongly since this month; it is recovered (R-M5). */
+  overpaidFromMonth?: YearMonth;
+}
+
+export interface StandardChange {
+  policy: PolicyParameters;
+}
+
+export const caseStateQuery = defineQuery<CaseView>('caseState');
+export const changeReportUpdate = defineUpdate<CaseView, [ChangeReportInput]>('reportChange');
+export const reviewResultUpdate = defineUpdate<CaseView, [ReviewResultInput]>('recordReviewResult');
+/** R-M2: from integrations, staff or a visit report; deduplicated by notice id and (person, date). */
+export const deathNoticeSignal = defineSignal<[DeathNotice]>('deathNotice');
+/** R-M6: opens a check; never changes the entitlement by itself (R-A11). */
+export const comparisonHitSignal = defineSignal<[ComparisonHit]>('comparisonHit');
+/** R-M7: a visit-report entry that is not a death becomes a change report. */
+export const visitEventSignal = defineSignal<[ChangeReportInput]>('visitEvent');
+/** R-M8: the county's standard changed (possibly from a past month). */
+export const standardChangedSignal = defineSignal<[StandardChange]>('standardChanged');
+
+export interface CaseResult {
+  caseId: string;
+  status: CaseStatus;
+  closed?: CaseView['closed'];
+}
+
+// ---- Standard adjustment fan-out (R-M8)
+export const standardAdjustmentWorkflowId = (version: string) => `standard:${version}`;
+export interface StandardAdjustmentInput {
+  policy: PolicyParameters;
+  /** Resume point across continue-as-new: case ids after this one. */
+  afterCaseId?: string;
+  signalled?: number;
+}
