@@ -13,15 +13,10 @@ import type {
   ApplicationView,
   HistoryEntry,
 } from '../workflows/messages';
+import type { ActivityDeps } from './deps';
 
 // Side effects of the application workflow. Each is idempotent: a retried activity writes once
 // (unique keys, ON CONFLICT DO NOTHING, version-guarded upserts).
-
-export interface ActivityDeps {
-  pool: pg.Pool;
-  /** Where the payroll writes the bank files (R-M1); default `.data/payment-files`. */
-  paymentFilesDir?: string;
-}
 
 export async function loadRuntimeYears(pool: pg.Pool): Promise<YearCalendar[]> {
   const { rows } = await pool.query(

@@ -5,7 +5,8 @@ import type { RateEntry, RosteredMonth } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
 import { countyOf, townshipOf } from '../domain/region';
 import type { Adjustment, CaseHistoryEntry, CaseView } from '../workflows/messages';
-import { type ActivityDeps, storedPolicy } from './applications';
+import { storedPolicy } from './applications';
+import type { ActivityDeps } from './deps';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9). Each is idempotent: a retried
 // activity writes once (unique keys, ON CONFLICT DO NOTHING, revision-guarded upserts).

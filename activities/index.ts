@@ -1,10 +1,12 @@
-import { type ActivityDeps, applicationActivities } from './applications';
+import { applicationActivities } from './applications';
 import { caseActivities } from './cases';
+import { type ActivityDeps, reposOf } from './deps';
 import { payrollActivities } from './payroll';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
-// tests pass their own (or replace single functions).
-export function createActivities(deps: ActivityDeps) {
+// tests pass their own (or replace single functions). One set of repositories serves them all.
+export function createActivities(opts: ActivityDeps) {
+  const deps: ActivityDeps = { ...opts, repos: reposOf(opts) };
   return {
     ...applicationActivities(deps),
     ...caseActivities(deps),

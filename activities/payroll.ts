@@ -8,7 +8,8 @@ import { inTransaction } from '../db/pool';
 import type { CivilDate, YearMonth } from '../domain/dates';
 import { add, compare, isZero, min, neg, sub, toMoney } from '../domain/money';
 import type { PayrollContext } from '../workflows/messages';
-import { type ActivityDeps, loadRuntimeYears, policyInForce } from './applications';
+import { loadRuntimeYears, policyInForce } from './applications';
+import type { ActivityDeps } from './deps';
 
 // Side effects of the monthly payroll (R-M1, R-M2, R-M8, R-E6). Exactly once: every ledger row has
 // the unique key (case, month, kind) and is written with ON CONFLICT DO NOTHING inside the same
