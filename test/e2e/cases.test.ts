@@ -345,4 +345,15 @@ describe('cases in benefit, integrations and visit reports through the HTTP API 
     ]);
     expect(row.rows[0].source).toBe('staff');
   });
+
+  it('R-M2: a death reported for a case whose workflow is gone answers a problem (4xx/503) and leaves no notice', async () => {
+    const g = await createCase(VILLAGE);
+    await client.workflow.getHandle(caseWorkflowId(g.caseId)).terminate('gone for the test');
+    const report = { noticeId: `gone-${g.caseId}`, idNumber: g.ids[1], diedOn: today() };
+    const res = await post(`/v1/cases/${g.caseId}/deaths`, township(), report);
+    expect([400, 403, 404, 409, 410, 422, 503]).toContain(res.statusCode);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    const rows = await pool.query('SELECT 1 FROM death_notices WHERE notice_id = $1', [report.noticeId]);
+    expect(rows.rowCount).toBe(0);
+  });
 });
