@@ -20,6 +20,7 @@ import {
   changeReportUpdate,
   comparisonHitSignal,
   deathNoticeSignal,
+  deathReportUpdate,
   reviewResultUpdate,
   standardChangedSignal,
   visitEventSignal,
@@ -40,7 +41,7 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
 
-/** Months a run rosters before it continues as new (at least yearly, STYLE.md / issue 4). */
+/** Months a run rosters before it continues as new (at least yearly: a bounded history, STYLE.md). */
 const MONTHS_PER_RUN = 12;
 
 /**
@@ -114,8 +115,16 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
           filedOn: e.on,
           filedBy: e.by,
         });
-      case 'death_outcome':
-        return acts.recordDeathOutcome({ noticeId: e.noticeId, caseId: v.caseId, outcome: e.outcome });
+      case 'death_notice':
+        // R-M2: the case is the one writer of its death notices. Histories recorded before this step
+        // only set the outcome of a row the API had inserted, and must replay that activity.
+        if (!patched('death-notice-recorded-by-case'))
+          return acts.recordDeathOutcome({
+            noticeId: e.notice.noticeId,
+            caseId: v.caseId,
+            outcome: e.outcome,
+          });
+        return acts.recordDeathNotice({ caseId: v.caseId, notice: e.notice, outcome: e.outcome });
     }
   };
 
@@ -173,9 +182,24 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       apply(x, now());
       changes++;
     };
+  // The workflow takes patch decisions; the state object only receives them (it stays testable
+  // without a server). Histories recorded before the date check replay without it.
+  const deathPatches = () => ({ dateConflictCheck: patched('death-date-conflict-check') });
   setHandler(
     deathNoticeSignal,
-    onSignal((n, at) => state.applyDeath(n, at)),
+    onSignal((n, at) => state.applyDeath(n, at, deathPatches())),
+  );
+  // R-M2 from staff: an Update, so the answer says whether the case counted it and a case whose
+  // workflow is gone is refused before anything is recorded.
+  setHandler(
+    deathReportUpdate,
+    async (n) => {
+      const outcome = state.applyDeath(n, now(), deathPatches());
+      changes++;
+      await flush();
+      return outcome;
+    },
+    { validator: (n) => state.checkDeathReport(n, now()) },
   );
   setHandler(
     comparisonHitSignal,

@@ -402,4 +402,32 @@ describe('case activities (Postgres)', () => {
     const { rows } = await db.pool.query('SELECT notice_id, case_id, outcome, died_on FROM death_notices');
     expect(rows).toEqual([{ notice_id: 'DN-1', case_id: 'C-1', outcome: 'applied', died_on: '2026-04-03' }]);
   });
+
+  it('R-M2 R-O6: the case records a death notice it received (the one writer): case, outcome, reporter; a retry is one row', async () => {
+    const notice = {
+      noticeId: 'DN-2',
+      idNumber: '140802196503120011',
+      diedOn: '2026-04-04',
+      source: 'staff' as const,
+      receivedOn: '2026-04-05',
+      reportedBy: { sub: 'clerk-7', role: 'township_staff' as const, region: '140802101' },
+    };
+    await acts.recordDeathNotice({ caseId: 'C-2', notice, outcome: 'applied' });
+    await acts.recordDeathNotice({ caseId: 'C-2', notice, outcome: 'applied' });
+    const { rows } = await db.pool.query(
+      `SELECT notice_id, id_number, died_on, source, case_id, outcome, reported_by FROM death_notices
+       WHERE notice_id = 'DN-2'`,
+    );
+    expect(rows).toEqual([
+      {
+        notice_id: 'DN-2',
+        id_number: notice.idNumber,
+        died_on: '2026-04-04',
+        source: 'staff',
+        case_id: 'C-2',
+        outcome: 'applied',
+        reported_by: 'clerk-7',
+      },
+    ]);
+  });
 });

@@ -20,6 +20,7 @@ export function fakeActivities() {
     adjustments: [] as Parameters<Activities['recordAdjustment']>[0][],
     filings: [] as Parameters<Activities['fileCloseRelative']>[0][],
     deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
+    deathNotices: [] as Parameters<Activities['recordDeathNotice']>[0][],
     /** Case ids listOpenCases pages through (R-M8 fan-out tests set it). */
     openCases: [] as string[],
     /** Versions newerPolicies answers with (R-M8 catch-up at case start). */
@@ -78,6 +79,9 @@ export function fakeActivities() {
     newerPolicies: async () => calls.newerPolicies,
     recordDeathOutcome: async (a) => {
       calls.deathOutcomes.push(a);
+    },
+    recordDeathNotice: async (a) => {
+      calls.deathNotices.push(a);
     },
   };
   return { activities, calls };

@@ -245,8 +245,10 @@ describe('case in benefit (time-skipping)', () => {
       },
     ]);
     await sleepUntil(dayInMonth(m(1), 11)); // let the effects flush
-    // The resent notice id changes nothing at all; the second source is recorded as a duplicate.
-    expect(h.calls.deathOutcomes.map((o) => o.outcome)).toEqual(['applied', 'duplicate']);
+    // The resent notice id changes nothing at all; the second source is recorded as a duplicate
+    // (the case records its notices itself: recordDeathNotice).
+    expect(h.calls.deathNotices.map((o) => o.outcome)).toEqual(['applied', 'duplicate']);
+    expect(h.calls.deathNotices.map((o) => o.notice.noticeId)).toEqual(['cremation-1', 'visit-9']);
     // A third source with another date of death: still one death, but staff must check the date.
     await handle.signal(deathNoticeSignal, { ...notice, noticeId: 'police-3', diedOn: dayInMonth(m(1), 4) });
     const after = await view(handle);

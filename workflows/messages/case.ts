@@ -174,7 +174,12 @@ export interface DeathNotice {
   diedOn: CivilDate;
   source: DeathSource;
   receivedOn: CivilDate;
+  /** R-O6: who reported it (staff, the integration, the township sending a visit report); absent in older signals. */
+  reportedBy?: Actor;
 }
+
+/** What the case made of a death notice it received (R-M2). */
+export type DeathNoticeOutcome = 'applied' | 'duplicate' | 'not_member';
 
 export interface ComparisonHit {
   hitId: string;
@@ -219,6 +224,8 @@ export const changeReportUpdate = defineUpdate<CaseView, [ChangeReportInput]>('r
 export const reviewResultUpdate = defineUpdate<CaseView, [ReviewResultInput]>('recordReviewResult');
 /** R-M2: from integrations, staff or a visit report; deduplicated by notice id and (person, date). */
 export const deathNoticeSignal = defineSignal<[DeathNotice]>('deathNotice');
+/** R-M2: a death reported by staff on the case; answers once the case has recorded the notice. */
+export const deathReportUpdate = defineUpdate<DeathNoticeOutcome, [DeathNotice]>('reportDeath');
 /** R-M6: opens a check; never changes the entitlement by itself (R-A11). */
 export const comparisonHitSignal = defineSignal<[ComparisonHit]>('comparisonHit');
 /** R-M7: a visit-report entry that is not a death becomes a change report. */

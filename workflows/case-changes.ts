@@ -1,0 +1,111 @@
+import { civilDateOf, compareDates } from '../domain/dates';
+import { actionDeadlineAfterDays, comparisonCheckDue } from '../domain/deadlines';
+import { compareMonths, taperMonths } from '../domain/entitlement';
+import { compare } from '../domain/money';
+import { reaches } from '../domain/region';
+import { refuse, SYSTEM } from './case-core';
+import type { CaseLedger } from './case-ledger';
+import { type ChangeReportInput, type ComparisonHit, FAILURE } from './messages';
+
+// Events that open work on a case without deciding it: a data-comparison hit opens a 14-day check
+// (R-M6) and changes nothing by itself (R-A11); a change report (R-M5) opens a change review, except
+// employment above the standard, which starts the 6-payment taper (R-M3), and income falling back
+// below it, which ends the taper.
+
+/** R-M6: a hit opens a check due in 14 days; it never changes the entitlement by itself (R-A11). */
+export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
+  if (s.hasSeen(`hit:${h.hitId}`)) return;
+  s.markSeen(`hit:${h.hitId}`);
+  s.record(now, 'comparison_hit', SYSTEM, undefined, {
+    hitId: h.hitId,
+    kind: h.kind,
+    idNumber: h.idNumber,
+    source: h.source,
+  });
+  if (s.closed) return;
+  const due = comparisonCheckDue(s.cal, h.detectedOn, s.input.deadlines);
+  s.openTaskToday(now, {
+    taskId: `check-${h.hitId}`,
+    kind: 'data_check',
+    due,
+    subject: {
+      idNumber: h.idNumber,
+      hitKind: h.kind,
+      summary: `${h.kind} reported by ${h.source}: ${h.details}`,
+    },
+  });
+}
+
+/** Validator of a change report (an Update): township staff reaching the case, not in the future. */
+export function checkChange(s: CaseLedger, c: ChangeReportInput, now: Date): void {
+  const status = s.view.status;
+  if (s.closed) throw refuse(FAILURE.wrongStage, `case ${s.view.caseId} is closed`, status);
+  if (c.actor.role !== 'township_staff')
+    throw refuse(FAILURE.wrongRole, 'change reports are recorded by township staff (R-M5)', status);
+  if (!reaches(c.actor.region, s.view.villageCode))
+    throw refuse(FAILURE.wrongRole, `region ${c.actor.region} does not reach this case`, status);
+  if (compareDates(c.reportedOn, civilDateOf(now)) > 0)
+    throw refuse(FAILURE.invalidStep, `reportedOn ${c.reportedOn} is in the future`, status);
+}
+
+/** R-M5 / R-M3: a change report; employment above the standard starts the taper. */
+export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): void {
+  const v = s.view;
+  if (s.hasSeen(`change:${c.changeId}`) || s.closed) return;
+  s.markSeen(`change:${c.changeId}`);
+  s.record(now, 'change_reported', c.actor, c.summary, {
+    changeId: c.changeId,
+    kind: c.kind,
+    perCapitaIncome: c.perCapitaIncome,
+    viaVisitReport: c.viaVisitReport,
+  });
+  const standard = s.standard(v.policy);
+  const above = c.perCapitaIncome !== undefined && compare(c.perCapitaIncome, standard) >= 0;
+  if (v.status === 'tapering' && c.perCapitaIncome !== undefined && !above) {
+    // R-M3: income fell back below the standard during the taper: the taper ends, the case goes on.
+    v.taper = undefined;
+    v.status = 'active';
+    s.record(
+      now,
+      'taper_ended',
+      c.actor,
+      `per-capita income ${c.perCapitaIncome} below the standard ${standard}`,
+    );
+    return;
+  }
+  if (c.kind === 'employment' && above && v.status === 'active') {
+    const t = taperMonths(c.reportedOn, v.policy.taperPayments);
+    if (v.policy.taperPayments === 0 || compareMonths(t.lastMonth, v.nextMonth) < 0) {
+      s.close(
+        now,
+        c.actor,
+        'taper_exit',
+        s.maxMonth(t.exitMonth, v.nextMonth),
+        `employment lifts per-capita income to ${c.perCapitaIncome} (R-M3)`,
+      );
+      return;
+    }
+    v.taper = {
+      changeId: c.changeId,
+      reportedOn: c.reportedOn,
+      firstMonth: t.firstMonth,
+      lastMonth: t.lastMonth,
+    };
+    v.status = 'tapering';
+    s.record(
+      now,
+      'taper_started',
+      c.actor,
+      `employment lifts per-capita income to ${c.perCapitaIncome}, above the standard ${standard} (R-M3)`,
+      t,
+    );
+    return;
+  }
+  const due = actionDeadlineAfterDays(s.cal, c.reportedOn, s.input.deadlines.changeReviewDays);
+  s.openTaskToday(now, {
+    taskId: `change-${c.changeId}`,
+    kind: 'change_review',
+    due,
+    subject: { changeKind: c.kind, summary: c.summary },
+  });
+}

@@ -1,0 +1,96 @@
+import { addMonthsToYearMonth, civilDateOf, compareDates, monthOf } from '../domain/dates';
+import { comparisonCheckDue, deathReviewDue } from '../domain/deadlines';
+import { reaches } from '../domain/region';
+import { type DeathOutcome, refuse, SYSTEM } from './case-core';
+import type { CaseLedger } from './case-ledger';
+import { type DeathNotice, FAILURE } from './messages';
+
+// R-M2: a death, from whichever source (integration, staff, visit report). A one-person case is paid
+// for the month of death and nothing after (later months are recovered); a larger household goes on
+// at the current amount until a death review due 3 months after the death (R-T1). The same death
+// twice (by notice id or by person) is one event.
+
+/** Patch decisions the workflow takes with patched() and hands in (a state object makes none). */
+export interface DeathPatches {
+  /** 'death-date-conflict-check': two sources disagreeing on the date open a data check. */
+  dateConflictCheck: boolean;
+}
+
+/** Validator of a staff report (an Update): only a member, by township staff whose region reaches the case. */
+export function checkDeathReport(s: CaseLedger, n: DeathNotice, now: Date): void {
+  const status = s.view.status;
+  const by = n.reportedBy;
+  if (by?.role !== 'township_staff')
+    throw refuse(FAILURE.wrongRole, 'deaths are reported on a case by township staff (R-M2)', status);
+  if (!reaches(by.region, s.view.villageCode))
+    throw refuse(FAILURE.wrongRole, `region ${by.region} does not reach this case`, status);
+  if (!s.view.members.some((m) => m.idNumber === n.idNumber))
+    throw refuse(FAILURE.invalidStep, `${n.idNumber} is not a member of case ${s.view.caseId}`, status);
+  if (compareDates(n.diedOn, civilDateOf(now)) > 0)
+    throw refuse(FAILURE.invalidStep, `diedOn ${n.diedOn} is in the future`, status);
+}
+
+/** Applies a death notice and says what the case made of it; the notice is recorded by the workflow. */
+export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: DeathPatches): DeathOutcome {
+  const v = s.view;
+  const by = n.reportedBy ?? SYSTEM; // R-O6: the person or integration that reported it
+  // The same notice id again (a resend) has no effect at all: its outcome is already recorded.
+  if (s.hasSeen(`death:${n.noticeId}`)) return 'duplicate';
+  const member = v.members.find((m) => m.idNumber === n.idNumber);
+  const known = v.deaths.find((d) => d.idNumber === n.idNumber);
+  if (known || !member) {
+    if (known && !known.noticeIds.includes(n.noticeId)) {
+      known.noticeIds.push(n.noticeId);
+      if (!known.sources.includes(n.source)) known.sources.push(n.source);
+      s.record(now, 'death_notice_duplicate', by, undefined, {
+        noticeId: n.noticeId,
+        source: n.source,
+        diedOn: n.diedOn,
+        recordedDiedOn: known.diedOn,
+      });
+      // Two sources disagree on the date of death: staff check it (R-M2 counts from that date).
+      if (n.diedOn !== known.diedOn && !s.closed && patches.dateConflictCheck) {
+        const due = comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines);
+        s.openTaskToday(now, {
+          taskId: `death-date-${n.noticeId}`,
+          kind: 'data_check',
+          due,
+          subject: {
+            idNumber: n.idNumber,
+            diedOn: known.diedOn,
+            summary: `date of death ${known.diedOn} recorded, ${n.diedOn} reported by ${n.source} (${n.noticeId})`,
+          },
+        });
+      }
+    }
+    s.markSeen(`death:${n.noticeId}`);
+    const outcome = member ? 'duplicate' : 'not_member';
+    s.effects.push({ kind: 'death_notice', notice: n, outcome });
+    return outcome;
+  }
+  s.markSeen(`death:${n.noticeId}`);
+  member.diedOn = n.diedOn;
+  member.covered = false;
+  v.deaths.push({ idNumber: n.idNumber, diedOn: n.diedOn, noticeIds: [n.noticeId], sources: [n.source] });
+  s.effects.push({ kind: 'death_notice', notice: n, outcome: 'applied' });
+  s.record(now, 'death_recorded', by, undefined, {
+    idNumber: n.idNumber,
+    diedOn: n.diedOn,
+    source: n.source,
+  });
+  if (s.closed) return 'applied';
+  const after = addMonthsToYearMonth(monthOf(n.diedOn), 1);
+  if (s.coveredPersons() === 0) {
+    // One-person case: paid for the month of death, nothing after; later months are recovered.
+    s.close(now, SYSTEM, 'death', after, `recipient died on ${n.diedOn} (R-M2)`);
+    return 'applied';
+  }
+  const due = deathReviewDue(s.cal, n.diedOn, s.input.deadlines);
+  s.openTaskToday(now, {
+    taskId: `death-${n.idNumber}`,
+    kind: 'death_review',
+    due,
+    subject: { idNumber: n.idNumber, diedOn: n.diedOn, summary: `death of ${member.name} on ${n.diedOn}` },
+  });
+  return 'applied';
+}
