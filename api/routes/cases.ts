@@ -2,16 +2,16 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
-import type { Actor } from '../../domain/roles';
 import {
   type CaseView,
   caseStateQuery,
   caseWorkflowId,
   changeReportUpdate,
-  deathNoticeSignal,
+  deathReportUpdate,
   reviewResultUpdate,
 } from '../../workflows/messages';
-import { assertReach } from '../plugins/auth';
+import { actorOf } from '../intake';
+import { assertReach, type Caller } from '../plugins/auth';
 import { badRequest, notFound, problemResponses } from '../problem';
 import {
   caseIdParams,
@@ -23,7 +23,6 @@ import {
   staffDeathBody,
 } from '../schemas/cases';
 import { runUpdate } from '../temporal-errors';
-import { insertDeathNotices } from './integrations';
 
 const STAFF_READERS = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECENT_HISTORY = 20;
@@ -40,18 +39,11 @@ function present(v: CaseView, source: 'workflow' | 'read_model') {
 // steps as Updates whose validators refuse a wrong status (409), role (403) or inconsistency (422).
 export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   const handle = (id: string) => app.temporal.workflow.getHandle(caseWorkflowId(id));
-  const actorOf = (u: Actor): Actor => ({ sub: u.sub, role: u.role, region: u.region });
-
-  async function loadRow(id: string) {
-    const { rows } = await app.pg.query('SELECT village_code, status, view FROM cases WHERE case_id = $1', [
-      id,
-    ]);
-    return rows[0] as { village_code: string; status: string; view: CaseView | null } | undefined;
-  }
-  async function reachableRow(id: string, caller: Actor) {
-    const row = await loadRow(id);
+  const { cases, caseEntitlements } = app.repos;
+  async function reachableRow(id: string, caller: Caller) {
+    const row = await cases.find(id);
     if (!row) throw notFound(`no case ${id}`);
-    assertReach(caller, row.village_code);
+    assertReach(caller, row.villageCode);
     return row;
   }
 
@@ -68,8 +60,8 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { id } = req.params;
-      const row = await loadRow(id);
-      if (row) assertReach(req.user, row.village_code);
+      const row = await cases.find(id);
+      if (row) assertReach(req.user, row.villageCode);
       // A closed case's workflow has saved its last state: the read model is final.
       if (row?.status === 'closed' && row.view) return present(row.view, 'read_model');
       try {
@@ -102,48 +94,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { id } = req.params;
       await reachableRow(id, req.user);
-      const months = await app.pg.query(
-        `SELECT month, amount, persons, status, rostered_on FROM case_months WHERE case_id = $1 ORDER BY month`,
-        [id],
-      );
-      const adjustments = await app.pg.query(
-        `SELECT adjustment_key, kind, amount, months, reason, decided_on, settled_amount
-         FROM case_adjustments WHERE case_id = $1 ORDER BY decided_on, recorded_at`,
-        [id],
-      );
-      const ledger = await app.pg.query(
-        `SELECT payroll_id, month, kind, amount, status, attempts, payment_line_id FROM ledger WHERE case_id = $1
-         ORDER BY month, kind`,
-        [id],
-      );
-      return {
-        caseId: id,
-        ledger: ledger.rows.map((l) => ({
-          payrollId: l.payroll_id,
-          month: l.month,
-          kind: l.kind,
-          amount: l.amount,
-          status: l.status,
-          attempts: l.attempts,
-          paymentLineId: l.payment_line_id,
-        })),
-        months: months.rows.map((m) => ({
-          month: m.month,
-          amount: m.amount,
-          persons: m.persons,
-          status: m.status,
-          rosteredOn: m.rostered_on,
-        })),
-        adjustments: adjustments.rows.map((a) => ({
-          key: a.adjustment_key,
-          kind: a.kind,
-          amount: a.amount,
-          months: a.months,
-          reason: a.reason,
-          decidedOn: a.decided_on,
-          settledAmount: a.settled_amount,
-        })),
-      };
+      return { caseId: id, ...(await caseEntitlements.payments(id)) };
     },
   );
 
@@ -177,8 +128,9 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['cases'],
         summary: 'A death reported by staff (R-M2): the same handling as an integration notice',
         description:
-          'Recorded in the death-notice register with source staff and sent to the case, which counts ' +
-          'the same death (by notice id or by person) once.',
+          'Sent to the case, which counts the same death (by notice id or by person) once and records it ' +
+          'in its death-notice register with source staff and the reporter (R-O6). A case no longer ' +
+          'running answers 409 and records nothing.',
         params: caseIdParams,
         body: staffDeathBody,
         response: {
@@ -194,27 +146,21 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const { id } = req.params;
       const row = await reachableRow(id, req.user);
-      const members = row.view?.members ?? [];
-      if (row.view && !members.some((m) => m.idNumber === req.body.idNumber))
+      if (!row.memberIds.includes(req.body.idNumber))
         throw badRequest(`${req.body.idNumber} is not a member of case ${id}`, [
           { path: 'body.idNumber', message: 'not a member of this case' },
         ]);
-      const notice = {
-        noticeId: req.body.noticeId,
-        idNumber: req.body.idNumber,
-        diedOn: req.body.diedOn,
-        source: 'staff' as const,
-      };
-      const fresh = await insertDeathNotices(
-        app.pg,
-        [{ notice, caseId: id, outcome: 'matched' }],
-        req.user.sub,
+      const notice = { ...req.body, source: 'staff' as const, receivedOn: civilDateOf(new Date()) };
+      // An Update: the case records the notice before it answers, and a case whose workflow is gone
+      // refuses (409) with nothing recorded. The same notice id or person again is one event (R-M2).
+      const outcome = await runUpdate(id, row.status, () =>
+        handle(id).executeUpdate(deathReportUpdate, { args: [{ ...notice, reportedBy: actorOf(req.user) }] }),
       );
-      // A resent notice id is signalled again: the workflow ignores ids it has seen (a lost signal is not lost).
-      await handle(id).signal(deathNoticeSignal, { ...notice, receivedOn: civilDateOf(new Date()) });
-      return reply
-        .code(202)
-        .send({ noticeId: notice.noticeId, outcome: fresh.size ? 'matched' : 'duplicate', caseId: id });
+      return reply.code(202).send({
+        noticeId: notice.noticeId,
+        outcome: outcome === 'applied' ? 'matched' : 'duplicate',
+        caseId: id,
+      });
     },
   );
 

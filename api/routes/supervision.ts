@@ -1,9 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isRegionCode } from '../../domain/region';
+import { countyDeadlines, loadRuntimeYears } from '../../activities/applications';
+import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
+import { WorkingCalendar } from '../../domain/calendar';
+import { type CivilDate, civilDateOf, compareDates, monthOf } from '../../domain/dates';
+import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
+import { countyOf, isRegionCode } from '../../domain/region';
+import type { Caller } from '../plugins/auth';
 import { forbidden, problemResponses } from '../problem';
-
-const KINDS = ['application', 'death_review', 're_review', 'data_check', 'change_review', 'payroll'] as const;
+import { missingVisitReports, supervisionQuery } from '../schemas/visit-reports';
 
 const item = z
   .object({
@@ -28,6 +33,15 @@ const item = z
 // workflows keep (STYLE.md: queries for one, the read model for lists); the same flags are search
 // attributes (AtRisk, Overdue) for ad-hoc visibility queries.
 export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { supervision } = app.repos;
+  /** The caller's region must be a region, and reach the township asked for. */
+  const assertRegion = (caller: Caller, township?: string) => {
+    const region = caller.region;
+    if (!isRegionCode(region)) throw forbidden(`region ${region} reaches nothing`);
+    if (township && !township.startsWith(region) && !region.startsWith(township))
+      throw forbidden(`region ${region} does not reach township ${township}`);
+  };
+
   app.get(
     '/supervision/overdue',
     {
@@ -57,48 +71,61 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const region = req.user.region;
       const { kind, township, flag, limit } = req.query;
-      if (!isRegionCode(region)) throw forbidden(`region ${region} reaches nothing`);
-      if (township && !township.startsWith(region) && !region.startsWith(township))
-        throw forbidden(`region ${region} does not reach township ${township}`);
-      const { rows } = await app.pg.query(
-        `SELECT * FROM (
-           SELECT 'application' AS kind, application_id AS subject_id, NULL AS task_id, stage, county_code,
-                  township_code, village_code, overall_deadline AS due_on, deadline_provisional AS provisional,
-                  at_risk, overdue
-           FROM applications
-           WHERE stage NOT IN ('approved', 'rejected', 'withdrawn') AND (at_risk OR overdue)
-           UNION ALL
-           SELECT kind, case_id, task_id, kind, county_code, township_code, village_code, due_on, due_provisional,
-                  at_risk, overdue
-           FROM case_tasks WHERE closed_on IS NULL AND (at_risk OR overdue)
-           UNION ALL
-           SELECT 'payroll', payroll_id, NULL, status, county_code, NULL, NULL, payment_date, false, false, true
-           FROM payrolls WHERE status = 'overdue'
-         ) w
-         WHERE (w.village_code LIKE $1 || '%' OR (w.village_code IS NULL AND w.county_code LIKE $1 || '%'))
-           AND ($2::text IS NULL OR w.kind = $2)
-           AND ($3::text IS NULL OR w.township_code = $3)
-           AND ($4 = 'any' OR ($4 = 'overdue' AND w.overdue) OR ($4 = 'at_risk' AND w.at_risk AND NOT w.overdue))
-         ORDER BY w.overdue DESC, w.due_on, w.subject_id
-         LIMIT $5`,
-        [region, kind ?? null, township ?? null, flag, limit],
-      );
-      const items = rows.map((r) => ({
-        kind: r.kind,
-        subjectId: r.subject_id,
-        taskId: r.task_id,
-        stage: r.stage,
-        countyCode: r.county_code,
-        townshipCode: r.township_code,
-        villageCode: r.village_code,
-        dueOn: r.due_on,
-        provisional: r.provisional,
-        atRisk: r.at_risk,
-        overdue: r.overdue,
-      }));
+      assertRegion(req.user, township);
+      const items = await supervision.overdueWork({ region, kind, township, flag, limit });
       const counts: Record<string, number> = {};
       for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
       return { region, items, counts };
+    },
+  );
+
+  app.get(
+    '/supervision/visit-reports',
+    {
+      preHandler: [app.requireRole('supervisor', 'county_staff')],
+      schema: {
+        tags: ['supervision'],
+        summary: 'Villages and townships that have not reported a month (R-M7, R-O3)',
+        description:
+          "Within the caller's region: villages with open cases and no visit report for the month, and " +
+          'townships with open cases that have not forwarded, each with its due date and whether it is overdue.',
+        querystring: supervisionQuery,
+        response: { 200: missingVisitReports, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const today = civilDateOf(new Date());
+      const month = req.query.month ?? monthOf(today);
+      const { township } = req.query;
+      const region = req.user.region;
+      assertRegion(req.user, township);
+      const cal = (await loadRuntimeYears(app.pg)).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
+      const rows = await supervision.visitReportGaps(region, township, month);
+      const overdue = (d: CivilDate) => compareDates(today, d) > 0;
+      const townships = [...new Set(rows.filter((r) => !r.forwarded).map((r) => r.townshipCode))];
+      // Each county's own deadlines (a region may span several counties, R-M7 parameters).
+      const counties = [...new Set(rows.map((r) => countyOf(r.villageCode)))];
+      const params = new Map(
+        await Promise.all(
+          counties.map(async (c) => [c, await countyDeadlines(app.pg, c, `${month}-01`)] as const),
+        ),
+      );
+      const reportDue = (village: string) => visitReportDue(cal, month, params.get(countyOf(village)));
+      const forwardDue = (t: string) => townshipForwardDue(cal, month, params.get(countyOf(t)));
+      return {
+        month,
+        region,
+        villages: rows
+          .filter((r) => !r.reported)
+          .map((r) => {
+            const due = reportDue(r.villageCode);
+            return { villageCode: r.villageCode, openCases: r.openCases, due, overdue: overdue(due.date) };
+          }),
+        townships: townships.map((t) => {
+          const due = forwardDue(t);
+          return { townshipCode: t, due, overdue: overdue(due.date) };
+        }),
+      };
     },
   );
 };

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { countyDeadlines, loadRuntimeYears } from '../../activities/applications';
-import { inTransaction } from '../../db/pool';
+import type { StoredVisitEntry } from '../../db/repositories/visit-reports';
 import { WorkingCalendar } from '../../domain/calendar';
 import { type CivilDate, civilDateOf, compareDates, monthOf, type YearMonth } from '../../domain/dates';
 import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
-import { countyOf, isRegionCode, reaches, townshipOf } from '../../domain/region';
+import { countyOf, reaches } from '../../domain/region';
 import {
   type ChangeKind,
   type ChangeReportInput,
@@ -12,18 +12,16 @@ import {
   deathNoticeSignal,
   visitEventSignal,
 } from '../../workflows/messages';
+import { actorOf, eachLimited } from '../intake';
 import { assertReach, type Caller } from '../plugins/auth';
 import { badRequest, conflict, forbidden, problemResponses } from '../problem';
 import {
   forwardBody,
   forwardReceipt,
-  missingVisitReports,
-  supervisionQuery,
   type VISIT_KINDS,
   visitReportBody,
   visitReportReceipt,
-} from '../schemas/cases';
-import { casesOfPersons, eachLimited, insertDeathNotices } from './integrations';
+} from '../schemas/visit-reports';
 
 type VisitKind = (typeof VISIT_KINDS)[number];
 type Entry = {
@@ -33,7 +31,7 @@ type Entry = {
   perCapitaIncome?: string;
   summary: string;
 };
-type StoredEntry = Entry & { outcome: 'matched' | 'unknown' | 'forbidden'; caseId?: string };
+type StoredEntry = Entry & StoredVisitEntry;
 
 // R-M7: every non-death entry of a visit report becomes a change report of the member's case.
 const CHANGE_KIND: Record<Exclude<VisitKind, 'death'>, ChangeKind> = {
@@ -52,6 +50,7 @@ const entryKey = (e: Entry) =>
 // R-M7: villages report their recipients' changes by the 20th (a zero report when nothing
 // happened); townships forward to the county by the 25th. Supervisors see who has not.
 export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { cases, deathNotices, visitReports } = app.repos;
   const calendar = async () =>
     (await loadRuntimeYears(app.pg)).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
   // The county's own 20th/25th when it has overridden them (deadline parameters, R-M7).
@@ -63,13 +62,9 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
     const deaths = entries
       .map((e, i) => ({ e, noticeId: `visit:${village}:${month}:${i}` }))
       .filter(({ e }) => e.kind === 'death' && e.outcome === 'matched');
-    // A death is sent again only while its case has not confirmed it (the workflow counts it once).
-    const { rows } = await app.pg.query(
-      `SELECT notice_id FROM death_notices WHERE notice_id = ANY($1::text[]) AND outcome = 'matched'`,
-      [deaths.map((d) => d.noticeId)],
-    );
-    const pending = new Set(rows.map((r) => r.notice_id as string));
-    const actor = { sub: caller.sub, role: caller.role, region: caller.region };
+    // A death is sent again while its case has not recorded it (the workflow counts it once).
+    const recorded = await deathNotices.recordedByCase(deaths.map((d) => d.noticeId));
+    const actor = actorOf(caller);
     await eachLimited(
       entries.map((e, i) => ({ e, i })).filter(({ e }) => e.outcome === 'matched'),
       16,
@@ -77,19 +72,20 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
         const id = `visit:${village}:${month}:${i}`;
         const h = app.temporal.workflow.getHandle(caseWorkflowId(e.caseId!));
         if (e.kind === 'death') {
-          if (!pending.has(id)) return;
+          if (recorded.has(id)) return;
           return h.signal(deathNoticeSignal, {
             noticeId: id,
             idNumber: e.idNumber,
             diedOn: e.occurredOn,
             source: 'visit_report',
             receivedOn: today,
+            reportedBy: actor,
           });
         }
         const change: ChangeReportInput = {
           actor,
           changeId: id,
-          kind: CHANGE_KIND[e.kind],
+          kind: CHANGE_KIND[e.kind as Exclude<VisitKind, 'death'>],
           reportedOn: e.occurredOn,
           perCapitaIncome: e.perCapitaIncome,
           summary: e.summary,
@@ -121,12 +117,9 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
       const today = civilDateOf(new Date());
       if (month > monthOf(today))
         throw badRequest(`month ${month} has not begun`, [{ path: 'body.month', message: 'a future month' }]);
-      const cases = await casesOfPersons(
-        app.pg,
-        req.body.entries.map((e) => e.idNumber),
-      );
+      const holders = await cases.holdersOf(req.body.entries.map((e) => e.idNumber));
       const entries: StoredEntry[] = req.body.entries.map((e) => {
-        const c = cases.get(e.idNumber);
+        const c = holders.get(e.idNumber);
         if (!c || (c.deceased && (e.kind !== 'death' || c.status === 'closed')))
           return { ...e, outcome: 'unknown' };
         if (!reaches(req.user.region, c.villageCode)) return { ...e, outcome: 'forbidden' };
@@ -134,67 +127,29 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       const due = visitReportDue(await calendar(), month, await deadlinesOf(countyOf(village), month));
 
-      const stored = await inTransaction(app.pg, async (db) => {
-        const ins = await db.query(
-          `INSERT INTO visit_reports (village_code, month, township_code, county_code, zero_report, entries,
-             submitted_by, submitted_on)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (village_code, month) DO NOTHING`,
-          [
-            village,
-            month,
-            townshipOf(village),
-            countyOf(village),
-            zeroReport,
-            JSON.stringify(entries),
-            req.user.sub,
-            today,
-          ],
-        );
-        if (ins.rowCount === 0) {
-          const { rows } = await db.query(
-            'SELECT zero_report, entries, submitted_on FROM visit_reports WHERE village_code = $1 AND month = $2',
-            [village, month],
-          );
-          return rows[0] as { zero_report: boolean; entries: StoredEntry[]; submitted_on: CivilDate };
-        }
-        // R-M2: a reported death is a death notice like any other (deduplicated by the case).
-        await insertDeathNotices(
-          db,
-          entries.flatMap((e, i) =>
-            e.kind === 'death' && e.outcome !== 'forbidden'
-              ? [
-                  {
-                    notice: {
-                      noticeId: `visit:${village}:${month}:${i}`,
-                      idNumber: e.idNumber,
-                      diedOn: e.occurredOn,
-                      source: 'visit_report' as const,
-                    },
-                    caseId: e.caseId ?? null,
-                    outcome: e.outcome,
-                  },
-                ]
-              : [],
-          ),
-          req.user.sub,
-        );
-        return undefined;
+      // R-M2: a reported death reaches its case as a death notice, which the case records (one writer).
+      const stored = await visitReports.submit({
+        villageCode: village,
+        month,
+        zeroReport,
+        entries,
+        submittedBy: req.user.sub,
+        submittedOn: today,
       });
-
       if (stored) {
         const same =
-          stored.zero_report === zeroReport &&
+          stored.zeroReport === zeroReport &&
           stored.entries.map(entryKey).join('\n') === req.body.entries.map(entryKey).join('\n');
         if (!same)
           throw conflict('visit-report-exists', `village ${village} has already reported ${month}`, {
             villageCode: village,
             month,
-            submittedOn: stored.submitted_on,
+            submittedOn: stored.submittedOn,
           });
       }
       const report = stored ? stored.entries : entries;
-      const submittedOn = stored?.submitted_on ?? today;
-      // After the commit: the workflow records the death's outcome on the death_notices row.
+      const submittedOn = stored?.submittedOn ?? today;
+      // A repeated report resends what its cases have not recorded: delivery lives with the signal.
       await fanOut(req.user, village, month, report);
       return reply.code(stored ? 200 : 201).send({
         villageCode: village,
@@ -226,100 +181,29 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
       const { townshipCode, month } = req.body;
       if (!townshipCode.startsWith(req.user.region))
         throw forbidden(`region ${req.user.region} is not township ${townshipCode}`);
-      const missing = await app.pg.query(
-        `SELECT DISTINCT c.village_code FROM cases c
-         WHERE c.township_code = $1 AND c.status <> 'closed'
-           AND NOT EXISTS (SELECT 1 FROM visit_reports v WHERE v.village_code = c.village_code AND v.month = $2)
-         ORDER BY c.village_code`,
-        [townshipCode, month],
-      );
-      if (missing.rows.length > 0) {
-        const villages = missing.rows.map((r) => r.village_code as string);
+      const villages = await visitReports.villagesWithoutReport(townshipCode, month);
+      if (villages.length > 0)
         throw conflict('visit-reports-missing', `no ${month} report yet from ${villages.join(', ')}`, {
           villages,
         });
-      }
-      const today = civilDateOf(new Date());
-      const ins = await app.pg.query(
-        `INSERT INTO township_forwards (township_code, month, county_code, forwarded_by, forwarded_on)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (township_code, month) DO NOTHING`,
-        [townshipCode, month, countyOf(townshipCode), req.user.sub, today],
-      );
-      const { rows } = await app.pg.query(
-        'SELECT forwarded_on FROM township_forwards WHERE township_code = $1 AND month = $2',
-        [townshipCode, month],
-      );
-      const forwardedOn = rows[0].forwarded_on as CivilDate;
+      const { created, forwardedOn } = await visitReports.forward({
+        townshipCode,
+        month,
+        forwardedBy: req.user.sub,
+        forwardedOn: civilDateOf(new Date()),
+      });
       const due = townshipForwardDue(
         await calendar(),
         month,
         await deadlinesOf(countyOf(townshipCode), month),
       );
-      return reply.code(ins.rowCount === 1 ? 201 : 200).send({
+      return reply.code(created ? 201 : 200).send({
         townshipCode,
         month,
         forwardedOn,
         due,
         late: compareDates(forwardedOn, due.date) > 0,
       });
-    },
-  );
-
-  app.get(
-    '/supervision/visit-reports',
-    {
-      preHandler: [app.requireRole('supervisor', 'county_staff')],
-      schema: {
-        tags: ['supervision'],
-        summary: 'Villages and townships that have not reported a month (R-M7, R-O3)',
-        description:
-          "Within the caller's region: villages with open cases and no visit report for the month, and " +
-          'townships with open cases that have not forwarded, each with its due date and whether it is overdue.',
-        querystring: supervisionQuery,
-        response: { 200: missingVisitReports, ...problemResponses },
-      },
-    },
-    async (req) => {
-      const today = civilDateOf(new Date());
-      const month = req.query.month ?? monthOf(today);
-      const { township } = req.query;
-      const region = req.user.region;
-      if (township && !township.startsWith(region) && !region.startsWith(township))
-        throw forbidden(`region ${region} does not reach township ${township}`);
-      if (!isRegionCode(region)) throw forbidden(`region ${region} reaches nothing`);
-      const cal = await calendar();
-      const { rows } = await app.pg.query(
-        `SELECT c.village_code, c.township_code, count(*)::int AS open_cases,
-                EXISTS (SELECT 1 FROM visit_reports v WHERE v.village_code = c.village_code AND v.month = $3) AS reported,
-                EXISTS (SELECT 1 FROM township_forwards f WHERE f.township_code = c.township_code AND f.month = $3) AS forwarded
-         FROM cases c
-         WHERE c.status <> 'closed' AND c.village_code LIKE $1 || '%' AND ($2::text IS NULL OR c.township_code = $2)
-         GROUP BY c.village_code, c.township_code ORDER BY c.village_code`,
-        [region, township ?? null, month],
-      );
-      const overdue = (d: CivilDate) => compareDates(today, d) > 0;
-      const townships = [...new Set(rows.filter((r) => !r.forwarded).map((r) => r.township_code as string))];
-      // Each county's own deadlines (a region may span several counties).
-      const counties = [...new Set(rows.map((r) => countyOf(r.village_code)))];
-      const params = new Map(
-        await Promise.all(counties.map(async (c) => [c, await deadlinesOf(c, month)] as const)),
-      );
-      const reportDue = (village: string) => visitReportDue(cal, month, params.get(countyOf(village)));
-      const forwardDue = (t: string) => townshipForwardDue(cal, month, params.get(countyOf(t)));
-      return {
-        month,
-        region,
-        villages: rows
-          .filter((r) => !r.reported)
-          .map((r) => {
-            const due = reportDue(r.village_code);
-            return { villageCode: r.village_code, openCases: r.open_cases, due, overdue: overdue(due.date) };
-          }),
-        townships: townships.map((t) => {
-          const due = forwardDue(t);
-          return { townshipCode: t, due, overdue: overdue(due.date) };
-        }),
-      };
     },
   );
 };

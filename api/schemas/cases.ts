@@ -1,30 +1,28 @@
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
-import { idNumberSchema, idNumberSchemaAsOf } from '../../domain/idnumber';
+import { idNumberSchemaAsOf } from '../../domain/idnumber';
 import { moneySchema } from '../../domain/money';
-import { townshipCodeSchema, villageCodeSchema } from '../../domain/region';
 import {
   CASE_STATUSES,
   CHANGE_KINDS,
   CLOSE_REASONS,
-  DEATH_SOURCES,
   HIT_KINDS,
   REVIEW_OUTCOMES,
   TASK_KINDS,
 } from '../../workflows/messages';
 import { civilDate, yearMonth } from './applications';
 
-// Request and response shapes of API.md "Cases in benefit" and "Integrations". Shared ones carry an
-// id so the OpenAPI document lists them once under components.
+// Request and response shapes of API.md "Cases in benefit" (integrations: intake.ts; visit reports:
+// visit-reports.ts). Shared ones carry an id so the OpenAPI document lists them once under components.
 
-const text = (what: string) => z.string().trim().min(1, `${what} is required`).max(4000);
-const notFuture = (what: string) =>
+export const text = (what: string) => z.string().trim().min(1, `${what} is required`).max(4000);
+export const notFuture = (what: string) =>
   civilDate.refine((d) => d <= civilDateOf(new Date()), `${what} must not be after today`);
 
 export const caseIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a case id') });
 export const reviewParams = caseIdParams.extend({ reviewId: z.string().min(1).max(200) });
 
-const dueSchema = z
+export const dueSchema = z
   .object({
     date: z.string(),
     provisional: z
@@ -190,150 +188,3 @@ export const casePaymentsSchema = z
       .describe('The payroll ledger rows of the case with their payment status (R-M1)'),
   })
   .meta({ id: 'CasePayments' });
-
-// ---- Integrations (R-M2, R-M6): each line is parsed on its own so one bad line never fails a batch.
-
-/** Built per request: "not in the future" needs today's date. */
-export const deathNoticeItem = () =>
-  z.object({
-    noticeId: z.string().min(1).max(200),
-    idNumber: idNumberSchemaAsOf(civilDateOf(new Date())),
-    diedOn: notFuture('diedOn'),
-    source: z.enum(DEATH_SOURCES).default('integration'),
-  });
-
-export const comparisonHitItem = () =>
-  z.object({
-    hitId: z.string().min(1).max(200),
-    kind: z.enum(HIT_KINDS),
-    idNumber: idNumberSchemaAsOf(civilDateOf(new Date())),
-    detectedOn: notFuture('detectedOn'),
-    source: z.string().trim().min(1).max(200),
-    details: z.string().max(4000),
-  });
-
-const batch = (what: string) => z.array(z.unknown()).min(1).max(5000).describe(what);
-export const deathNoticeBatch = z
-  .object({ notices: batch('{noticeId, idNumber, diedOn, source?} each; checked line by line') })
-  .meta({ id: 'DeathNoticeBatch' });
-export const comparisonHitBatch = z
-  .object({ hits: batch('{hitId, kind, idNumber, detectedOn, source, details} each; checked line by line') })
-  .meta({ id: 'ComparisonHitBatch' });
-
-export const INTAKE_OUTCOMES = ['matched', 'duplicate', 'unknown', 'forbidden', 'invalid'] as const;
-export type IntakeOutcome = (typeof INTAKE_OUTCOMES)[number];
-const problemList = z.array(z.object({ path: z.string(), message: z.string() }));
-
-const intakeResult = z.object({
-  index: z.number().int().describe('Position of the line in the batch'),
-  outcome: z
-    .enum(INTAKE_OUTCOMES)
-    .describe(
-      'matched: forwarded to the case; duplicate: id already received (or repeated in the batch); ' +
-        "unknown: no case holds the person (recorded); forbidden: the case is outside the caller's " +
-        'region; invalid: see problems',
-    ),
-  caseId: z.string().optional(),
-  problems: problemList.optional(),
-});
-
-/** 202 answer of a batch: one result per line, in order, and the count per outcome. */
-const intakeReport = <T extends z.ZodRawShape>(idShape: T, id: string) =>
-  z
-    .object({
-      results: z.array(intakeResult.extend(idShape)),
-      counts: z.record(z.enum(INTAKE_OUTCOMES), z.number().int()),
-    })
-    .meta({ id });
-export const deathNoticeReport = intakeReport({ noticeId: z.string().optional() }, 'DeathNoticeReport');
-export const comparisonHitReport = intakeReport({ hitId: z.string().optional() }, 'ComparisonHitReport');
-
-// ---- Monthly visit reports (R-M7)
-
-export const VISIT_KINDS = [
-  'death',
-  'employment',
-  'income',
-  'large_spending',
-  'disaster',
-  'serious_illness',
-  'imprisonment',
-] as const;
-
-export const visitReportBody = z
-  .object({
-    villageCode: villageCodeSchema,
-    month: yearMonth,
-    zeroReport: z.boolean().describe('Nothing happened this month: entries must then be empty'),
-    entries: z
-      .array(
-        z.object({
-          idNumber: idNumberSchema,
-          kind: z.enum(VISIT_KINDS),
-          occurredOn: notFuture('occurredOn'),
-          perCapitaIncome: moneySchema.optional(),
-          summary: text('summary'),
-        }),
-      )
-      .max(500),
-  })
-  .superRefine((b, ctx) => {
-    if (b.zeroReport === (b.entries.length === 0)) return;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['entries'],
-      message: b.zeroReport ? 'a zero report has no entries' : 'entries are required unless zeroReport',
-    });
-  })
-  .meta({ id: 'VisitReport' });
-
-export const visitReportReceipt = z
-  .object({
-    villageCode: z.string(),
-    month: z.string(),
-    zeroReport: z.boolean(),
-    submittedOn: z.string(),
-    due: dueSchema,
-    late: z.boolean().describe('Submitted after the due date (the 20th, R-M7)'),
-    results: z.array(
-      z.object({
-        index: z.number().int(),
-        kind: z.enum(VISIT_KINDS),
-        outcome: z.enum(['matched', 'unknown', 'forbidden']),
-        caseId: z.string().optional(),
-      }),
-    ),
-  })
-  .meta({ id: 'VisitReportReceipt' });
-
-export const forwardBody = z.object({ townshipCode: townshipCodeSchema, month: yearMonth });
-export const forwardReceipt = z
-  .object({
-    townshipCode: z.string(),
-    month: z.string(),
-    forwardedOn: z.string(),
-    due: dueSchema,
-    late: z.boolean().describe('Forwarded after the due date (the 25th, R-M7)'),
-  })
-  .meta({ id: 'TownshipForward' });
-
-export const supervisionQuery = z.object({
-  month: yearMonth.optional().describe('Defaults to the current month'),
-  township: townshipCodeSchema.optional(),
-});
-
-export const missingVisitReports = z
-  .object({
-    month: z.string(),
-    region: z.string(),
-    villages: z.array(
-      z.object({
-        villageCode: z.string(),
-        openCases: z.number().int(),
-        due: dueSchema,
-        overdue: z.boolean(),
-      }),
-    ),
-    townships: z.array(z.object({ townshipCode: z.string(), due: dueSchema, overdue: z.boolean() })),
-  })
-  .meta({ id: 'MissingVisitReports' });

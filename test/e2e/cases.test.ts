@@ -161,7 +161,12 @@ describe('cases in benefit, integrations and visit reports through the HTTP API 
     const outcomeOf = async (noticeId: string) =>
       (await pool.query('SELECT outcome, case_id FROM death_notices WHERE notice_id = $1', [noticeId]))
         .rows[0];
-    expect(await outcomeOf('n-4')).toEqual({ outcome: 'unknown', case_id: null });
+    // A person no case holds: kept apart from death_notices, which only the case workflow writes.
+    expect(await outcomeOf('n-4')).toBeUndefined();
+    const unmatched = await pool.query('SELECT id_number FROM unmatched_death_notices WHERE notice_id = $1', [
+      'n-4',
+    ]);
+    expect(unmatched.rows).toEqual([{ id_number: stranger }]);
 
     const review = await taskOf(a.caseId, (t) => t.kind === 'death_review' && t.subject.idNumber === id);
     expect(review.due.date > today()).toBe(true);
@@ -267,10 +272,14 @@ describe('cases in benefit, integrations and visit reports through the HTTP API 
     ]);
     await taskOf(c.caseId, (t) => t.kind === 'death_review' && t.subject.idNumber === c.ids[2]);
     await taskOf(c.caseId, (t) => t.taskId === `change-visit:${VILLAGE}:${month()}:1`);
-    const notice = await pool.query('SELECT source, case_id FROM death_notices WHERE notice_id = $1', [
-      `visit:${VILLAGE}:${month()}:0`,
-    ]);
-    expect(notice.rows).toEqual([{ source: 'visit_report', case_id: c.caseId }]);
+    // The case records the notice itself (an activity after the signal): wait for it.
+    const notice = await until(async () => {
+      const { rows } = await pool.query('SELECT source, case_id FROM death_notices WHERE notice_id = $1', [
+        `visit:${VILLAGE}:${month()}:0`,
+      ]);
+      return rows.length > 0 && rows;
+    }, 'the visit-report death recorded by the case');
+    expect(notice).toEqual([{ source: 'visit_report', case_id: c.caseId }]);
 
     const zero = await post('/v1/visit-reports', township(), { ...payload, zeroReport: true });
     expect(zero.statusCode).toBe(400);
@@ -344,6 +353,10 @@ describe('cases in benefit, integrations and visit reports through the HTTP API 
       report.noticeId,
     ]);
     expect(row.rows[0].source).toBe('staff');
+    // R-O6: the death is the staff member's act in the case history, not the system's.
+    const recorded = view.history.find((e: { action: string }) => e.action === 'death_recorded');
+    expect(recorded.by).toMatchObject({ role: 'township_staff' });
+    expect(recorded.by.sub).not.toBe('system');
   });
 
   it('R-M2: a death reported for a case whose workflow is gone answers a problem (4xx/503) and leaves no notice', async () => {
