@@ -1,31 +1,17 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
-import {
-  addDays,
-  addMonthsToYearMonth,
-  type CivilDate,
-  civilDateOf,
-  dayInMonth,
-  endOfCivilDay,
-  lastDayOfMonth,
-  monthOf,
-  type YearMonth,
-} from '../../domain/dates';
-import { comparisonCheckDue, deathReviewDue } from '../../domain/deadlines';
+import { dayInMonth, monthOf } from '../../domain/dates';
+import { comparisonCheckDue } from '../../domain/deadlines';
 import { defaultPolicy } from '../../domain/policy';
 import {
-  type CaseInput,
-  type CaseView,
-  caseStateQuery,
-  caseWorkflowId,
   changeReportUpdate,
   comparisonHitSignal,
-  deathNoticeSignal,
   reviewResultUpdate,
   standardChangedSignal,
 } from '../../workflows/messages';
-import { actor, COUNTY, caseInput } from '../helpers/fixtures';
+import { caseKit } from '../helpers/case-kit';
+import { actor, COUNTY } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 
 // The case in benefit on the time-skipping server (R-M1 … R-M9): months reach the roster at their
@@ -40,35 +26,7 @@ afterEach(async () => {
 });
 
 const cal = WorkingCalendar.builtin();
-const nowMs = async () => h.env.currentTimeMs();
-const today = async () => civilDateOf(new Date(await nowMs()));
-/** Moves workflow time to noon (Asia/Shanghai) of a civil date. */
-async function sleepUntil(date: CivilDate) {
-  const target = endOfCivilDay(addDays(date, -1)).getTime() + 12 * 3600_000;
-  const ms = target - (await nowMs());
-  if (ms > 0) await h.env.sleep(ms);
-}
-
-async function startCase(overrides: Partial<CaseInput> & { size?: number } = {}) {
-  const t = await today();
-  // Approved on the 1st of this month: the re-reviews then open before that month's roster.
-  const input = caseInput({
-    approvedOn: dayInMonth(monthOf(t), 1),
-    startMonth: addMonthsToYearMonth(monthOf(t), 1),
-    ...overrides,
-  });
-  const caseId = input.caseId;
-  const handle = await h.env.client.workflow.start('caseWorkflow', {
-    taskQueue: h.taskQueue,
-    workflowId: caseWorkflowId(caseId),
-    args: [input],
-  });
-  return { input, handle, m: (i: number): YearMonth => addMonthsToYearMonth(monthOf(input.approvedOn), i) };
-}
-
-type Handle = Awaited<ReturnType<typeof startCase>>['handle'];
-const view = (handle: Handle): Promise<CaseView> => handle.query(caseStateQuery);
-const monthsOf = (caseId: string) => h.calls.months.filter((x) => x.caseId === caseId);
+const { today, sleepUntil, startCase, view, monthsOf } = caseKit(() => h);
 const staff = actor('township_staff');
 
 describe('case in benefit (time-skipping)', () => {
@@ -142,122 +100,6 @@ describe('case in benefit (time-skipping)', () => {
     const d = await handle.describe();
     expect(d.runId).not.toBe(handle.firstExecutionRunId);
     console.log(`[R-M three-year case] 36 months in ${((Date.now() - wall) / 1000).toFixed(1)} s wall time`);
-  });
-
-  it('R-M2: death in a one-person case, notified late — paid for the month of death, two later months recovered', async () => {
-    const { input, handle, m } = await startCase({ size: 1 });
-    await sleepUntil(dayInMonth(m(3), 20)); // months 1, 2, 3 rostered
-    expect(monthsOf(input.caseId)).toHaveLength(3);
-    const diedOn = dayInMonth(m(1), 15);
-    await handle.signal(deathNoticeSignal, {
-      noticeId: 'health-1',
-      idNumber: input.members[0]!.idNumber,
-      diedOn,
-      source: 'integration',
-      receivedOn: await today(),
-    });
-    const result = await handle.result();
-    expect(result).toMatchObject({ status: 'closed', closed: { reason: 'death', fromMonth: m(2) } });
-    const adj = h.calls.adjustments.map((a) => a.adjustment);
-    expect(adj).toEqual([
-      expect.objectContaining({ kind: 'recovery', amount: '2000.00', months: [m(2), m(3)] }),
-    ]);
-    expect(h.calls.notices.map((n) => n.kind)).toEqual(['stop']);
-    expect(h.calls.rates.at(-1)?.entry).toMatchObject({ fromMonth: m(2), monthlyAmount: '0.00' });
-  });
-
-  it('R-M2 R-T1: death in a three-person household — review due 3 months after the death, clamped at month end; its result settles from the month after death', async () => {
-    const { input, handle, m } = await startCase({ size: 3 });
-    // The first month-end whose date does not exist three months later (31 Jan → 30 Apr, 30 Nov → 28 Feb …).
-    let k = 1;
-    while (Number(lastDayOfMonth(m(k)).slice(8)) <= Number(lastDayOfMonth(m(k + 3)).slice(8))) k++;
-    const diedOn = lastDayOfMonth(m(k));
-    const due = deathReviewDue(cal, diedOn);
-    expect(due.date.slice(0, 7) >= m(k + 3)).toBe(true);
-    await sleepUntil(addDays(diedOn, 3));
-    const person = input.members[2]!;
-    await handle.signal(deathNoticeSignal, {
-      noticeId: 'police-7',
-      idNumber: person.idNumber,
-      diedOn,
-      source: 'integration',
-      receivedOn: await today(),
-    });
-    await sleepUntil(addDays(diedOn, 4));
-    let v = await view(handle);
-    const task = v.tasks.find((t) => t.kind === 'death_review')!;
-    expect(task.due).toEqual(due);
-    expect(v.status).toBe('active'); // payment goes on until the review
-    // Unreviewed past the deadline: flagged overdue, nothing decided by time (R-O3).
-    await sleepUntil(addDays(due.date, 1));
-    v = await view(handle);
-    expect(v.tasks.find((t) => t.taskId === task.taskId)).toMatchObject({ atRisk: true, overdue: true });
-    expect(h.calls.alerts.map((a) => a.flag)).toEqual(['at_risk', 'overdue']);
-    const paidSinceDeath = monthsOf(input.caseId).filter((x) => x.month.month > monthOf(diedOn));
-    expect(paidSinceDeath.every((x) => x.month.amount === '1000.00')).toBe(true);
-    // The county reduces the amount from the month after death: the difference is recovered.
-    await handle.executeUpdate(reviewResultUpdate, {
-      args: [
-        {
-          actor: actor('county_staff', COUNTY),
-          taskId: task.taskId,
-          outcome: 'adjust',
-          monthlyAmount: '700.00',
-          reasons: 'two persons remain',
-        },
-      ],
-    });
-    v = await view(handle);
-    expect(v.monthlyAmount).toBe('700.00');
-    expect(v.persons).toBe(2);
-    const recovery = h.calls.adjustments.map((a) => a.adjustment);
-    expect(recovery).toEqual([
-      expect.objectContaining({
-        kind: 'recovery',
-        amount: `${300 * paidSinceDeath.length}.00`,
-        months: paidSinceDeath.map((x) => x.month.month),
-      }),
-    ]);
-    expect(h.calls.notices.map((n) => n.kind)).toEqual(['reduction']);
-  });
-
-  it('R-M2: the same death sent twice and from two sources is one event', async () => {
-    const { input, handle, m } = await startCase({ size: 3 });
-    await sleepUntil(dayInMonth(m(1), 10));
-    const notice = {
-      noticeId: 'cremation-1',
-      idNumber: input.members[1]!.idNumber,
-      diedOn: dayInMonth(m(1), 3),
-      source: 'integration' as const,
-      receivedOn: await today(),
-    };
-    await handle.signal(deathNoticeSignal, notice);
-    await handle.signal(deathNoticeSignal, notice);
-    await handle.signal(deathNoticeSignal, { ...notice, noticeId: 'visit-9', source: 'visit_report' });
-    const v = await view(handle);
-    expect(v.tasks.filter((t) => t.kind === 'death_review')).toHaveLength(1);
-    expect(v.deaths).toEqual([
-      {
-        idNumber: notice.idNumber,
-        diedOn: notice.diedOn,
-        noticeIds: ['cremation-1', 'visit-9'],
-        sources: ['integration', 'visit_report'],
-      },
-    ]);
-    await sleepUntil(dayInMonth(m(1), 11)); // let the effects flush
-    // The resent notice id changes nothing at all; the second source is recorded as a duplicate
-    // (the case records its notices itself: recordDeathNotice).
-    expect(h.calls.deathNotices.map((o) => o.outcome)).toEqual(['applied', 'duplicate']);
-    expect(h.calls.deathNotices.map((o) => o.notice.noticeId)).toEqual(['cremation-1', 'visit-9']);
-    // A third source with another date of death: still one death, but staff must check the date.
-    await handle.signal(deathNoticeSignal, { ...notice, noticeId: 'police-3', diedOn: dayInMonth(m(1), 4) });
-    const after = await view(handle);
-    expect(after.deaths[0]?.diedOn).toBe(notice.diedOn);
-    expect(after.tasks.filter((t) => t.kind === 'death_review')).toHaveLength(1);
-    expect(after.tasks.find((t) => t.taskId === 'death-date-police-3')).toMatchObject({
-      kind: 'data_check',
-      subject: { diedOn: notice.diedOn },
-    });
   });
 
   it('R-M6 R-A11: a comparison hit opens a 14-day check and removes nobody until a staff result', async () => {
