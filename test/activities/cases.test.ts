@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationActivities } from '../../activities/applications';
 import { caseActivities } from '../../activities/cases';
-import { ApplicationState } from '../../workflows/application-state';
-import type { ApplicationInput, CaseHistoryEntry, CaseTask, CaseView } from '../../workflows/messages';
+import type { CaseHistoryEntry, CaseTask } from '../../workflows/messages';
+import { approvedCase, caseView } from '../helpers/case-rows';
 import { freshDatabase } from '../helpers/db';
-import { applicationInput, policy, VILLAGE } from '../helpers/fixtures';
 
 // Case activities against the private Postgres cluster: every write has one effect however often
 // Temporal retries it, and the read model never goes back to an older snapshot.
@@ -17,66 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.drop();
 });
-
-/** An application saved and approved the way the application workflow does it (recordCase: revision 0). */
-async function approvedCase(overrides: Partial<ApplicationInput> = {}, withCaseRow = true) {
-  const apps = applicationActivities({ pool: db.pool });
-  const input = applicationInput({ acceptedOn: '2026-02-02', ...overrides });
-  const view = new ApplicationState(input, input.context, new Date('2026-02-03T02:00:00Z')).snapshot();
-  await apps.saveApplication({ input, view, entries: [], version: 1 });
-  if (withCaseRow) {
-    const decision = {
-      approve: true,
-      monthlyAmount: '1000.00',
-      startMonth: '2026-03',
-      reasons: 'eligible',
-      by: 'county-1',
-      on: '2026-02-20',
-    };
-    await apps.recordCase({ input, view: { ...view, stage: 'approved', decision } });
-  }
-  return input;
-}
-
-function caseView(input: ApplicationInput, overrides: Partial<CaseView> = {}): CaseView {
-  const p = policy();
-  return {
-    caseId: input.applicationId,
-    applicationId: input.applicationId,
-    category: 'dibao',
-    villageCode: input.villageCode,
-    residence: 'rural',
-    status: 'active',
-    members: input.household.members.map((m) => ({
-      idNumber: m.idNumber,
-      name: m.name,
-      relation: m.relation,
-      covered: true,
-    })),
-    approvedOn: '2026-02-20',
-    startMonth: '2026-03',
-    monthlyAmount: '1000.00',
-    persons: input.household.members.length,
-    policy: p,
-    appliedPolicyVersions: [p.version],
-    rates: [],
-    rostered: [],
-    nextMonth: '2026-03',
-    adjustments: [],
-    tasks: [],
-    nextReviewOn: '2027-02-22',
-    reviewIntervalMonths: 12,
-    unstableIncome: false,
-    closeRelative: false,
-    deaths: [],
-    seen: [],
-    notices: [],
-    history: [],
-    historyCount: 0,
-    revision: 1,
-    ...overrides,
-  };
-}
 
 const entry = (seq: number, action: string): CaseHistoryEntry => ({
   seq,
@@ -98,12 +36,12 @@ const task = (overrides: Partial<CaseTask> = {}): CaseTask => ({
   ...overrides,
 });
 
-const count = async (sql: string, params: unknown[]) =>
+const _count = async (sql: string, params: unknown[]) =>
   (await db.pool.query(`SELECT count(*)::int AS n FROM ${sql}`, params)).rows[0].n as number;
 
 describe('case activities (Postgres)', () => {
   it('R-O6: saveCase writes each history entry once and never goes back to an older revision', async () => {
-    const input = await approvedCase();
+    const input = await approvedCase(db.pool);
     const caseId = input.applicationId;
     const first = caseView(input, { revision: 1 });
     await acts.saveCase({ view: first, entries: [entry(1, 'started'), entry(2, 'month_rostered')] });
@@ -145,7 +83,7 @@ describe('case activities (Postgres)', () => {
   });
 
   it('R-A8: saveCase makes the cases row itself when approval did not record one', async () => {
-    const input = await approvedCase({}, false);
+    const input = await approvedCase(db.pool, {}, false);
     const view = caseView(input, { revision: 1 });
     await acts.saveCase({ view, entries: [] });
     await acts.saveCase({ view, entries: [] });
@@ -168,7 +106,7 @@ describe('case activities (Postgres)', () => {
   });
 
   it('R-O3: tasks are upserted per case, a closed task is updated, and a stale save does not reopen it', async () => {
-    const input = await approvedCase();
+    const input = await approvedCase(db.pool);
     const caseId = input.applicationId;
     const open = caseView(input, { revision: 1, tasks: [task()] });
     await acts.saveCase({ view: open, entries: [] });
@@ -214,7 +152,7 @@ describe('case activities (Postgres)', () => {
   });
 
   it('R-A1: members no longer covered are released, and everyone on closure, so they may apply again', async () => {
-    const input = await approvedCase();
+    const input = await approvedCase(db.pool);
     const caseId = input.applicationId;
     const [head, child] = caseView(input).members;
     const enrolAgain = (idNumber: string) =>
@@ -257,121 +195,10 @@ describe('case activities (Postgres)', () => {
     await expect(enrolAgain(head!.idNumber)).resolves.toMatchObject({ rowCount: 1 });
   });
 
-  it('R-M1: a rostered month is recorded once however often the activity is retried', async () => {
-    const input = await approvedCase();
-    const caseId = input.applicationId;
-    const month = {
-      caseId,
-      villageCode: VILLAGE,
-      category: 'dibao' as const,
-      residence: 'rural' as const,
-      month: { month: '2026-03', amount: '1000.00', persons: 2, status: 'regular' as const },
-      rosteredOn: '2026-03-05',
-      parameterVersion: policy().version,
-    };
-    await acts.recordMonth(month);
-    await acts.recordMonth(month);
-    await acts.recordMonth({ ...month, month: { ...month.month, amount: '999.00' } }); // same month: no change
-    const { rows } = await db.pool.query(
-      `SELECT month, county_code, township_code, amount, persons, status, rostered_on FROM case_months
-       WHERE case_id = $1`,
-      [caseId],
-    );
-    expect(rows).toEqual([
-      {
-        month: '2026-03',
-        county_code: '140802',
-        township_code: '140802101',
-        amount: '1000.00',
-        persons: 2,
-        status: 'regular',
-        rostered_on: '2026-03-05',
-      },
-    ]);
-  });
-
-  it('R-M8: a rate entry is recorded once per key', async () => {
-    const input = await approvedCase();
-    const caseId = input.applicationId;
-    const rate = {
-      caseId,
-      entry: {
-        key: `${caseId}:2026-07:standard`,
-        fromMonth: '2026-07',
-        monthlyAmount: '1100.00',
-        persons: 2,
-        reason: 'standard raised (R-M8)',
-        parameterVersion: '140802-2026-07-01',
-      },
-      recordedOn: '2026-07-02',
-    };
-    await acts.recordRate(rate);
-    await acts.recordRate(rate);
-    const { rows } = await db.pool.query(
-      'SELECT effective_month, monthly_amount, parameter_version FROM entitlements WHERE case_id = $1 ORDER BY 1',
-      [caseId],
-    );
-    expect(rows).toEqual([
-      { effective_month: '2026-03', monthly_amount: '1000.00', parameter_version: expect.any(String) },
-      { effective_month: '2026-07', monthly_amount: '1100.00', parameter_version: '140802-2026-07-01' },
-    ]);
-  });
-
-  it('R-M2 R-M8: an adjustment is recorded once per key and never with an amount of zero or less', async () => {
-    const input = await approvedCase();
-    const caseId = input.applicationId;
-    const adjustment = {
-      key: `${caseId}:back_pay:2026-07`,
-      kind: 'back_pay' as const,
-      amount: '200.00',
-      months: ['2026-07', '2026-08'],
-      reason: 'standard raised (R-M8)',
-      on: '2026-08-12',
-      parameterVersion: '140802-2026-07-01',
-    };
-    const args = { caseId, villageCode: VILLAGE, category: 'dibao' as const, adjustment };
-    await acts.recordAdjustment(args);
-    await acts.recordAdjustment(args);
-    const { rows } = await db.pool.query(
-      `SELECT kind, amount, months, decided_on, settled_amount, county_code FROM case_adjustments
-       WHERE case_id = $1`,
-      [caseId],
-    );
-    expect(rows).toEqual([
-      {
-        kind: 'back_pay',
-        amount: '200.00',
-        months: ['2026-07', '2026-08'],
-        decided_on: '2026-08-12',
-        settled_amount: '0.00',
-        county_code: '140802',
-      },
-    ]);
-    for (const amount of ['0.00', '-5.00']) {
-      await expect(
-        acts.recordAdjustment({ ...args, adjustment: { ...adjustment, key: `${caseId}:${amount}`, amount } }),
-      ).rejects.toMatchObject({ type: 'InvalidStep', nonRetryable: true });
-    }
-    expect(await count('case_adjustments WHERE case_id = $1', [caseId])).toBe(1);
-  });
-
-  it('R-O1: a close-relative filing is written once per occasion', async () => {
-    const filing = {
-      subjectKind: 'case' as const,
-      subjectId: 'C-close-relative',
-      occasion: 're_review',
-      filedOn: '2027-02-22',
-      filedBy: 'township-1',
-    };
-    await acts.fileCloseRelative(filing);
-    await acts.fileCloseRelative(filing);
-    expect(await count('close_relative_filings WHERE subject_id = $1', [filing.subjectId])).toBe(1);
-  });
-
   it('R-M8: listOpenCases pages through a county by case id and leaves closed cases out', async () => {
     const village = '140821100201'; // another county: the other tests' cases stay out of the list
     const inputs = [];
-    for (let i = 0; i < 5; i++) inputs.push(await approvedCase({ villageCode: village }));
+    for (let i = 0; i < 5; i++) inputs.push(await approvedCase(db.pool, { villageCode: village }));
     const ids = inputs.map((i) => i.applicationId).sort();
     const closedInput = inputs.find((i) => i.applicationId === ids[2])!;
     await acts.saveCase({
@@ -388,46 +215,5 @@ describe('case activities (Postgres)', () => {
     expect(page1).toEqual(open.slice(0, 3));
     expect(page2).toEqual(open.slice(3));
     expect(page3).toEqual([]);
-  });
-
-  it('R-M2: a death notice records the case it reached and its outcome; an unknown notice is a no-op', async () => {
-    await db.pool.query(
-      `INSERT INTO death_notices (notice_id, id_number, died_on, source, outcome, reported_by)
-       VALUES ('DN-1', '140802196503120011', '2026-04-03', 'integration', 'matched', 'health-bureau')`,
-    );
-    const outcome = { noticeId: 'DN-1', caseId: 'C-1', outcome: 'applied' as const };
-    await acts.recordDeathOutcome(outcome);
-    await acts.recordDeathOutcome(outcome);
-    await acts.recordDeathOutcome({ ...outcome, noticeId: 'DN-absent' });
-    const { rows } = await db.pool.query('SELECT notice_id, case_id, outcome, died_on FROM death_notices');
-    expect(rows).toEqual([{ notice_id: 'DN-1', case_id: 'C-1', outcome: 'applied', died_on: '2026-04-03' }]);
-  });
-
-  it('R-M2 R-O6: the case records a death notice it received (the one writer): case, outcome, reporter; a retry is one row', async () => {
-    const notice = {
-      noticeId: 'DN-2',
-      idNumber: '140802196503120011',
-      diedOn: '2026-04-04',
-      source: 'staff' as const,
-      receivedOn: '2026-04-05',
-      reportedBy: { sub: 'clerk-7', role: 'township_staff' as const, region: '140802101' },
-    };
-    await acts.recordDeathNotice({ caseId: 'C-2', notice, outcome: 'applied' });
-    await acts.recordDeathNotice({ caseId: 'C-2', notice, outcome: 'applied' });
-    const { rows } = await db.pool.query(
-      `SELECT notice_id, id_number, died_on, source, case_id, outcome, reported_by FROM death_notices
-       WHERE notice_id = 'DN-2'`,
-    );
-    expect(rows).toEqual([
-      {
-        notice_id: 'DN-2',
-        id_number: notice.idNumber,
-        died_on: '2026-04-04',
-        source: 'staff',
-        case_id: 'C-2',
-        outcome: 'applied',
-        reported_by: 'clerk-7',
-      },
-    ]);
   });
 });
