@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countyDeadlines, loadRuntimeYears } from '../../activities/applications';
 import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
-import { WorkingCalendar } from '../../domain/calendar';
 import { type CivilDate, civilDateOf, compareDates, monthOf } from '../../domain/dates';
 import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
 import { countyOf, isRegionCode } from '../../domain/region';
 import type { Caller } from '../plugins/auth';
 import { forbidden, problemResponses } from '../problem';
 import { missingVisitReports, supervisionQuery } from '../schemas/visit-reports';
+import { countyDeadlinesFor, workingCalendar } from '../visit-report-deadlines';
 
 const item = z
   .object({
@@ -99,16 +98,14 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { township } = req.query;
       const region = req.user.region;
       assertRegion(req.user, township);
-      const cal = (await loadRuntimeYears(app.pg)).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
+      const cal = await workingCalendar(app);
       const rows = await supervision.visitReportGaps(region, township, month);
       const overdue = (d: CivilDate) => compareDates(today, d) > 0;
       const townships = [...new Set(rows.filter((r) => !r.forwarded).map((r) => r.townshipCode))];
       // Each county's own deadlines (a region may span several counties, R-M7 parameters).
       const counties = [...new Set(rows.map((r) => countyOf(r.villageCode)))];
       const params = new Map(
-        await Promise.all(
-          counties.map(async (c) => [c, await countyDeadlines(app.pg, c, `${month}-01`)] as const),
-        ),
+        await Promise.all(counties.map(async (c) => [c, await countyDeadlinesFor(app, c, month)] as const)),
       );
       const reportDue = (village: string) => visitReportDue(cal, month, params.get(countyOf(village)));
       const forwardDue = (t: string) => townshipForwardDue(cal, month, params.get(countyOf(t)));

@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { countyDeadlines, loadRuntimeYears } from '../../activities/applications';
 import type { StoredVisitEntry } from '../../db/repositories/visit-reports';
-import { WorkingCalendar } from '../../domain/calendar';
 import { type CivilDate, civilDateOf, compareDates, monthOf, type YearMonth } from '../../domain/dates';
 import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
 import { countyOf, reaches } from '../../domain/region';
@@ -22,6 +20,7 @@ import {
   visitReportBody,
   visitReportReceipt,
 } from '../schemas/visit-reports';
+import { countyDeadlinesFor, workingCalendar } from '../visit-report-deadlines';
 
 type VisitKind = (typeof VISIT_KINDS)[number];
 type Entry = {
@@ -51,11 +50,9 @@ const entryKey = (e: Entry) =>
 // happened); townships forward to the county by the 25th. Supervisors see who has not.
 export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
   const { cases, deathNotices, visitReports } = app.repos;
-  const calendar = async () =>
-    (await loadRuntimeYears(app.pg)).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
+  const calendar = () => workingCalendar(app);
   // The county's own 20th/25th when it has overridden them (deadline parameters, R-M7).
-  const deadlinesOf = (countyCode: string, month: YearMonth) =>
-    countyDeadlines(app.pg, countyCode, `${month}-01`);
+  const deadlinesOf = (countyCode: string, month: YearMonth) => countyDeadlinesFor(app, countyCode, month);
 
   async function fanOut(caller: Caller, village: string, month: YearMonth, entries: StoredEntry[]) {
     const today = civilDateOf(new Date());
