@@ -93,6 +93,11 @@ describe('death-notice batches and visit reports through the HTTP API (dev serve
     const review = await taskOf(a.caseId, (t) => t.kind === 'death_review' && t.subject.idNumber === id);
     expect(review.due.date > today()).toBe(true);
     await until(async () => (await outcomeOf('n-1')).outcome === 'applied', 'the outcome of n-1');
+    // R-O6: the integration that reported the death is its actor in the case history.
+    const recorded = (await caseView(a.caseId)).history.find(
+      (e: { action: string }) => e.action === 'death_recorded',
+    );
+    expect(recorded.by).toMatchObject({ role: 'integration' });
 
     const rows = await count('death_notices');
     const again = await post(url, headers, { notices });
