@@ -139,6 +139,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
             outcome: z.enum(['matched', 'duplicate']),
             caseId: z.string(),
           }),
+          422: problemResponses[400],
           ...problemResponses,
         },
       },
