@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
 import { inTransaction } from '../db/pool';
+import type { SaveArgs } from '../db/repositories/applications';
 import type { YearCalendar } from '../domain/calendar';
-import type { CivilDate } from '../domain/dates';
+import { type CivilDate, civilDateOf } from '../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS, type DeadlineParameters } from '../domain/deadlines';
 import type { Money } from '../domain/money';
 import { type PolicyParameters, policyParametersSchema } from '../domain/policy';
@@ -11,9 +12,10 @@ import type {
   ApplicationContext,
   ApplicationInput,
   ApplicationView,
+  EnrolmentConflict,
   HistoryEntry,
 } from '../workflows/messages';
-import type { ActivityDeps } from './deps';
+import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the application workflow. Each is idempotent: a retried activity writes once
 // (unique keys, ON CONFLICT DO NOTHING, version-guarded upserts).
@@ -82,7 +84,9 @@ export async function countyDeadlines(
   return row ? deadlinesOf(row.parameters) : { ...DEFAULT_DEADLINE_PARAMETERS };
 }
 
-export function applicationActivities({ pool }: ActivityDeps) {
+export function applicationActivities(deps: ActivityDeps) {
+  const { pool } = deps;
+  const repos = reposOf(deps);
   return {
     /** The county's parameters in force on the receipt date and the runtime calendar years. */
     async loadApplicationContext(args: {
@@ -93,75 +97,17 @@ export function applicationActivities({ pool }: ActivityDeps) {
       return { policy, deadlines, runtimeYears: await loadRuntimeYears(pool) };
     },
 
+    /**
+     * R-A1: the receipt, the workflow's first step: the application, members and enrolments in one
+     * transaction, or the member already held elsewhere (nothing written).
+     */
+    async receiveApplication(args: SaveArgs): Promise<{ refused?: EnrolmentConflict }> {
+      return repos.applications.receive({ ...args, filedOn: civilDateOf(new Date()) });
+    },
+
     /** Read model + audit trail (R-O6). `version` guards against an older snapshot overwriting a newer one. */
-    async saveApplication(args: {
-      input: ApplicationInput;
-      view: ApplicationView;
-      entries: HistoryEntry[];
-      version: number;
-    }) {
-      const { input, view } = args;
-      const overall = view.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1);
-      const open = view.deadlines.filter((d) => !d.metOn && !d.superseded);
-      await inTransaction(pool, async (c) => {
-        await c.query(
-          `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
-             delegated, extended, close_relative, stage, policy_version, overall_deadline, deadline_provisional,
-             at_risk, overdue, deadlines, view, view_version, received_by)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
-           ON CONFLICT (application_id) DO UPDATE SET extended = EXCLUDED.extended, stage = EXCLUDED.stage,
-             policy_version = EXCLUDED.policy_version, overall_deadline = EXCLUDED.overall_deadline,
-             deadline_provisional = EXCLUDED.deadline_provisional, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
-             deadlines = EXCLUDED.deadlines, view = EXCLUDED.view, view_version = EXCLUDED.view_version, updated_at = now()
-           WHERE applications.view_version < EXCLUDED.view_version`,
-          [
-            input.applicationId,
-            input.category,
-            input.villageCode,
-            townshipOf(input.villageCode),
-            countyOf(input.villageCode),
-            input.acceptedOn,
-            input.delegated,
-            view.extended,
-            input.closeRelative,
-            view.stage,
-            view.policyVersion,
-            overall?.date ?? null,
-            view.deadlines.some((d) => d.provisional && !d.superseded && !d.metOn),
-            open.some((d) => d.atRisk),
-            open.some((d) => d.overdue),
-            JSON.stringify(view.deadlines),
-            JSON.stringify(view),
-            args.version,
-            input.receivedBy.sub,
-          ],
-        );
-        for (const e of args.entries) {
-          await c.query(
-            `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
-               reason, parameter_version, payload)
-             VALUES ($1, 'application', $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_key) DO NOTHING`,
-            [
-              `application:${input.applicationId}:${e.seq}`,
-              input.applicationId,
-              e.action,
-              e.by.sub,
-              e.by.role,
-              e.at,
-              e.reason ?? null,
-              view.policyVersion,
-              JSON.stringify({ stage: e.stage, ...(e.details ?? {}) }),
-            ],
-          );
-        }
-        if (view.stage === 'rejected' || view.stage === 'withdrawn') {
-          await c.query(
-            `UPDATE person_enrolments SET released_at = now()
-             WHERE holder_kind = 'application' AND holder_id = $1 AND released_at IS NULL`,
-            [input.applicationId],
-          );
-        }
-      });
+    async saveApplication(args: SaveArgs) {
+      await repos.applications.save(args);
     },
 
     /** R-A8: approval records the case and its first entitlement; the members move to the case (R-A1). */

@@ -11,6 +11,7 @@ import { idempotencyPlugin } from './plugins/idempotency';
 import { swaggerPlugin } from './plugins/swagger';
 import { healthRoutes } from './routes/health';
 import { v1Routes } from './routes/v1';
+import { temporalCall } from './temporal-call';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +25,8 @@ declare module 'fastify' {
     temporal: Client;
     config: Config;
     repos: Repositories;
+    /** A Temporal call with the API's deadline (TEMPORAL_CALL_TIMEOUT): 503 past it. */
+    temporalCall<T>(fn: () => Promise<T>, ms?: number): Promise<T>;
   }
 }
 
@@ -36,11 +39,14 @@ export const app = fp(
     f.decorate('temporal', deps.temporal);
     f.decorate('config', deps.config);
     f.decorate('repos', createRepositories(deps.pool));
+    f.decorate('temporalCall', <T>(fn: () => Promise<T>, ms = deps.config.TEMPORAL_CALL_TIMEOUT) =>
+      temporalCall(deps.temporal, ms, fn),
+    );
 
     await f.register(errorsPlugin);
     await f.register(swaggerPlugin);
     await f.register(authPlugin, { secret: deps.config.JWT_SECRET, issuer: deps.config.JWT_ISSUER });
-    await f.register(idempotencyPlugin, { pool: deps.pool });
+    await f.register(idempotencyPlugin, { timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT });
 
     await f.register(healthRoutes);
     await f.register(v1Routes, { prefix: '/v1' });

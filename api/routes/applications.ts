@@ -1,23 +1,35 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import {
+  WithStartWorkflowOperation,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import {
+  ApplicationFailure,
+  TypedSearchAttributes,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { applicationActivities } from '../../activities/applications';
-import { inTransaction } from '../../db/pool';
+import { loadRuntimeYears, policyInForce } from '../../activities/applications';
 import { civilDateOf } from '../../domain/dates';
 import { countyOf, townshipOf } from '../../domain/region';
 import type { Actor } from '../../domain/roles';
-import { ApplicationState } from '../../workflows/application-state';
+import type { applicationWorkflow } from '../../workflows/application';
 import {
   type ApplicationInput,
+  type ApplicationResult,
+  type ApplicationView,
   applicationStateQuery,
   applicationWorkflowId,
   decisionUpdate,
   economicCheckUpdate,
+  FAILURE,
   initialOpinionUpdate,
   investigationUpdate,
   objectionUpdate,
+  receiptUpdate,
   temporaryGrantUpdate,
   withdrawalUpdate,
 } from '../../workflows/messages';
@@ -43,13 +55,23 @@ import {
   temporaryGrantBody,
   withdrawalBody,
 } from '../schemas/applications';
-import { runUpdate } from '../temporal-errors';
+import { updateProblem } from '../temporal-call';
 
 const STAFF_READERS = ['township_staff', 'county_staff', 'supervisor'] as const;
 
+/** The receipt's answer (201) from the workflow's view of it. */
+function receiptAnswer(view: ApplicationView) {
+  const overall = view.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1)!;
+  return {
+    applicationId: view.applicationId,
+    stage: view.stage,
+    deadline: { date: overall.date, provisional: overall.provisional },
+    deadlines: view.deadlines,
+  };
+}
+
 // API.md "Applications": receipt (R-A1) and every staff step, each an Update on the workflow.
 export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const acts = applicationActivities({ pool: app.pg });
   const actorOf = (u: { sub: string; role: Actor['role']; region: string }): Actor => ({
     sub: u.sub,
     role: u.role,
@@ -57,14 +79,32 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   async function loadRow(id: string) {
-    const { rows } = await app.pg.query(
-      'SELECT village_code, stage, view FROM applications WHERE application_id = $1',
-      [id],
-    );
-    if (!rows[0]) throw notFound(`no application ${id}`);
-    return rows[0] as { village_code: string; stage: string; view: unknown };
+    const row = await app.repos.applications.find(id);
+    if (!row) throw notFound(`no application ${id}`);
+    return row;
   }
 
+  /** The county's parameters in force on the receipt date and the runtime calendar (R-O6). */
+  async function contextOf(countyCode: string, onDate: string): Promise<ApplicationInput['context']> {
+    try {
+      const { policy, deadlines } = await policyInForce(app.pg, countyCode, onDate);
+      return { policy, deadlines, runtimeYears: await loadRuntimeYears(app.pg) };
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure && err.type === 'NoPolicy')) throw err;
+      throw new ProblemError(
+        422,
+        'no-policy',
+        'No policy parameters',
+        `county ${countyCode} has no standard in force on ${onDate} (PUT /v1/admin/standards)`,
+      );
+    }
+  }
+
+  // R-A1: the receipt is an update-with-start. The workflow id derives from the Idempotency-Key, so
+  // a retried receipt is the same workflow and the same Update, answered by Temporal with its first
+  // result; the workflow's first activity writes the application, members and enrolments in one
+  // transaction, or refuses (409 naming the holder) and ends. No Postgres connection is held
+  // across the call.
   app.post(
     '/applications',
     {
@@ -79,122 +119,66 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const body = req.body;
       assertReach(req.user, body.villageCode);
-      const now = new Date();
-      if (body.acceptedOn > civilDateOf(now)) {
+      if (body.acceptedOn > civilDateOf(new Date())) {
         throw badRequest('acceptedOn is in the future', [
           { path: 'body.acceptedOn', message: 'must not be after today' },
         ]);
       }
       const countyCode = countyOf(body.villageCode);
-      let context: ApplicationInput['context'];
-      try {
-        context = await acts.loadApplicationContext({ countyCode, onDate: body.acceptedOn });
-      } catch {
-        throw new ProblemError(
-          422,
-          'no-policy',
-          'No policy parameters',
-          `county ${countyCode} has no standard in force on ${body.acceptedOn} (PUT /v1/admin/standards)`,
-        );
-      }
-      const applicationId = `A${countyCode}${body.acceptedOn.replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
+      const context = await contextOf(countyCode, body.acceptedOn);
+      const token = req.idempotency?.token ?? randomBytes(16).toString('hex');
+      const applicationId = `A${countyCode}${body.acceptedOn.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
       const input: ApplicationInput = { ...body, applicationId, receivedBy: actorOf(req.user), context };
-      const preview = new ApplicationState(input, context, now).snapshot();
-
-      await inTransaction(app.pg, async (c) => {
-        await c.query(
-          `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
-             delegated, extended, close_relative, stage, policy_version, overall_deadline, deadline_provisional, received_by)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'received',$10,$11,$12,$13)`,
-          [
-            applicationId,
-            body.category,
-            body.villageCode,
-            townshipOf(body.villageCode),
-            countyCode,
-            body.acceptedOn,
-            body.delegated,
-            preview.extended,
-            body.closeRelative,
-            context.policy.version,
-            preview.deadlines[0]?.date,
-            preview.deadlines[0]?.provisional ?? false,
-            req.user.sub,
-          ],
+      const workflowId = applicationWorkflowId(applicationId);
+      const start = new WithStartWorkflowOperation<typeof applicationWorkflow>('applicationWorkflow', {
+        taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SA_CASE_KIND, value: 'application' },
+          { key: SA_STAGE, value: 'received' },
+          { key: SA_COUNTY, value: countyCode },
+          { key: SA_TOWNSHIP, value: townshipOf(body.villageCode) },
+          { key: SA_VILLAGE, value: body.villageCode },
+        ]),
+      });
+      const enrolled = (details: Record<string, unknown>) => {
+        const name = body.household.members.find((m) => m.idNumber === details.idNumber)?.name ?? '';
+        return conflict(
+          'already-enrolled',
+          `member ${name} is already in ${details.holderKind} ${details.holderId}`,
+          {
+            idNumber: details.idNumber,
+            holderKind: details.holderKind,
+            holderId: details.holderId,
+          },
         );
-        for (const m of body.household.members) {
-          await c.query(
-            'INSERT INTO application_members (application_id, id_number, name, relation) VALUES ($1,$2,$3,$4)',
-            [applicationId, m.idNumber, m.name, m.relation],
-          );
-          // R-A1: no double enrolment; the partial unique index makes this race-free.
-          const held = await c.query(
-            `SELECT holder_kind, holder_id FROM person_enrolments WHERE id_number = $1 AND released_at IS NULL`,
-            [m.idNumber],
-          );
-          if (held.rows[0]) {
-            const h = held.rows[0];
-            throw conflict(
-              'already-enrolled',
-              `member ${m.name} is already in ${h.holder_kind} ${h.holder_id}`,
-              {
-                idNumber: m.idNumber,
-                holderKind: h.holder_kind,
-                holderId: h.holder_id,
-              },
-            );
-          }
-          await c.query(
-            `INSERT INTO person_enrolments (id_number, holder_kind, holder_id) VALUES ($1, 'application', $2)`,
-            [m.idNumber, applicationId],
-          );
+      };
+      try {
+        const view = await app.temporalCall(() =>
+          app.temporal.workflow.executeUpdateWithStart(receiptUpdate, {
+            updateId: `receipt:${token}`,
+            startWorkflowOperation: start,
+          }),
+        );
+        return reply.code(201).send(receiptAnswer(view));
+      } catch (err) {
+        const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+        if (cause instanceof ApplicationFailure && cause.type === FAILURE.alreadyEnrolled) {
+          throw enrolled((cause.details?.[0] ?? {}) as Record<string, unknown>);
         }
-        if (body.closeRelative) {
-          // R-O1: filed at receipt.
-          await c.query(
-            `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by, details)
-             VALUES ('application', $1, 'receipt', $2, $3, $4) ON CONFLICT DO NOTHING`,
-            [
-              applicationId,
-              civilDateOf(now),
-              req.user.sub,
-              JSON.stringify({ villageCode: body.villageCode }),
-            ],
-          );
-        }
-        // Started inside the transaction: if the start fails nothing is kept; if the commit fails
-        // the workflow's first save writes the row again.
-        await app.temporal.workflow.start('applicationWorkflow', {
-          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-          workflowId: applicationWorkflowId(applicationId),
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          args: [input],
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: SA_CASE_KIND, value: 'application' },
-            { key: SA_STAGE, value: preview.stage },
-            { key: SA_COUNTY, value: countyCode },
-            { key: SA_TOWNSHIP, value: townshipOf(body.villageCode) },
-            { key: SA_VILLAGE, value: body.villageCode },
-          ]),
-        });
-      }).catch((err: { code?: string; constraint?: string }) => {
-        if (err.code === '23505' && err.constraint === 'person_enrolments_one_active') {
-          throw conflict(
-            'already-enrolled',
-            'a member was enrolled by a concurrent request; retry to see which',
-          );
-        }
-        throw err;
-      });
-
-      const overall = preview.deadlines.find((d) => d.kind === 'overall')!;
-      return reply.code(201).send({
-        applicationId,
-        stage: preview.stage,
-        deadline: { date: overall.date, provisional: overall.provisional },
-        deadlines: preview.deadlines,
-      });
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError))
+          throw updateProblem(err, applicationId, 'received');
+      }
+      // The same receipt, retried after its workflow closed: its outcome, from Temporal.
+      const result: ApplicationResult = await app.temporalCall(() =>
+        app.temporal.workflow.getHandle(workflowId).result(),
+      );
+      if (result.refused) throw enrolled({ ...result.refused });
+      const row = await loadRow(applicationId);
+      return reply.code(201).send(receiptAnswer(row.view!));
     },
   );
 
@@ -213,11 +197,15 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
       const row = await loadRow(req.params.id);
       assertReach(req.user, row.village_code);
       try {
-        return await app.temporal.workflow
-          .getHandle(applicationWorkflowId(req.params.id))
-          .query(applicationStateQuery);
+        return await app.temporalCall(
+          () =>
+            app.temporal.workflow
+              .getHandle(applicationWorkflowId(req.params.id))
+              .query(applicationStateQuery),
+          app.config.TEMPORAL_QUERY_TIMEOUT,
+        );
       } catch (err) {
-        // The read model serves when the workflow cannot answer (e.g. no worker right now).
+        // The read model serves when the workflow cannot answer in time (e.g. no worker right now).
         if (row.view) return row.view as never;
         throw err;
       }
@@ -231,7 +219,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     summary: string,
     roles: Parameters<typeof app.requireRole>,
     body: B,
-    send: (id: string, body: z.output<B>, actor: Actor) => Promise<unknown>,
+    send: (id: string, body: z.output<B>, actor: Actor, updateId?: string) => Promise<unknown>,
   ) =>
     app.post(
       `/applications/:id/${path}`,
@@ -248,9 +236,15 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
       async (req) => {
         const row = await loadRow(req.params.id);
         assertReach(req.user, row.village_code);
-        return (await runUpdate(req.params.id, row.stage, () =>
-          send(req.params.id, req.body as z.output<B>, actorOf(req.user)),
-        )) as never;
+        // The key names the Update: a retry whose first answer was lost gets that answer again.
+        const updateId = req.idempotency ? `step:${req.idempotency.token}` : undefined;
+        try {
+          return (await app.temporalCall(() =>
+            send(req.params.id, req.body as z.output<B>, actorOf(req.user), updateId),
+          )) as never;
+        } catch (err) {
+          throw updateProblem(err, req.params.id, row.stage);
+        }
       },
     );
 
@@ -260,44 +254,55 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     'Household investigation result (R-A2)',
     ['township_staff'],
     investigationBody,
-    (id, b, actor) => handle(id).executeUpdate(investigationUpdate, { args: [{ ...b, actor }] }),
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(investigationUpdate, { args: [{ ...b, actor }], updateId }),
   );
   step(
     'economic-check',
     'Information-check result (R-A2)',
     ['integration', 'township_staff'],
     economicCheckBody,
-    (id, b, actor) => handle(id).executeUpdate(economicCheckUpdate, { args: [{ ...b, actor }] }),
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(economicCheckUpdate, { args: [{ ...b, actor }], updateId }),
   );
   step(
     'initial-opinion',
     'Initial opinion; starts the 7-day publicity (R-A3, R-A4)',
     ['township_staff'],
     initialOpinionBody,
-    (id, b, actor) => handle(id).executeUpdate(initialOpinionUpdate, { args: [{ ...b, actor }] }),
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(initialOpinionUpdate, { args: [{ ...b, actor }], updateId }),
   );
   step(
     'objections',
     'Objection during publicity (R-A4, R-A6)',
     ['township_staff'],
     objectionBody,
-    (id, b, actor) => handle(id).executeUpdate(objectionUpdate, { args: [{ ...b, actor }] }),
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(objectionUpdate, { args: [{ ...b, actor }], updateId }),
   );
   step(
     'decision',
     'Approve with amount or reject with reasons (R-A5, R-A7)',
     ['county_staff', 'township_staff'],
     decisionBody,
-    (id, b, actor) => handle(id).executeUpdate(decisionUpdate, { args: [{ ...b, actor }] }),
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(decisionUpdate, { args: [{ ...b, actor }], updateId }),
   );
-  step('withdrawal', 'The applicant withdraws', ['township_staff'], withdrawalBody, (id, b, actor) =>
-    handle(id).executeUpdate(withdrawalUpdate, { args: [{ ...b, actor }] }),
+  step(
+    'withdrawal',
+    'The applicant withdraws',
+    ['township_staff'],
+    withdrawalBody,
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(withdrawalUpdate, { args: [{ ...b, actor }], updateId }),
   );
   step(
     'temporary-assistance',
     'One-off grant while pending (R-A10)',
     ['township_staff'],
     temporaryGrantBody,
-    (id, b, actor) => handle(id).executeUpdate(temporaryGrantUpdate, { args: [{ ...b, actor }] }),
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(temporaryGrantUpdate, { args: [{ ...b, actor }], updateId }),
   );
 };
