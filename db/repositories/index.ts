@@ -1,10 +1,20 @@
 import type pg from 'pg';
+import { calendarRepository } from './calendar';
+import { noticesRepository } from './notices';
+import { policiesRepository } from './policies';
+import { publicityRepository } from './publicity';
 
 // Every SQL statement of the system lives in a repository here, one file per group of tables
 // (ARCHITECTURE.md names the one writer of each table). The API reads through them and calls
 // Temporal; the activities, built with the same repositories, are the workflows' writers.
 export function createRepositories(pool: pg.Pool) {
-  return { pool };
+  return {
+    pool,
+    policies: policiesRepository(pool),
+    calendar: calendarRepository(pool),
+    notices: noticesRepository(pool),
+    publicity: publicityRepository(pool),
+  };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
