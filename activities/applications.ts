@@ -1,100 +1,32 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type pg from 'pg';
 import { inTransaction } from '../db/pool';
 import type { SaveArgs } from '../db/repositories/applications';
-import type { YearCalendar } from '../domain/calendar';
 import { type CivilDate, civilDateOf } from '../domain/dates';
-import { DEFAULT_DEADLINE_PARAMETERS, type DeadlineParameters } from '../domain/deadlines';
 import type { Money } from '../domain/money';
-import { type PolicyParameters, policyParametersSchema } from '../domain/policy';
 import { countyOf, townshipOf } from '../domain/region';
 import type {
   ApplicationContext,
   ApplicationInput,
   ApplicationView,
   EnrolmentConflict,
-  HistoryEntry,
 } from '../workflows/messages';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the application workflow. Each is idempotent: a retried activity writes once
 // (unique keys, ON CONFLICT DO NOTHING, version-guarded upserts).
 
-export async function loadRuntimeYears(pool: pg.Pool): Promise<YearCalendar[]> {
-  const { rows } = await pool.query(
-    `SELECT year, holidays::text[] AS holidays, make_up_workdays::text[] AS make_up_workdays
-     FROM calendar_years ORDER BY year`,
-  );
-  return rows.map((r) => ({
-    year: r.year,
-    holidays: r.holidays,
-    makeUpWorkdays: r.make_up_workdays,
-    source: 'runtime',
-  }));
-}
-
-export async function loadPolicyRow(pool: pg.Pool, countyCode: string, onDate: CivilDate) {
-  const { rows } = await pool.query(
-    `SELECT version, parameters FROM policy_versions
-     WHERE county_code = $1 AND effective_from <= $2
-     ORDER BY effective_from DESC, created_at DESC LIMIT 1`,
-    [countyCode, onDate],
-  );
-  return rows[0] as PolicyRow | undefined;
-}
-
-type PolicyRow = { version: string; parameters: Record<string, unknown> };
-
-/** The deadline parameters of a stored policy: the defaults with the county's overrides (R-A6, R-M7). */
-function deadlinesOf(parameters: Record<string, unknown>): DeadlineParameters {
-  return {
-    ...DEFAULT_DEADLINE_PARAMETERS,
-    ...((parameters.deadlines as Partial<DeadlineParameters> | undefined) ?? {}),
-  };
-}
-
-/** A stored policy row as workflows use it: validated parameters (version of the row) and deadlines. */
-export function storedPolicy(row: PolicyRow): { policy: PolicyParameters; deadlines: DeadlineParameters } {
-  return {
-    policy: policyParametersSchema.parse({ ...row.parameters, version: row.version }),
-    deadlines: deadlinesOf(row.parameters),
-  };
-}
-
-/** The county's policy in force on a date; none is a non-retryable `NoPolicy` failure. */
-export async function policyInForce(pool: pg.Pool, countyCode: string, onDate: CivilDate) {
-  const row = await loadPolicyRow(pool, countyCode, onDate);
-  if (!row) {
-    throw ApplicationFailure.create({
-      type: 'NoPolicy',
-      message: `county ${countyCode} has no policy parameters in force on ${onDate}`,
-      nonRetryable: true,
-    });
-  }
-  return storedPolicy(row);
-}
-
-/** A county's deadline parameters in force on a date (the defaults when it has no policy yet). */
-export async function countyDeadlines(
-  pool: pg.Pool,
-  countyCode: string,
-  onDate: CivilDate,
-): Promise<DeadlineParameters> {
-  const row = await loadPolicyRow(pool, countyCode, onDate);
-  return row ? deadlinesOf(row.parameters) : { ...DEFAULT_DEADLINE_PARAMETERS };
-}
-
 export function applicationActivities(deps: ActivityDeps) {
   const { pool } = deps;
   const repos = reposOf(deps);
+  const { policies, calendar } = repos;
   return {
     /** The county's parameters in force on the receipt date and the runtime calendar years. */
     async loadApplicationContext(args: {
       countyCode: string;
       onDate: CivilDate;
     }): Promise<ApplicationContext> {
-      const { policy, deadlines } = await policyInForce(pool, args.countyCode, args.onDate);
-      return { policy, deadlines, runtimeYears: await loadRuntimeYears(pool) };
+      const { policy, deadlines } = await policies.inForce(args.countyCode, args.onDate);
+      return { policy, deadlines, runtimeYears: await calendar.runtimeYears() };
     },
 
     /**

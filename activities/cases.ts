@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction } from '../db/pool';
+import { storedPolicy } from '../db/repositories/policies';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry, RosteredMonth } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
 import { countyOf, townshipOf } from '../domain/region';
 import type { Adjustment, CaseHistoryEntry, CaseView } from '../workflows/messages';
-import { storedPolicy } from './applications';
 import type { ActivityDeps } from './deps';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9). Each is idempotent: a retried

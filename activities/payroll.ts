@@ -8,8 +8,7 @@ import { inTransaction } from '../db/pool';
 import type { CivilDate, YearMonth } from '../domain/dates';
 import { add, compare, isZero, min, neg, sub, toMoney } from '../domain/money';
 import type { PayrollContext } from '../workflows/messages';
-import { loadRuntimeYears, policyInForce } from './applications';
-import type { ActivityDeps } from './deps';
+import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the monthly payroll (R-M1, R-M2, R-M8, R-E6). Exactly once: every ledger row has
 // the unique key (case, month, kind) and is written with ON CONFLICT DO NOTHING inside the same
@@ -31,12 +30,14 @@ export interface RosterPage {
   done: boolean;
 }
 
-export function payrollActivities({ pool, paymentFilesDir = '.data/payment-files' }: ActivityDeps) {
+export function payrollActivities(deps: ActivityDeps) {
+  const { pool, paymentFilesDir = '.data/payment-files' } = deps;
+  const { policies, calendar } = reposOf(deps);
   return {
     /** Parameters in force for the month (R-E6 frequency, R-M1 retry limit) and the runtime calendar. */
     async loadPayrollContext(args: { countyCode: string; month: YearMonth }): Promise<PayrollContext> {
-      const { policy, deadlines } = await policyInForce(pool, args.countyCode, `${args.month}-01`);
-      return { policy, deadlines, runtimeYears: await loadRuntimeYears(pool) };
+      const { policy, deadlines } = await policies.inForce(args.countyCode, `${args.month}-01`);
+      return { policy, deadlines, runtimeYears: await calendar.runtimeYears() };
     },
 
     async openPayroll(args: {

@@ -12,7 +12,6 @@ import {
 } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { loadRuntimeYears, policyInForce } from '../../activities/applications';
 import { civilDateOf } from '../../domain/dates';
 import { countyOf, townshipOf } from '../../domain/region';
 import type { Actor } from '../../domain/roles';
@@ -87,8 +86,8 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
   /** The county's parameters in force on the receipt date and the runtime calendar (R-O6). */
   async function contextOf(countyCode: string, onDate: string): Promise<ApplicationInput['context']> {
     try {
-      const { policy, deadlines } = await policyInForce(app.pg, countyCode, onDate);
-      return { policy, deadlines, runtimeYears: await loadRuntimeYears(app.pg) };
+      const { policy, deadlines } = await app.repos.policies.inForce(countyCode, onDate);
+      return { policy, deadlines, runtimeYears: await app.repos.calendar.runtimeYears() };
     } catch (err) {
       if (!(err instanceof ApplicationFailure && err.type === 'NoPolicy')) throw err;
       throw new ProblemError(

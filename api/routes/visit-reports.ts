@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { countyDeadlines, loadRuntimeYears } from '../../activities/applications';
 import { inTransaction } from '../../db/pool';
 import { WorkingCalendar } from '../../domain/calendar';
 import { type CivilDate, civilDateOf, compareDates, monthOf, type YearMonth } from '../../domain/dates';
@@ -53,10 +52,10 @@ const entryKey = (e: Entry) =>
 // happened); townships forward to the county by the 25th. Supervisors see who has not.
 export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
   const calendar = async () =>
-    (await loadRuntimeYears(app.pg)).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
+    (await app.repos.calendar.runtimeYears()).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
   // The county's own 20th/25th when it has overridden them (deadline parameters, R-M7).
   const deadlinesOf = (countyCode: string, month: YearMonth) =>
-    countyDeadlines(app.pg, countyCode, `${month}-01`);
+    app.repos.policies.deadlines(countyCode, `${month}-01`);
 
   async function fanOut(caller: Caller, village: string, month: YearMonth, entries: StoredEntry[]) {
     const today = civilDateOf(new Date());

@@ -1,6 +1,10 @@
 import type pg from 'pg';
 import { applicationsRepository } from './applications';
+import { calendarRepository } from './calendar';
 import { idempotencyRepository } from './idempotency';
+import { noticesRepository } from './notices';
+import { policiesRepository } from './policies';
+import { publicityRepository } from './publicity';
 
 // Every SQL statement of the system lives in a repository here, one file per group of tables
 // (ARCHITECTURE.md names the one writer of each table). The API reads through them and calls
@@ -10,6 +14,10 @@ export function createRepositories(pool: pg.Pool) {
     pool,
     applications: applicationsRepository(pool),
     idempotency: idempotencyRepository(pool),
+    policies: policiesRepository(pool),
+    calendar: calendarRepository(pool),
+    notices: noticesRepository(pool),
+    publicity: publicityRepository(pool),
   };
 }
 
