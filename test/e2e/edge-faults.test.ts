@@ -148,7 +148,7 @@ describe('the edge under faults', () => {
 
     // The same households received again under new keys are refused, naming the holder; the
     // refused workflows end and write nothing (R-A1: no double enrolment).
-    const dup = await post('/v1/applications', 'again-0', bodies[0]);
+    const dup = await post('/v1/applications', 'again-0', bodies[0]!);
     expect(dup.statusCode).toBe(409);
     expect(dup.json()).toMatchObject({ holderKind: 'application', holderId: ids[0] });
     expect((await pool.query('SELECT count(*)::int AS n FROM applications')).rows[0].n).toBe(40);
