@@ -7,12 +7,14 @@ import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
 import { payrollRoutes } from './payroll';
 import { publicityRoutes } from './publicity';
+import { receiptRoutes } from './receipt';
 import { reportRoutes } from './reports';
 import { supervisionRoutes } from './supervision';
 import { visitReportRoutes } from './visit-reports';
 
 // Everything under /v1 (API.md).
 export const v1Routes: FastifyPluginAsync = async (app) => {
+  await app.register(receiptRoutes);
   await app.register(applicationRoutes);
   await app.register(noticeRoutes);
   await app.register(adminRoutes);
