@@ -8,14 +8,11 @@ import {
   condition,
   ParentClosePolicy,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { endOfCivilDay } from '../domain/dates';
-import { countyOf, townshipOf } from '../domain/region';
+import { ApplicationEffects } from './application-effects';
 import { ApplicationState } from './application-state';
 import { caseWorkflow } from './case';
 import {
@@ -39,21 +36,7 @@ import {
   temporaryGrantUpdate,
   withdrawalUpdate,
 } from './messages';
-import {
-  SA_AT_RISK,
-  SA_CASE_KIND,
-  SA_COUNTY,
-  SA_DEADLINE,
-  SA_OVERDUE,
-  SA_STAGE,
-  SA_TOWNSHIP,
-  SA_VILLAGE,
-} from './search-attributes';
-
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: ['NoPolicy'] },
-});
+import { SA_STAGE } from './search-attributes';
 
 /** Starts the case-in-benefit workflow; it outlives the application (abandoned on close). */
 async function startCase(caseId: string, input: CaseInput) {
@@ -77,31 +60,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const ctx = input.context;
   const state = new ApplicationState(input, ctx, new Date());
   // R-A1: the receipt is the workflow's first step, so its rows and the workflow exist together.
-  // Histories recorded when the API wrote the receipt replay without it.
-  let receipt: Receipt | undefined = patched('receipt-in-workflow') ? undefined : {};
+  // Histories recorded when the API wrote the receipt replay without it (and with remote saves).
+  const effects = new ApplicationEffects(input, state, patched('receipt-in-workflow'));
+  const { acts } = effects;
+  let receipt: Receipt | undefined = effects.lean ? undefined : {};
   let changes = 0;
-  let saves = 0;
-  let unsaved: HistoryEntry[] = [...state.view.history];
-
-  const syncSearchAttributes = () =>
-    upsertSearchAttributes([
-      { key: SA_CASE_KIND, value: 'application' },
-      { key: SA_STAGE, value: state.stage },
-      { key: SA_COUNTY, value: countyOf(input.villageCode) },
-      { key: SA_TOWNSHIP, value: townshipOf(input.villageCode) },
-      { key: SA_VILLAGE, value: input.villageCode },
-      { key: SA_DEADLINE, value: endOfCivilDay(state.overallDeadline().date) },
-      { key: SA_AT_RISK, value: state.isAtRisk() },
-      { key: SA_OVERDUE, value: state.isOverdue() },
-    ]);
-
-  // Writes the read model (idempotent per history seq) and the search attributes.
+  // R-A8: the case workflow's start, awaited before this workflow ends.
+  let caseStarted: Promise<void> | undefined;
   const persist = async (entries: HistoryEntry[]) => {
-    unsaved = [...unsaved, ...entries];
-    const batch = unsaved;
-    unsaved = [];
-    await acts.saveApplication({ input, view: state.snapshot(), entries: batch, version: ++saves });
-    syncSearchAttributes();
+    await effects.save(entries);
     changes++;
   };
 
@@ -155,15 +122,19 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   });
   step(decisionUpdate, state.checkDecision.bind(state), async (d) => {
     const entry = state.applyDecision(d, now());
-    await persist([entry]);
+    // Lean: the case record or notice first, then one save; recorded histories saved twice.
+    if (!effects.lean) await persist([entry]);
     const decision = state.view.decision!;
     if (d.approve) {
       // R-A8: the case is recorded with its amount and start month; payroll reads its entitlement.
       const { caseId } = await acts.recordCase({ input, view: state.snapshot() });
       state.caseRecorded(caseId);
       // R-A8: the case in benefit lives on as its own workflow; histories recorded before it
-      // existed replay without the child (patched).
-      if (patched('start-case-workflow')) await startCase(caseId, state.caseInput(caseId, d));
+      // existed replay without the child (patched). Lean: the answer does not wait for the start.
+      if (patched('start-case-workflow')) {
+        caseStarted = startCase(caseId, state.caseInput(caseId, d));
+        if (!effects.lean) await caseStarted;
+      }
     } else {
       // R-A7: the written notice with reasons, issued at once (due within the parameter).
       const notice = await acts.issueNotice({
@@ -180,7 +151,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       });
       state.noticeIssued(notice.noticeId, now());
     }
-    await persist([]);
+    await persist(effects.lean ? [entry] : []);
     return state.snapshot();
   });
   step(withdrawalUpdate, state.checkWithdrawal.bind(state), async (w) => {
@@ -204,7 +175,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   });
   setHandler(calendarUpdatedSignal, (year) => {
     const entry = state.applyCalendar(year, now());
-    if (entry) unsaved.push(entry);
+    if (entry) effects.queue(entry);
     changes++;
   });
 
@@ -214,21 +185,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     let persisted = false;
     if (!receipt) {
       // The receipt carries what time already tells: a back-dated intake is flagged in its rows.
-      unsaved = [...unsaved, ...entries];
-      const batch = unsaved;
-      unsaved = [];
-      receipt = await acts.receiveApplication({
-        input,
-        view: state.snapshot(),
-        entries: batch,
-        version: ++saves,
-      });
+      receipt = await effects.receive(entries);
       if (receipt.refused) {
         state.refuse(receipt.refused, now());
         upsertSearchAttributes([{ key: SA_STAGE, value: state.stage }]);
         break;
       }
-      syncSearchAttributes();
+      effects.syncSearchAttributes();
       changes++;
       persisted = true;
     }
@@ -244,7 +207,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         dueOn: deadline.date,
       });
     }
-    if (!persisted && (saves === 0 || flagged.length || entries.length || unsaved.length))
+    if (!persisted && (effects.saved === 0 || flagged.length || entries.length || effects.pending))
       await persist(entries);
     if (state.terminal) break;
     const seen = changes;
@@ -254,6 +217,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   await condition(allHandlersFinished);
+  await caseStarted;
   return {
     applicationId: input.applicationId,
     stage: state.stage,
