@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction } from '../db/pool';
+import type { Alert } from '../db/repositories/alerts';
 import type { SaveArgs } from '../db/repositories/applications';
+import type { NoticeToIssue } from '../db/repositories/notices';
 import { type CivilDate, civilDateOf } from '../domain/dates';
 import type { Money } from '../domain/money';
 import { countyOf, townshipOf } from '../domain/region';
@@ -101,38 +103,8 @@ export function applicationActivities(deps: ActivityDeps) {
     },
 
     /** R-A7 / R-M9: a written notice with reasons; one per subject and kind. */
-    async issueNotice(args: {
-      kind: 'rejection' | 'stop' | 'reduction' | 'suspension';
-      subjectKind: string;
-      subjectId: string;
-      villageCode: string;
-      addressee: string;
-      reasons: string;
-      decidedOn: CivilDate;
-      decidedBy: string;
-      dueOn?: CivilDate;
-      parameterVersion?: string;
-    }): Promise<{ noticeId: string }> {
-      const noticeId = `N-${args.subjectKind}-${args.subjectId}-${args.kind}-${args.decidedOn}`;
-      await pool.query(
-        `INSERT INTO notices (notice_id, kind, subject_kind, subject_id, village_code, addressee, reasons, decided_on,
-           decided_by, due_on, parameter_version)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (notice_id) DO NOTHING`,
-        [
-          noticeId,
-          args.kind,
-          args.subjectKind,
-          args.subjectId,
-          args.villageCode,
-          args.addressee,
-          args.reasons,
-          args.decidedOn,
-          args.decidedBy,
-          args.dueOn ?? null,
-          args.parameterVersion ?? null,
-        ],
-      );
-      return { noticeId };
+    async issueNotice(args: NoticeToIssue): Promise<{ noticeId: string }> {
+      return repos.notices.issue(args);
     },
 
     /** R-A10: the one-off grant, recorded once (grant id chosen by the caller). */
@@ -161,31 +133,8 @@ export function applicationActivities(deps: ActivityDeps) {
     },
 
     /** R-A6 / R-O3: an at-risk or overdue flag raised to supervisors (one row per deadline and flag). */
-    async notifySupervisor(args: {
-      alertKey: string;
-      subjectKind: string;
-      subjectId: string;
-      villageCode: string;
-      flag: 'at_risk' | 'overdue';
-      deadlineKind: string;
-      dueOn: CivilDate;
-    }) {
-      await pool.query(
-        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
-           flag, deadline_kind, due_on)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (alert_key) DO NOTHING`,
-        [
-          args.alertKey,
-          args.subjectKind,
-          args.subjectId,
-          countyOf(args.villageCode),
-          townshipOf(args.villageCode),
-          args.villageCode,
-          args.flag,
-          args.deadlineKind,
-          args.dueOn,
-        ],
-      );
+    async notifySupervisor(args: Alert) {
+      await repos.alerts.raise(args);
     },
   };
 }

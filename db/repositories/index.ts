@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { alertsRepository } from './alerts';
 import { applicationsRepository } from './applications';
 import { calendarRepository } from './calendar';
 import { idempotencyRepository } from './idempotency';
@@ -12,6 +13,7 @@ import { publicityRepository } from './publicity';
 export function createRepositories(pool: pg.Pool) {
   return {
     pool,
+    alerts: alertsRepository(pool),
     applications: applicationsRepository(pool),
     idempotency: idempotencyRepository(pool),
     policies: policiesRepository(pool),
