@@ -22,6 +22,7 @@ import {
 } from '../../domain/policy';
 import { countyCodeSchema } from '../../domain/region';
 import { standardAdjustmentWorkflowId } from '../../workflows/messages';
+import type { standardAdjustmentWorkflow } from '../../workflows/standard-adjustment';
 import { assertCoversCounty } from '../plugins/auth';
 import { badRequest, notFound, problemResponses } from '../problem';
 import { civilDate } from '../schemas/applications';
@@ -155,15 +156,18 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
         parameters: (version) => ({ ...policy, version, deadlines: deadlines ?? {} }),
       });
       // R-M8: every open case of the county recomputes from the effective month (one fan-out
-      // workflow per version: a repeated start is the same workflow).
+      // workflow per version: a repeated start is the same workflow, so a PUT retried after a
+      // failed start starts it then).
       const adjustmentWorkflowId = standardAdjustmentWorkflowId(saved.version);
       try {
-        await app.temporal.workflow.start('standardAdjustmentWorkflow', {
-          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-          workflowId: adjustmentWorkflowId,
-          args: [{ policy: { ...policy, version: saved.version } }],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        await app.temporalCall(() =>
+          app.temporal.workflow.start<typeof standardAdjustmentWorkflow>('standardAdjustmentWorkflow', {
+            taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+            workflowId: adjustmentWorkflowId,
+            args: [{ policy: { ...policy, version: saved.version } }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
