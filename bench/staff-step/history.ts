@@ -1,17 +1,30 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { TEMPORAL_BIN } from '../../scripts/lib/temporal';
 
 // History size of an approved application's workflow: events, bytes of the JSON that
 // `temporal workflow show --output json` gives (compact, and indented by 2 as the CLI prints it and
-// the SDK's historyToJSON writes it), and what the events are.
+// the SDK's historyToJSON writes it), its protobuf size (as on the wire and in the store), and what
+// the events are.
+
+// The proto root from @temporalio/proto's own protobufjs copy (see scripts/record-histories.ts).
+const fromProto = createRequire(createRequire(import.meta.url).resolve('@temporalio/proto'));
+const historyType = (fromProto('@temporalio/proto') as { lookupType(name: string): ProtoType }).lookupType(
+  'temporal.api.history.v1.History',
+);
+interface ProtoType {
+  fromObject(o: unknown): unknown;
+  encode(m: unknown): { finish(): Uint8Array };
+}
 
 export interface HistoryFigures {
   workflowId: string;
   events: number;
   jsonBytes: number;
   prettyBytes: number;
+  protoBytes: number;
   workflowTasks: number;
   activities: number;
   localActivities: number;
@@ -59,6 +72,7 @@ export async function historyFigures(
     workflowId,
     events: events.length,
     ...(await jsonSizes(address, workflowId)),
+    protoBytes: historyType.encode(historyType.fromObject(history)).finish().length,
     workflowTasks: n('workflowTaskCompleted'),
     activities: n('activityTaskScheduled'),
     localActivities,

@@ -115,6 +115,7 @@ export function printReport({ cfg: CFG, ops: OPS, low, high, receipts, tp, histo
         range((h) => Math.round(h.jsonBytes / 102.4) / 10),
       ],
       ['JSON KB, indented by 2 (as the CLI prints it)', range((h) => Math.round(h.prettyBytes / 102.4) / 10)],
+      ['protobuf KB (encoded History)', range((h) => Math.round(h.protoBytes / 102.4) / 10)],
       ['workflow tasks completed', range((h) => h.workflowTasks)],
       ['activities scheduled', range((h) => h.activities)],
       ['local activities (markers)', range((h) => h.localActivities)],
@@ -146,7 +147,7 @@ export function printReport({ cfg: CFG, ops: OPS, low, high, receipts, tp, histo
       ],
       [
         'history per approved application',
-        `${mean((h) => h.events).toFixed(0)} events, ${(mean((h) => h.jsonBytes) / 1024).toFixed(0)} KB compact JSON, ${(mean((h) => h.prettyBytes) / 1024).toFixed(0)} KB indented (${mean((h) => h.workflowTasks).toFixed(0)} workflow tasks, ${mean((h) => h.activities).toFixed(0)} activities, ${mean((h) => h.localActivities).toFixed(0)} local activities, ${mean((h) => h.upserts).toFixed(0)} search-attribute upserts)`,
+        `${mean((h) => h.events).toFixed(0)} events, ${(mean((h) => h.jsonBytes) / 1024).toFixed(0)} KB compact JSON, ${(mean((h) => h.prettyBytes) / 1024).toFixed(0)} KB indented, ${(mean((h) => h.protoBytes) / 1024).toFixed(0)} KB protobuf (${mean((h) => h.workflowTasks).toFixed(0)} workflow tasks, ${mean((h) => h.activities).toFixed(0)} activities, ${mean((h) => h.localActivities).toFixed(0)} local activities, ${mean((h) => h.upserts).toFixed(0)} search-attribute upserts)`,
       ],
     ],
     ['l', 'l'],
