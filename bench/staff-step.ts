@@ -25,8 +25,9 @@ const CFG = {
   highSteps: num('BENCH_HIGH_STEPS', 500),
   rounds: num('BENCH_ROUNDS', 5),
   driveC: num('BENCH_DRIVE_C', 20),
-  approvals: num('BENCH_APPROVALS', 100),
-  trivial: num('BENCH_TRIVIAL', 400),
+  approvals: num('BENCH_APPROVALS', 60),
+  trivial: num('BENCH_TRIVIAL', 300),
+  settleS: num('BENCH_SETTLE_S', 5),
   driveRounds: num('BENCH_DRIVE_ROUNDS', 2),
   prepC: num('BENCH_PREP_C', 20),
   histories: num('BENCH_HISTORIES', 5),
@@ -66,6 +67,8 @@ async function updatesAt(client: Client, api: ApiClient, c: number, n: number, r
   const apps = await received(api, n, receipts);
   const noop = await updateTargets(client, `noop-c${c}`, n);
   const act = await updateTargets(client, `act-c${c}`, n);
+  // Receipts answer before their workflows' activities are done: let that backlog drain first.
+  await new Promise((r) => setTimeout(r, CFG.settleS * 1000));
   const s = Object.fromEntries(OPS.map(({ op }) => [op, emptySample()])) as Record<Op, Sample>;
   const rounds = {
     apps: slices(apps, CFG.rounds),
