@@ -1,4 +1,6 @@
 import {
+  ApplicationFailure,
+  allHandlersFinished,
   condition,
   log,
   patched,
@@ -13,10 +15,13 @@ import { WorkingCalendar } from '../domain/calendar';
 import { endOfCivilDay, startOfCivilDay } from '../domain/dates';
 import { paymentDate, rosterDate } from '../domain/deadlines';
 import {
+  FAILURE,
+  type PaymentResultInput,
   type PayrollInput,
   type PayrollResult,
   type PayrollView,
   paymentResultsSignal,
+  paymentResultsUpdate,
   payrollId,
   payrollStateQuery,
 } from './messages';
@@ -71,6 +76,29 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   setHandler(paymentResultsSignal, () => {
     signals++;
   });
+  // The bank's results are applied here, by the payroll's own activity: the payroll is the one
+  // writer of its lines and ledger rows (R-M1). Registered without patched(): a handler adds no
+  // command until an Update arrives, and a payroll started before this release must accept them too.
+  setHandler(
+    paymentResultsUpdate,
+    async ({ results }) => {
+      const outcomes = await acts.applyPaymentResults({ payrollId: view.payrollId, results });
+      signals++;
+      return outcomes;
+    },
+    {
+      // Refused before anything enters history: an empty batch, or a line of another payroll.
+      validator: ({ results }: { results: PaymentResultInput[] }) => {
+        const foreign = results.find((r) => !r.lineId.startsWith(`${view.payrollId}:`));
+        if (!results.length || foreign)
+          throw ApplicationFailure.create({
+            type: FAILURE.invalidStep,
+            message: foreign ? `line ${foreign.lineId} is not in ${view.payrollId}` : 'no results',
+            nonRetryable: true,
+          });
+      },
+    },
+  );
   const ctx = await acts.loadPayrollContext({ countyCode: input.countyCode, month: input.month });
   cal = ctx.runtimeYears.reduce((c, y) => c.withYear(y), cal);
   view.rosterDate = rosterDate(cal, input.month, ctx.deadlines);
@@ -85,6 +113,14 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
       { key: SA_OVERDUE, value: view.overdue },
     ]);
   sync();
+
+  // R-M1: a result that comes after the payroll completed starts a run of its own (update with
+  // start) that only applies it; the roster and the file were done by the first run.
+  if (input.resultsOnly && patched('payroll-results-only')) {
+    view.stage = 'sent';
+    sync();
+    return awaitResults(view, () => signals, sync);
+  }
 
   const cutoff = startOfCivilDay(view.rosterDate.date).getTime() + ROSTER_GRACE_MS;
   if (Date.now() < cutoff) await sleep(cutoff - Date.now());
@@ -160,12 +196,24 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   view.stage = 'sent';
   sync();
 
-  // Results come through the API (payment_lines); a signal says "look again", a daily timer too.
+  return awaitResults(view, () => signals, sync);
+}
+
+/**
+ * Waits for the bank's results (R-M1), looking again on each Update or signal and daily after the
+ * payment date; flags the payroll overdue (R-O3) while lines are unanswered after that date.
+ */
+async function awaitResults(
+  view: PayrollView,
+  signals: () => number,
+  sync: () => void,
+): Promise<PayrollResult> {
+  // Results come through the payroll's Update (a signal says "look again"), a daily timer too.
   const paymentDeadline = endOfCivilDay(view.paymentDate.date).getTime();
   const giveUp = Math.max(paymentDeadline, Date.now()) + RESULT_WAIT_DAYS * 86_400_000;
   for (;;) {
     // Taken before reading: a signal that lands during the read wakes the next wait at once.
-    const seen = signals;
+    const seen = signals();
     view.lines = await acts.payrollProgress({ payrollId: view.payrollId });
     if (!view.lines.sent) break;
     if (!view.overdue && Date.now() >= paymentDeadline) {
@@ -177,13 +225,16 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     }
     if (Date.now() >= giveUp) break;
     const next = Date.now() < paymentDeadline ? paymentDeadline - Date.now() : 86_400_000;
-    await condition(() => signals !== seen, next);
+    await condition(() => signals() !== seen, next);
   }
   if (!view.lines.sent) {
     view.stage = 'completed';
     await acts.setPayrollStatus({ payrollId: view.payrollId, status: 'completed' });
     sync();
   }
+  // An Update still applying results finishes before the run completes (Temporal: a run that
+  // completes with a handler in flight fails that Update).
+  if (patched('payroll-handlers-finish')) await condition(allHandlersFinished);
   log.info('payroll finished', { payrollId: view.payrollId, lines: view.lines, runId: workflowInfo().runId });
   return { payrollId: view.payrollId, stage: view.stage, lines: view.lines };
 }

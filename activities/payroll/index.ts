@@ -8,7 +8,7 @@ import { rosterActivities } from './roster';
 
 // Side effects of the monthly payroll (R-M1, R-M2, R-M8, R-E6), one file per idea: the roster
 // (ledger rows), the settlement of adjustments, the bank file, and the bank's results.
-export { applyPaymentResults, type PaymentResultInput, type PaymentResultOutcome } from './results';
+export { applyPaymentResults } from './results';
 export { type RosterPage, restOfQuarter } from './roster';
 
 export function payrollActivities(deps: ActivityDeps) {

@@ -1,10 +1,18 @@
 import type pg from 'pg';
+import { payrollRepository } from './payroll';
+import { payrollResultsRepository } from './payroll-results';
+import { reportsRepository } from './reports';
 
 // Every SQL statement of the system lives in a repository here, one file per group of tables
 // (ARCHITECTURE.md names the one writer of each table). The API reads through them and calls
 // Temporal; the activities, built with the same repositories, are the workflows' writers.
 export function createRepositories(pool: pg.Pool) {
-  return { pool };
+  return {
+    pool,
+    payroll: payrollRepository(pool),
+    payrollResults: payrollResultsRepository(pool),
+    reports: reportsRepository(pool),
+  };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;

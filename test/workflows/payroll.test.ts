@@ -6,10 +6,11 @@ import { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { applyPaymentResults, payrollActivities, type RosterPage } from '../../activities/payroll';
+import { payrollActivities, type RosterPage } from '../../activities/payroll';
 import {
   type PayrollResult,
   paymentResultsSignal,
+  paymentResultsUpdate,
   payrollStateQuery,
   payrollWorkflowId,
 } from '../../workflows/messages';
@@ -71,20 +72,24 @@ async function untilSent(h: Handle) {
   throw new Error('payroll did not send its file');
 }
 
-async function payAll(payrollId: string, outcome: 'paid' | 'failed' = 'paid') {
+/** The bank answers every sent line, through the payroll's Update (the one writer of its lines). */
+async function payAll(h: Handle, payrollId: string, outcome: 'paid' | 'failed' = 'paid') {
   const { rows } = await pool.query(
     'SELECT line_id FROM payment_lines WHERE payroll_id = $1 AND status = $2',
     [payrollId, 'sent'],
   );
-  return applyPaymentResults(
-    pool,
-    rows.map((r, i) => ({
-      resultId: `${r.line_id}:${outcome}:${i}`,
-      lineId: r.line_id,
-      outcome,
-      reportedAt: new Date().toISOString(),
-    })),
-  );
+  return h.executeUpdate(paymentResultsUpdate, {
+    args: [
+      {
+        results: rows.map((r, i) => ({
+          resultId: `${r.line_id}:${outcome}:${i}`,
+          lineId: r.line_id,
+          outcome,
+          reportedAt: new Date().toISOString(),
+        })),
+      },
+    ],
+  });
 }
 
 const ledger = async () =>
@@ -126,7 +131,7 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     expect(again.file?.sha256).toBe(sent.file?.sha256);
     expect((await ledger()).length).toBe(5);
 
-    await payAll('140802:2026-09');
+    await payAll(h, '140802:2026-09');
     await h.signal(paymentResultsSignal, { received: 5 });
     const done: PayrollResult = await h.result();
     expect(done).toMatchObject({ stage: 'completed', lines: { paid: 5 } });
@@ -274,13 +279,25 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     const line = '140802:2026-09:R';
     const t1 = '2026-09-10T02:00:00Z';
     const t2 = '2026-09-15T02:00:00Z';
-    const r = await applyPaymentResults(pool, [
-      { resultId: 'bank-2', lineId: line, outcome: 'returned', reportedAt: t2, reason: 'account closed' },
-      { resultId: 'bank-1', lineId: line, outcome: 'paid', reportedAt: t1 },
-      { resultId: 'bank-2', lineId: line, outcome: 'returned', reportedAt: t2 },
-      { resultId: 'bank-9', lineId: 'no-such-line', outcome: 'paid', reportedAt: t1 },
-    ]);
-    expect(r.outcomes).toEqual(['applied', 'stale', 'duplicate', 'unknown_line']);
+    const outcomes = await h.executeUpdate(paymentResultsUpdate, {
+      args: [
+        {
+          results: [
+            {
+              resultId: 'bank-2',
+              lineId: line,
+              outcome: 'returned',
+              reportedAt: t2,
+              reason: 'account closed',
+            },
+            { resultId: 'bank-1', lineId: line, outcome: 'paid', reportedAt: t1 },
+            { resultId: 'bank-2', lineId: line, outcome: 'returned', reportedAt: t2 },
+            { resultId: 'bank-9', lineId: `${line}-no-such-case`, outcome: 'paid', reportedAt: t1 },
+          ],
+        },
+      ],
+    });
+    expect(outcomes).toEqual(['applied', 'stale', 'duplicate', 'unknown_line']);
     const l = await pool.query('SELECT status FROM payment_lines WHERE line_id = $1', [line]);
     expect(l.rows[0].status).toBe('returned');
     expect((await ledger())[0].status).toBe('returned');
@@ -301,7 +318,7 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     // The payment date is long past: the payroll is overdue while the bank has not answered.
     const v = await aug.query(payrollStateQuery);
     expect(v).toMatchObject({ overdue: true, stage: 'overdue' });
-    await payAll('140802:2026-08', 'failed');
+    await payAll(aug, '140802:2026-08', 'failed');
     await aug.signal(paymentResultsSignal, { received: 1 });
     await aug.result();
 
@@ -313,7 +330,7 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
       `SELECT amount, months, attempt FROM payment_lines WHERE line_id = '140802:2026-09:F'`,
     );
     expect(retried.rows[0]).toEqual({ amount: '2000.00', months: '2026-08;2026-09', attempt: 2 });
-    await payAll('140802:2026-09', 'failed');
+    await payAll(sep, '140802:2026-09', 'failed');
     await seedMonth(pool, f, '2026-10');
     const oct = await startPayroll('2026-10');
     const o = await untilSent(oct);
