@@ -1,7 +1,7 @@
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import type { PayrollContext } from '../../workflows/messages';
 import { loadRuntimeYears, policyInForce } from '../applications';
-import type { ActivityDeps } from '../deps';
+import { type ActivityDeps, reposOf } from '../deps';
 import { bankFileActivities } from './bank-file';
 import { resultActivities } from './results';
 import { rosterActivities } from './roster';
@@ -13,6 +13,7 @@ export { type RosterPage, restOfQuarter } from './roster';
 
 export function payrollActivities(deps: ActivityDeps) {
   const { pool } = deps;
+  const { payroll } = reposOf(deps);
   return {
     /** Parameters in force for the month (R-E6 frequency, R-M1 retry limit) and the runtime calendar. */
     async loadPayrollContext(args: { countyCode: string; month: YearMonth }): Promise<PayrollContext> {
@@ -27,11 +28,7 @@ export function payrollActivities(deps: ActivityDeps) {
       rosterDate: CivilDate;
       paymentDate: CivilDate;
     }): Promise<void> {
-      await pool.query(
-        `INSERT INTO payrolls (payroll_id, county_code, month, roster_date, payment_date, status)
-         VALUES ($1, $2, $3, $4, $5, 'rostering') ON CONFLICT (payroll_id) DO NOTHING`,
-        [args.payrollId, args.countyCode, args.month, args.rosterDate, args.paymentDate],
-      );
+      await payroll.open(args);
     },
 
     ...rosterActivities(deps),
@@ -40,36 +37,20 @@ export function payrollActivities(deps: ActivityDeps) {
 
     /** Lines of the payroll by status: how far the bank's results have come. */
     async payrollProgress(args: { payrollId: string }): Promise<Record<string, number>> {
-      const { rows } = await pool.query(
-        'SELECT status, count(*)::int AS n FROM payment_lines WHERE payroll_id = $1 GROUP BY status',
-        [args.payrollId],
-      );
-      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      return payroll.linesByStatus(args.payrollId);
     },
 
     /** The payroll's status; 'overdue' also raises a supervision alert (R-O3), once. */
-    async setPayrollStatus(args: { payrollId: string; status: 'sent' | 'completed' | 'overdue' }) {
-      await pool.query('UPDATE payrolls SET status = $2, updated_at = now() WHERE payroll_id = $1', [
-        args.payrollId,
-        args.status,
-      ]);
-      if (args.status !== 'overdue') return;
-      await pool.query(
-        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
-           flag, deadline_kind, due_on)
-         SELECT 'payroll:' || payroll_id || ':overdue', 'payroll', payroll_id, county_code, '', '', 'overdue',
-           'payment_results', payment_date
-         FROM payrolls WHERE payroll_id = $1 ON CONFLICT DO NOTHING`,
-        [args.payrollId],
-      );
+    async setPayrollStatus(args: {
+      payrollId: string;
+      status: 'sent' | 'completed' | 'overdue';
+    }): Promise<void> {
+      await payroll.setStatus(args.payrollId, args.status);
     },
 
     /** The counties that have open cases: the monthly schedule starts one payroll for each. */
     async listPayrollCounties(): Promise<string[]> {
-      const { rows } = await pool.query(
-        `SELECT DISTINCT county_code FROM cases WHERE status <> 'closed' ORDER BY county_code`,
-      );
-      return rows.map((r) => r.county_code);
+      return payroll.countiesWithOpenCases();
     },
   };
 }

@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { inTransaction } from '../../db/pool';
 import type { Repositories } from '../../db/repositories';
 import type { CivilDate } from '../../domain/dates';
 import type { PaymentResultInput, PaymentResultOutcome } from '../../workflows/messages';
@@ -9,7 +8,6 @@ import { type ActivityDeps, reposOf } from '../deps';
 // applied once and in the bank's order.
 
 export function resultActivities(deps: ActivityDeps) {
-  const { pool } = deps;
   const repos = reposOf(deps);
   return {
     /** The payroll's Update handler applies the bank's results through this (R-M1). */
@@ -30,43 +28,17 @@ export function resultActivities(deps: ActivityDeps) {
       maxAttempts: number;
       dueOn: CivilDate;
     }): Promise<{ retried: number; escalated: number }> {
-      return inTransaction(pool, async (db) => {
-        const { rows } = await db.query(
-          `SELECT pl.line_id, pl.case_id, pl.attempt, c.village_code FROM payment_lines pl
-           JOIN payrolls p ON p.payroll_id = pl.payroll_id JOIN cases c ON c.case_id = pl.case_id
-           WHERE p.county_code = $1 AND pl.payroll_id <> $2 AND pl.status = 'failed'
-           ORDER BY pl.line_id FOR UPDATE OF pl`,
-          [args.countyCode, args.payrollId],
-        );
+      return repos.paymentLines.failedLinesTransaction(async (tx) => {
         let retried = 0;
         let escalated = 0;
-        for (const r of rows) {
-          if (r.attempt >= args.maxAttempts) {
-            await db.query(`UPDATE payment_lines SET status = 'escalated' WHERE line_id = $1`, [r.line_id]);
-            await db.query(
-              `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code,
-                 village_code, flag, deadline_kind, due_on)
-               VALUES ($1, 'payment', $2, $3, $4, $5, 'overdue', 'payment_failed', $6) ON CONFLICT DO NOTHING`,
-              [
-                `payment:${r.line_id}:escalated`,
-                r.line_id,
-                args.countyCode,
-                r.village_code.slice(0, 9),
-                r.village_code,
-                args.dueOn,
-              ],
-            );
+        for (const line of await tx.failedLines(args.countyCode, args.payrollId)) {
+          if (line.attempt >= args.maxAttempts) {
+            await tx.escalate(line, args.countyCode, args.dueOn);
             escalated++;
-            continue;
+          } else {
+            await tx.retryIn(line, args.payrollId);
+            retried++;
           }
-          await db.query(`UPDATE payment_lines SET status = 'retried' WHERE line_id = $1`, [r.line_id]);
-          await db.query(
-            `UPDATE ledger SET payroll_id = $2, status = 'scheduled', attempts = attempts + 1,
-               payment_line_id = NULL, updated_at = now()
-             WHERE payment_line_id = $1 AND status = 'failed'`,
-            [r.line_id, args.payrollId],
-          );
-          retried++;
         }
         return { retried, escalated };
       });

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { ledgerRepository } from './ledger';
+import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
 import { reportsRepository } from './reports';
@@ -11,6 +13,8 @@ export function createRepositories(pool: pg.Pool) {
     pool,
     payroll: payrollRepository(pool),
     payrollResults: payrollResultsRepository(pool),
+    paymentLines: paymentLinesRepository(pool),
+    ledger: ledgerRepository(pool),
     reports: reportsRepository(pool),
   };
 }

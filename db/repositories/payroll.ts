@@ -84,6 +84,30 @@ export function payrollRepository(pool: pg.Pool) {
       );
     },
 
+    /** R-M1: open cases of the county that handed no month row for `month` (case worker down, say). */
+    async casesMissingMonth(county: string, month: YearMonth): Promise<string[]> {
+      const { rows } = await pool.query(
+        `SELECT c.case_id FROM cases c
+         WHERE c.county_code = $1 AND c.status <> 'closed' AND c.start_month <= $2
+           AND NOT EXISTS (SELECT 1 FROM case_months m WHERE m.case_id = c.case_id AND m.month = $2)
+         ORDER BY c.case_id`,
+        [county, month],
+      );
+      return rows.map((r) => r.case_id);
+    },
+
+    /** R-O3: the incomplete roster raised to supervisors, once. */
+    async raiseRosterIncomplete(payrollId: string): Promise<void> {
+      await pool.query(
+        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
+           flag, deadline_kind, due_on)
+         SELECT 'payroll:' || payroll_id || ':roster_incomplete', 'payroll', payroll_id, county_code, '', '',
+           'overdue', 'roster_incomplete', roster_date
+         FROM payrolls WHERE payroll_id = $1 ON CONFLICT DO NOTHING`,
+        [payrollId],
+      );
+    },
+
     /** The counties that have open cases: the monthly schedule starts one payroll for each. */
     async countiesWithOpenCases(): Promise<string[]> {
       const { rows } = await pool.query(
