@@ -128,7 +128,8 @@ export const paymentResultRoutes: FastifyPluginAsyncZod = async (app) => {
           );
         } catch (err) {
           req.log.warn({ err, workflowId }, 'payment results not applied');
-          // Nothing was answered: the bank sends the batch again (results are applied once by id).
+          // No answer in time: the bank sends the batch again. Results are applied once by their id,
+          // so a result the payroll applied after this answer is reported 'duplicate' then.
           reply.header('retry-after', '30');
           throw new ProblemError(
             503,

@@ -74,4 +74,31 @@ describe('payroll views with no worker (read-model fallback)', () => {
     expect(none.statusCode).toBe(404);
     expect(none.headers['content-type']).toContain('application/problem+json');
   });
+
+  it('R-M1: bank results for a payroll whose worker is away answer 503 with Retry-After and change nothing', async () => {
+    const res = await api.inject({
+      method: 'POST',
+      url: '/v1/integrations/payment-results',
+      headers: env.as('integration', COUNTY),
+      payload: {
+        results: [
+          {
+            resultId: 'w1',
+            lineId: `${COUNTY}:2026-05:C1`,
+            outcome: 'paid',
+            reportedAt: '2026-05-10T03:00:00Z',
+          },
+        ],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(503);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.headers['retry-after']).toBeDefined();
+    const seen = await pool.query('SELECT count(*)::int AS n FROM payment_results');
+    expect(seen.rows[0].n).toBe(0);
+    const line = await pool.query(`SELECT status FROM payment_lines WHERE line_id = $1`, [
+      `${COUNTY}:2026-05:C1`,
+    ]);
+    expect(line.rows[0].status).toBe('sent');
+  }, 30_000);
 });
