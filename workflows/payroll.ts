@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   log,
   patched,
   proxyActivities,
@@ -16,6 +17,7 @@ import { endOfCivilDay, startOfCivilDay } from '../domain/dates';
 import { paymentDate, rosterDate } from '../domain/deadlines';
 import {
   FAILURE,
+  PAYMENT_RESULTS_PER_UPDATE,
   type PaymentResultInput,
   type PayrollInput,
   type PayrollResult,
@@ -90,10 +92,13 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
       // Refused before anything enters history: an empty batch, or a line of another payroll.
       validator: ({ results }: { results: PaymentResultInput[] }) => {
         const foreign = results.find((r) => !r.lineId.startsWith(`${view.payrollId}:`));
-        if (!results.length || foreign)
+        const size = results.length < 1 || results.length > PAYMENT_RESULTS_PER_UPDATE;
+        if (size || foreign)
           throw ApplicationFailure.create({
             type: FAILURE.invalidStep,
-            message: foreign ? `line ${foreign.lineId} is not in ${view.payrollId}` : 'no results',
+            message: foreign
+              ? `line ${foreign.lineId} is not in ${view.payrollId}`
+              : `1 to ${PAYMENT_RESULTS_PER_UPDATE} results per update`,
             nonRetryable: true,
           });
       },
@@ -119,7 +124,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   if (input.resultsOnly && patched('payroll-results-only')) {
     view.stage = 'sent';
     sync();
-    return awaitResults(view, () => signals, sync);
+    return awaitResults(input, view, () => signals, sync);
   }
 
   const cutoff = startOfCivilDay(view.rosterDate.date).getTime() + ROSTER_GRACE_MS;
@@ -196,7 +201,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   view.stage = 'sent';
   sync();
 
-  return awaitResults(view, () => signals, sync);
+  return awaitResults(input, view, () => signals, sync);
 }
 
 /**
@@ -204,13 +209,15 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
  * payment date; flags the payroll overdue (R-O3) while lines are unanswered after that date.
  */
 async function awaitResults(
+  input: PayrollInput,
   view: PayrollView,
   signals: () => number,
   sync: () => void,
 ): Promise<PayrollResult> {
   // Results come through the payroll's Update (a signal says "look again"), a daily timer too.
   const paymentDeadline = endOfCivilDay(view.paymentDate.date).getTime();
-  const giveUp = Math.max(paymentDeadline, Date.now()) + RESULT_WAIT_DAYS * 86_400_000;
+  const giveUp = input.resultsUntil ?? Math.max(paymentDeadline, Date.now()) + RESULT_WAIT_DAYS * 86_400_000;
+  let wakeUps = 0;
   for (;;) {
     // Taken before reading: a signal that lands during the read wakes the next wait at once.
     const seen = signals();
@@ -226,6 +233,21 @@ async function awaitResults(
     if (Date.now() >= giveUp) break;
     const next = Date.now() < paymentDeadline ? paymentDeadline - Date.now() : 86_400_000;
     await condition(() => signals() !== seen, next);
+    wakeUps++;
+    // Every Update carries its results into history: a long wait continues as new (Temporal's
+    // history limit) as a results-only run of the same payroll, once no Update is in flight.
+    const due =
+      workflowInfo().continueAsNewSuggested ||
+      (input.continueAsNewAfter !== undefined && wakeUps >= input.continueAsNewAfter);
+    if (due && patched('payroll-results-continue-as-new')) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof payrollWorkflow>({
+        countyCode: input.countyCode,
+        month: input.month,
+        resultsOnly: true,
+        resultsUntil: giveUp,
+      });
+    }
   }
   if (!view.lines.sent) {
     view.stage = 'completed';

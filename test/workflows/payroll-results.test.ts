@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { paymentResultsSignal, paymentResultsUpdate, payrollStateQuery } from '../../workflows/messages';
+import { paymentResultsUpdate, payrollStateQuery } from '../../workflows/messages';
 import { COUNTY, usePayrollEnv } from '../helpers/payroll-env';
 import { seedCase, seedMonth, seedPolicy } from '../helpers/seed';
 
@@ -47,7 +47,7 @@ describe('bank results through the payroll (time-skipping + Postgres)', () => {
       line,
     ]);
     expect(alert.rows).toEqual([{ deadline_kind: 'payment_returned' }]);
-    await h.signal(paymentResultsSignal, { received: 1 });
+    // The Update itself wakes the payroll (no signal needed): every line answered, it completes.
     expect((await h.result()).stage).toBe('completed');
   });
 
@@ -61,7 +61,6 @@ describe('bank results through the payroll (time-skipping + Postgres)', () => {
     const v = await aug.query(payrollStateQuery);
     expect(v).toMatchObject({ overdue: true, stage: 'overdue' });
     await payAll(aug, '140802:2026-08', 'failed');
-    await aug.signal(paymentResultsSignal, { received: 1 });
     await aug.result();
 
     await seedMonth(t.pool, f, '2026-09');
@@ -154,5 +153,18 @@ describe('bank results through the payroll (time-skipping + Postgres)', () => {
     );
     expect(types).not.toContain('rosterPage');
     expect(types).not.toContain('writeBankFile');
+  });
+
+  it('R-M1: a long wait for results continues as new as a results-only run of the same payroll, which completes it', async () => {
+    await seedPolicy(t.pool, COUNTY);
+    await seedCase(t.pool, { caseId: 'N', villageCode: V1, months: ['2026-09'] });
+    const h = await startPayroll('2026-09', '', { continueAsNewAfter: 1 });
+    await untilSent(h);
+    expect(await payAll(h, '140802:2026-09')).toEqual(['applied']);
+    expect(await h.result()).toMatchObject({ stage: 'completed', lines: { paid: 1 } });
+    const first = await t.env.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId).fetchHistory();
+    const last = first.events?.at(-1);
+    expect(last?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect((await ledger()).map((r) => `${r.case_id} ${r.status}`)).toEqual(['N paid']);
   });
 });

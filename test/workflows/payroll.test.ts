@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { payrollActivities, type RosterPage } from '../../activities/payroll';
-import { type PayrollResult, paymentResultsSignal } from '../../workflows/messages';
+import type { PayrollResult } from '../../workflows/messages';
 import { COUNTY, usePayrollEnv } from '../helpers/payroll-env';
 import { seedAdjustment, seedCase, seedMonth, seedPolicy } from '../helpers/seed';
 
@@ -49,7 +49,7 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     expect((await ledger()).length).toBe(5);
 
     await payAll(h, '140802:2026-09');
-    await h.signal(paymentResultsSignal, { received: 5 });
+    // The Update itself wakes the payroll (no signal needed).
     const done: PayrollResult = await h.result();
     expect(done).toMatchObject({ stage: 'completed', lines: { paid: 5 } });
     expect((await ledger()).every((r) => r.status === 'paid')).toBe(true);

@@ -27,6 +27,10 @@ export interface PayrollInput {
    * completed (R-M1: a late return or correction is never lost); it skips the roster and the file.
    */
   resultsOnly?: boolean;
+  /** Carried by continue-as-new: when the wait for the bank's results ends (epoch ms). */
+  resultsUntil?: number;
+  /** Tests: continue as new after this many wake-ups while waiting for results (as the case does). */
+  continueAsNewAfter?: number;
 }
 
 export const PAYROLL_STAGES = ['waiting_for_roster', 'rostering', 'sent', 'completed', 'overdue'] as const;
