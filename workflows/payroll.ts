@@ -122,6 +122,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   // R-M1: a result that comes after the payroll completed starts a run of its own (update with
   // start) that only applies it; the roster and the file were done by the first run.
   if (input.resultsOnly && patched('payroll-results-only')) {
+    view.file = await acts.loadPayrollFile({ payrollId: view.payrollId });
     view.stage = 'sent';
     sync();
     return awaitResults(input, view, () => signals, sync);

@@ -1,4 +1,5 @@
 import type { CivilDate, YearMonth } from '../../domain/dates';
+import { toMoney } from '../../domain/money';
 import type { PayrollContext } from '../../workflows/messages';
 import { loadRuntimeYears, policyInForce } from '../applications';
 import { type ActivityDeps, reposOf } from '../deps';
@@ -34,6 +35,12 @@ export function payrollActivities(deps: ActivityDeps) {
     ...rosterActivities(deps),
     ...resultActivities(deps),
     ...bankFileActivities(deps),
+
+    /** The bank file an earlier run wrote (a results-only run shows it in its view). */
+    async loadPayrollFile(args: { payrollId: string }) {
+      const file = await payroll.fileOf(args.payrollId);
+      return file && { ...file, amount: toMoney(file.amount) };
+    },
 
     /** Lines of the payroll by status: how far the bank's results have come. */
     async payrollProgress(args: { payrollId: string }): Promise<Record<string, number>> {

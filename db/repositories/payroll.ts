@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { CivilDate, YearMonth } from '../../domain/dates';
+import type { Money } from '../../domain/money';
 
 // `payrolls`, `payment_lines` and `payment_results`: written only by the payroll workflow's
 // activities (R-M1: one writer); the API reads them here when the workflow cannot answer.
@@ -82,6 +83,20 @@ export function payrollRepository(pool: pg.Pool) {
          FROM payrolls WHERE payroll_id = $1 ON CONFLICT DO NOTHING`,
         [payrollId],
       );
+    },
+
+    /** The bank file as written (its lines never go away; only their status changes). */
+    async fileOf(
+      payrollId: string,
+    ): Promise<{ fileName: string; sha256: string; lines: number; amount: Money } | undefined> {
+      const { rows } = await pool.query(
+        `SELECT p.file_name, p.file_sha256, p.lines_total,
+           (SELECT coalesce(sum(amount), 0) FROM payment_lines WHERE payroll_id = p.payroll_id) AS amount
+         FROM payrolls p WHERE p.payroll_id = $1 AND p.file_name IS NOT NULL`,
+        [payrollId],
+      );
+      const r = rows[0];
+      return r && { fileName: r.file_name, sha256: r.file_sha256, lines: r.lines_total, amount: r.amount };
     },
 
     /** R-M1: open cases of the county that handed no month row for `month` (case worker down, say). */

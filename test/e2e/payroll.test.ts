@@ -182,5 +182,6 @@ describe('payroll through the API and the schedule (dev server)', () => {
       return r.json().lines?.returned === 1 ? r.json() : undefined;
     }, 'the returned line in the payroll view');
     expect(done.lines).toEqual({ paid: 1, returned: 1 });
+    expect(done.file).toMatchObject({ lines: 2, amount: '1975.30' }); // the first run's file, still shown
   });
 });

@@ -140,6 +140,7 @@ describe('bank results through the payroll (time-skipping + Postgres)', () => {
     expect(outcomes).toEqual(['applied']);
     expect(await late.result()).toMatchObject({ stage: 'completed', lines: { returned: 1 } });
     expect((await ledger()).map((r) => r.status)).toEqual(['returned']);
+    expect((await late.query(payrollStateQuery)).file).toMatchObject({ lines: 1, amount: '1000.00' });
     const alert = await t.pool.query(
       `SELECT deadline_kind FROM supervision_alerts WHERE subject_id = '140802:2026-09:L'`,
     );
