@@ -15,6 +15,8 @@ import {
 import { applicationInput, COUNTY, context, household, VILLAGE } from '../../test/helpers/fixtures';
 import { createTimeSkippingEnv } from '../../test/helpers/time-skipping';
 import { fakeActivities } from '../../test/helpers/workflow-env';
+import type { applicationWorkflow } from '../../workflows/application';
+import type { caseWorkflow } from '../../workflows/case';
 import { applicationWorkflowId, type CaseInput, caseWorkflowId } from '../../workflows/messages';
 import type { CaseHandle, Handle, Prefix, Scenario, Session } from './session';
 
@@ -111,7 +113,7 @@ export async function record(
     },
     start: async (overrides = {}) => {
       const input = applicationInput({ acceptedOn: await session.today(), ...overrides });
-      const handle = await env.client.workflow.start('applicationWorkflow', {
+      const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
         taskQueue,
         workflowId: applicationWorkflowId(input.applicationId),
         args: [input],
@@ -146,7 +148,7 @@ export async function record(
         runtimeYears: [],
         ...overrides,
       };
-      const handle = await env.client.workflow.start('caseWorkflow', {
+      const handle = await env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         taskQueue,
         workflowId: caseWorkflowId(caseId),
         args: [input],
