@@ -3,9 +3,14 @@ import { alertsRepository } from './alerts';
 import { applicationsRepository } from './applications';
 import { calendarRepository } from './calendar';
 import { idempotencyRepository } from './idempotency';
+import { ledgerRepository } from './ledger';
 import { noticesRepository } from './notices';
+import { paymentLinesRepository } from './payment-lines';
+import { payrollRepository } from './payroll';
+import { payrollResultsRepository } from './payroll-results';
 import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
+import { reportsRepository } from './reports';
 
 // Every SQL statement of the system lives in a repository here, one file per group of tables
 // (ARCHITECTURE.md names the one writer of each table). The API reads through them and calls
@@ -20,6 +25,11 @@ export function createRepositories(pool: pg.Pool) {
     calendar: calendarRepository(pool),
     notices: noticesRepository(pool),
     publicity: publicityRepository(pool),
+    payroll: payrollRepository(pool),
+    payrollResults: payrollResultsRepository(pool),
+    paymentLines: paymentLinesRepository(pool),
+    ledger: ledgerRepository(pool),
+    reports: reportsRepository(pool),
   };
 }
 
