@@ -1,167 +1,47 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type pg from 'pg';
 import { inTransaction } from '../db/pool';
-import type { YearCalendar } from '../domain/calendar';
-import type { CivilDate } from '../domain/dates';
-import { DEFAULT_DEADLINE_PARAMETERS, type DeadlineParameters } from '../domain/deadlines';
+import type { Alert } from '../db/repositories/alerts';
+import type { SaveArgs } from '../db/repositories/applications';
+import type { NoticeToIssue } from '../db/repositories/notices';
+import { type CivilDate, civilDateOf } from '../domain/dates';
 import type { Money } from '../domain/money';
-import { type PolicyParameters, policyParametersSchema } from '../domain/policy';
 import { countyOf, townshipOf } from '../domain/region';
 import type {
   ApplicationContext,
   ApplicationInput,
   ApplicationView,
-  HistoryEntry,
+  EnrolmentConflict,
 } from '../workflows/messages';
-import type { ActivityDeps } from './deps';
+import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the application workflow. Each is idempotent: a retried activity writes once
 // (unique keys, ON CONFLICT DO NOTHING, version-guarded upserts).
 
-export async function loadRuntimeYears(pool: pg.Pool): Promise<YearCalendar[]> {
-  const { rows } = await pool.query(
-    `SELECT year, holidays::text[] AS holidays, make_up_workdays::text[] AS make_up_workdays
-     FROM calendar_years ORDER BY year`,
-  );
-  return rows.map((r) => ({
-    year: r.year,
-    holidays: r.holidays,
-    makeUpWorkdays: r.make_up_workdays,
-    source: 'runtime',
-  }));
-}
-
-export async function loadPolicyRow(pool: pg.Pool, countyCode: string, onDate: CivilDate) {
-  const { rows } = await pool.query(
-    `SELECT version, parameters FROM policy_versions
-     WHERE county_code = $1 AND effective_from <= $2
-     ORDER BY effective_from DESC, created_at DESC LIMIT 1`,
-    [countyCode, onDate],
-  );
-  return rows[0] as PolicyRow | undefined;
-}
-
-type PolicyRow = { version: string; parameters: Record<string, unknown> };
-
-/** The deadline parameters of a stored policy: the defaults with the county's overrides (R-A6, R-M7). */
-function deadlinesOf(parameters: Record<string, unknown>): DeadlineParameters {
-  return {
-    ...DEFAULT_DEADLINE_PARAMETERS,
-    ...((parameters.deadlines as Partial<DeadlineParameters> | undefined) ?? {}),
-  };
-}
-
-/** A stored policy row as workflows use it: validated parameters (version of the row) and deadlines. */
-export function storedPolicy(row: PolicyRow): { policy: PolicyParameters; deadlines: DeadlineParameters } {
-  return {
-    policy: policyParametersSchema.parse({ ...row.parameters, version: row.version }),
-    deadlines: deadlinesOf(row.parameters),
-  };
-}
-
-/** The county's policy in force on a date; none is a non-retryable `NoPolicy` failure. */
-export async function policyInForce(pool: pg.Pool, countyCode: string, onDate: CivilDate) {
-  const row = await loadPolicyRow(pool, countyCode, onDate);
-  if (!row) {
-    throw ApplicationFailure.create({
-      type: 'NoPolicy',
-      message: `county ${countyCode} has no policy parameters in force on ${onDate}`,
-      nonRetryable: true,
-    });
-  }
-  return storedPolicy(row);
-}
-
-/** A county's deadline parameters in force on a date (the defaults when it has no policy yet). */
-export async function countyDeadlines(
-  pool: pg.Pool,
-  countyCode: string,
-  onDate: CivilDate,
-): Promise<DeadlineParameters> {
-  const row = await loadPolicyRow(pool, countyCode, onDate);
-  return row ? deadlinesOf(row.parameters) : { ...DEFAULT_DEADLINE_PARAMETERS };
-}
-
-export function applicationActivities({ pool }: ActivityDeps) {
+export function applicationActivities(deps: ActivityDeps) {
+  const { pool } = deps;
+  const repos = reposOf(deps);
+  const { policies, calendar } = repos;
   return {
     /** The county's parameters in force on the receipt date and the runtime calendar years. */
     async loadApplicationContext(args: {
       countyCode: string;
       onDate: CivilDate;
     }): Promise<ApplicationContext> {
-      const { policy, deadlines } = await policyInForce(pool, args.countyCode, args.onDate);
-      return { policy, deadlines, runtimeYears: await loadRuntimeYears(pool) };
+      const { policy, deadlines } = await policies.inForce(args.countyCode, args.onDate);
+      return { policy, deadlines, runtimeYears: await calendar.runtimeYears() };
+    },
+
+    /**
+     * R-A1: the receipt, the workflow's first step: the application, members and enrolments in one
+     * transaction, or the member already held elsewhere (nothing written).
+     */
+    async receiveApplication(args: SaveArgs): Promise<{ refused?: EnrolmentConflict }> {
+      return repos.applications.receive({ ...args, filedOn: civilDateOf(new Date()) });
     },
 
     /** Read model + audit trail (R-O6). `version` guards against an older snapshot overwriting a newer one. */
-    async saveApplication(args: {
-      input: ApplicationInput;
-      view: ApplicationView;
-      entries: HistoryEntry[];
-      version: number;
-    }) {
-      const { input, view } = args;
-      const overall = view.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1);
-      const open = view.deadlines.filter((d) => !d.metOn && !d.superseded);
-      await inTransaction(pool, async (c) => {
-        await c.query(
-          `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
-             delegated, extended, close_relative, stage, policy_version, overall_deadline, deadline_provisional,
-             at_risk, overdue, deadlines, view, view_version, received_by)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
-           ON CONFLICT (application_id) DO UPDATE SET extended = EXCLUDED.extended, stage = EXCLUDED.stage,
-             policy_version = EXCLUDED.policy_version, overall_deadline = EXCLUDED.overall_deadline,
-             deadline_provisional = EXCLUDED.deadline_provisional, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
-             deadlines = EXCLUDED.deadlines, view = EXCLUDED.view, view_version = EXCLUDED.view_version, updated_at = now()
-           WHERE applications.view_version < EXCLUDED.view_version`,
-          [
-            input.applicationId,
-            input.category,
-            input.villageCode,
-            townshipOf(input.villageCode),
-            countyOf(input.villageCode),
-            input.acceptedOn,
-            input.delegated,
-            view.extended,
-            input.closeRelative,
-            view.stage,
-            view.policyVersion,
-            overall?.date ?? null,
-            view.deadlines.some((d) => d.provisional && !d.superseded && !d.metOn),
-            open.some((d) => d.atRisk),
-            open.some((d) => d.overdue),
-            JSON.stringify(view.deadlines),
-            JSON.stringify(view),
-            args.version,
-            input.receivedBy.sub,
-          ],
-        );
-        for (const e of args.entries) {
-          await c.query(
-            `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
-               reason, parameter_version, payload)
-             VALUES ($1, 'application', $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_key) DO NOTHING`,
-            [
-              `application:${input.applicationId}:${e.seq}`,
-              input.applicationId,
-              e.action,
-              e.by.sub,
-              e.by.role,
-              e.at,
-              e.reason ?? null,
-              view.policyVersion,
-              JSON.stringify({ stage: e.stage, ...(e.details ?? {}) }),
-            ],
-          );
-        }
-        if (view.stage === 'rejected' || view.stage === 'withdrawn') {
-          await c.query(
-            `UPDATE person_enrolments SET released_at = now()
-             WHERE holder_kind = 'application' AND holder_id = $1 AND released_at IS NULL`,
-            [input.applicationId],
-          );
-        }
-      });
+    async saveApplication(args: SaveArgs) {
+      await repos.applications.save(args);
     },
 
     /** R-A8: approval records the case and its first entitlement; the members move to the case (R-A1). */
@@ -223,38 +103,8 @@ export function applicationActivities({ pool }: ActivityDeps) {
     },
 
     /** R-A7 / R-M9: a written notice with reasons; one per subject and kind. */
-    async issueNotice(args: {
-      kind: 'rejection' | 'stop' | 'reduction' | 'suspension';
-      subjectKind: string;
-      subjectId: string;
-      villageCode: string;
-      addressee: string;
-      reasons: string;
-      decidedOn: CivilDate;
-      decidedBy: string;
-      dueOn?: CivilDate;
-      parameterVersion?: string;
-    }): Promise<{ noticeId: string }> {
-      const noticeId = `N-${args.subjectKind}-${args.subjectId}-${args.kind}-${args.decidedOn}`;
-      await pool.query(
-        `INSERT INTO notices (notice_id, kind, subject_kind, subject_id, village_code, addressee, reasons, decided_on,
-           decided_by, due_on, parameter_version)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (notice_id) DO NOTHING`,
-        [
-          noticeId,
-          args.kind,
-          args.subjectKind,
-          args.subjectId,
-          args.villageCode,
-          args.addressee,
-          args.reasons,
-          args.decidedOn,
-          args.decidedBy,
-          args.dueOn ?? null,
-          args.parameterVersion ?? null,
-        ],
-      );
-      return { noticeId };
+    async issueNotice(args: NoticeToIssue): Promise<{ noticeId: string }> {
+      return repos.notices.issue(args);
     },
 
     /** R-A10: the one-off grant, recorded once (grant id chosen by the caller). */
@@ -283,31 +133,8 @@ export function applicationActivities({ pool }: ActivityDeps) {
     },
 
     /** R-A6 / R-O3: an at-risk or overdue flag raised to supervisors (one row per deadline and flag). */
-    async notifySupervisor(args: {
-      alertKey: string;
-      subjectKind: string;
-      subjectId: string;
-      villageCode: string;
-      flag: 'at_risk' | 'overdue';
-      deadlineKind: string;
-      dueOn: CivilDate;
-    }) {
-      await pool.query(
-        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
-           flag, deadline_kind, due_on)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (alert_key) DO NOTHING`,
-        [
-          args.alertKey,
-          args.subjectKind,
-          args.subjectId,
-          countyOf(args.villageCode),
-          townshipOf(args.villageCode),
-          args.villageCode,
-          args.flag,
-          args.deadlineKind,
-          args.dueOn,
-        ],
-      );
+    async notifySupervisor(args: Alert) {
+      await repos.alerts.raise(args);
     },
   };
 }

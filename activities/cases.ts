@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { storedPolicy } from '../db/repositories/policies';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry, RosteredMonth } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
@@ -9,7 +10,6 @@ import type {
   DeathNotice,
   DeathNoticeOutcome,
 } from '../workflows/messages';
-import { storedPolicy } from './applications';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9), written through the repositories in

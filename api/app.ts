@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
@@ -11,6 +11,7 @@ import { idempotencyPlugin } from './plugins/idempotency';
 import { swaggerPlugin } from './plugins/swagger';
 import { healthRoutes } from './routes/health';
 import { v1Routes } from './routes/v1';
+import { temporalCall, updateProblem } from './temporal-call';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +25,18 @@ declare module 'fastify' {
     temporal: Client;
     config: Config;
     repos: Repositories;
+    /** A Temporal call with the API's deadline (TEMPORAL_CALL_TIMEOUT): 503 past it. */
+    temporalCall<T>(fn: () => Promise<T>, ms?: number): Promise<T>;
+    /**
+     * A staff step's Update within the API's deadline: the Update id comes from the request's
+     * Idempotency-Key (a retry is the same Update), refusals map to 409/403/404/422.
+     */
+    runUpdate<T>(
+      req: FastifyRequest,
+      id: string,
+      stage: string,
+      fn: (updateId: string | undefined) => Promise<T>,
+    ): Promise<T>;
   }
 }
 
@@ -36,11 +49,25 @@ export const app = fp(
     f.decorate('temporal', deps.temporal);
     f.decorate('config', deps.config);
     f.decorate('repos', createRepositories(deps.pool));
+    f.decorate('temporalCall', <T>(fn: () => Promise<T>, ms = deps.config.TEMPORAL_CALL_TIMEOUT) =>
+      temporalCall(deps.temporal, ms, fn),
+    );
+    f.decorate(
+      'runUpdate',
+      async <T>(req: FastifyRequest, id: string, stage: string, fn: (updateId?: string) => Promise<T>) => {
+        const updateId = req.idempotency ? `step:${req.idempotency.token}` : undefined;
+        try {
+          return await temporalCall(deps.temporal, deps.config.TEMPORAL_CALL_TIMEOUT, () => fn(updateId));
+        } catch (err) {
+          throw updateProblem(err, id, stage);
+        }
+      },
+    );
 
     await f.register(errorsPlugin);
     await f.register(swaggerPlugin);
     await f.register(authPlugin, { secret: deps.config.JWT_SECRET, issuer: deps.config.JWT_ISSUER });
-    await f.register(idempotencyPlugin, { pool: deps.pool });
+    await f.register(idempotencyPlugin, { timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT });
 
     await f.register(healthRoutes);
     await f.register(v1Routes, { prefix: '/v1' });

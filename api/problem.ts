@@ -27,6 +27,8 @@ export class ProblemError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that belong to the problem (Retry-After of a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail ?? title);
     this.name = 'ProblemError';
@@ -53,6 +55,19 @@ export const notFound = (detail: string) => new ProblemError(404, 'not-found', '
 export const conflict = (problemType: string, detail: string, extra: Record<string, unknown> = {}) =>
   new ProblemError(409, problemType, 'Conflict', detail, extra);
 
+/** The server behind the API is away (Temporal, Postgres) or slower than the API's deadline; retry. */
+export const unavailable = (detail: string, retryAfterSeconds = 5) =>
+  new ProblemError(
+    503,
+    'unavailable',
+    'Service Unavailable',
+    detail,
+    {},
+    {
+      'retry-after': String(retryAfterSeconds),
+    },
+  );
+
 /** Response map entries every route shares, so OpenAPI lists them. */
 export const problemResponses = {
   400: problemSchema,
@@ -61,4 +76,5 @@ export const problemResponses = {
   404: problemSchema,
   409: problemSchema,
   500: problemSchema,
+  503: problemSchema,
 } as const;

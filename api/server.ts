@@ -6,7 +6,6 @@ import { app } from './app';
 
 // Process entry: configuration, connections, listen, graceful close on SIGINT/SIGTERM.
 const config = loadConfigOrExit();
-const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
 // Lazy: the API starts (and /ready says 503) while Temporal is still coming up.
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -22,6 +21,9 @@ const server = Fastify({
   }),
   bodyLimit: 5 * 1024 * 1024,
 });
+const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, (obj, msg) =>
+  server.log.warn(obj, msg),
+);
 await server.register(app, { config, pool, temporal });
 
 let closing = false;

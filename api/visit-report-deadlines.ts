@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { countyDeadlines, loadRuntimeYears } from '../activities/applications';
 import { WorkingCalendar } from '../domain/calendar';
 import type { YearMonth } from '../domain/dates';
 import type { DeadlineParameters } from '../domain/deadlines';
@@ -10,7 +9,7 @@ import type { DeadlineParameters } from '../domain/deadlines';
 // read them.
 
 export async function workingCalendar(app: FastifyInstance): Promise<WorkingCalendar> {
-  return (await loadRuntimeYears(app.pg)).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
+  return (await app.repos.calendar.runtimeYears()).reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
 }
 
 export function countyDeadlinesFor(
@@ -18,5 +17,5 @@ export function countyDeadlinesFor(
   countyCode: string,
   month: YearMonth,
 ): Promise<DeadlineParameters> {
-  return countyDeadlines(app.pg, countyCode, `${month}-01`);
+  return app.repos.policies.deadlines(countyCode, `${month}-01`);
 }

@@ -5,6 +5,15 @@ import { z } from 'zod';
 const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 
 const port = z.coerce.number().int().min(1).max(65535);
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+/** A duration like `10s`, `500ms` or `2m`, as milliseconds. */
+const durationMs = z
+  .string()
+  .regex(/^\d+(ms|s|m)$/, 'must be a duration like 10s')
+  .transform((v) => {
+    const [, n, unit] = /^(\d+)(ms|s|m)$/.exec(v)!;
+    return Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  });
 
 export const envSchema = z
   .object({
@@ -31,6 +40,12 @@ export const envSchema = z
       .string()
       .regex(/^\d+(ms|s|m)$/, 'must be a duration like 30s')
       .default('30s'),
+    /** The API's own deadline for every Temporal call; past it the answer is 503 with Retry-After. */
+    TEMPORAL_CALL_TIMEOUT: durationMs.default(10_000),
+    /** Reads ask the workflow first and fall back to the read model past this deadline. */
+    TEMPORAL_QUERY_TIMEOUT: durationMs.default(3_000),
+    /** An Idempotency-Key whose request has run this long without an answer may be run again. */
+    IDEMPOTENCY_TIMEOUT: durationMs.default(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {

@@ -8,7 +8,9 @@ import { ensurePayrollSchedule } from './schedules';
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
 // in-flight activities finish (up to WORKER_SHUTDOWN_GRACE), then closes its connections.
 const config = loadConfigOrExit();
-const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, ({ err }, msg) =>
+  console.warn(`[worker] ${msg}: ${err.message}`),
+);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 
 const worker = await Worker.create({

@@ -1,4 +1,5 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { payrollSchedulerWorkflow } from '../workflows/payroll-scheduler';
 
 export const PAYROLL_SCHEDULE_ID = 'payroll-monthly';
 
@@ -15,7 +16,13 @@ export async function ensurePayrollSchedule(
     await client.schedule.create({
       scheduleId: PAYROLL_SCHEDULE_ID,
       spec: { calendars: [{ dayOfMonth: 1, hour: 1, minute: 0 }], timezone: 'Asia/Shanghai' },
-      action: { type: 'startWorkflow', workflowType: 'payrollSchedulerWorkflow', taskQueue, args: [{}] },
+      action: {
+        type: 'startWorkflow',
+        // By function reference: the schedule's arguments are checked against the workflow's.
+        workflowType: payrollSchedulerWorkflow,
+        taskQueue,
+        args: [{}],
+      },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
       memo: { purpose: 'monthly payroll per county (R-M1)' },
     });

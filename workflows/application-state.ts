@@ -22,6 +22,7 @@ import {
   type DeadlineKind,
   type DecisionInput,
   type EconomicCheckInput,
+  type EnrolmentConflict,
   FAILURE,
   type HistoryEntry,
   type InitialOpinionInput,
@@ -458,6 +459,16 @@ export class ApplicationState {
     this.meet('overall', today);
     for (const d of this.openDeadlines()) d.superseded = true;
     return this.record(now, 'withdrawn', w.actor, w.reason, { on: today });
+  }
+
+  /** R-A1: a member is already enrolled elsewhere: nothing was received, no deadline runs. */
+  refuse(c: EnrolmentConflict, now: Date): HistoryEntry {
+    this.view.stage = 'refused';
+    for (const d of this.openDeadlines()) d.superseded = true;
+    return this.record(now, 'receipt_refused', SYSTEM, 'a member is already enrolled', {
+      holderKind: c.holderKind,
+      holderId: c.holderId,
+    });
   }
 
   applyTemporaryGrant(g: TemporaryGrantInput, now: Date): HistoryEntry {

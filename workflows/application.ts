@@ -1,50 +1,42 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  type UpdateDefinition,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
 import {
   allHandlersFinished,
   condition,
   ParentClosePolicy,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { endOfCivilDay } from '../domain/dates';
-import { countyOf, townshipOf } from '../domain/region';
+import { ApplicationEffects } from './application-effects';
 import { ApplicationState } from './application-state';
 import { caseWorkflow } from './case';
 import {
   type ApplicationInput,
   type ApplicationResult,
+  type ApplicationView,
   applicationStateQuery,
   type CaseInput,
   calendarUpdatedSignal,
   caseWorkflowId,
   decisionUpdate,
+  type EnrolmentConflict,
   economicCheckUpdate,
+  FAILURE,
   type HistoryEntry,
   initialOpinionUpdate,
   investigationUpdate,
   objectionUpdate,
+  receiptUpdate,
+  type Stage,
   temporaryGrantUpdate,
   withdrawalUpdate,
 } from './messages';
-import {
-  SA_AT_RISK,
-  SA_CASE_KIND,
-  SA_COUNTY,
-  SA_DEADLINE,
-  SA_OVERDUE,
-  SA_STAGE,
-  SA_TOWNSHIP,
-  SA_VILLAGE,
-} from './search-attributes';
-
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: ['NoPolicy'] },
-});
+import { SA_STAGE } from './search-attributes';
 
 /** Starts the case-in-benefit workflow; it outlives the application (abandoned on close). */
 async function startCase(caseId: string, input: CaseInput) {
@@ -67,136 +59,142 @@ async function startCase(caseId: string, input: CaseInput) {
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationResult> {
   const ctx = input.context;
   const state = new ApplicationState(input, ctx, new Date());
+  // R-A1: the receipt is the workflow's first step, so its rows and the workflow exist together.
+  // Histories recorded when the API wrote the receipt replay without it (and with remote saves).
+  const effects = new ApplicationEffects(input, state, patched('receipt-in-workflow'));
+  const { acts } = effects;
+  let receipt: Receipt | undefined = effects.lean ? undefined : {};
   let changes = 0;
-  let saves = 0;
-  let unsaved: HistoryEntry[] = [...state.view.history];
-
-  const syncSearchAttributes = () =>
-    upsertSearchAttributes([
-      { key: SA_CASE_KIND, value: 'application' },
-      { key: SA_STAGE, value: state.stage },
-      { key: SA_COUNTY, value: countyOf(input.villageCode) },
-      { key: SA_TOWNSHIP, value: townshipOf(input.villageCode) },
-      { key: SA_VILLAGE, value: input.villageCode },
-      { key: SA_DEADLINE, value: endOfCivilDay(state.overallDeadline().date) },
-      { key: SA_AT_RISK, value: state.isAtRisk() },
-      { key: SA_OVERDUE, value: state.isOverdue() },
-    ]);
-
-  // Writes the read model (idempotent per history seq) and the search attributes.
+  // R-A8: the case workflow's start, awaited before this workflow ends.
+  let caseStarted: Promise<void> | undefined;
   const persist = async (entries: HistoryEntry[]) => {
-    unsaved = [...unsaved, ...entries];
-    const batch = unsaved;
-    unsaved = [];
-    await acts.saveApplication({ input, view: state.snapshot(), entries: batch, version: ++saves });
-    syncSearchAttributes();
+    await effects.save(entries);
     changes++;
   };
 
   const now = () => new Date();
+  // A staff step is checked by its validator before it enters history. One that arrives while the
+  // receipt is still being written waits for it in the handler and is checked then; after a
+  // refused receipt every step is refused.
+  const step = <A>(
+    update: UpdateDefinition<ApplicationView, [A]>,
+    check: (a: A, at: Date) => void,
+    run: (a: A) => Promise<ApplicationView>,
+  ) =>
+    setHandler(
+      update,
+      async (a) => {
+        if (!receipt) {
+          await condition(() => receipt !== undefined);
+          if ((receipt as Receipt | undefined)?.refused) throw refusedStep('refused');
+          check(a, now());
+        }
+        return run(a);
+      },
+      {
+        validator: (a) => {
+          if (receipt?.refused) throw refusedStep('refused');
+          if (receipt) check(a, now());
+        },
+      },
+    );
   setHandler(applicationStateQuery, () => state.snapshot());
-  setHandler(
-    investigationUpdate,
-    async (i) => {
-      await persist([state.applyInvestigation(i, now())]);
-      return state.snapshot();
-    },
-    { validator: (i) => state.checkInvestigation(i, now()) },
-  );
-  setHandler(
-    economicCheckUpdate,
-    async (e) => {
-      await persist([state.applyEconomicCheck(e, now())]);
-      return state.snapshot();
-    },
-    { validator: (e) => state.checkEconomicCheck(e, now()) },
-  );
-  setHandler(
-    initialOpinionUpdate,
-    async (o) => {
-      await persist([state.applyInitialOpinion(o, now())]);
-      return state.snapshot();
-    },
-    { validator: (o) => state.checkInitialOpinion(o, now()) },
-  );
-  setHandler(
-    objectionUpdate,
-    async (o) => {
-      await persist([state.applyObjection(o, now())]);
-      return state.snapshot();
-    },
-    { validator: (o) => state.checkObjection(o, now()) },
-  );
-  setHandler(
-    decisionUpdate,
-    async (d) => {
-      const entry = state.applyDecision(d, now());
-      await persist([entry]);
-      const decision = state.view.decision!;
-      if (d.approve) {
-        // R-A8: the case is recorded with its amount and start month; payroll reads its entitlement.
-        const { caseId } = await acts.recordCase({ input, view: state.snapshot() });
-        state.caseRecorded(caseId);
-        // Issue 4: the case in benefit lives on as its own workflow; histories recorded before it
-        // existed replay without the child (patched).
-        if (patched('start-case-workflow')) await startCase(caseId, state.caseInput(caseId, d));
-      } else {
-        // R-A7: the written notice with reasons, issued at once (due within the parameter).
-        const notice = await acts.issueNotice({
-          kind: 'rejection',
-          subjectKind: 'application',
-          subjectId: input.applicationId,
-          villageCode: input.villageCode,
-          addressee: state.household().members.find((m) => m.relation === 'applicant')?.name ?? '',
-          reasons: decision.reasons,
-          decidedOn: decision.on,
-          decidedBy: decision.by,
-          dueOn: state.openDeadlines().find((x) => x.kind === 'rejection_notice')?.date,
-          parameterVersion: ctx.policy.version,
-        });
-        state.noticeIssued(notice.noticeId, now());
+  setHandler(receiptUpdate, async () => {
+    await condition(() => receipt !== undefined);
+    if (receipt?.refused) throw alreadyEnrolled(receipt.refused);
+    return state.snapshot();
+  });
+  step(investigationUpdate, state.checkInvestigation.bind(state), async (i) => {
+    await persist([state.applyInvestigation(i, now())]);
+    return state.snapshot();
+  });
+  step(economicCheckUpdate, state.checkEconomicCheck.bind(state), async (e) => {
+    await persist([state.applyEconomicCheck(e, now())]);
+    return state.snapshot();
+  });
+  step(initialOpinionUpdate, state.checkInitialOpinion.bind(state), async (o) => {
+    await persist([state.applyInitialOpinion(o, now())]);
+    return state.snapshot();
+  });
+  step(objectionUpdate, state.checkObjection.bind(state), async (o) => {
+    await persist([state.applyObjection(o, now())]);
+    return state.snapshot();
+  });
+  step(decisionUpdate, state.checkDecision.bind(state), async (d) => {
+    const entry = state.applyDecision(d, now());
+    // Lean: the case record or notice first, then one save; recorded histories saved twice.
+    if (!effects.lean) await persist([entry]);
+    const decision = state.view.decision!;
+    if (d.approve) {
+      // R-A8: the case is recorded with its amount and start month; payroll reads its entitlement.
+      const { caseId } = await acts.recordCase({ input, view: state.snapshot() });
+      state.caseRecorded(caseId);
+      // R-A8: the case in benefit lives on as its own workflow; histories recorded before it
+      // existed replay without the child (patched). Lean: the answer does not wait for the start.
+      if (patched('start-case-workflow')) {
+        caseStarted = startCase(caseId, state.caseInput(caseId, d));
+        if (!effects.lean) await caseStarted;
       }
-      await persist([]);
-      return state.snapshot();
-    },
-    { validator: (d) => state.checkDecision(d, now()) },
-  );
-  setHandler(
-    withdrawalUpdate,
-    async (w) => {
-      await persist([state.applyWithdrawal(w, now())]);
-      return state.snapshot();
-    },
-    { validator: (w) => state.checkWithdrawal(w, now()) },
-  );
-  setHandler(
-    temporaryGrantUpdate,
-    async (g) => {
-      // R-A10: paid at once while pending, documented afterwards.
-      const entry = state.applyTemporaryGrant(g, now());
-      await acts.recordTemporaryGrant({
-        grantId: g.grantId,
-        applicationId: input.applicationId,
+    } else {
+      // R-A7: the written notice with reasons, issued at once (due within the parameter).
+      const notice = await acts.issueNotice({
+        kind: 'rejection',
+        subjectKind: 'application',
+        subjectId: input.applicationId,
         villageCode: input.villageCode,
-        amount: g.amount,
-        reason: g.reason,
-        grantedOn: entry.at.slice(0, 10),
-        grantedBy: g.actor.sub,
+        addressee: state.household().members.find((m) => m.relation === 'applicant')?.name ?? '',
+        reasons: decision.reasons,
+        decidedOn: decision.on,
+        decidedBy: decision.by,
+        dueOn: state.openDeadlines().find((x) => x.kind === 'rejection_notice')?.date,
+        parameterVersion: ctx.policy.version,
       });
-      await persist([entry]);
-      return state.snapshot();
-    },
-    { validator: (g) => state.checkTemporaryGrant(g, now()) },
-  );
+      state.noticeIssued(notice.noticeId, now());
+    }
+    await persist(effects.lean ? [entry] : []);
+    return state.snapshot();
+  });
+  step(withdrawalUpdate, state.checkWithdrawal.bind(state), async (w) => {
+    await persist([state.applyWithdrawal(w, now())]);
+    return state.snapshot();
+  });
+  step(temporaryGrantUpdate, state.checkTemporaryGrant.bind(state), async (g) => {
+    // R-A10: paid at once while pending, documented afterwards.
+    const entry = state.applyTemporaryGrant(g, now());
+    await acts.recordTemporaryGrant({
+      grantId: g.grantId,
+      applicationId: input.applicationId,
+      villageCode: input.villageCode,
+      amount: g.amount,
+      reason: g.reason,
+      grantedOn: entry.at.slice(0, 10),
+      grantedBy: g.actor.sub,
+    });
+    await persist([entry]);
+    return state.snapshot();
+  });
   setHandler(calendarUpdatedSignal, (year) => {
     const entry = state.applyCalendar(year, now());
-    if (entry) unsaved.push(entry);
+    if (entry) effects.queue(entry);
     changes++;
   });
 
   // Time first, then wait: a late paper intake may already be at risk or overdue on receipt.
   for (;;) {
     const { flagged, entries } = state.tick(now());
+    let persisted = false;
+    if (!receipt) {
+      // The receipt carries what time already tells: a back-dated intake is flagged in its rows.
+      receipt = await effects.receive(entries);
+      if (receipt.refused) {
+        state.refuse(receipt.refused, now());
+        upsertSearchAttributes([{ key: SA_STAGE, value: state.stage }]);
+        break;
+      }
+      effects.syncSearchAttributes();
+      changes++;
+      persisted = true;
+    }
     for (const { deadline, flag } of flagged) {
       // R-A6 / R-O3: supervisors are told; the application waits for staff.
       await acts.notifySupervisor({
@@ -209,7 +207,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         dueOn: deadline.date,
       });
     }
-    if (saves === 0 || flagged.length || entries.length || unsaved.length) await persist(entries);
+    if (!persisted && (effects.saved === 0 || flagged.length || entries.length || effects.pending))
+      await persist(entries);
     if (state.terminal) break;
     const seen = changes;
     const wake = state.nextWakeUp(now());
@@ -218,10 +217,31 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   await condition(allHandlersFinished);
+  await caseStarted;
   return {
     applicationId: input.applicationId,
     stage: state.stage,
     caseId: state.view.decision?.caseId,
     noticeId: state.view.decision?.noticeId,
+    ...(receipt?.refused ? { refused: receipt.refused } : {}),
   };
 }
+
+type Receipt = { refused?: EnrolmentConflict };
+
+const refusedStep = (stage: Stage) =>
+  ApplicationFailure.create({
+    type: FAILURE.wrongStage,
+    message: stage === 'refused' ? 'the receipt was refused' : 'the receipt is still being recorded',
+    nonRetryable: true,
+    details: [{ stage }],
+  });
+
+// R-O7: the message names no person; the holder and the ID number travel in the details.
+const alreadyEnrolled = (c: EnrolmentConflict) =>
+  ApplicationFailure.create({
+    type: FAILURE.alreadyEnrolled,
+    message: `a member is already in ${c.holderKind} ${c.holderId}`,
+    nonRetryable: true,
+    details: [{ idNumber: c.idNumber, holderKind: c.holderKind, holderId: c.holderId, stage: 'refused' }],
+  });

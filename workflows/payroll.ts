@@ -1,5 +1,8 @@
 import {
+  ApplicationFailure,
+  allHandlersFinished,
   condition,
+  continueAsNew,
   log,
   patched,
   proxyActivities,
@@ -13,10 +16,14 @@ import { WorkingCalendar } from '../domain/calendar';
 import { endOfCivilDay, startOfCivilDay } from '../domain/dates';
 import { paymentDate, rosterDate } from '../domain/deadlines';
 import {
+  FAILURE,
+  PAYMENT_RESULTS_PER_UPDATE,
+  type PaymentResultInput,
   type PayrollInput,
   type PayrollResult,
   type PayrollView,
   paymentResultsSignal,
+  paymentResultsUpdate,
   payrollId,
   payrollStateQuery,
 } from './messages';
@@ -71,6 +78,32 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   setHandler(paymentResultsSignal, () => {
     signals++;
   });
+  // The bank's results are applied here, by the payroll's own activity: the payroll is the one
+  // writer of its lines and ledger rows (R-M1). Registered without patched(): a handler adds no
+  // command until an Update arrives, and a payroll started before this release must accept them too.
+  setHandler(
+    paymentResultsUpdate,
+    async ({ results }) => {
+      const outcomes = await acts.applyPaymentResults({ payrollId: view.payrollId, results });
+      signals++;
+      return outcomes;
+    },
+    {
+      // Refused before anything enters history: an empty batch, or a line of another payroll.
+      validator: ({ results }: { results: PaymentResultInput[] }) => {
+        const foreign = results.find((r) => !r.lineId.startsWith(`${view.payrollId}:`));
+        const size = results.length < 1 || results.length > PAYMENT_RESULTS_PER_UPDATE;
+        if (size || foreign)
+          throw ApplicationFailure.create({
+            type: FAILURE.invalidStep,
+            message: foreign
+              ? `line ${foreign.lineId} is not in ${view.payrollId}`
+              : `1 to ${PAYMENT_RESULTS_PER_UPDATE} results per update`,
+            nonRetryable: true,
+          });
+      },
+    },
+  );
   const ctx = await acts.loadPayrollContext({ countyCode: input.countyCode, month: input.month });
   cal = ctx.runtimeYears.reduce((c, y) => c.withYear(y), cal);
   view.rosterDate = rosterDate(cal, input.month, ctx.deadlines);
@@ -85,6 +118,15 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
       { key: SA_OVERDUE, value: view.overdue },
     ]);
   sync();
+
+  // R-M1: a result that comes after the payroll completed starts a run of its own (update with
+  // start) that only applies it; the roster and the file were done by the first run.
+  if (input.resultsOnly && patched('payroll-results-only')) {
+    view.file = await acts.loadPayrollFile({ payrollId: view.payrollId });
+    view.stage = 'sent';
+    sync();
+    return awaitResults(input, view, () => signals, sync);
+  }
 
   const cutoff = startOfCivilDay(view.rosterDate.date).getTime() + ROSTER_GRACE_MS;
   if (Date.now() < cutoff) await sleep(cutoff - Date.now());
@@ -160,12 +202,26 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
   view.stage = 'sent';
   sync();
 
-  // Results come through the API (payment_lines); a signal says "look again", a daily timer too.
+  return awaitResults(input, view, () => signals, sync);
+}
+
+/**
+ * Waits for the bank's results (R-M1), looking again on each Update or signal and daily after the
+ * payment date; flags the payroll overdue (R-O3) while lines are unanswered after that date.
+ */
+async function awaitResults(
+  input: PayrollInput,
+  view: PayrollView,
+  signals: () => number,
+  sync: () => void,
+): Promise<PayrollResult> {
+  // Results come through the payroll's Update (a signal says "look again"), a daily timer too.
   const paymentDeadline = endOfCivilDay(view.paymentDate.date).getTime();
-  const giveUp = Math.max(paymentDeadline, Date.now()) + RESULT_WAIT_DAYS * 86_400_000;
+  const giveUp = input.resultsUntil ?? Math.max(paymentDeadline, Date.now()) + RESULT_WAIT_DAYS * 86_400_000;
+  let wakeUps = 0;
   for (;;) {
     // Taken before reading: a signal that lands during the read wakes the next wait at once.
-    const seen = signals;
+    const seen = signals();
     view.lines = await acts.payrollProgress({ payrollId: view.payrollId });
     if (!view.lines.sent) break;
     if (!view.overdue && Date.now() >= paymentDeadline) {
@@ -177,13 +233,31 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     }
     if (Date.now() >= giveUp) break;
     const next = Date.now() < paymentDeadline ? paymentDeadline - Date.now() : 86_400_000;
-    await condition(() => signals !== seen, next);
+    await condition(() => signals() !== seen, next);
+    wakeUps++;
+    // Every Update carries its results into history: a long wait continues as new (Temporal's
+    // history limit) as a results-only run of the same payroll, once no Update is in flight.
+    const due =
+      workflowInfo().continueAsNewSuggested ||
+      (input.continueAsNewAfter !== undefined && wakeUps >= input.continueAsNewAfter);
+    if (due && patched('payroll-results-continue-as-new')) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof payrollWorkflow>({
+        countyCode: input.countyCode,
+        month: input.month,
+        resultsOnly: true,
+        resultsUntil: giveUp,
+      });
+    }
   }
   if (!view.lines.sent) {
     view.stage = 'completed';
     await acts.setPayrollStatus({ payrollId: view.payrollId, status: 'completed' });
     sync();
   }
+  // An Update still applying results finishes before the run completes (Temporal: a run that
+  // completes with a handler in flight fails that Update).
+  if (patched('payroll-handlers-finish')) await condition(allHandlersFinished);
   log.info('payroll finished', { payrollId: view.payrollId, lines: view.lines, runId: workflowInfo().runId });
   return { payrollId: view.payrollId, stage: view.stage, lines: view.lines };
 }

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { ProblemError } from '../problem';
+import { isTransientDbError } from '../../db/pool';
+import { ProblemError, unavailable } from '../problem';
+import { isTransientTemporalError } from '../temporal-call';
 
 // One error handler for the whole API: every failure leaves as application/problem+json.
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
@@ -34,6 +36,12 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         'Invalid request',
         err.message,
       );
+    } else if (isTransientDbError(err)) {
+      req.log.warn({ err }, 'Postgres unavailable');
+      problem = unavailable('The database is unavailable; retry with the same Idempotency-Key');
+    } else if (isTransientTemporalError(err)) {
+      req.log.warn({ err }, 'Temporal unavailable');
+      problem = unavailable('The workflow service is unavailable; retry with the same Idempotency-Key');
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors (bad JSON, body too large, …): their message is safe to show.
       problem = new ProblemError(err.statusCode, 'client-error', 'Bad request', err.message);
@@ -41,7 +49,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       req.log.error({ err }, 'unhandled error');
       problem = new ProblemError(500, 'internal', 'Internal Server Error');
     }
-    return reply.code(problem.status).type('application/problem+json').send(problem.toProblem(req.url));
+    return reply
+      .code(problem.status)
+      .headers(problem.headers)
+      .type('application/problem+json')
+      .send(problem.toProblem(req.url));
   });
 
   app.setNotFoundHandler((req, reply) => {

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type pg from 'pg';
 import { badRequest, ProblemError } from '../problem';
 
 // API.md: every write accepts an Idempotency-Key; repeating a request with the same key returns the
 // first answer and changes nothing. Keys are per caller (sub). A key reused for a different request
-// is refused (422); a key whose first request is still running answers 409.
+// is refused (422). The key also names the request in Temporal (`req.idempotency.token`: the
+// receipt's workflow id, a step's Update id), so a retry after any failure — even one whose answer
+// was lost after Temporal applied it — gets the first result from Temporal itself. The table only
+// replays decided answers and never blocks a retry past IDEMPOTENCY_TIMEOUT.
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,11 +16,16 @@ declare module 'fastify' {
     idempotency(req: FastifyRequest, reply: FastifyReply): Promise<void>;
   }
   interface FastifyRequest {
-    idempotencyKey?: { caller: string; key: string };
+    idempotency?: { caller: string; key: string; token: string };
   }
 }
 
 const KEY = /^[\w.:-]{1,200}$/;
+
+// Answers that change nothing and may differ on a retry are not kept: the caller was not allowed
+// (401/403), the record was not found (404), a conflict of the moment (409: wrong stage, in
+// progress), throttled (429), or no answer at all (5xx).
+const KEPT = (status: number) => status < 500 && ![401, 403, 404, 408, 409, 429].includes(status);
 
 function requestHash(req: FastifyRequest): string {
   return createHash('sha256')
@@ -26,8 +33,8 @@ function requestHash(req: FastifyRequest): string {
     .digest('hex');
 }
 
-export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { pool: pg.Pool }) => {
-  const { pool } = opts;
+export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { timeoutMs: number }) => {
+  const repo = () => app.repos.idempotency;
 
   app.decorate('idempotency', async (req: FastifyRequest, reply: FastifyReply) => {
     const raw = req.headers['idempotency-key'];
@@ -39,67 +46,66 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { pool: p
       ]);
     }
     const caller = req.user?.sub ?? 'anonymous';
-    const hash = requestHash(req);
-    const inserted = await pool.query(
-      `INSERT INTO idempotency_keys (caller, key, method, path, request_hash)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [caller, key, req.method, req.url, hash],
-    );
-    if (inserted.rowCount === 1) {
-      req.idempotencyKey = { caller, key };
-      return;
+    const claim = await repo().claim({
+      caller,
+      key,
+      method: req.method,
+      path: req.url,
+      hash: requestHash(req),
+      timeoutMs: opts.timeoutMs,
+    });
+    switch (claim.kind) {
+      case 'claimed': {
+        const token = createHash('sha256').update(`${caller}\n${key}`).digest('hex');
+        req.idempotency = { caller, key, token };
+        return;
+      }
+      case 'reused':
+        throw new ProblemError(
+          422,
+          'idempotency-key-reused',
+          'Idempotency key reused',
+          'This Idempotency-Key was used for a different request',
+        );
+      case 'in_progress':
+        throw new ProblemError(
+          409,
+          'idempotency-in-progress',
+          'Conflict',
+          'The first request with this key is still running; retry after the given time',
+          {},
+          { 'retry-after': String(claim.retryAfterSeconds) },
+        );
+      case 'answered': {
+        const type = claim.statusCode >= 400 ? 'application/problem+json' : 'application/json';
+        reply.header('idempotent-replayed', 'true');
+        return reply.code(claim.statusCode).type(type).serializer(JSON.stringify).send(claim.response);
+      }
     }
-    const { rows } = await pool.query(
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE caller = $1 AND key = $2',
-      [caller, key],
-    );
-    const first = rows[0];
-    if (!first) throw new ProblemError(409, 'idempotency-in-progress', 'Conflict', 'Retry the request');
-    if (first.request_hash !== hash) {
-      throw new ProblemError(
-        422,
-        'idempotency-key-reused',
-        'Idempotency key reused',
-        'This Idempotency-Key was used for a different request',
-      );
-    }
-    if (first.status_code === null) {
-      throw new ProblemError(
-        409,
-        'idempotency-in-progress',
-        'Conflict',
-        'The first request with this key is still running',
-      );
-    }
-    const type = first.status_code >= 400 ? 'application/problem+json' : 'application/json';
-    reply.header('idempotent-replayed', 'true');
-    return reply.code(first.status_code).type(type).serializer(JSON.stringify).send(first.response);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
-    const idem = req.idempotencyKey;
-    if (!idem) return payload;
-    if (reply.statusCode >= 500) {
-      // A server failure is not an answer: free the key so the client may retry.
-      await pool.query('DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2', [
-        idem.caller,
-        idem.key,
-      ]);
-      return payload;
-    }
-    let body: unknown = null;
-    if (typeof payload === 'string' && payload.length > 0) {
-      try {
-        body = JSON.parse(payload);
-      } catch {
-        body = payload;
+    const idem = req.idempotency;
+    if (!idem || reply.getHeader('idempotent-replayed')) return payload;
+    try {
+      if (!KEPT(reply.statusCode)) {
+        await repo().release(idem.caller, idem.key);
+        return payload;
       }
+      let body: unknown = null;
+      if (typeof payload === 'string' && payload.length > 0) {
+        try {
+          body = JSON.parse(payload);
+        } catch {
+          body = payload;
+        }
+      }
+      await repo().answer(idem.caller, idem.key, reply.statusCode, body);
+    } catch (err) {
+      // Postgres went away after the request was decided: the key stays claimed until its timeout,
+      // then the retry runs again and Temporal answers it with the first result.
+      req.log.warn({ err }, 'idempotency answer not stored');
     }
-    await pool.query(
-      `UPDATE idempotency_keys SET status_code = $3, response = $4, completed_at = now()
-       WHERE caller = $1 AND key = $2`,
-      [idem.caller, idem.key, reply.statusCode, JSON.stringify(body)],
-    );
     return payload;
   });
 });

@@ -36,41 +36,24 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         );
       }
       const y = checked.value;
-      await app.pg.query(
-        `INSERT INTO calendar_years (year, holidays, make_up_workdays, updated_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays, make_up_workdays = EXCLUDED.make_up_workdays,
-           updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [y.year, y.holidays, y.makeUpWorkdays, req.user.sub],
-      );
-      // R-T2: every open application whose deadlines were provisional is told; each recomputes.
-      const { rows } = await app.pg.query(
-        `SELECT application_id FROM applications
-         WHERE stage NOT IN ('approved', 'rejected', 'withdrawn') AND deadline_provisional`,
-      );
-      for (let i = 0; i < rows.length; i += 50) {
-        await Promise.all(
-          rows.slice(i, i + 50).map((r) =>
-            app.temporal.workflow
-              .getHandle(applicationWorkflowId(r.application_id))
-              .signal(calendarUpdatedSignal, y)
-              .catch((err: Error) => req.log.warn({ err, id: r.application_id }, 'calendar signal failed')),
-          ),
-        );
-      }
-      const cases = await app.pg.query(
-        'SELECT DISTINCT case_id FROM case_tasks WHERE closed_on IS NULL AND due_provisional',
-      );
-      for (let i = 0; i < cases.rows.length; i += 50) {
-        await Promise.all(
-          cases.rows.slice(i, i + 50).map((r) =>
-            app.temporal.workflow
-              .getHandle(caseWorkflowId(r.case_id))
-              .signal(calendarUpdatedSignal, y)
-              .catch((err: Error) => req.log.warn({ err, id: r.case_id }, 'calendar signal failed')),
-          ),
-        );
-      }
-      return { year: y.year, applicationsSignalled: rows.length, casesSignalled: cases.rows.length };
+      await app.repos.calendar.saveYear(y, req.user.sub);
+      // R-T2: every open application and case whose deadlines were provisional is told; each recomputes.
+      const { applicationIds, caseIds } = await app.repos.calendar.provisional();
+      const tell = async (workflowIds: string[]) => {
+        for (let i = 0; i < workflowIds.length; i += 50) {
+          await Promise.all(
+            workflowIds.slice(i, i + 50).map((id) =>
+              app.temporal.workflow
+                .getHandle(id)
+                .signal(calendarUpdatedSignal, y)
+                .catch((err: Error) => req.log.warn({ err, id }, 'calendar signal failed')),
+            ),
+          );
+        }
+      };
+      await tell(applicationIds.map(applicationWorkflowId));
+      await tell(caseIds.map(caseWorkflowId));
+      return { year: y.year, applicationsSignalled: applicationIds.length, casesSignalled: caseIds.length };
     },
   );
 };

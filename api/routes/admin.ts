@@ -1,8 +1,6 @@
-import { isDeepStrictEqual } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { inTransaction } from '../../db/pool';
 import { civilDateOf } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
 import { roundingRuleSchema } from '../../domain/money';
@@ -24,6 +22,7 @@ import {
 } from '../../domain/policy';
 import { countyCodeSchema } from '../../domain/region';
 import { standardAdjustmentWorkflowId } from '../../workflows/messages';
+import type { standardAdjustmentWorkflow } from '../../workflows/standard-adjustment';
 import { assertCoversCounty } from '../plugins/auth';
 import { badRequest, notFound, problemResponses } from '../problem';
 import { civilDate } from '../schemas/applications';
@@ -149,46 +148,26 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       const { deadlines, ...policyInput } = req.body;
       assertCoversCounty(req.user, policyInput.countyCode);
       const policy = validPolicy(policyInput);
-      // The lock keeps two concurrent writes for the same county and date from taking the same version.
-      const saved = await inTransaction(app.pg, async (db) => {
-        await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-          `policy_versions:${policyInput.countyCode}`,
-        ]);
-        const { rows } = await db.query(
-          `SELECT version, parameters FROM policy_versions WHERE county_code = $1 AND effective_from = $2
-           ORDER BY created_at DESC`,
-          [policyInput.countyCode, policyInput.effectiveFrom],
-        );
-        // R-M8: the same standard again is no new version and no new adjustment.
-        const latest = rows[0];
-        const candidate = (version: string) =>
-          JSON.parse(JSON.stringify({ ...policy, version, deadlines: deadlines ?? {} }));
-        if (latest && isDeepStrictEqual(latest.parameters, candidate(latest.version)))
-          return { version: latest.version as string, unchanged: true };
-        const version = `${policyInput.countyCode}-${policyInput.effectiveFrom}-v${rows.length + 1}`;
-        await db.query(
-          `INSERT INTO policy_versions (county_code, version, effective_from, parameters, created_by)
-           VALUES ($1, $2, $3, $4, $5)`,
-          [
-            policy.countyCode,
-            version,
-            policy.effectiveFrom,
-            JSON.stringify(candidate(version)),
-            req.user.sub,
-          ],
-        );
-        return { version, unchanged: false };
+      // R-M8: the same standard again is no new version and no new adjustment.
+      const saved = await app.repos.policies.saveVersion({
+        countyCode: policy.countyCode,
+        effectiveFrom: policy.effectiveFrom,
+        createdBy: req.user.sub,
+        parameters: (version) => ({ ...policy, version, deadlines: deadlines ?? {} }),
       });
       // R-M8: every open case of the county recomputes from the effective month (one fan-out
-      // workflow per version: a repeated start is the same workflow).
+      // workflow per version: a repeated start is the same workflow, so a PUT retried after a
+      // failed start starts it then).
       const adjustmentWorkflowId = standardAdjustmentWorkflowId(saved.version);
       try {
-        await app.temporal.workflow.start('standardAdjustmentWorkflow', {
-          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-          workflowId: adjustmentWorkflowId,
-          args: [{ policy: { ...policy, version: saved.version } }],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        await app.temporalCall(() =>
+          app.temporal.workflow.start<typeof standardAdjustmentWorkflow>('standardAdjustmentWorkflow', {
+            taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+            workflowId: adjustmentWorkflowId,
+            args: [{ policy: { ...policy, version: saved.version } }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
@@ -217,23 +196,8 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
       const { countyCode } = req.params;
       assertCoversCounty(req.user, countyCode);
       // Oldest first, so that selectEffective lets a later correction with the same date win.
-      const { rows } = await app.pg.query(
-        `SELECT version, effective_from::text AS effective_from, parameters, created_by, created_at
-         FROM policy_versions WHERE county_code = $1 ORDER BY effective_from, created_at`,
-        [countyCode],
-      );
-      if (rows.length === 0) throw notFound(`county ${countyCode} has no standards`);
-      const versions = rows.map((r) => ({
-        version: r.version as string,
-        effectiveFrom: r.effective_from as string,
-        createdBy: r.created_by as string,
-        createdAt: (r.created_at as Date).toISOString(),
-        // Read as the workflows read it (activities/applications.ts loadApplicationContext).
-        parameters: {
-          ...policyParametersSchema.parse(r.parameters),
-          deadlines: { ...DEFAULT_DEADLINE_PARAMETERS, ...(r.parameters.deadlines ?? {}) },
-        },
-      }));
+      const versions = await app.repos.policies.versions(countyCode);
+      if (versions.length === 0) throw notFound(`county ${countyCode} has no standards`);
       const inForce = selectEffective(versions, civilDateOf(new Date()));
       return { countyCode, versions: versions.map((v) => ({ ...v, inForce: v === inForce })).reverse() };
     },

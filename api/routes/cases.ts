@@ -22,7 +22,6 @@ import {
   reviewParams,
   staffDeathBody,
 } from '../schemas/cases';
-import { runUpdate } from '../temporal-errors';
 
 const STAFF_READERS = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECENT_HISTORY = 20;
@@ -65,7 +64,10 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       // A closed case's workflow has saved its last state: the read model is final.
       if (row?.status === 'closed' && row.view) return present(row.view, 'read_model');
       try {
-        const view = await handle(id).query(caseStateQuery);
+        const view = await app.temporalCall(
+          () => handle(id).query(caseStateQuery),
+          app.config.TEMPORAL_QUERY_TIMEOUT,
+        );
         assertReach(req.user, view.villageCode);
         return present(view, 'workflow');
       } catch (err) {
@@ -113,8 +115,11 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { id } = req.params;
       const row = await reachableRow(id, req.user);
-      const view = await runUpdate(id, row.status, () =>
-        handle(id).executeUpdate(changeReportUpdate, { args: [{ ...req.body, actor: actorOf(req.user) }] }),
+      const view = await app.runUpdate(req, id, row.status, (updateId) =>
+        handle(id).executeUpdate(changeReportUpdate, {
+          args: [{ ...req.body, actor: actorOf(req.user) }],
+          updateId,
+        }),
       );
       return present(view, 'workflow');
     },
@@ -154,8 +159,11 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       const notice = { ...req.body, source: 'staff' as const, receivedOn: civilDateOf(new Date()) };
       // An Update: the case records the notice before it answers, and a case whose workflow is gone
       // refuses (409) with nothing recorded. The same notice id or person again is one event (R-M2).
-      const outcome = await runUpdate(id, row.status, () =>
-        handle(id).executeUpdate(deathReportUpdate, { args: [{ ...notice, reportedBy: actorOf(req.user) }] }),
+      const outcome = await app.runUpdate(req, id, row.status, (updateId) =>
+        handle(id).executeUpdate(deathReportUpdate, {
+          args: [{ ...notice, reportedBy: actorOf(req.user) }],
+          updateId,
+        }),
       );
       return reply.code(202).send({
         noticeId: notice.noticeId,
@@ -183,9 +191,10 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { id, reviewId } = req.params;
       const row = await reachableRow(id, req.user);
-      const view = await runUpdate(id, row.status, () =>
+      const view = await app.runUpdate(req, id, row.status, (updateId) =>
         handle(id).executeUpdate(reviewResultUpdate, {
           args: [{ ...req.body, taskId: reviewId, actor: actorOf(req.user) }],
+          updateId,
         }),
       );
       return present(view, 'workflow');

@@ -33,24 +33,10 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
-      const { rows } = await app.pg.query('SELECT * FROM notices WHERE notice_id = $1', [req.params.id]);
-      const n = rows[0];
-      if (!n) throw notFound(`no notice ${req.params.id}`);
-      assertReach(req.user, n.village_code);
-      return {
-        noticeId: n.notice_id,
-        kind: n.kind,
-        subjectKind: n.subject_kind,
-        subjectId: n.subject_id,
-        villageCode: n.village_code,
-        addressee: n.addressee,
-        reasons: n.reasons,
-        decidedOn: n.decided_on,
-        decidedBy: n.decided_by,
-        dueOn: n.due_on,
-        parameterVersion: n.parameter_version,
-        issuedAt: new Date(n.issued_at).toISOString(),
-      };
+      const notice = await app.repos.notices.byId(req.params.id);
+      if (!notice) throw notFound(`no notice ${req.params.id}`);
+      assertReach(req.user, notice.villageCode);
+      return notice;
     },
   );
 };

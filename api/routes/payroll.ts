@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applyPaymentResults, type PaymentResultInput } from '../../activities/payroll';
 import { countyCodeSchema } from '../../domain/region';
-import {
-  type PayrollView,
-  paymentResultsSignal,
-  payrollId,
-  payrollStateQuery,
-  payrollWorkflowId,
-} from '../../workflows/messages';
+import { type PayrollView, payrollId, payrollStateQuery, payrollWorkflowId } from '../../workflows/messages';
+import { payrollWorkflow } from '../../workflows/payroll';
 import { assertCoversCounty } from '../plugins/auth';
 import { notFound, problemResponses } from '../problem';
 import { yearMonth } from '../schemas/applications';
@@ -40,15 +34,14 @@ const payrollSchema = z
   })
   .meta({ id: 'Payroll' });
 
-const resultItem = z.object({
-  resultId: z.string().min(1).max(200),
-  lineId: z.string().min(1).max(300),
-  outcome: z.enum(['paid', 'failed', 'returned']),
-  reason: z.string().max(1000).optional(),
-  reportedAt: z.iso.datetime({ offset: true }),
-});
+/**
+ * How long a view waits for the workflow's Query: with no worker on the queue the server holds a
+ * Query until its own timeout (~30 s); past this the read model answers instead.
+ */
+const QUERY_DEADLINE_MS = 3000;
 
-// R-M1: the monthly payroll per county, started by the schedule or by hand, and the bank's results.
+// R-M1: the monthly payroll per county, started by the schedule or by hand. The bank's results
+// are in payment-results.ts.
 export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/payrolls',
@@ -71,7 +64,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
       const workflowId = payrollWorkflowId(countyCode, month);
       let started = true;
       try {
-        await app.temporal.workflow.start('payrollWorkflow', {
+        await app.temporal.workflow.start(payrollWorkflow, {
           taskQueue: app.config.TEMPORAL_TASK_QUEUE,
           workflowId,
           args: [{ countyCode, month }],
@@ -99,10 +92,11 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { countyCode, month } = req.params;
       assertCoversCounty(req.user, countyCode);
+      const id = payrollId(countyCode, month);
       try {
-        const v: PayrollView = await app.temporal.workflow
-          .getHandle(payrollWorkflowId(countyCode, month))
-          .query(payrollStateQuery);
+        const v: PayrollView = await app.temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+          app.temporal.workflow.getHandle(payrollWorkflowId(countyCode, month)).query(payrollStateQuery),
+        );
         return {
           ...v,
           rosterDate: v.rosterDate.date,
@@ -110,27 +104,20 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
           source: 'workflow' as const,
         };
       } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError) && !/completed|closed/i.test((err as Error).message))
-          throw err;
+        // Not found, closed past retention, no worker, Temporal away: the read model answers.
+        req.log.info({ err, payrollId: id }, 'payroll view from the read model');
       }
-      const { rows } = await app.pg.query('SELECT * FROM payrolls WHERE payroll_id = $1', [
-        payrollId(countyCode, month),
-      ]);
-      const p = rows[0];
+      const p = await app.repos.payroll.find(id);
       if (!p) throw notFound(`no payroll for ${countyCode} ${month}`);
-      const lines = await app.pg.query(
-        'SELECT status, count(*)::int AS n FROM payment_lines WHERE payroll_id = $1 GROUP BY status',
-        [p.payroll_id],
-      );
       return {
-        payrollId: p.payroll_id,
-        countyCode: p.county_code,
+        payrollId: p.payrollId,
+        countyCode: p.countyCode,
         month: p.month,
         stage: p.status,
-        rosterDate: p.roster_date,
-        paymentDate: p.payment_date,
-        rowsWritten: p.lines_done,
-        lines: Object.fromEntries(lines.rows.map((r) => [r.status, r.n])),
+        rosterDate: p.rosterDate,
+        paymentDate: p.paymentDate,
+        rowsWritten: p.linesDone,
+        lines: p.lines,
         overdue: p.status === 'overdue',
         source: 'read_model' as const,
       };
@@ -154,93 +141,14 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const { countyCode, month } = req.params;
       assertCoversCounty(req.user, countyCode);
-      const { rows } = await app.pg.query(
-        'SELECT file_name, file_sha256 FROM payrolls WHERE payroll_id = $1',
-        [payrollId(countyCode, month)],
-      );
-      if (!rows[0]?.file_name) throw notFound(`no bank file for ${countyCode} ${month} yet`);
-      const csv = await readFile(join(app.config.PAYMENT_FILES_DIR, rows[0].file_name), 'utf8');
+      const p = await app.repos.payroll.find(payrollId(countyCode, month));
+      if (!p?.fileName) throw notFound(`no bank file for ${countyCode} ${month} yet`);
+      const csv = await readFile(join(app.config.PAYMENT_FILES_DIR, p.fileName), 'utf8');
       return reply
         .type('text/csv; charset=utf-8')
-        .header('x-content-sha256', rows[0].file_sha256)
+        .header('x-content-sha256', p.fileSha256 ?? '')
         .header('content-disposition', `attachment; filename="payroll-${countyCode}-${month}.csv"`)
         .send(csv);
-    },
-  );
-
-  app.post(
-    '/integrations/payment-results',
-    {
-      preHandler: [app.requireRole('integration'), app.idempotency],
-      schema: {
-        tags: ['integrations'],
-        summary: "The bank's per-line results (R-M1), applied once each and in the bank's order",
-        description:
-          'Each result is checked on its own: applied, duplicate (the same result id again, or the same outcome), ' +
-          'stale (reported before the result already applied), unknown_line (reported back), invalid.',
-        body: z
-          .object({ results: z.array(z.unknown()).min(1).max(20_000) })
-          .meta({ id: 'PaymentResultBatch' }),
-        response: {
-          200: z.object({
-            results: z.array(
-              z.object({
-                index: z.number(),
-                resultId: z.string().optional(),
-                outcome: z.enum(['applied', 'duplicate', 'stale', 'unknown_line', 'invalid']),
-                problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-              }),
-            ),
-            counts: z.record(z.string(), z.number()),
-          }),
-          ...problemResponses,
-        },
-      },
-    },
-    async (req) => {
-      const valid: { index: number; item: PaymentResultInput }[] = [];
-      const results: {
-        index: number;
-        resultId?: string;
-        outcome: 'applied' | 'duplicate' | 'stale' | 'unknown_line' | 'invalid';
-        problems?: { path: string; message: string }[];
-      }[] = [];
-      req.body.results.forEach((raw, index) => {
-        const parsed = resultItem.safeParse(raw);
-        if (parsed.success) valid.push({ index, item: parsed.data });
-        else
-          results.push({
-            index,
-            outcome: 'invalid',
-            problems: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-          });
-      });
-      // Lines outside the caller's region are not theirs to report on.
-      const region = req.user.region;
-      const mine = valid.filter((v) => v.item.lineId.startsWith(region.slice(0, 6)) || region.length < 6);
-      const applied = await applyPaymentResults(
-        app.pg,
-        mine.map((v) => v.item),
-      );
-      mine.forEach((v, i) => {
-        results.push({ index: v.index, resultId: v.item.resultId, outcome: applied.outcomes[i]! });
-      });
-      for (const v of valid.filter((x) => !mine.includes(x)))
-        results.push({ index: v.index, resultId: v.item.resultId, outcome: 'unknown_line' });
-      // The payrolls look at their lines again (a lost signal is caught by their daily check).
-      await Promise.all(
-        applied.payrolls.map((id) => {
-          const [county, month] = id.split(':') as [string, string];
-          return app.temporal.workflow
-            .getHandle(payrollWorkflowId(county, month))
-            .signal(paymentResultsSignal, { received: mine.length })
-            .catch((err: Error) => req.log.warn({ err, id }, 'payroll signal failed'));
-        }),
-      );
-      results.sort((a, b) => a.index - b.index);
-      const counts: Record<string, number> = {};
-      for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-      return { results, counts };
     },
   );
 };

@@ -58,45 +58,21 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const village = req.query.village;
       const today = civilDateOf(new Date());
-      const pub = await app.pg.query(
-        `SELECT application_id, category, view FROM applications
-         WHERE village_code = $1 AND stage = 'publicity' ORDER BY application_id`,
-        [village],
-      );
-      const cases = await app.pg.query(
-        `SELECT case_id, category, members, persons, monthly_amount, start_month FROM cases
-         WHERE village_code = $1 AND status <> 'closed' AND category <> 'marginal' ORDER BY case_id`,
-        [village],
-      );
       const applicantOf = (members: { name: string; relation: string }[]) =>
         maskName((members.find((m) => m.relation === 'applicant') ?? members[0])?.name ?? '');
+      const [inPublicity, published] = await Promise.all([
+        app.repos.publicity.inPublicity(village),
+        app.repos.publicity.published(village),
+      ]);
       return {
         villageCode: village,
         asOf: today,
-        publicity: pub.rows
-          .filter((r) => r.view?.publicity)
-          .map((r) => {
-            const members =
-              (r.view.investigation?.household ?? r.view.household ?? { members: [] }).members ?? [];
-            return {
-              applicationId: r.application_id,
-              applicant: applicantOf(members),
-              householdSize: members.length,
-              category: r.view.opinion?.category ?? r.category,
-              proposedMonthlyAmount: r.view.opinion?.proposedMonthlyAmount ?? null,
-              postedOn: r.view.publicity.postedOn,
-              lastDay: r.view.publicity.lastDay,
-              round: r.view.publicity.round,
-            };
-          }),
-        published: cases.rows.map((c) => ({
-          caseId: c.case_id,
-          recipient: applicantOf(c.members),
-          householdSize: c.persons ?? c.members.length,
-          category: c.category,
-          monthlyAmount: c.monthly_amount,
-          since: c.start_month,
+        publicity: inPublicity.map(({ members, ...r }) => ({
+          ...r,
+          applicant: applicantOf(members),
+          householdSize: members.length,
         })),
+        published: published.map(({ members, ...c }) => ({ ...c, recipient: applicantOf(members) })),
       };
     },
   );

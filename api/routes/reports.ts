@@ -125,57 +125,29 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!region.startsWith(req.user.region)) {
         throw forbidden(`region ${req.user.region} does not reach ${region}`);
       }
-      // Counted: money that went out (sent or paid) in the payroll months January … month, by the
-      // payroll's month (a retried row counts where it was paid, quarterly R-E6 rows where paid).
-      // Recovery offsets reduce the amounts but are nobody's payment, so they add no 人次.
-      const { rows } = await app.pg.query(
-        `SELECT l.county_code, l.category, l.residence,
-           count(*) FILTER (WHERE p.month = $2)::int AS month_rows,
-           coalesce(sum(l.persons) FILTER (WHERE p.month = $2 AND l.kind = 'back_pay'), 0)::int AS back_pay_persons,
-           coalesce(sum(l.amount) FILTER (WHERE p.month = $2 AND l.kind = 'back_pay'), 0) AS back_pay_amount,
-           coalesce(sum(l.persons) FILTER (WHERE p.month = $2 AND l.kind <> 'recovery_offset'), 0)::int AS month_persons,
-           coalesce(sum(l.amount) FILTER (WHERE p.month = $2), 0) AS month_amount,
-           coalesce(sum(l.persons) FILTER (WHERE l.kind <> 'recovery_offset'), 0)::int AS cumulative_persons,
-           sum(l.amount) AS cumulative_amount
-         FROM ledger l JOIN payrolls p ON p.payroll_id = l.payroll_id
-         WHERE left(l.county_code, length($1)) = $1 AND p.month BETWEEN $3 AND $2
-           AND l.status IN ('sent', 'paid') AND l.kind IN ('regular', 'back_pay', 'recovery_offset')
-         GROUP BY l.county_code, l.category, l.residence`,
-        [region, month, `${month.slice(0, 4)}-01`],
-      );
       const figures: CountyProgrammeFigures[] = [];
       const outside = { count: 0, amount: '0' };
-      for (const r of rows) {
+      for (const r of await app.repos.reports.paymentFigures(region, month)) {
         const programme = programmeOf(r.category, r.residence);
         if (!programme) {
-          outside.count += r.month_rows;
-          outside.amount = add(outside.amount, r.month_amount);
+          outside.count += r.monthRows;
+          outside.amount = add(outside.amount, r.monthAmount);
           continue;
         }
         figures.push({
-          countyCode: r.county_code,
+          countyCode: r.countyCode,
           programme,
-          backPayPersons: r.back_pay_persons,
-          backPayAmount: r.back_pay_amount,
-          monthPersons: r.month_persons,
-          monthAmount: r.month_amount,
-          cumulativePersons: r.cumulative_persons,
-          cumulativeAmount: r.cumulative_amount,
+          backPayPersons: r.backPayPersons,
+          backPayAmount: r.backPayAmount,
+          monthPersons: r.monthPersons,
+          monthAmount: r.monthAmount,
+          cumulativePersons: r.cumulativePersons,
+          cumulativeAmount: r.cumulativeAmount,
         });
       }
       const report = rollUp(region, figures);
 
-      // The rest of this payroll month's rows, so that nothing in the ledger goes unaccounted.
-      const { rows: others } = await app.pg.query(
-        `SELECT CASE WHEN l.status IN ('failed', 'returned') THEN 'failedOrReturned'
-                     WHEN l.status = 'scheduled' THEN 'scheduled' ELSE 'outsideTables' END AS bucket,
-           count(*)::int AS count, sum(l.amount) AS amount
-         FROM ledger l JOIN payrolls p ON p.payroll_id = l.payroll_id
-         WHERE left(l.county_code, length($1)) = $1 AND p.month = $2
-           AND (l.status NOT IN ('sent', 'paid') OR l.kind = 'temporary_grant')
-         GROUP BY 1`,
-        [region, month],
-      );
+      const others = await app.repos.reports.excludedRows(region, month);
       const bucket = (name: string) => others.find((r) => r.bucket === name) ?? { count: 0, amount: '0' };
       const excluded = {
         failedOrReturned: countAmountOf(bucket('failedOrReturned').count, bucket('failedOrReturned').amount),

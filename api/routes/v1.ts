@@ -5,14 +5,17 @@ import { applicationRoutes } from './applications';
 import { caseRoutes } from './cases';
 import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
+import { paymentResultRoutes } from './payment-results';
 import { payrollRoutes } from './payroll';
 import { publicityRoutes } from './publicity';
+import { receiptRoutes } from './receipt';
 import { reportRoutes } from './reports';
 import { supervisionRoutes } from './supervision';
 import { visitReportRoutes } from './visit-reports';
 
 // Everything under /v1 (API.md).
 export const v1Routes: FastifyPluginAsync = async (app) => {
+  await app.register(receiptRoutes);
   await app.register(applicationRoutes);
   await app.register(noticeRoutes);
   await app.register(adminRoutes);
@@ -22,6 +25,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(visitReportRoutes);
   await app.register(reportRoutes);
   await app.register(payrollRoutes);
+  await app.register(paymentResultRoutes);
   await app.register(supervisionRoutes);
   await app.register(publicityRoutes);
 };

@@ -23,7 +23,8 @@ export const civilDate = z
 export const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 
 export const applicationIdParams = z.object({
-  id: z.string().regex(/^A\d{6}\d{8}[0-9A-F]{8}$/, 'an application id'),
+  // 8 hex digits in ids received before the id derived from the Idempotency-Key, 12 since.
+  id: z.string().regex(/^A\d{6}\d{8}[0-9A-F]{8}([0-9A-F]{4})?$/, 'an application id'),
 });
 
 export const receiptBody = z

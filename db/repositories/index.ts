@@ -1,8 +1,20 @@
 import type pg from 'pg';
+import { alertsRepository } from './alerts';
+import { applicationsRepository } from './applications';
+import { calendarRepository } from './calendar';
 import { caseEntitlementsRepository } from './case-entitlements';
 import { casesRepository } from './cases';
 import { comparisonHitsRepository } from './comparison-hits';
 import { deathNoticesRepository } from './death-notices';
+import { idempotencyRepository } from './idempotency';
+import { ledgerRepository } from './ledger';
+import { noticesRepository } from './notices';
+import { paymentLinesRepository } from './payment-lines';
+import { payrollRepository } from './payroll';
+import { payrollResultsRepository } from './payroll-results';
+import { policiesRepository } from './policies';
+import { publicityRepository } from './publicity';
+import { reportsRepository } from './reports';
 import { supervisionRepository } from './supervision';
 import { visitReportsRepository } from './visit-reports';
 
@@ -18,6 +30,18 @@ export function createRepositories(pool: pg.Pool) {
     comparisonHits: comparisonHitsRepository(pool),
     visitReports: visitReportsRepository(pool),
     supervision: supervisionRepository(pool),
+    alerts: alertsRepository(pool),
+    applications: applicationsRepository(pool),
+    idempotency: idempotencyRepository(pool),
+    policies: policiesRepository(pool),
+    calendar: calendarRepository(pool),
+    notices: noticesRepository(pool),
+    publicity: publicityRepository(pool),
+    payroll: payrollRepository(pool),
+    payrollResults: payrollResultsRepository(pool),
+    paymentLines: paymentLinesRepository(pool),
+    ledger: ledgerRepository(pool),
+    reports: reportsRepository(pool),
   };
 }
 

@@ -200,6 +200,21 @@ describe('county standards through the HTTP API', () => {
     expect(today >= '2024-07-01' && today < '2099-01-01').toBe(true);
   });
 
+  it('R-M8: concurrent writes for one county and date each take their own version, none lost', async () => {
+    const county = '140825';
+    const urban = ['801.00', '802.00', '803.00', '804.00', '805.00'];
+    const res = await Promise.all(urban.map((u) => put({ ...standards(county), standardUrban: u })));
+    expect(res.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    const versions = res.map((r) => r.json().version).sort();
+    expect(versions).toEqual([1, 2, 3, 4, 5].map((n) => `${county}-2020-01-01-v${n}`));
+    expect(await rows(county)).toBe(5);
+    const listed = (await get(county)).json().versions as {
+      version: string;
+      parameters: { standardUrban: string };
+    }[];
+    expect(listed.map((v) => v.parameters.standardUrban).sort()).toEqual(urban);
+  });
+
   it('R-M8: 401 without a token, 403 for the wrong role or a region that does not reach the county; nothing written', async () => {
     expect((await put(standards(COUNTY))).statusCode).toBe(200);
     const before = await rows(COUNTY);

@@ -134,4 +134,54 @@ describe('payroll through the API and the schedule (dev server)', () => {
     expect(report.statusCode).toBe(200);
     expect(JSON.stringify(report.json())).toContain('1975.30');
   });
+
+  it('R-M1: a return after the payroll completed is applied by the payroll (a results-only run), never lost', async () => {
+    const bank = as('integration', COUNTY);
+    const late = await api.inject({
+      method: 'POST',
+      url: '/v1/integrations/payment-results',
+      headers: bank,
+      payload: {
+        results: [
+          {
+            resultId: 'b9',
+            lineId: `${COUNTY}:2026-09:P2`,
+            outcome: 'returned',
+            reason: 'account closed',
+            reportedAt: '2026-10-02T03:00:00Z',
+          },
+          // No payroll of that month: nothing is started by a bank message.
+          {
+            resultId: 'b10',
+            lineId: `${COUNTY}:2026-03:P2`,
+            outcome: 'paid',
+            reportedAt: '2026-10-02T03:00:00Z',
+          },
+        ],
+      },
+    });
+    expect(late.statusCode, late.body).toBe(200);
+    expect(late.json().results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      'applied',
+      'unknown_line',
+    ]);
+    const line = await pool.query(`SELECT status FROM payment_lines WHERE line_id = $1`, [
+      `${COUNTY}:2026-09:P2`,
+    ]);
+    expect(line.rows[0].status).toBe('returned');
+    const march = await client.workflow
+      .getHandle(`payroll:${COUNTY}:2026-03`)
+      .describe()
+      .catch(() => undefined);
+    expect(march).toBeUndefined();
+    const done = await until(async (): Promise<PayrollJson | undefined> => {
+      const r = await api.inject({
+        url: `/v1/payrolls/${COUNTY}/2026-09`,
+        headers: as('county_staff', COUNTY),
+      });
+      return r.json().lines?.returned === 1 ? r.json() : undefined;
+    }, 'the returned line in the payroll view');
+    expect(done.lines).toEqual({ paid: 1, returned: 1 });
+    expect(done.file).toMatchObject({ lines: 2, amount: '1975.30' }); // the first run's file, still shown
+  });
 });

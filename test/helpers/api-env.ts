@@ -21,6 +21,10 @@ export interface ApiEnv {
   paymentFilesDir: string;
   /** A bearer header for a caller (claims as in API.md). */
   as(role: string, region: string, sub?: string): { authorization: string };
+  /** The worker on the env's task queue, stopped and started again (node loss). */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  workerState(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -30,9 +34,17 @@ export interface ApiEnv {
  * environment when one is given.
  */
 export async function startApiEnv(
-  opts: { worker?: boolean; timeSkipping?: TestWorkflowEnvironment; sub?: string } = {},
+  opts: {
+    worker?: boolean;
+    timeSkipping?: TestWorkflowEnvironment;
+    sub?: string;
+    /** A database of the test's own (e.g. on a cluster it stops and restarts). */
+    db?: { url: string; pool: pg.Pool; drop(): Promise<void> };
+    /** Configuration overrides (e.g. short API deadlines). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<ApiEnv> {
-  const db = await freshDatabase();
+  const db = opts.db ?? (await freshDatabase());
   const pool = db.pool;
   const taskQueue = `e2e-${Math.random().toString(36).slice(2)}`;
   const paymentFilesDir = mkdtempSync(join(tmpdir(), 'payfiles-'));
@@ -44,20 +56,28 @@ export async function startApiEnv(
     TEMPORAL_TASK_QUEUE: taskQueue,
     PAYMENT_FILES_DIR: paymentFilesDir,
     LOG_LEVEL: 'warn',
+    ...opts.env,
   });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
-  if (opts.worker !== false) {
+  const nativeConnection = ts
+    ? ts.nativeConnection
+    : await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const startWorker = async () => {
     worker = await Worker.create({
-      connection: ts
-        ? ts.nativeConnection
-        : await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }),
+      connection: nativeConnection,
       taskQueue,
       workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
       activities: createActivities({ pool, paymentFilesDir }),
     });
     running = worker.run();
-  }
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+  };
+  if (opts.worker !== false) await startWorker();
   const connection = ts ? undefined : await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = ts ? ts.client : new Client({ connection: connection! });
   const api = Fastify({ logger: false });
@@ -72,11 +92,14 @@ export async function startApiEnv(
     as: (role, region, sub = `${role}-${opts.sub ?? 'e2e'}`) => ({
       authorization: `Bearer ${api.jwt.sign({ sub, role, region } as never)}`,
     }),
+    startWorker,
+    stopWorker,
+    workerState: () => worker?.getState(),
     stop: async () => {
       await api.close();
-      worker?.shutdown();
-      await running;
+      await stopWorker();
       await connection?.close();
+      if (!ts) await nativeConnection.close();
       await db.drop();
     },
   };

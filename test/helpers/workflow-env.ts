@@ -25,6 +25,8 @@ export function fakeActivities() {
     openCases: [] as string[],
     /** Versions newerPolicies answers with (R-M8 catch-up at case start). */
     newerPolicies: [] as Awaited<ReturnType<Activities['newerPolicies']>>,
+    /** R-A1: persons already held elsewhere (a receipt naming one is refused). */
+    held: new Map<string, { holderKind: 'application' | 'case'; holderId: string }>(),
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -38,6 +40,15 @@ export function fakeActivities() {
     ) as ReturnType<typeof payrollActivities>),
     loadApplicationContext: async () => {
       throw new Error('not used by the workflow');
+    },
+    receiveApplication: async (a) => {
+      const member = a.input.household.members.find((m) => calls.held.has(m.idNumber));
+      if (member) {
+        const holder = calls.held.get(member.idNumber)!;
+        return { refused: { idNumber: member.idNumber, name: member.name, ...holder } };
+      }
+      calls.saved.push({ view: a.view, entries: a.entries, version: a.version });
+      return {};
     },
     saveApplication: async (a) => {
       calls.saved.push({ view: a.view, entries: a.entries, version: a.version });

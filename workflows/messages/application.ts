@@ -29,9 +29,11 @@ export const STAGES = [
   'approved',
   'rejected',
   'withdrawn',
+  /** R-A1: never received: a member was already enrolled elsewhere (no rows were written). */
+  'refused',
 ] as const;
 export type Stage = (typeof STAGES)[number];
-export const TERMINAL_STAGES: readonly Stage[] = ['approved', 'rejected', 'withdrawn'];
+export const TERMINAL_STAGES: readonly Stage[] = ['approved', 'rejected', 'withdrawn', 'refused'];
 
 export const SPECIAL_CIRCUMSTANCES = ['lives_apart', 'filed_away', 'hard_investigation'] as const;
 export type SpecialCircumstance = (typeof SPECIAL_CIRCUMSTANCES)[number];
@@ -180,6 +182,20 @@ export interface ApplicationView {
 }
 
 export const applicationStateQuery = defineQuery<ApplicationView>('applicationState');
+/**
+ * R-A1: the receipt as the workflow recorded it. Sent with the start (update-with-start), it
+ * answers once the first activity has written the application, its members and their enrolments,
+ * or fails with `AlreadyEnrolled` naming the holder.
+ */
+export const receiptUpdate = defineUpdate<ApplicationView, []>('receipt');
+
+/** R-A1: the member that made a receipt impossible, and where that person is enrolled. */
+export interface EnrolmentConflict {
+  idNumber: string;
+  name: string;
+  holderKind: 'application' | 'case';
+  holderId: string;
+}
 export const investigationUpdate = defineUpdate<ApplicationView, [InvestigationInput]>('recordInvestigation');
 export const economicCheckUpdate = defineUpdate<ApplicationView, [EconomicCheckInput]>('recordEconomicCheck');
 export const initialOpinionUpdate = defineUpdate<ApplicationView, [InitialOpinionInput]>(
@@ -197,6 +213,8 @@ export const calendarUpdatedSignal = defineSignal<[YearCalendar]>('calendarUpdat
 export interface ApplicationResult {
   applicationId: string;
   stage: Stage;
+  /** Set when the receipt was refused (stage `refused`). */
+  refused?: EnrolmentConflict;
   caseId?: string;
   noticeId?: string;
 }

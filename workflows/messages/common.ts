@@ -15,5 +15,7 @@ export const FAILURE = {
   invalidStep: 'InvalidStep',
   publicityNotEnded: 'PublicityNotEnded',
   notFound: 'NotFound',
+  /** R-A1: a member is already in an open application or an active case. */
+  alreadyEnrolled: 'AlreadyEnrolled',
 } as const;
 export type FailureType = (typeof FAILURE)[keyof typeof FAILURE];

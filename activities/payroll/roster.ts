@@ -1,0 +1,123 @@
+import { Context } from '@temporalio/activity';
+import type { RegularRow } from '../../db/repositories/ledger';
+import type { YearMonth } from '../../domain/dates';
+import { isZero } from '../../domain/money';
+import { type ActivityDeps, reposOf } from '../deps';
+import { settleAdjustments } from './settlement';
+
+// The payroll's roster (R-M1, R-M2, R-M8, R-E6, R-A10). Exactly once: every ledger row has the
+// unique key (case, month, kind) and is written with ON CONFLICT DO NOTHING inside the same
+// transaction that settles what it pays, so a retried activity or a second payroll run writes
+// nothing twice and settles nothing twice. Status changes leave history rows (ledger trigger).
+
+/** Quarter months from `month` to the quarter's end (R-E6 quarterly: paid at the start). */
+export function restOfQuarter(month: YearMonth): YearMonth[] {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const end = Math.ceil(m / 3) * 3;
+  return Array.from({ length: end - m + 1 }, (_, i) => `${y}-${String(m + i).padStart(2, '0')}`);
+}
+
+export interface RosterPage {
+  afterCaseId?: string;
+  lastCaseId?: string;
+  cases: number;
+  rows: number;
+  done: boolean;
+}
+
+export function rosterActivities(deps: ActivityDeps) {
+  const { ledger, payroll } = reposOf(deps);
+  return {
+    /**
+     * R-M1 / R-M2 / R-M8: one page of the county's roster (cases ordered by id), in one transaction:
+     * the month's regular lines from what each case handed to the payroll at the cut-off (nothing
+     * after death or closure: no month row), open back-pay as one line per case, and open recoveries
+     * offset against the case's money this month (never more). Bounded: one page per call.
+     */
+    async rosterPage(args: {
+      payrollId: string;
+      countyCode: string;
+      month: YearMonth;
+      quarterlyExtremePoverty: boolean;
+      afterCaseId?: string;
+      limit: number;
+    }): Promise<RosterPage> {
+      const result = await ledger.transaction(async (tx) => {
+        const page = await tx.rosterMonths(args.countyCode, args.month, args.afterCaseId ?? '', args.limit);
+        const ids = page.map((r) => r.caseId);
+        if (!ids.length) return { cases: 0, rows: 0, lastCaseId: args.afterCaseId };
+        // Regular lines. Quarterly extreme-poverty support (R-E6) is paid at the start of the
+        // quarter: the first payroll that sees the case pays it to the quarter's end; the later
+        // months of the quarter then find their rows already there (unique key).
+        const quarter = restOfQuarter(args.month);
+        const regular: RegularRow[] = page
+          .filter((r) => !isZero(r.amount))
+          .flatMap((r) =>
+            (args.quarterlyExtremePoverty && r.category === 'extreme_poverty' ? quarter : [args.month]).map(
+              (month) => ({ ...r, month }),
+            ),
+          );
+        let rows = await tx.insertRegular(args.payrollId, args.countyCode, regular);
+        rows += await settleAdjustments(tx, args.payrollId, args.countyCode, args.month, ids);
+        await tx.addLinesDone(args.payrollId, rows);
+        return { cases: ids.length, rows, lastCaseId: ids.at(-1) };
+      });
+      Context.current().heartbeat(result.lastCaseId);
+      return {
+        afterCaseId: args.afterCaseId,
+        lastCaseId: result.lastCaseId,
+        cases: result.cases,
+        rows: result.rows,
+        done: result.cases < args.limit,
+      };
+    },
+
+    /**
+     * R-M1 "never silently lost": a month a case handed over after its own payroll had read the
+     * roster (a case worker down at the cut-off, say) has no ledger row; the next payroll pays it
+     * (the last 12 months, and only months whose payroll has finished its roster). Exactly once by the same key.
+     */
+    async rosterLateMonths(args: {
+      payrollId: string;
+      countyCode: string;
+      month: YearMonth;
+    }): Promise<number> {
+      return ledger.insertLateMonths(args.payrollId, args.countyCode, args.month);
+    },
+
+    /** Back-pay owed to cases that handed no month this time (closed after a review, say). */
+    async rosterStragglers(args: {
+      payrollId: string;
+      countyCode: string;
+      month: YearMonth;
+    }): Promise<number> {
+      return ledger.transaction(async (tx) =>
+        settleAdjustments(
+          tx,
+          args.payrollId,
+          args.countyCode,
+          args.month,
+          await tx.stragglerCases(args.countyCode, args.month),
+        ),
+      );
+    },
+
+    /**
+     * R-A10: temporary grants are paid at once by the township; the ledger records them (status
+     * paid) in the first payroll after their month, one row per application and month.
+     */
+    async rosterTemporaryGrants(args: { payrollId: string; countyCode: string; month: YearMonth }) {
+      return ledger.insertTemporaryGrants(args.payrollId, args.countyCode, args.month);
+    },
+
+    /**
+     * R-M1 "never silently lost": open cases that should have handed this month to the payroll but
+     * have not (a case worker down at the cut-off, say) are counted and raised to supervisors.
+     */
+    async checkRosterComplete(args: { payrollId: string; countyCode: string; month: YearMonth }) {
+      const missing = await payroll.casesMissingMonth(args.countyCode, args.month);
+      if (missing.length) await payroll.raiseRosterIncomplete(args.payrollId);
+      return { missing: missing.length, examples: missing.slice(0, 20) };
+    },
+  };
+}

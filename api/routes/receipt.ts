@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import {
+  ApplicationFailure,
+  TypedSearchAttributes,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { civilDateOf } from '../../domain/dates';
+import { countyOf, townshipOf } from '../../domain/region';
+import type { Actor } from '../../domain/roles';
+import type { applicationWorkflow } from '../../workflows/application';
+import {
+  type ApplicationInput,
+  type ApplicationResult,
+  type ApplicationView,
+  applicationWorkflowId,
+  FAILURE,
+  receiptUpdate,
+} from '../../workflows/messages';
+import {
+  SA_CASE_KIND,
+  SA_COUNTY,
+  SA_STAGE,
+  SA_TOWNSHIP,
+  SA_VILLAGE,
+} from '../../workflows/search-attributes';
+import { assertReach } from '../plugins/auth';
+import { badRequest, conflict, notFound, ProblemError, problemResponses } from '../problem';
+import { receiptBody, receiptResponse } from '../schemas/applications';
+import { updateProblem } from '../temporal-call';
+
+/** The receipt's answer (201) from the workflow's view of it. */
+const actorOf = (u: { sub: string; role: Actor['role']; region: string }): Actor => ({
+  sub: u.sub,
+  role: u.role,
+  region: u.region,
+});
+
+function receiptAnswer(view: ApplicationView) {
+  const overall = view.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1)!;
+  return {
+    applicationId: view.applicationId,
+    stage: view.stage,
+    deadline: { date: overall.date, provisional: overall.provisional },
+    deadlines: view.deadlines,
+  };
+}
+
+// API.md "Applications": the receipt (R-A1).
+export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
+  /** The county's parameters in force on the receipt date and the runtime calendar (R-O6). */
+  async function contextOf(countyCode: string, onDate: string): Promise<ApplicationInput['context']> {
+    try {
+      const { policy, deadlines } = await app.repos.policies.inForce(countyCode, onDate);
+      return { policy, deadlines, runtimeYears: await app.repos.calendar.runtimeYears() };
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure && err.type === 'NoPolicy')) throw err;
+      throw new ProblemError(
+        422,
+        'no-policy',
+        'No policy parameters',
+        `county ${countyCode} has no standard in force on ${onDate} (PUT /v1/admin/standards)`,
+      );
+    }
+  }
+
+  // R-A1: the receipt is an update-with-start. The workflow id derives from the Idempotency-Key, so
+  // a retried receipt is the same workflow and the same Update, answered by Temporal with its first
+  // result; the workflow's first activity writes the application, members and enrolments in one
+  // transaction, or refuses (409 naming the holder) and ends. No Postgres connection is held
+  // across the call.
+  app.post(
+    '/applications',
+    {
+      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      schema: {
+        tags: ['applications'],
+        summary: 'Receive an application (R-A1)',
+        body: receiptBody,
+        response: { 201: receiptResponse, 422: problemResponses[400], ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body;
+      assertReach(req.user, body.villageCode);
+      if (body.acceptedOn > civilDateOf(new Date())) {
+        throw badRequest('acceptedOn is in the future', [
+          { path: 'body.acceptedOn', message: 'must not be after today' },
+        ]);
+      }
+      const countyCode = countyOf(body.villageCode);
+      const context = await contextOf(countyCode, body.acceptedOn);
+      const token = req.idempotency?.token ?? randomBytes(16).toString('hex');
+      const applicationId = `A${countyCode}${body.acceptedOn.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
+      const input: ApplicationInput = { ...body, applicationId, receivedBy: actorOf(req.user), context };
+      const workflowId = applicationWorkflowId(applicationId);
+      const start = new WithStartWorkflowOperation<typeof applicationWorkflow>('applicationWorkflow', {
+        taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SA_CASE_KIND, value: 'application' },
+          { key: SA_STAGE, value: 'received' },
+          { key: SA_COUNTY, value: countyCode },
+          { key: SA_TOWNSHIP, value: townshipOf(body.villageCode) },
+          { key: SA_VILLAGE, value: body.villageCode },
+        ]),
+      });
+      const enrolled = (details: Record<string, unknown>) => {
+        const name = body.household.members.find((m) => m.idNumber === details.idNumber)?.name ?? '';
+        return conflict(
+          'already-enrolled',
+          `member ${name} is already in ${details.holderKind} ${details.holderId}`,
+          {
+            idNumber: details.idNumber,
+            holderKind: details.holderKind,
+            holderId: details.holderId,
+          },
+        );
+      };
+      try {
+        const view = await app.temporalCall(() =>
+          app.temporal.workflow.executeUpdateWithStart(receiptUpdate, {
+            updateId: `receipt:${token}`,
+            startWorkflowOperation: start,
+          }),
+        );
+        return reply.code(201).send(receiptAnswer(view));
+      } catch (err) {
+        const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+        if (cause instanceof ApplicationFailure && cause.type === FAILURE.alreadyEnrolled) {
+          throw enrolled((cause.details?.[0] ?? {}) as Record<string, unknown>);
+        }
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError))
+          throw updateProblem(err, applicationId, 'received');
+      }
+      // The same receipt, retried after its workflow closed: its outcome, from Temporal.
+      const result: ApplicationResult = await app.temporalCall(() =>
+        app.temporal.workflow.getHandle(workflowId).result(),
+      );
+      if (result.refused) throw enrolled({ ...result.refused });
+      const row = await app.repos.applications.find(applicationId);
+      if (!row?.view) throw notFound(`no application ${applicationId}`);
+      return reply.code(201).send(receiptAnswer(row.view));
+    },
+  );
+};

@@ -1,0 +1,183 @@
+import type pg from 'pg';
+import { countyOf, townshipOf } from '../../domain/region';
+import type {
+  ApplicationInput,
+  ApplicationView,
+  EnrolmentConflict,
+  HistoryEntry,
+} from '../../workflows/messages';
+import { inTransaction } from '../pool';
+
+// The application's read model, members, enrolments (R-A1), receipt filings (R-O1) and audit
+// trail (R-O6). Written only by the application workflow's activities; the API reads.
+
+export interface SaveArgs {
+  input: ApplicationInput;
+  view: ApplicationView;
+  entries: HistoryEntry[];
+  /** Guards against an older snapshot overwriting a newer one. */
+  version: number;
+}
+
+export interface ApplicationRow {
+  village_code: string;
+  stage: string;
+  view: ApplicationView | null;
+}
+
+async function upsertView(c: pg.PoolClient, { input, view, version }: SaveArgs) {
+  const overall = view.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1);
+  const open = view.deadlines.filter((d) => !d.metOn && !d.superseded);
+  await c.query(
+    `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
+       delegated, extended, close_relative, stage, policy_version, overall_deadline, deadline_provisional,
+       at_risk, overdue, deadlines, view, view_version, received_by)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+     ON CONFLICT (application_id) DO UPDATE SET extended = EXCLUDED.extended, stage = EXCLUDED.stage,
+       policy_version = EXCLUDED.policy_version, overall_deadline = EXCLUDED.overall_deadline,
+       deadline_provisional = EXCLUDED.deadline_provisional, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
+       deadlines = EXCLUDED.deadlines, view = EXCLUDED.view, view_version = EXCLUDED.view_version, updated_at = now()
+     WHERE applications.view_version < EXCLUDED.view_version`,
+    [
+      input.applicationId,
+      input.category,
+      input.villageCode,
+      townshipOf(input.villageCode),
+      countyOf(input.villageCode),
+      input.acceptedOn,
+      input.delegated,
+      view.extended,
+      input.closeRelative,
+      view.stage,
+      view.policyVersion,
+      overall?.date ?? null,
+      view.deadlines.some((d) => d.provisional && !d.superseded && !d.metOn),
+      open.some((d) => d.atRisk),
+      open.some((d) => d.overdue),
+      JSON.stringify(view.deadlines),
+      JSON.stringify(view),
+      version,
+      input.receivedBy.sub,
+    ],
+  );
+}
+
+async function appendAudit(
+  c: pg.PoolClient,
+  applicationId: string,
+  policyVersion: string,
+  entries: HistoryEntry[],
+) {
+  if (entries.length === 0) return;
+  await c.query(
+    `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
+       reason, parameter_version, payload)
+     SELECT 'application:' || $1 || ':' || seq, 'application', $1, action, sub, role, at, reason, $2, payload
+     FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::jsonb[])
+       AS t(seq, action, sub, role, at, reason, payload)
+     ON CONFLICT (event_key) DO NOTHING`,
+    [
+      applicationId,
+      policyVersion,
+      entries.map((e) => e.seq),
+      entries.map((e) => e.action),
+      entries.map((e) => e.by.sub),
+      entries.map((e) => e.by.role),
+      entries.map((e) => e.at),
+      entries.map((e) => e.reason ?? null),
+      entries.map((e) => JSON.stringify({ stage: e.stage, ...(e.details ?? {}) })),
+    ],
+  );
+}
+
+/** Rolls the receipt back (thrown inside its transaction). */
+class Refused extends Error {
+  constructor(readonly conflict: EnrolmentConflict) {
+    super('already enrolled');
+  }
+}
+
+export function applicationsRepository(pool: pg.Pool) {
+  return {
+    /**
+     * R-A1: the receipt in one transaction: the application, its members and their enrolments under
+     * the partial unique index, the close-relative filing (R-O1) and the first audit entries. A
+     * member held by another application or case rolls it all back and names the holder. Run again
+     * after a commit, it finds its own rows and answers the same.
+     */
+    async receive(args: SaveArgs & { filedOn: string }): Promise<{ refused?: EnrolmentConflict }> {
+      const { input } = args;
+      const id = input.applicationId;
+      const members = input.household.members;
+      return inTransaction(pool, async (c) => {
+        await upsertView(c, args);
+        await c.query(
+          `INSERT INTO application_members (application_id, id_number, name, relation)
+           SELECT $1, i, n, r FROM unnest($2::text[], $3::text[], $4::text[]) AS t(i, n, r)
+           ON CONFLICT DO NOTHING`,
+          [id, members.map((m) => m.idNumber), members.map((m) => m.name), members.map((m) => m.relation)],
+        );
+        // The partial unique index serialises concurrent receipts of one person: the second waits
+        // for the first to commit, inserts nothing, and then sees the holder.
+        await c.query(
+          `INSERT INTO person_enrolments (id_number, holder_kind, holder_id)
+           SELECT i, 'application', $1 FROM unnest($2::text[]) AS t(i) ON CONFLICT DO NOTHING`,
+          [id, members.map((m) => m.idNumber)],
+        );
+        const { rows } = await c.query(
+          `SELECT id_number, holder_kind, holder_id FROM person_enrolments
+           WHERE id_number = ANY($1::text[]) AND released_at IS NULL
+             AND NOT (holder_kind = 'application' AND holder_id = $2)
+           ORDER BY id_number LIMIT 1`,
+          [members.map((m) => m.idNumber), id],
+        );
+        const held = rows[0];
+        if (held) {
+          const name = members.find((m) => m.idNumber === held.id_number)?.name ?? '';
+          throw new Refused({
+            idNumber: held.id_number,
+            name,
+            holderKind: held.holder_kind,
+            holderId: held.holder_id,
+          });
+        }
+        if (input.closeRelative) {
+          await c.query(
+            `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by, details)
+             VALUES ('application', $1, 'receipt', $2, $3, $4) ON CONFLICT DO NOTHING`,
+            [id, args.filedOn, input.receivedBy.sub, JSON.stringify({ villageCode: input.villageCode })],
+          );
+        }
+        await appendAudit(c, id, args.view.policyVersion, args.entries);
+        return {};
+      }).catch((err) => {
+        if (err instanceof Refused) return { refused: err.conflict };
+        throw err;
+      });
+    },
+
+    /** The read model and audit trail after a step (R-O6); a closed procedure releases its members. */
+    async save(args: SaveArgs) {
+      await inTransaction(pool, async (c) => {
+        await upsertView(c, args);
+        await appendAudit(c, args.input.applicationId, args.view.policyVersion, args.entries);
+        if (args.view.stage === 'rejected' || args.view.stage === 'withdrawn') {
+          await c.query(
+            `UPDATE person_enrolments SET released_at = now()
+             WHERE holder_kind = 'application' AND holder_id = $1 AND released_at IS NULL`,
+            [args.input.applicationId],
+          );
+        }
+      });
+    },
+
+    /** Village, stage and the last saved view of an application (the API's reach check and fallback). */
+    async find(applicationId: string): Promise<ApplicationRow | undefined> {
+      const { rows } = await pool.query(
+        'SELECT village_code, stage, view FROM applications WHERE application_id = $1',
+        [applicationId],
+      );
+      return rows[0];
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { applicationApprovalStartsCase } from './application-approval-starts-case';
+import { applicationCalendarUpdated } from './application-calendar-updated';
+import { applicationCleanApproval } from './application-clean-approval';
+import { applicationGrantOverdue } from './application-grant-overdue';
+import { applicationObjectionRejection } from './application-objection-rejection';
+import { applicationWithdrawal } from './application-withdrawal';
+import { caseDeathDateConflict } from './case-death-date-conflict';
+import { caseDeathOnePerson } from './case-death-one-person';
+import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
+import { caseMonthsAndReview } from './case-months-and-review';
+import type { NamedScenario } from './session';
+
+// Every recorded scenario, one file each, in recording order; the file prefix names the workflow
+// (test/replay/README.md).
+export const SCENARIOS: readonly NamedScenario[] = [
+  applicationCleanApproval,
+  applicationApprovalStartsCase,
+  applicationObjectionRejection,
+  applicationWithdrawal,
+  applicationGrantOverdue,
+  applicationCalendarUpdated,
+  caseMonthsAndReview,
+  caseDeathOnePerson,
+  caseHitCheckAndTaper,
+  caseDeathDateConflict,
+];

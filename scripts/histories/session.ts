@@ -1,0 +1,126 @@
+import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { CivilDate, YearMonth } from '../../domain/dates';
+import { actor, COUNTY } from '../../test/helpers/fixtures';
+import type { fakeActivities } from '../../test/helpers/workflow-env';
+import {
+  type ApplicationInput,
+  type ApplicationView,
+  applicationStateQuery,
+  type CaseInput,
+  type CaseResult,
+  type CaseView,
+  caseStateQuery,
+  decisionUpdate,
+  economicCheckUpdate,
+  initialOpinionUpdate,
+  investigationUpdate,
+} from '../../workflows/messages';
+
+// What a recorded scenario works with (scripts/record-histories.ts): the session on its own
+// time-skipping server with fake activities, and the steps the scenarios share.
+
+/** The workflow a history file is named after. */
+export type Prefix = 'application' | 'case';
+
+export type Handle = WorkflowHandleWithFirstExecutionRunId<(input: ApplicationInput) => Promise<unknown>>;
+export type CaseHandle = WorkflowHandleWithFirstExecutionRunId<(input: CaseInput) => Promise<CaseResult>>;
+
+export interface Session {
+  env: TestWorkflowEnvironment;
+  calls: ReturnType<typeof fakeActivities>['calls'];
+  today(): Promise<CivilDate>;
+  /** Moves workflow time to noon (Asia/Shanghai) of a civil date, as test/workflows/case.test.ts does. */
+  sleepUntil(date: CivilDate): Promise<void>;
+  start(overrides?: Partial<ApplicationInput>): Promise<{ input: ApplicationInput; handle: Handle }>;
+  /** A case approved on the 1st of this month (server time), paid from next month; m(i) is month i after approval. */
+  startCase(
+    overrides?: Partial<CaseInput> & { size?: number },
+  ): Promise<{ input: CaseInput; handle: CaseHandle; m(i: number): YearMonth }>;
+}
+
+/**
+ * What a scenario leaves: the workflow, whether it is meant to have closed and, for workflows that
+ * continue as new, whether it is meant to have done so (every run is then recorded).
+ */
+export interface Outcome {
+  handle: WorkflowHandleWithFirstExecutionRunId;
+  closed: boolean;
+  continued?: boolean;
+}
+
+/** A scenario drives one workflow; `prefix` names the workflow in the file name. */
+export interface Scenario {
+  prefix: Prefix;
+  run(s: Session): Promise<Outcome>;
+}
+
+export const opinion = (eligible = true) => ({
+  actor: actor('township_staff'),
+  eligible,
+  ...(eligible ? { category: 'dibao' as const, proposedMonthlyAmount: '1000.00' } : {}),
+  reasons: eligible ? 'income below the standard' : 'income above the standard',
+});
+
+export async function investigate(s: Session, handle: Handle, input: ApplicationInput, findings = 'visited') {
+  return handle.executeUpdate(investigationUpdate, {
+    args: [
+      { actor: actor('township_staff'), household: input.household, findings, visitedOn: await s.today() },
+    ],
+  });
+}
+
+export async function verify(s: Session, handle: Handle, input: ApplicationInput) {
+  await investigate(s, handle, input);
+  return handle.executeUpdate(economicCheckUpdate, {
+    args: [{ actor: actor('integration'), checkId: 'chk-1', verified: [], findings: 'no other income' }],
+  });
+}
+
+export function check(what: string, ok: boolean, view: ApplicationView): void {
+  if (!ok) throw new Error(`${what} (stage ${view.stage}, last action ${view.history.at(-1)?.action})`);
+}
+
+export const overall = (v: ApplicationView) =>
+  v.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1);
+
+/** Receipt, verification, opinion, 7-day publicity and county approval; returns once it completed. */
+export async function approve(s: Session) {
+  const { input, handle } = await s.start();
+  await verify(s, handle, input);
+  await handle.executeUpdate(initialOpinionUpdate, { args: [opinion()] });
+  await s.env.sleep('8 days');
+  const view = await handle.executeUpdate(decisionUpdate, {
+    args: [
+      {
+        actor: actor('county_staff', COUNTY),
+        approve: true,
+        monthlyAmount: '1000.00',
+        reasons: 'approved',
+      },
+    ],
+  });
+  check('approved with a case', view.stage === 'approved' && !!view.decision?.caseId, view);
+  await handle.result();
+  return { handle, view };
+}
+
+export const staff = actor('township_staff');
+export const caseView = (handle: CaseHandle): Promise<CaseView> => handle.query(caseStateQuery);
+
+export function checkCase(what: string, ok: boolean, view: CaseView): void {
+  if (!ok) throw new Error(`${what} (status ${view.status}, last action ${view.history.at(-1)?.action})`);
+}
+
+export async function until(handle: Handle, ok: (v: ApplicationView) => boolean): Promise<ApplicationView> {
+  for (let i = 0; ; i++) {
+    const view = await handle.query(applicationStateQuery);
+    if (ok(view) || i === 50) return view;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A scenario with the name its history file carries. */
+export interface NamedScenario extends Scenario {
+  name: string;
+}
