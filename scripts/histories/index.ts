@@ -3,9 +3,12 @@ import { applicationCalendarUpdated } from './application-calendar-updated';
 import { applicationCleanApproval } from './application-clean-approval';
 import { applicationGrantOverdue } from './application-grant-overdue';
 import { applicationObjectionRejection } from './application-objection-rejection';
+import { applicationReceiptInWorkflow } from './application-receipt-in-workflow';
+import { applicationReceiptRefused } from './application-receipt-refused';
 import { applicationWithdrawal } from './application-withdrawal';
 import { caseDeathDateConflict } from './case-death-date-conflict';
 import { caseDeathOnePerson } from './case-death-one-person';
+import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
 import { caseMonthsAndReview } from './case-months-and-review';
 import type { NamedScenario } from './session';
@@ -19,8 +22,11 @@ export const SCENARIOS: readonly NamedScenario[] = [
   applicationWithdrawal,
   applicationGrantOverdue,
   applicationCalendarUpdated,
+  applicationReceiptInWorkflow,
+  applicationReceiptRefused,
   caseMonthsAndReview,
   caseDeathOnePerson,
   caseHitCheckAndTaper,
   caseDeathDateConflict,
+  caseDeathRecordedByCase,
 ];
