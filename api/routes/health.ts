@@ -32,7 +32,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     async (_req, reply) => {
       const conn = app.temporal.connection;
       const [postgres, temporal] = await Promise.all([
-        probe(() => app.pg.query('SELECT 1')),
+        probe(() => app.repos.ping()),
         probe(() => conn.withDeadline(Date.now() + 3000, () => conn.workflowService.getSystemInfo({}))),
       ]);
       const ok = postgres.ok && temporal.ok;

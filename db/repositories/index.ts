@@ -24,6 +24,10 @@ import { visitReportsRepository } from './visit-reports';
 export function createRepositories(pool: pg.Pool) {
   return {
     pool,
+    /** Postgres answers (the API's /ready). */
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
     cases: casesRepository(pool),
     caseEntitlements: caseEntitlementsRepository(pool),
     deathNotices: deathNoticesRepository(pool),
