@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { storedPolicy } from '../db/repositories/policies';
 import type { CivilDate } from '../domain/dates';
-import type { RateEntry, RosteredMonth } from '../domain/entitlement';
+import type { RateEntry } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
 import type {
   Adjustment,
@@ -46,15 +46,7 @@ export function caseActivities(deps: ActivityDeps) {
     },
 
     /** A month handed to the payroll at its roster cut-off (R-M1): once per case and month. */
-    async recordMonth(args: {
-      caseId: string;
-      villageCode: string;
-      category: CaseView['category'];
-      residence: CaseView['residence'];
-      month: RosteredMonth;
-      rosteredOn: CivilDate;
-      parameterVersion: string;
-    }): Promise<void> {
+    async recordMonth(args: Parameters<typeof caseEntitlements.recordMonth>[0]): Promise<void> {
       await refusingInvalid(`month ${args.month.month} of case ${args.caseId}`, () =>
         caseEntitlements.recordMonth(args),
       );

@@ -1,4 +1,4 @@
-import type { CivilDate, YearMonth } from '../../domain/dates';
+import type { YearMonth } from '../../domain/dates';
 import { toMoney } from '../../domain/money';
 import type { PayrollContext } from '../../workflows/messages';
 import { type ActivityDeps, reposOf } from '../deps';
@@ -20,13 +20,7 @@ export function payrollActivities(deps: ActivityDeps) {
       return { policy, deadlines, runtimeYears: await calendar.runtimeYears() };
     },
 
-    async openPayroll(args: {
-      payrollId: string;
-      countyCode: string;
-      month: YearMonth;
-      rosterDate: CivilDate;
-      paymentDate: CivilDate;
-    }): Promise<void> {
+    async openPayroll(args: Parameters<typeof payroll.open>[0]): Promise<void> {
       await payroll.open(args);
     },
 

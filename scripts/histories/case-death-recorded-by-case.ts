@@ -1,39 +1,10 @@
-import { dayInMonth } from '../../domain/dates';
-import { deathNoticeSignal } from '../../workflows/messages';
-import { caseView, checkCase, type NamedScenario } from './session';
+import { onePersonDeath } from './case-death-one-person';
+import type { NamedScenario } from './session';
 
 // R-M2 R-O6 since the case records its own death notices (patched 'death-notice-recorded-by-case'):
-// a one-person case; the death (in month 1) is notified after month 3 is rostered: paid for
-// the month of death, months 2 and 3 recovered, a stop notice, the case closed.
+// the one-person death of case-death-one-person, reported by a named integration.
 export const caseDeathRecordedByCase: NamedScenario = {
   prefix: 'case',
   name: 'death-recorded-by-case',
-  run: async (s) => {
-    const { input, handle, m } = await s.startCase({ size: 1 });
-    await s.sleepUntil(dayInMonth(m(3), 20));
-    let v = await caseView(handle);
-    checkCase('three months rostered', v.rostered.length === 3, v);
-    await handle.signal(deathNoticeSignal, {
-      noticeId: 'health-1',
-      idNumber: input.members[0]!.idNumber,
-      diedOn: dayInMonth(m(1), 15),
-      source: 'integration',
-      reportedBy: { sub: 'health-system', role: 'integration', region: '14' },
-      receivedOn: await s.today(),
-    });
-    const result = await handle.result();
-    v = await caseView(handle);
-    const recovery = s.calls.adjustments.map((a) => a.adjustment);
-    checkCase(
-      'closed for death from month 2 with months 2–3 recovered',
-      result.closed?.reason === 'death' &&
-        result.closed.fromMonth === m(2) &&
-        recovery.length === 1 &&
-        recovery[0]!.kind === 'recovery' &&
-        recovery[0]!.amount === '2000.00' &&
-        s.calls.notices.map((n) => n.kind).join() === 'stop',
-      v,
-    );
-    return { handle, closed: true };
-  },
+  run: (s) => onePersonDeath(s, { sub: 'health-system', role: 'integration', region: '14' }),
 };
