@@ -13,7 +13,7 @@ import { dropDatabase, ensureDatabase, startPostgres } from '../scripts/lib/post
 import { freePort } from '../scripts/lib/procs';
 import { seedPolicy } from '../test/helpers/seed';
 
-// Issue 5: a county's payroll of 10,000 and 100,000 active cases on this machine — wall time, rows/s,
+// R-M1: a county's payroll of 10,000 and 100,000 active cases on this machine — wall time, rows/s,
 // peak memory — and its ratio to a raw COPY of as many ledger rows, measured in the same run
 // (STYLE.md: figures are ratios against a baseline, never asserted in timed tests).
 // Usage: npm run bench:payroll -- [10000] [100000] [--runs=2] [--page-size=2000] [--fsync=off]

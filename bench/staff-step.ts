@@ -13,7 +13,7 @@ import {
   updateTargetWorkflow,
 } from './staff-step/workflows';
 
-// Issue 9, "Benchmark": a staff step through the HTTP API against a bare Temporal Update on the same
+// The edge between API and workflows, measured: a staff step through the HTTP API against a bare Temporal Update on the same
 // server (p50/p95/p99 at two concurrencies), applications driven receipt → approval per second against
 // a trivial workflow's start → complete rate, and the history of an approved application. Ratios are
 // the figures to watch: the machine is shared. Counts come from env variables (see bench/README.md).

@@ -127,7 +127,7 @@ export function printReport({ cfg: CFG, ops: OPS, low, high, receipts, tp, histo
     ['l'],
   );
 
-  console.log('\nsummary (issue 9 figures)');
+  console.log('\nsummary (ratios to the bare Update and the trivial workflow)');
   const inv = (s: Record<Op, Sample>, p: number) =>
     ratio(pct(s.investigation.ms, p), pct(s.noopUpdate.ms, p));
   printTable(

@@ -210,7 +210,7 @@ describe('the whole path through the HTTP API (time-skipping server, real worker
     );
     expect(audit.rows.find((r) => r.action === 'approved')?.actor).toBe('county_staff-path');
 
-    // Approval started the case-in-benefit workflow (issue 4), which owns the entitlement now.
+    // Approval started the case-in-benefit workflow, which owns the entitlement now.
     const caseView = await env.client.workflow.getHandle(caseWorkflowId(applicationId)).query(caseStateQuery);
     expect(caseView).toMatchObject({ status: 'active', monthlyAmount: '1000.00', startMonth, persons: 2 });
 
