@@ -35,8 +35,8 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     region: u.region,
   });
 
-  async function loadRow(id: string) {
-    const row = await app.repos.applications.find(id);
+  async function loadRow(id: string, withView = true) {
+    const row = await app.repos.applications.find(id, withView);
     if (!row) throw notFound(`no application ${id}`);
     return row;
   }
@@ -93,7 +93,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
       async (req) => {
-        const row = await loadRow(req.params.id);
+        const row = await loadRow(req.params.id, false);
         assertReach(req.user, row.village_code);
         // The key names the Update: a retry whose first answer was lost gets that answer again.
         return (await app.runUpdate(req, req.params.id, row.stage, (updateId) =>

@@ -27,7 +27,11 @@ export const comparisonHitItem = () =>
 
 const batch = (what: string) => z.array(z.unknown()).min(1).max(5000).describe(what);
 export const deathNoticeBatch = z
-  .object({ notices: batch('{noticeId, idNumber, diedOn, source?} each; checked line by line') })
+  .object({
+    notices: batch(
+      `{noticeId, idNumber, diedOn, source?} each, source one of ${DEATH_SOURCES.join(', ')} (default integration); checked line by line`,
+    ),
+  })
   .meta({ id: 'DeathNoticeBatch' });
 export const comparisonHitBatch = z
   .object({ hits: batch('{hitId, kind, idNumber, detectedOn, source, details} each; checked line by line') })

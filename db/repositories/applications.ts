@@ -172,9 +172,10 @@ export function applicationsRepository(pool: pg.Pool) {
     },
 
     /** Village, stage and the last saved view of an application (the API's reach check and fallback). */
-    async find(applicationId: string): Promise<ApplicationRow | undefined> {
+    async find(applicationId: string, withView = true): Promise<ApplicationRow | undefined> {
+      // A staff step needs only the reach and the stage, not the whole stored view.
       const { rows } = await pool.query(
-        'SELECT village_code, stage, view FROM applications WHERE application_id = $1',
+        `SELECT village_code, stage${withView ? ', view' : ', NULL AS view'} FROM applications WHERE application_id = $1`,
         [applicationId],
       );
       return rows[0];

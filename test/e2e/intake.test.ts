@@ -115,6 +115,31 @@ describe('death-notice batches and visit reports through the HTTP API (dev serve
       return v.history.some((e: { action: string }) => e.action === 'death_notice_duplicate') && v;
     }, 'n-6 counted once');
     expect(once.tasks.filter((t: Task) => t.kind === 'death_review')).toHaveLength(1);
+    // R-M2: the comparison sources the rules name (health, police, cremation, civil affairs) are
+    // accepted and recorded as such, and the OpenAPI document names every source.
+    const sources = await post(url, integration(), {
+      notices: ['health', 'police', 'cremation', 'civil_affairs'].map((source, i) => ({
+        noticeId: `n-src-${i}`,
+        idNumber: id,
+        diedOn: yesterday,
+        source,
+      })),
+    });
+    expect(sources.json().results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      'matched',
+      'matched',
+      'matched',
+      'matched',
+    ]);
+    const recordedSources = await until(async () => {
+      const { rows } = await pool.query(
+        `SELECT source FROM death_notices WHERE notice_id LIKE 'n-src-%' ORDER BY notice_id`,
+      );
+      return rows.length === 4 && rows.map((r) => r.source);
+    }, 'the four sources recorded');
+    expect(recordedSources).toEqual(['health', 'police', 'cremation', 'civil_affairs']);
+    const doc = (await api.inject({ url: '/docs/json' })).json();
+    expect(JSON.stringify(doc.components.schemas.DeathNoticeBatch)).toContain('cremation');
   });
 
   it('R-M7: a visit report fans a death and an employment out to the case; zero report with entries 400; a different second report 409', async () => {

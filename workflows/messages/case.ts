@@ -38,7 +38,20 @@ export const HIT_KINDS = [
 ] as const;
 export type HitKind = (typeof HIT_KINDS)[number];
 
-export const DEATH_SOURCES = ['integration', 'staff', 'visit_report'] as const;
+/**
+ * R-M2: who reported a death — staff, the monthly visit report, or data comparison with the
+ * health (death certificates), police (household deregistration), cremation and civil-affairs
+ * (marriage and funeral registration) systems; `integration` for a comparison system not named.
+ */
+export const DEATH_SOURCES = [
+  'integration',
+  'staff',
+  'visit_report',
+  'health',
+  'police',
+  'cremation',
+  'civil_affairs',
+] as const;
 export type DeathSource = (typeof DEATH_SOURCES)[number];
 
 export const CHANGE_KINDS = [
