@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { civilDateOf, compareDates, monthOf } from '../domain/dates';
-import { compare, isZero } from '../domain/money';
+import { compare, isZero, type Money } from '../domain/money';
 import { reaches } from '../domain/region';
 import type { Actor, Role } from '../domain/roles';
 import { ApplicationDeadlines } from './application-deadlines';
@@ -142,6 +142,34 @@ export class ApplicationChecks extends ApplicationDeadlines {
       ) {
         this.invalid('the start month cannot be before the month of the decision');
       }
+      if (d.monthlyAmount) this.checkAgainstPublicity(d.monthlyAmount, d.amountReason);
+    }
+  }
+
+  /**
+   * R-A5: the approved amount is the one publicised. A lower one needs a recorded reason; a higher
+   * one needs a new 7-day publicity (R-A4), since the public never saw it; and it never exceeds the
+   * assessed shortfall (R-E1) with what R-E3…R-E5 add to it (the assessment already applies them).
+   */
+  private checkAgainstPublicity(amount: Money, reason: string | undefined) {
+    const publicised = this.view.opinion?.proposedMonthlyAmount;
+    if (publicised && compare(amount, publicised) > 0) {
+      this.invalid(
+        `the amount ${amount} is above the publicised ${publicised}: a higher amount needs a new 7-day publicity (R-A5, R-A4)`,
+      );
+    }
+    if (publicised && compare(amount, publicised) !== 0 && !reason?.trim()) {
+      this.invalid(
+        `the amount ${amount} differs from the publicised ${publicised}: give amountReason (R-A5)`,
+      );
+    }
+    const a = this.view.assessment;
+    if (a && a.suggestedCategory !== 'not_eligible' && a.suggestedCategory !== 'marginal') {
+      const cap = [a.monthlyAmount, ...a.singlePersonEnrolments.map((e) => e.monthlyAmount)].reduce((x, y) =>
+        compare(x, y) >= 0 ? x : y,
+      );
+      if (compare(amount, cap) > 0)
+        this.invalid(`the amount ${amount} is above the assessed shortfall ${cap} (R-A5, R-E1)`);
     }
   }
 

@@ -121,6 +121,7 @@ export class ApplicationState extends ApplicationChecks {
     if (!d.approve) this.track('rejection_notice', today, this.ctx.deadlines.rejectionNoticeWorkingDays);
     return this.record(now, d.approve ? 'approved' : 'rejected', actor, d.reasons, {
       monthlyAmount: d.monthlyAmount,
+      ...(d.amountReason ? { amountReason: d.amountReason } : {}),
       startMonth,
       parameterVersion: this.ctx.policy.version,
     });

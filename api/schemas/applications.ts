@@ -156,6 +156,13 @@ export const decisionBody = z.object({
     .optional()
     .describe('Re-review every 6 months instead of 12 (R-M4, parameters)'),
   reasons: text('reasons'),
+  amountReason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe('Why the amount differs from the publicised one (R-A5; required then, and only a lower one)'),
 });
 
 export const withdrawalBody = z.object({ reason: text('reason') });

@@ -139,6 +139,8 @@ export interface DecisionInput {
   /** R-M4: re-reviewed every 6 months instead of 12 (parameters). */
   unstableIncome?: boolean;
   reasons: string;
+  /** R-A5: why the approved amount differs from the publicised one (required then). */
+  amountReason?: string;
 }
 
 export interface WithdrawalInput {

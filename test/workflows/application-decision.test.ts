@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { compare } from '../../domain/money';
+import { at, county, inDecision, opinion, received, refusal, verify } from '../helpers/application-state-kit';
+
+// R-A5 on the state object alone: the decision approves what was publicised.
+
+const approve = (monthlyAmount: string, amountReason?: string) => ({
+  actor: county,
+  approve: true,
+  monthlyAmount,
+  reasons: 'eligible',
+  ...(amountReason ? { amountReason } : {}),
+});
+const DECISION_DAY = at('2026-03-18');
+
+describe('the decision against the publicity (no server)', () => {
+  it('R-A5: an amount above the publicised one is refused (it needs a new 7-day publicity); the publicised amount is approved', () => {
+    const state = inDecision();
+    expect(refusal(() => state.checkDecision(approve('9999.00'), DECISION_DAY))).toBe(
+      'InvalidStep in decision',
+    );
+    expect(refusal(() => state.checkDecision(approve('1000.01', 'rounding'), DECISION_DAY))).toBe(
+      'InvalidStep in decision',
+    );
+    state.checkDecision(approve('1000.00'), DECISION_DAY);
+    state.applyDecision(approve('1000.00'), DECISION_DAY);
+    expect(state.view.decision).toMatchObject({ monthlyAmount: '1000.00', startMonth: '2026-04' });
+  });
+
+  it('R-A5: a lower amount than publicised needs a recorded reason, which the history keeps', () => {
+    const state = inDecision();
+    expect(refusal(() => state.checkDecision(approve('900.00'), DECISION_DAY))).toBe(
+      'InvalidStep in decision',
+    );
+    const lower = approve('900.00', 'a pension of 100.00 was found at the decision');
+    state.checkDecision(lower, DECISION_DAY);
+    const entry = state.applyDecision(lower, DECISION_DAY);
+    expect(state.view.decision?.amountReason).toBe('a pension of 100.00 was found at the decision');
+    expect(entry.details).toMatchObject({ monthlyAmount: '900.00' });
+  });
+
+  it('R-A5 R-E1: an amount above the assessed shortfall is refused even when it was publicised', () => {
+    const state = received();
+    verify(state, '2026-03-06');
+    const shortfall = state.view.assessment!.monthlyAmount;
+    const high = { ...opinion, proposedMonthlyAmount: '5000.00' };
+    state.checkInitialOpinion(high, at('2026-03-09'));
+    state.applyInitialOpinion(high, at('2026-03-09'));
+    state.tick(at('2026-03-17', '00:00'));
+    expect(compare('5000.00', shortfall)).toBe(1);
+    expect(refusal(() => state.checkDecision(approve('5000.00'), DECISION_DAY))).toBe(
+      'InvalidStep in decision',
+    );
+    state.checkDecision(approve(shortfall, 'the assessed shortfall'), DECISION_DAY);
+  });
+});
