@@ -220,13 +220,13 @@ export function ledgerRepository(pool: pg.Pool) {
         `INSERT INTO ledger (case_id, month, kind, payroll_id, county_code, township_code, village_code, category,
            residence, persons, amount, status, source_keys)
          SELECT g.application_id, to_char(g.granted_on, 'YYYY-MM'), 'temporary_grant', $1, a.county_code,
-           a.township_code, a.village_code, a.category, coalesce(a.view->'household'->>'residence', 'rural'),
+           a.township_code, a.village_code, a.category, coalesce(a.residence, 'rural'),
            (SELECT count(*)::int FROM application_members m WHERE m.application_id = a.application_id),
            sum(g.amount), 'paid', array_agg(g.grant_id ORDER BY g.grant_id)
          FROM temporary_grants g JOIN applications a ON a.application_id = g.application_id
          WHERE a.county_code = $2 AND to_char(g.granted_on, 'YYYY-MM') < $3
          GROUP BY g.application_id, to_char(g.granted_on, 'YYYY-MM'), a.county_code, a.township_code,
-           a.village_code, a.category, a.view, a.application_id
+           a.village_code, a.category, a.residence, a.application_id
          ON CONFLICT DO NOTHING`,
         [payrollId, county, month],
       );
