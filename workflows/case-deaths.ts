@@ -14,6 +14,8 @@ import { type DeathNotice, FAILURE } from './messages';
 export interface DeathPatches {
   /** 'death-date-conflict-check': two sources disagreeing on the date open a data check. */
   dateConflictCheck: boolean;
+  /** 'death-before-admission': a death dated before the approval is flagged for a county check. */
+  beforeAdmission?: boolean;
 }
 
 /** Validator of a staff report (an Update): only a member, by township staff whose region reaches the case. */
@@ -79,6 +81,10 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: De
     source: n.source,
   });
   if (s.closed) return 'applied';
+  if (patches.beforeAdmission && compareDates(n.diedOn, v.approvedOn) < 0) {
+    beforeAdmission(s, n, now, by);
+    return 'applied';
+  }
   const after = addMonthsToYearMonth(monthOf(n.diedOn), 1);
   if (s.coveredPersons() === 0) {
     // One-person case: paid for the month of death, nothing after; later months are recovered.
@@ -93,4 +99,43 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: De
     subject: { idNumber: n.idNumber, diedOn: n.diedOn, summary: `death of ${member.name} on ${n.diedOn}` },
   });
   return 'applied';
+}
+
+/**
+ * R-M2: a death dated before the decision that admitted the household is no death in benefit: the
+ * decision rested on a wrong household. A county check opens at once (no death review, which would
+ * be overdue on the day it opens), and every month paid for the deceased is recoverable: a
+ * one-person case closes from its first month, so all its rostered months are recovered.
+ */
+function beforeAdmission(
+  s: CaseLedger,
+  n: DeathNotice,
+  now: Date,
+  by: DeathNotice['reportedBy'] | typeof SYSTEM,
+) {
+  const v = s.view;
+  s.record(now, 'death_before_admission', by ?? SYSTEM, `died ${n.diedOn}, admitted ${v.approvedOn} (R-M2)`, {
+    idNumber: n.idNumber,
+    diedOn: n.diedOn,
+    approvedOn: v.approvedOn,
+  });
+  s.openTaskToday(now, {
+    taskId: `admission-${n.idNumber}`,
+    kind: 'data_check',
+    due: comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines),
+    subject: {
+      idNumber: n.idNumber,
+      diedOn: n.diedOn,
+      summary: `a member died on ${n.diedOn}, before the approval of ${v.approvedOn}: the admitted household did not exist (county check)`,
+    },
+  });
+  if (s.coveredPersons() === 0) {
+    s.close(
+      now,
+      SYSTEM,
+      'death',
+      v.startMonth,
+      `the only recipient died on ${n.diedOn}, before admission (R-M2)`,
+    );
+  }
 }

@@ -184,7 +184,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     };
   // The workflow takes patch decisions; the state object only receives them (it stays testable
   // without a server). Histories recorded before the date check replay without it.
-  const deathPatches = () => ({ dateConflictCheck: patched('death-date-conflict-check') });
+  const deathPatches = () => ({
+    dateConflictCheck: patched('death-date-conflict-check'),
+    beforeAdmission: patched('death-before-admission'),
+  });
   setHandler(
     deathNoticeSignal,
     onSignal((n, at) => state.applyDeath(n, at, deathPatches())),

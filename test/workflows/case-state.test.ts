@@ -92,6 +92,33 @@ describe('CaseState (no server)', () => {
     expect(s.view.members[1]).toMatchObject({ covered: false, diedOn: '2024-11-30' });
   });
 
+  it('R-M2: a death dated before the approval is flagged for a county check at once and every month paid is recovered', () => {
+    const patches = { ...PATCHES, beforeAdmission: true };
+    const one = caseOf({ size: 1 });
+    expect(one.applyDeath(death(one, 0, '2024-07-20'), at('2024-12-12'), patches)).toBe('applied');
+    expect(one.view.closed).toEqual({ reason: 'death', fromMonth: '2024-10', on: '2024-12-12' });
+    const [recovery] = ofKind(one.effects, 'adjustment').map((e) => e.adjustment);
+    expect(recovery).toMatchObject({
+      kind: 'recovery',
+      amount: '3000.00',
+      months: ['2024-10', '2024-11', '2024-12'],
+    });
+    const check = one.view.tasks.find((t) => t.taskId.startsWith('admission-'));
+    expect(check).toMatchObject({ kind: 'data_check', atRisk: false, overdue: false });
+    expect(check?.due).toEqual(comparisonCheckDue(cal, '2024-12-12'));
+    expect(one.view.history.map((e) => e.action)).toContain('death_before_admission');
+
+    // A larger household: the county check, no death review (it would open overdue), the amount stays.
+    const three = caseOf({ size: 3 });
+    three.applyDeath(death(three, 1, '2024-08-31'), at('2024-12-12'), patches);
+    expect(three.openTasks().map((t) => t.kind)).toEqual(['data_check']);
+    expect(three.view.status).toBe('active');
+    // Histories recorded before the rule took the ordinary path.
+    const old = caseOf({ size: 3 });
+    old.applyDeath(death(old, 1, '2024-08-31'), at('2024-12-12'), PATCHES);
+    expect(old.openTasks().map((t) => t.kind)).toEqual(['death_review']);
+  });
+
   it('R-M2: the same death twice is one event, by notice id or by person', () => {
     const s = caseOf({ size: 3 });
     const n = death(s, 1, '2024-11-20');
