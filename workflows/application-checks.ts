@@ -3,6 +3,7 @@ import { civilDateOf, compareDates, monthOf } from '../domain/dates';
 import { compare, isZero, type Money } from '../domain/money';
 import { reaches } from '../domain/region';
 import type { Actor, Role } from '../domain/roles';
+import { unresolved } from '../domain/verification';
 import { ApplicationDeadlines } from './application-deadlines';
 import {
   type DecisionInput,
@@ -83,6 +84,13 @@ export class ApplicationChecks extends ApplicationDeadlines {
     this.expect(now, ['initial_opinion'], 'initial opinion');
     this.expectActor(o.actor, ['township_staff'], 'initial opinion');
     if (!o.reasons.trim()) this.invalid('an initial opinion needs reasons (R-A3)');
+    const open = unresolved(this.view.differences ?? [], o.resolutions ?? []);
+    if (open.length)
+      this.invalid(
+        `resolve each difference between declared and verified data (R-A2): ${open
+          .map((d) => `${d.idNumber} ${d.field} declared ${d.declared}, verified ${d.verified}`)
+          .join('; ')} — use the verified figure, or keep the declared one with a reason`,
+      );
     if (!o.eligible && (o.category || o.proposedMonthlyAmount)) {
       this.invalid('a negative opinion has no category or amount');
     }

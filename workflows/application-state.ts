@@ -1,6 +1,7 @@
 import { addMonthsToYearMonth, civilDateOf, monthOf } from '../domain/dates';
 import { publicityEnds } from '../domain/deadlines';
 import { assess } from '../domain/eligibility';
+import { differences, verifiedHousehold } from '../domain/verification';
 import { ApplicationChecks } from './application-checks';
 import { SYSTEM } from './application-deadlines';
 import type {
@@ -47,13 +48,23 @@ export class ApplicationState extends ApplicationChecks {
   private afterVerification(now: Date) {
     if (!this.view.investigation || !this.view.economicCheck) return;
     this.view.stage = 'initial_opinion';
-    this.view.assessment = assess(this.household(), this.ctx.policy, { asOf: civilDateOf(now) });
+    // R-A2: the verified figures are the basis of the suggestion; the differences are listed.
+    const verified = this.view.economicCheck.verified;
+    this.view.differences = differences(this.household(), verified);
+    this.view.assessment = assess(verifiedHousehold(this.household(), verified), this.ctx.policy, {
+      asOf: civilDateOf(now),
+    });
     this.track('initial_opinion', civilDateOf(now), this.ctx.deadlines.initialOpinionWorkingDays);
   }
 
   applyInitialOpinion(o: InitialOpinionInput, now: Date): HistoryEntry {
     const today = civilDateOf(now);
     const { actor, ...rest } = o;
+    // R-A2: a declared figure kept with a reason replaces the verified one in the suggestion.
+    if (o.resolutions?.some((r) => r.use === 'declared') && this.view.economicCheck) {
+      const basis = verifiedHousehold(this.household(), this.view.economicCheck.verified, o.resolutions);
+      this.view.assessment = assess(basis, this.ctx.policy, { asOf: today });
+    }
     this.view.opinion = {
       ...rest,
       by: actor.sub,

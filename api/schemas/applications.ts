@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { householdSchema } from '../../domain/household';
 import { moneySchema } from '../../domain/money';
 import { villageCodeSchema } from '../../domain/region';
+import { VERIFIED_FIELDS } from '../../domain/verification';
 import {
   APPLICATION_CATEGORIES,
   DEADLINE_KINDS,
@@ -86,6 +87,17 @@ export const applicationViewSchema = z
     investigation: z.record(z.string(), z.unknown()).optional(),
     economicCheck: z.record(z.string(), z.unknown()).optional(),
     assessment: z.record(z.string(), z.unknown()).optional(),
+    differences: z
+      .array(
+        z.object({
+          idNumber: z.string(),
+          field: z.enum(VERIFIED_FIELDS),
+          declared: z.string(),
+          verified: z.string(),
+        }),
+      )
+      .optional()
+      .describe('R-A2: declared and verified figures that differ; the initial opinion resolves each'),
     opinion: z.record(z.string(), z.unknown()).optional(),
     publicity: z
       .object({
@@ -138,6 +150,20 @@ export const initialOpinionBody = z.object({
     .describe(
       'R-A4: the day the notice went up (default today); earlier for a paper procedure entered afterwards, ' +
         'never in the future nor before the visit it follows',
+    ),
+  resolutions: z
+    .array(
+      z.object({
+        idNumber: z.string().length(18),
+        field: z.enum(VERIFIED_FIELDS),
+        use: z.enum(['verified', 'declared']),
+        reason: z.string().trim().min(1).max(2000).optional(),
+      }),
+    )
+    .max(100)
+    .optional()
+    .describe(
+      'R-A2: one per difference listed in the view: the verified figure, or the declared one with a reason',
     ),
 });
 

@@ -7,6 +7,7 @@ import type { Household } from '../../domain/household';
 import type { Money } from '../../domain/money';
 import type { PolicyParameters } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
+import type { Difference, Resolution } from '../../domain/verification';
 
 // The application workflow's messages (R-A1 … R-A11).
 
@@ -120,6 +121,8 @@ export interface InitialOpinionInput {
    * in the future and never before the visit (or the objection) it follows.
    */
   publicityPostedOn?: CivilDate;
+  /** R-A2: how each difference between declared and verified data is resolved. */
+  resolutions?: Resolution[];
 }
 
 export interface ObjectionInput {
@@ -170,6 +173,8 @@ export interface ApplicationView {
   investigation?: Omit<InvestigationInput, 'actor'> & { by: string };
   economicCheck?: Omit<EconomicCheckInput, 'actor'> & { by: string };
   assessment?: Assessment;
+  /** R-A2: every figure the information check verified differently from the declaration. */
+  differences?: Difference[];
   opinion?: Omit<InitialOpinionInput, 'actor'> & { by: string; on: CivilDate; suggestedCategory: Category };
   publicity?: {
     round: number;
