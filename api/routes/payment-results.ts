@@ -34,7 +34,8 @@ export const paymentResultRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/integrations/payment-results',
     {
-      preHandler: [app.requireRole('integration'), app.idempotency],
+      config: { roles: ['integration'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['integrations'],
         summary: "The bank's per-line results (R-M1), applied once each and in the bank's order",

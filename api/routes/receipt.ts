@@ -78,7 +78,8 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/applications',
     {
-      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      config: { roles: ['township_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['applications'],
         summary: 'Receive an application (R-A1)',

@@ -102,7 +102,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/reports/payments',
     {
-      preHandler: [app.requireRole('supervisor', 'admin')],
+      config: { roles: ['supervisor', 'admin'] },
       schema: {
         tags: ['reports'],
         summary: 'Monthly payment statistics: back-pay, month and cumulative 人次 and amounts (R-O5)',

@@ -44,7 +44,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/supervision/overdue',
     {
-      preHandler: [app.requireRole('supervisor', 'county_staff', 'admin')],
+      config: { roles: ['supervisor', 'county_staff', 'admin'] },
       schema: {
         tags: ['supervision'],
         summary: 'Overdue and at-risk work in the caller’s region (R-O3, R-A6)',
@@ -81,7 +81,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/supervision/visit-reports',
     {
-      preHandler: [app.requireRole('supervisor', 'county_staff')],
+      config: { roles: ['supervisor', 'county_staff'] },
       schema: {
         tags: ['supervision'],
         summary: 'Villages and townships that have not reported a month (R-M7, R-O3)',
