@@ -90,7 +90,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
           summary,
           params: applicationIdParams,
           body,
-          response: { 200: applicationViewSchema, 422: problemResponses[400], ...problemResponses },
+          response: { 200: applicationViewSchema, ...problemResponses },
         },
       },
       async (req) => {

@@ -110,7 +110,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Household change report (R-M5); employment above the standard starts the taper (R-M3)',
         params: caseIdParams,
         body: changeBody,
-        response: { 200: caseViewSchema, 422: problemResponses[400], ...problemResponses },
+        response: { 200: caseViewSchema, ...problemResponses },
       },
     },
     async (req) => {
@@ -146,7 +146,6 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
             outcome: z.enum(['matched', 'duplicate']),
             caseId: z.string(),
           }),
-          422: problemResponses[400],
           ...problemResponses,
         },
       },
@@ -188,7 +187,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           'the entitlement (R-A11).',
         params: reviewParams,
         body: reviewBody,
-        response: { 200: caseViewSchema, 422: problemResponses[400], ...problemResponses },
+        response: { 200: caseViewSchema, ...problemResponses },
       },
     },
     async (req) => {

@@ -11,7 +11,7 @@ import {
   payrollWorkflowId,
 } from '../../workflows/messages';
 import { payrollWorkflow } from '../../workflows/payroll';
-import { ProblemError, problemResponses, problemSchema } from '../problem';
+import { ProblemError, problemResponses } from '../problem';
 
 const resultItem = z.object({
   resultId: z.string().min(1).max(200),
@@ -58,7 +58,6 @@ export const paymentResultRoutes: FastifyPluginAsyncZod = async (app) => {
             counts: z.record(z.string(), z.number()),
           }),
           ...problemResponses,
-          503: problemSchema,
         },
       },
     },

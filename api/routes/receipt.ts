@@ -84,7 +84,7 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['applications'],
         summary: 'Receive an application (R-A1)',
         body: receiptBody,
-        response: { 201: receiptResponse, 422: problemResponses[400], ...problemResponses },
+        response: { 201: receiptResponse, ...problemResponses },
       },
     },
     async (req, reply) => {
