@@ -123,7 +123,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       const { region, month } = req.query;
       // API.md "Identity and reach": a report covers only what the caller's region contains.
       if (!region.startsWith(req.user.region)) {
-        throw forbidden(`region ${req.user.region} does not reach ${region}`);
+        throw forbidden("the caller's region does not reach this region");
       }
       const figures: CountyProgrammeFigures[] = [];
       const outside = { count: 0, amount: '0' };

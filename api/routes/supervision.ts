@@ -36,9 +36,9 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   /** The caller's region must be a region, and reach the township asked for. */
   const assertRegion = (caller: Caller, township?: string) => {
     const region = caller.region;
-    if (!isRegionCode(region)) throw forbidden(`region ${region} reaches nothing`);
+    if (!isRegionCode(region)) throw forbidden("the caller's region reaches nothing");
     if (township && !township.startsWith(region) && !region.startsWith(township))
-      throw forbidden(`region ${region} does not reach township ${township}`);
+      throw forbidden("the caller's region does not reach this township");
   };
 
   app.get(

@@ -179,7 +179,7 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const { townshipCode, month } = req.body;
       if (!townshipCode.startsWith(req.user.region))
-        throw forbidden(`region ${req.user.region} is not township ${townshipCode}`);
+        throw forbidden("the caller's region is not this township");
       const villages = await visitReports.villagesWithoutReport(townshipCode, month);
       if (villages.length > 0)
         throw conflict('visit-reports-missing', `no ${month} report yet from ${villages.join(', ')}`, {
