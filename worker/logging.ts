@@ -1,4 +1,5 @@
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
+import type { DestinationStream } from 'pino';
 import { createLogger, scrub } from '../config/logging';
 
 // R-O7: the SDK's own log lines (workflow and activity failures, whose messages may name a person)
@@ -13,8 +14,8 @@ const LEVELS: Record<string, LogLevel> = {
   silent: 'ERROR',
 };
 
-export function installRuntimeLogger(level: string): void {
-  const log = createLogger(level, 'worker');
+export function installRuntimeLogger(level: string, stream?: DestinationStream): void {
+  const log = createLogger(level, 'worker', stream);
   Runtime.install({
     logger: new DefaultLogger(LEVELS[level] ?? 'INFO', ({ level: l, message, meta }) => {
       const fn = l === 'ERROR' ? log.error : l === 'WARN' ? log.warn : l === 'INFO' ? log.info : log.debug;
