@@ -127,9 +127,11 @@ export const investigationBody = z.object({
 
 export const economicCheckBody = z.object({
   checkId: z.string().min(1).max(100),
-  verified: z.array(
-    z.object({ idNumber: z.string().length(18), monthlyIncome: moneySchema, financialAssets: moneySchema }),
-  ),
+  verified: z
+    .array(
+      z.object({ idNumber: z.string().length(18), monthlyIncome: moneySchema, financialAssets: moneySchema }),
+    )
+    .max(50),
   findings: text('findings'),
 });
 

@@ -120,6 +120,28 @@ describe('one validation at the edge', () => {
     }
   });
 
+  it('hardening: a household of 1,000 members is a 400 naming the field', async () => {
+    const member = {
+      name: 'x',
+      idNumber: '140802196503120012',
+      relation: 'child',
+      seriousIllness: false,
+      ableToWork: true,
+      incomes: [],
+      assets: { financial: '0', vehicles: 0, extraHousing: false },
+      rigidExpenses: [],
+      hasSupporter: true,
+    };
+    const res = await env.api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: env.as('township_staff', TOWNSHIP),
+      payload: { household: { residence: 'rural', members: Array.from({ length: 1000 }, () => member) } },
+    });
+    problem(res, 400);
+    expect(fields(res)).toContain('body.household.members');
+  });
+
   it('hardening: a calendar array past its bound is a 400', async () => {
     const res = await env.api.inject({
       method: 'PUT',
