@@ -55,6 +55,35 @@ describe('guard order', () => {
   });
 });
 
+describe('idempotency keys', () => {
+  it('API.md: a request refused by the guard claims no Idempotency-Key; one refused by reach keeps no answer', async () => {
+    const rows = async (where = 'true') =>
+      (await env.pool.query(`SELECT count(*)::int AS n FROM idempotency_keys WHERE ${where}`)).rows[0].n;
+    const before = await rows();
+    const body = {
+      countyCode: '140803',
+      effectiveFrom: '2026-01-01',
+      standardUrban: '800.00',
+      standardRural: '650.00',
+    };
+    const put = async (headers: Record<string, string>, key: string) =>
+      (
+        await env.api.inject({
+          method: 'PUT',
+          url: '/v1/admin/standards',
+          headers: { ...headers, 'idempotency-key': key },
+          payload: body,
+        })
+      ).statusCode;
+    expect(await put({}, 'refused-1')).toBe(401);
+    expect(await put(env.as('county_staff', COUNTY), 'refused-2')).toBe(403);
+    expect(await rows()).toBe(before);
+    // Reach is decided in the handler, after the claim: the claim is released, no answer is kept.
+    expect(await put(env.as('admin', COUNTY), 'refused-3')).toBe(403);
+    expect(await rows('status_code IS NOT NULL')).toBe(0);
+  });
+});
+
 describe('reach', () => {
   const calendar = (region: string) =>
     env.api.inject({
