@@ -8,6 +8,7 @@ import { createRepositories, type Repositories } from '../db/repositories';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { idempotencyPlugin } from './plugins/idempotency';
+import { limitsPlugin } from './plugins/limits';
 import { swaggerPlugin } from './plugins/swagger';
 import { healthRoutes } from './routes/health';
 import { v1Routes } from './routes/v1';
@@ -66,6 +67,12 @@ export const app = fp(
 
     await f.register(errorsPlugin);
     await f.register(swaggerPlugin);
+    // Order matters: the body limit (413) before the guard (401/403, onRequest), the guard before
+    // the body is parsed and validated, the rate limit per caller once the caller is known.
+    await f.register(limitsPlugin, {
+      rateLimitMax: deps.config.RATE_LIMIT_MAX,
+      rateLimitWindowMs: deps.config.RATE_LIMIT_WINDOW,
+    });
     await f.register(authPlugin, { secret: deps.config.JWT_SECRET, issuer: deps.config.JWT_ISSUER });
     await f.register(idempotencyPlugin, { timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT });
 

@@ -68,13 +68,23 @@ export const unavailable = (detail: string, retryAfterSeconds = 5) =>
     },
   );
 
-/** Response map entries every route shares, so OpenAPI lists them. */
+/** An error response as the OpenAPI document declares it: problem+json, never application/json. */
+const problemContent = { content: { 'application/problem+json': { schema: problemSchema } } } as const;
+
+/**
+ * Response map entries every route shares, so OpenAPI lists them: validation, the guard, reach,
+ * conflicts, body and path limits, the rate limit, our failure and the services behind the API.
+ */
 export const problemResponses = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  500: problemSchema,
-  503: problemSchema,
+  400: problemContent,
+  401: problemContent,
+  403: problemContent,
+  404: problemContent,
+  409: problemContent,
+  413: problemContent,
+  414: problemContent,
+  422: problemContent,
+  429: problemContent,
+  500: problemContent,
+  503: problemContent,
 } as const;

@@ -1,8 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import Fastify, { LogController } from 'fastify';
+import Fastify from 'fastify';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { app } from './app';
+import { serverOptions } from './server-options';
 
 // Process entry: configuration, connections, listen, graceful close on SIGINT/SIGTERM.
 const config = loadConfigOrExit();
@@ -10,17 +11,7 @@ const config = loadConfigOrExit();
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
-const server = Fastify({
-  logger: { level: config.LOG_LEVEL },
-  // Per-request lines only when debugging; probes (/health, /ready) never.
-  logController: new LogController({
-    disableRequestLogging: (req) =>
-      (config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace') ||
-      req.url === '/health' ||
-      req.url === '/ready',
-  }),
-  bodyLimit: 5 * 1024 * 1024,
-});
+const server = Fastify(serverOptions(config));
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, (obj, msg) =>
   server.log.warn(obj, msg),
 );

@@ -46,6 +46,16 @@ export const envSchema = z
     TEMPORAL_QUERY_TIMEOUT: durationMs.default(3_000),
     /** An Idempotency-Key whose request has run this long without an answer may be run again. */
     IDEMPOTENCY_TIMEOUT: durationMs.default(30_000),
+    /** Largest request body in bytes (routes may set their own, e.g. integration batches); past it 413. */
+    BODY_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** Requests per token subject (or per address without a valid token) in RATE_LIMIT_WINDOW; past it 429. */
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_WINDOW: durationMs.default(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {

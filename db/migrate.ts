@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
+import { scrub } from '../config/logging';
 
 // Migrations are plain SQL files in db/migrations (node-pg-migrate's SQL loader: `-- Up Migration`
 // and `-- Down Migration` sections). Run at start (scripts/stack.ts) and in tests.
@@ -23,7 +24,7 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const direction = process.argv[2] === 'down' ? 'down' : 'up';
   const config = loadConfigOrExit();
   await migrate(config.DATABASE_URL, direction).catch((err: Error) => {
-    console.error(`[migrate] failed: ${err.message}`);
+    console.error(`[migrate] failed: ${scrub(err.message)}`);
     process.exit(1);
   });
 }

@@ -20,6 +20,19 @@ const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const YEAR_MONTH = /^(\d{4})-(\d{2})$/;
 // Years below 1000 are refused: Date.UTC maps years 0–99 to 1900–1999, and no case predates 1000.
 const MIN_YEAR = 1000;
+/**
+ * Years the API accepts wherever it takes a year, month or procedure date (payroll months, visit
+ * reports, calendars, accepted-on dates): the programme's records start after 2000, and a date far
+ * ahead is a typo that would start a workflow waiting for centuries.
+ */
+export const EDGE_YEARS = { min: 2000, max: 2100 } as const;
+
+/** A civil date or month whose year lies in EDGE_YEARS (the date or month itself must be valid). */
+export function isEdgeYear(value: string): boolean {
+  const y = Number(value.slice(0, 4));
+  return y >= EDGE_YEARS.min && y <= EDGE_YEARS.max;
+}
+
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 function toUtc(date: CivilDate): UTCDate {

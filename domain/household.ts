@@ -78,9 +78,10 @@ export const memberSchema = z.object({
   disability: disabilitySchema.optional(),
   seriousIllness: z.boolean(),
   ableToWork: z.boolean(),
-  incomes: z.array(incomeSchema),
+  // Bounds far above any household, so hostile input is refused before the rules walk it.
+  incomes: z.array(incomeSchema).max(50),
   assets: assetsSchema,
-  rigidExpenses: z.array(rigidExpenseSchema),
+  rigidExpenses: z.array(rigidExpenseSchema).max(50),
   // R-E6: has a person legally bound and able to support them (for extreme poverty).
   hasSupporter: z.boolean(),
 });
@@ -89,7 +90,7 @@ export type Member = z.infer<typeof memberSchema>;
 export const householdSchema = z
   .object({
     residence: z.enum(['urban', 'rural']),
-    members: z.array(memberSchema).min(1),
+    members: z.array(memberSchema).min(1).max(50),
     livesApartFromRegistration: z.boolean(), // 人户分离, R-A6 extension
     filedAwayFromHome: z.boolean(), // 异地申办, R-A6 extension
     // 000 §一(二): a disabled adult without work may apply "as a single-person household" (R-E4);

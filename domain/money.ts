@@ -26,6 +26,9 @@ export const moneySchema = z
 export const signedMoneySchema = z
   .string()
   .regex(SIGNED_MONEY, 'money: a decimal string with at most 2 fraction digits, e.g. "-12.30"');
+/** Well-formed strings, for refinements that must not run Decimal on anything else. */
+export const isMoney = (s: string): boolean => MONEY.test(s);
+export const isDecimal = (s: string): boolean => DECIMAL.test(s);
 /** A non-negative decimal string of any scale, for factors and ratios (e.g. marginal factor "1.5"). */
 export const decimalSchema = z.string().regex(DECIMAL, 'a non-negative decimal string, e.g. "1.5"');
 

@@ -5,6 +5,8 @@ import {
   compare,
   DEFAULT_ROUNDING,
   decimalSchema,
+  isDecimal,
+  isMoney,
   type Money,
   moneySchema,
   mul,
@@ -19,8 +21,13 @@ import { countyCodeSchema } from './region';
 
 const civilDateSchema = z.string().refine(isCivilDate, 'a calendar date YYYY-MM-DD');
 
-export const positiveMoney = moneySchema.refine((m) => compare(m, 0) > 0, 'must be greater than zero');
-const ratio = decimalSchema.refine((r) => compare(r, 1) <= 0, 'a ratio between 0 and 1');
+// Each comparison runs only on a well-formed string: zod runs refinements after a failed regex, and
+// Decimal throws a RangeError on "" (a 500 instead of the 400 naming the field).
+export const positiveMoney = moneySchema.refine(
+  (m) => !isMoney(m) || compare(m, 0) > 0,
+  'must be greater than zero',
+);
+const ratio = decimalSchema.refine((r) => !isDecimal(r) || compare(r, 1) <= 0, 'a ratio between 0 and 1');
 
 // Asset test (R-E1, R-E2): per-capita financial assets, as a multiple of the annual standard
 // (standard × 12) or an absolute amount; motor vehicles and extra housing as counts/flags.
@@ -57,7 +64,10 @@ export const employmentCostSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('fixed'), amountPerEarner: moneySchema, kinds: z.array(z.enum(incomeKinds)) }),
 ]);
 
-export const marginalFactorSchema = decimalSchema.refine((f) => compare(f, 1) >= 0, 'at least 1'); // R-E2
+export const marginalFactorSchema = decimalSchema.refine(
+  (f) => !isDecimal(f) || compare(f, 1) >= 0,
+  'at least 1',
+); // R-E2
 
 export const extremePovertySchema = z.object({
   paymentFrequency: z.enum(['monthly', 'quarterly']), // R-E6

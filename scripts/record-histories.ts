@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { scrub } from '../config/logging';
+import { installRuntimeLogger } from '../worker/logging';
 import { SCENARIOS } from './histories';
 import { historyFile, OUT, ROOT, record } from './histories/record';
 import type { Scenario } from './histories/session';
@@ -17,7 +19,8 @@ import type { Scenario } from './histories/session';
 // As scripts/stack.ts hands it to the tests; the test server's logs go under .test-data/ of the cwd.
 process.env.TEST_TESTSERVER_CLASSPATH ??= join(ROOT, '.tools', 'testserver', 'lib', '*');
 process.chdir(ROOT);
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// R-O7: the SDK's lines through the project's redacting logger, as in the worker.
+installRuntimeLogger('warn');
 
 const scenarios: Record<string, Scenario> = {};
 for (const { name, prefix, run } of SCENARIOS) {
@@ -52,6 +55,6 @@ async function main() {
 }
 
 main().catch((err: Error) => {
-  console.error(`[record] FAILED: ${err.stack ?? err.message}`);
+  console.error(`[record] FAILED: ${scrub(err.stack ?? err.message)}`);
   process.exit(1);
 });

@@ -3,11 +3,13 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
+import { installRuntimeLogger } from './logging';
 import { ensurePayrollSchedule } from './schedules';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
 // in-flight activities finish (up to WORKER_SHUTDOWN_GRACE), then closes its connections.
 const config = loadConfigOrExit();
+installRuntimeLogger(config.LOG_LEVEL);
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, ({ err }, msg) =>
   console.warn(`[worker] ${msg}: ${err.message}`),
 );

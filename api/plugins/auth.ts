@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { isRegionCode, reaches } from '../../domain/region';
 import { ROLES, type Role } from '../../domain/roles';
-import { forbidden, unauthorized } from '../problem';
+import { forbidden, notFound, unauthorized } from '../problem';
 
 // API.md "Identity and reach": bearer JWT with `sub`, `role`, `region`.
 export { ROLES, type Role } from '../../domain/roles';
@@ -24,9 +24,13 @@ declare module '@fastify/jwt' {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    /** preHandler: a valid token whose role is one of `roles` (401 / 403 otherwise). */
-    requireRole(...roles: Role[]): (req: FastifyRequest) => Promise<void>;
+  interface FastifyContextConfig {
+    /**
+     * The roles that may call the route. Checked in `onRequest`, before the body is read, parsed or
+     * validated: a bad token is 401 and a wrong role 403 whatever the body (API.md). A route
+     * without `roles` is public (/health, /ready, /docs).
+     */
+    roles?: readonly Role[];
   }
 }
 
@@ -37,11 +41,14 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { secret: string
     verify: { allowedIss: opts.issuer, algorithms: ['HS256'] },
   });
 
-  app.decorate('requireRole', (...roles: Role[]) => async (req: FastifyRequest) => {
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    const roles = req.routeOptions.config?.roles;
+    if (!roles) return;
     try {
       await req.jwtVerify();
-    } catch (err) {
-      throw unauthorized((err as Error).message);
+    } catch {
+      // The verifier's reason (expired, bad signature, issuer) is not the caller's business.
+      throw unauthorized();
     }
     const parsed = claimsSchema.safeParse(req.user);
     if (!parsed.success) throw unauthorized('token claims must include sub, role and region');
@@ -52,16 +59,27 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { secret: string
   });
 });
 
-/** A caller reaches only cases whose village code starts with its region (API.md). */
 /** API.md "Identity and reach", for a whole county: the caller's region is the county or contains it. */
 export function assertCoversCounty(caller: Caller, countyCode: string): void {
   if (!isRegionCode(caller.region) || !countyCode.startsWith(caller.region)) {
-    throw forbidden(`region ${caller.region} does not reach county ${countyCode}`);
+    throw forbidden("the caller's region does not reach this county");
   }
 }
 
+/** A village the caller names itself (a receipt, a visit report): out of reach is 403. */
 export function assertReach(caller: Caller, villageCode: string): void {
   if (!reaches(caller.region, villageCode)) {
-    throw forbidden(`region ${caller.region} does not reach ${villageCode}`);
+    throw forbidden("the caller's region does not reach this village");
   }
 }
+
+/**
+ * A record found by id (application, case, notice): out of reach answers exactly like an unknown
+ * id, so nothing confirms that another region's record exists (R-O7).
+ */
+export function assertRecordReach(caller: Caller, villageCode: string, notFoundDetail: string): void {
+  if (!reaches(caller.region, villageCode)) throw notFound(notFoundDetail);
+}
+
+/** The national calendar (R-T2) is set by an administrator of a province or above. */
+export const coversNation = (caller: Caller): boolean => caller.region.length <= 2;

@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { isTransientDbError } from '../../db/pool';
-import { ProblemError, unavailable } from '../problem';
+import { badRequest, ProblemError, unavailable } from '../problem';
 import { isTransientTemporalError } from '../temporal-call';
 
 // One error handler for the whole API: every failure leaves as application/problem+json.
@@ -36,6 +37,17 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         'Invalid request',
         err.message,
       );
+    } else if (err instanceof z.ZodError) {
+      // A domain schema refused a value the route passed on: the caller's input, not our failure.
+      problem = badRequest(
+        'the request does not satisfy the rules',
+        err.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })),
+      );
+    } else if (err instanceof RangeError) {
+      // The domain refuses a value out of its range (dates, money): a 400, never a 500. The message
+      // may quote the value, so it goes to the log only (R-O7).
+      req.log.warn({ err }, 'domain refused a value');
+      problem = badRequest('a value is out of the range the rules accept');
     } else if (isTransientDbError(err)) {
       req.log.warn({ err }, 'Postgres unavailable');
       problem = unavailable('The database is unavailable; retry with the same Idempotency-Key');
@@ -53,11 +65,12 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       .code(problem.status)
       .headers(problem.headers)
       .type('application/problem+json')
-      .send(problem.toProblem(req.url));
+      .send(problem.toProblem(req.routeOptions.url));
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const p = new ProblemError(404, 'not-found', 'Not found', `No route ${req.method} ${req.url}`);
-    return reply.code(404).type('application/problem+json').send(p.toProblem(req.url));
+    // The path is not echoed: it may carry an ID number or a code the caller mistyped (R-O7).
+    const p = new ProblemError(404, 'not-found', 'Not found', `No such route for ${req.method}`);
+    return reply.code(404).type('application/problem+json').send(p.toProblem());
   });
 });

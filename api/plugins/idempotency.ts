@@ -12,7 +12,7 @@ import { badRequest, ProblemError } from '../problem';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler for write routes; place it after requireRole (it needs the caller). */
+    /** preHandler for write routes; the route's roles are checked before it, in onRequest (it needs the caller). */
     idempotency(req: FastifyRequest, reply: FastifyReply): Promise<void>;
   }
   interface FastifyRequest {

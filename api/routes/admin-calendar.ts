@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { validateYearCalendar } from '../../domain/calendar';
+import { EDGE_YEARS } from '../../domain/dates';
 import { applicationWorkflowId, calendarUpdatedSignal, caseWorkflowId } from '../../workflows/messages';
-import { badRequest, problemResponses } from '../problem';
+import { coversNation } from '../plugins/auth';
+import { badRequest, forbidden, problemResponses } from '../problem';
 
 const calendarBody = z.object({
-  holidays: z.array(z.string()).describe('Statutory holiday dates of the year'),
-  makeUpWorkdays: z.array(z.string()).describe('Weekend days that are working days (调休)'),
+  holidays: z.array(z.string().max(10)).max(366).describe('Statutory holiday dates of the year'),
+  makeUpWorkdays: z.array(z.string().max(10)).max(366).describe('Weekend days that are working days (调休)'),
 });
 
 // R-T2: a year's holidays and make-up working days, published at run time; every open application
@@ -15,11 +17,12 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/admin/calendar/:year',
     {
-      preHandler: [app.requireRole('admin'), app.idempotency],
+      config: { roles: ['admin'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['admin'],
         summary: "A year's holidays and make-up working days (R-T2); open deadlines are recomputed",
-        params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+        params: z.object({ year: z.coerce.number().int().min(EDGE_YEARS.min).max(EDGE_YEARS.max) }),
         body: calendarBody,
         response: {
           200: z.object({ year: z.number(), applicationsSignalled: z.number(), casesSignalled: z.number() }),
@@ -28,6 +31,10 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => {
+      // R-T2: the working-day calendar is national; an administrator of a county or township
+      // would change every other region's deadlines, so only a province-level one may set it.
+      if (!coversNation(req.user))
+        throw forbidden('the national calendar is set by a province-level administrator');
       const checked = validateYearCalendar({ year: req.params.year, ...req.body, source: 'runtime' });
       if (!checked.ok) {
         throw badRequest(

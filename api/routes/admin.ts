@@ -127,7 +127,8 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/admin/standards',
     {
-      preHandler: [app.requireRole('admin'), app.idempotency],
+      config: { roles: ['admin'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['admin'],
         summary: "A county's standard and parameters, effective-dated (R-E1, R-M8)",
@@ -184,7 +185,7 @@ export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/admin/standards/:countyCode',
     {
-      preHandler: [app.requireRole('admin', 'supervisor', 'county_staff')],
+      config: { roles: ['admin', 'supervisor', 'county_staff'] },
       schema: {
         tags: ['admin'],
         summary: "Every version of a county's standard and parameters, and which is in force (R-E1, R-M8)",

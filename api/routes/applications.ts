@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import type { Actor } from '../../domain/roles';
+import type { Actor, Role } from '../../domain/roles';
 import {
   applicationStateQuery,
   applicationWorkflowId,
@@ -12,7 +12,7 @@ import {
   temporaryGrantUpdate,
   withdrawalUpdate,
 } from '../../workflows/messages';
-import { assertReach } from '../plugins/auth';
+import { assertRecordReach } from '../plugins/auth';
 import { notFound, problemResponses } from '../problem';
 import {
   applicationIdParams,
@@ -44,7 +44,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/applications/:id',
     {
-      preHandler: [app.requireRole(...STAFF_READERS)],
+      config: { roles: STAFF_READERS },
       schema: {
         tags: ['applications'],
         summary: 'Stage, every deadline and the history of an application',
@@ -54,7 +54,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const row = await loadRow(req.params.id);
-      assertReach(req.user, row.village_code);
+      assertRecordReach(req.user, row.village_code, `no application ${req.params.id}`);
       try {
         return await app.temporalCall(
           () =>
@@ -76,25 +76,26 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
   const step = <B extends z.ZodType>(
     path: string,
     summary: string,
-    roles: Parameters<typeof app.requireRole>,
+    roles: readonly Role[],
     body: B,
     send: (id: string, body: z.output<B>, actor: Actor, updateId?: string) => Promise<unknown>,
   ) =>
     app.post(
       `/applications/:id/${path}`,
       {
-        preHandler: [app.requireRole(...roles), app.idempotency],
+        config: { roles },
+        preHandler: [app.idempotency],
         schema: {
           tags: ['applications'],
           summary,
           params: applicationIdParams,
           body,
-          response: { 200: applicationViewSchema, 422: problemResponses[400], ...problemResponses },
+          response: { 200: applicationViewSchema, ...problemResponses },
         },
       },
       async (req) => {
         const row = await loadRow(req.params.id, false);
-        assertReach(req.user, row.village_code);
+        assertRecordReach(req.user, row.village_code, `no application ${req.params.id}`);
         // The key names the Update: a retry whose first answer was lost gets that answer again.
         return (await app.runUpdate(req, req.params.id, row.stage, (updateId) =>
           send(req.params.id, req.body as z.output<B>, actorOf(req.user), updateId),

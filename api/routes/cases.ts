@@ -11,7 +11,7 @@ import {
   reviewResultUpdate,
 } from '../../workflows/messages';
 import { actorOf } from '../intake';
-import { assertReach, type Caller } from '../plugins/auth';
+import { assertRecordReach, type Caller } from '../plugins/auth';
 import { badRequest, notFound, problemResponses } from '../problem';
 import {
   caseIdParams,
@@ -42,14 +42,14 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   async function reachableRow(id: string, caller: Caller) {
     const row = await cases.find(id);
     if (!row) throw notFound(`no case ${id}`);
-    assertReach(caller, row.villageCode);
+    assertRecordReach(caller, row.villageCode, `no case ${id}`);
     return row;
   }
 
   app.get(
     '/cases/:id',
     {
-      preHandler: [app.requireRole(...STAFF_READERS)],
+      config: { roles: STAFF_READERS },
       schema: {
         tags: ['cases'],
         summary: 'Status, members, amount, taper and review dates, open checks of a case',
@@ -60,7 +60,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { id } = req.params;
       const row = await cases.find(id);
-      if (row) assertReach(req.user, row.villageCode);
+      if (row) assertRecordReach(req.user, row.villageCode, `no case ${id}`);
       // A closed case's workflow has saved its last state: the read model is final.
       if (row?.status === 'closed' && row.view) return present(row.view, 'read_model');
       try {
@@ -68,7 +68,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           () => handle(id).query(caseStateQuery),
           app.config.TEMPORAL_QUERY_TIMEOUT,
         );
-        assertReach(req.user, view.villageCode);
+        assertRecordReach(req.user, view.villageCode, `no case ${id}`);
         return present(view, 'workflow');
       } catch (err) {
         if (row?.view) return present(row.view, 'read_model');
@@ -81,7 +81,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cases/:id/payments',
     {
-      preHandler: [app.requireRole(...STAFF_READERS)],
+      config: { roles: STAFF_READERS },
       schema: {
         tags: ['cases'],
         summary: "The case's payment ledger",
@@ -103,13 +103,14 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cases/:id/changes',
     {
-      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      config: { roles: ['township_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['cases'],
         summary: 'Household change report (R-M5); employment above the standard starts the taper (R-M3)',
         params: caseIdParams,
         body: changeBody,
-        response: { 200: caseViewSchema, 422: problemResponses[400], ...problemResponses },
+        response: { 200: caseViewSchema, ...problemResponses },
       },
     },
     async (req) => {
@@ -128,7 +129,8 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cases/:id/deaths',
     {
-      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      config: { roles: ['township_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['cases'],
         summary: 'A death reported by staff (R-M2): the same handling as an integration notice',
@@ -144,7 +146,6 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
             outcome: z.enum(['matched', 'duplicate']),
             caseId: z.string(),
           }),
-          422: problemResponses[400],
           ...problemResponses,
         },
       },
@@ -176,7 +177,8 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/cases/:id/reviews/:reviewId',
     {
-      preHandler: [app.requireRole('township_staff', 'county_staff'), app.idempotency],
+      config: { roles: ['township_staff', 'county_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['cases'],
         summary: 'Result of a death review, re-review, data check or change review (R-M2, R-M4, R-M6)',
@@ -185,7 +187,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
           'the entitlement (R-A11).',
         params: reviewParams,
         body: reviewBody,
-        response: { 200: caseViewSchema, 422: problemResponses[400], ...problemResponses },
+        response: { 200: caseViewSchema, ...problemResponses },
       },
     },
     async (req) => {

@@ -22,13 +22,19 @@ async function probe(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?:
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/health',
-    { schema: { tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      config: { rateLimit: false }, // probes are never throttled
+      schema: { tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/ready',
-    { schema: { tags: ['health'], security: [], response: { 200: readySchema, 503: readySchema } } },
+    {
+      config: { rateLimit: false },
+      schema: { tags: ['health'], security: [], response: { 200: readySchema, 503: readySchema } },
+    },
     async (_req, reply) => {
       const conn = app.temporal.connection;
       const [postgres, temporal] = await Promise.all([

@@ -27,7 +27,11 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
   const handle = (caseId: string) => app.temporal.workflow.getHandle(caseWorkflowId(caseId));
   const { cases, deathNotices, comparisonHits } = app.repos;
   // A batch may hold 5000 lines: more than Fastify's 1 MiB default body.
-  const write = { preHandler: [app.requireRole('integration'), app.idempotency], bodyLimit: 8 * 1024 * 1024 };
+  const write = {
+    config: { roles: ['integration'] as const },
+    preHandler: [app.idempotency],
+    bodyLimit: 8 * 1024 * 1024,
+  };
   /** Signals each line's case; a case whose workflow is gone holds nobody any more (`gone`). */
   const forward = async <L>(
     lines: L[],

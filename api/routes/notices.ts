@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assertReach } from '../plugins/auth';
+import { assertRecordReach } from '../plugins/auth';
 import { notFound, problemResponses } from '../problem';
 
 const noticeSchema = z
@@ -25,7 +25,7 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/notices/:id',
     {
-      preHandler: [app.requireRole('township_staff', 'county_staff', 'supervisor')],
+      config: { roles: ['township_staff', 'county_staff', 'supervisor'] },
       schema: {
         tags: ['notices'],
         params: z.object({ id: z.string().min(1).max(200) }),
@@ -35,7 +35,7 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const notice = await app.repos.notices.byId(req.params.id);
       if (!notice) throw notFound(`no notice ${req.params.id}`);
-      assertReach(req.user, notice.villageCode);
+      assertRecordReach(req.user, notice.villageCode, `no notice ${req.params.id}`);
       return notice;
     },
   );

@@ -11,7 +11,7 @@ import {
   payrollWorkflowId,
 } from '../../workflows/messages';
 import { payrollWorkflow } from '../../workflows/payroll';
-import { ProblemError, problemResponses, problemSchema } from '../problem';
+import { ProblemError, problemResponses } from '../problem';
 
 const resultItem = z.object({
   resultId: z.string().min(1).max(200),
@@ -34,7 +34,8 @@ export const paymentResultRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/integrations/payment-results',
     {
-      preHandler: [app.requireRole('integration'), app.idempotency],
+      config: { roles: ['integration'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['integrations'],
         summary: "The bank's per-line results (R-M1), applied once each and in the bank's order",
@@ -57,7 +58,6 @@ export const paymentResultRoutes: FastifyPluginAsyncZod = async (app) => {
             counts: z.record(z.string(), z.number()),
           }),
           ...problemResponses,
-          503: problemSchema,
         },
       },
     },

@@ -46,7 +46,8 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/payrolls',
     {
-      preHandler: [app.requireRole('admin', 'county_staff'), app.idempotency],
+      config: { roles: ['admin', 'county_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['payroll'],
         summary: "Start a county's payroll for a month by hand (the schedule does it monthly)",
@@ -81,7 +82,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/payrolls/:countyCode/:month',
     {
-      preHandler: [app.requireRole('admin', 'county_staff', 'supervisor')],
+      config: { roles: ['admin', 'county_staff', 'supervisor'] },
       schema: {
         tags: ['payroll'],
         summary: 'A payroll: stage, roster and payment dates, progress (cases, rows), bank lines by status',
@@ -127,7 +128,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/payrolls/:countyCode/:month/file',
     {
-      preHandler: [app.requireRole('admin', 'county_staff')],
+      config: { roles: ['admin', 'county_staff'] },
       schema: {
         tags: ['payroll'],
         summary: 'The bank file (CSV: line_id, card_number, name, amount, months)',

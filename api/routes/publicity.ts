@@ -37,7 +37,7 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/publicity',
     {
-      preHandler: [app.requireRole('township_staff', 'county_staff', 'supervisor', 'integration', 'admin')],
+      config: { roles: ['township_staff', 'county_staff', 'supervisor', 'integration', 'admin'] },
       schema: {
         tags: ['supervision'],
         summary: "A village's current publicity and publication lists, privacy-masked (R-A4, R-A9)",

@@ -78,12 +78,13 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/applications',
     {
-      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      config: { roles: ['township_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['applications'],
         summary: 'Receive an application (R-A1)',
         body: receiptBody,
-        response: { 201: receiptResponse, 422: problemResponses[400], ...problemResponses },
+        response: { 201: receiptResponse, ...problemResponses },
       },
     },
     async (req, reply) => {

@@ -102,7 +102,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/reports/payments',
     {
-      preHandler: [app.requireRole('supervisor', 'admin')],
+      config: { roles: ['supervisor', 'admin'] },
       schema: {
         tags: ['reports'],
         summary: 'Monthly payment statistics: back-pay, month and cumulative 人次 and amounts (R-O5)',
@@ -123,7 +123,7 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       const { region, month } = req.query;
       // API.md "Identity and reach": a report covers only what the caller's region contains.
       if (!region.startsWith(req.user.region)) {
-        throw forbidden(`region ${req.user.region} does not reach ${region}`);
+        throw forbidden("the caller's region does not reach this region");
       }
       const figures: CountyProgrammeFigures[] = [];
       const outside = { count: 0, amount: '0' };

@@ -36,15 +36,15 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   /** The caller's region must be a region, and reach the township asked for. */
   const assertRegion = (caller: Caller, township?: string) => {
     const region = caller.region;
-    if (!isRegionCode(region)) throw forbidden(`region ${region} reaches nothing`);
+    if (!isRegionCode(region)) throw forbidden("the caller's region reaches nothing");
     if (township && !township.startsWith(region) && !region.startsWith(township))
-      throw forbidden(`region ${region} does not reach township ${township}`);
+      throw forbidden("the caller's region does not reach this township");
   };
 
   app.get(
     '/supervision/overdue',
     {
-      preHandler: [app.requireRole('supervisor', 'county_staff', 'admin')],
+      config: { roles: ['supervisor', 'county_staff', 'admin'] },
       schema: {
         tags: ['supervision'],
         summary: 'Overdue and at-risk work in the caller’s region (R-O3, R-A6)',
@@ -81,7 +81,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/supervision/visit-reports',
     {
-      preHandler: [app.requireRole('supervisor', 'county_staff')],
+      config: { roles: ['supervisor', 'county_staff'] },
       schema: {
         tags: ['supervision'],
         summary: 'Villages and townships that have not reported a month (R-M7, R-O3)',

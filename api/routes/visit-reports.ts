@@ -96,7 +96,8 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/visit-reports',
     {
-      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      config: { roles: ['township_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['visit-reports'],
         summary: "A village's monthly visit report, or an explicit zero report (R-M7)",
@@ -163,7 +164,8 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/visit-reports/forwards',
     {
-      preHandler: [app.requireRole('township_staff'), app.idempotency],
+      config: { roles: ['township_staff'] },
+      preHandler: [app.idempotency],
       schema: {
         tags: ['visit-reports'],
         summary: "The township forwards its villages' reports to the county (R-M7)",
@@ -177,7 +179,7 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const { townshipCode, month } = req.body;
       if (!townshipCode.startsWith(req.user.region))
-        throw forbidden(`region ${req.user.region} is not township ${townshipCode}`);
+        throw forbidden("the caller's region is not this township");
       const villages = await visitReports.villagesWithoutReport(townshipCode, month);
       if (villages.length > 0)
         throw conflict('visit-reports-missing', `no ${month} report yet from ${villages.join(', ')}`, {

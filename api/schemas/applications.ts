@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EDGE_YEARS, isCivilDate, isEdgeYear, isYearMonth } from '../../domain/dates';
 import { householdSchema } from '../../domain/household';
 import { moneySchema } from '../../domain/money';
 import { villageCodeSchema } from '../../domain/region';
@@ -13,15 +14,19 @@ import {
 // Request and response shapes of API.md "Applications". Shared ones carry an id so the OpenAPI
 // document lists them once under components.
 
+// Procedure dates and months are checked by the domain's own helpers, in the years the API
+// accepts, so nothing the edge lets through is refused later by a workflow's first step.
+const YEARS = `${EDGE_YEARS.min}…${EDGE_YEARS.max}`;
 export const civilDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine(
-    (s) =>
-      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    'not a real date',
-  );
-export const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+  .max(10)
+  .refine(isCivilDate, 'a real date YYYY-MM-DD')
+  .refine((s) => !isCivilDate(s) || isEdgeYear(s), `a date in the years ${YEARS}`);
+export const yearMonth = z
+  .string()
+  .max(7)
+  .refine(isYearMonth, 'a month YYYY-MM')
+  .refine((s) => !isYearMonth(s) || isEdgeYear(s), `a month in the years ${YEARS}`);
 
 export const applicationIdParams = z.object({
   // 8 hex digits in ids received before the id derived from the Idempotency-Key, 12 since.
@@ -134,9 +139,11 @@ export const investigationBody = z.object({
 
 export const economicCheckBody = z.object({
   checkId: z.string().min(1).max(100),
-  verified: z.array(
-    z.object({ idNumber: z.string().length(18), monthlyIncome: moneySchema, financialAssets: moneySchema }),
-  ),
+  verified: z
+    .array(
+      z.object({ idNumber: z.string().length(18), monthlyIncome: moneySchema, financialAssets: moneySchema }),
+    )
+    .max(50),
   findings: text('findings'),
 });
 

@@ -259,12 +259,13 @@ describe('the whole path through the HTTP API (time-skipping server, real worker
       reasons: 'household financial assets above the county limit',
     });
     expect(notice.json().dueOn >= notice.json().decidedOn).toBe(true);
-    // A caller outside the village's township does not see it (403).
+    // A caller outside the village's township does not see it, nor learn that it exists (R-O7: 404).
     const other = await api.inject({
       url: `/v1/notices/${noticeId}`,
       headers: as('township_staff', '140802102'),
     });
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(404);
+    expect(other.body).not.toContain(VILLAGE);
     // The members are free again: no case was made and the enrolment was released.
     const cases = await pool.query('SELECT count(*)::int AS n FROM cases WHERE application_id = $1', [
       applicationId,

@@ -6,8 +6,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { createActivities } from '../../activities';
 import { app as apiPlugin } from '../../api/app';
+import { serverOptions } from '../../api/server-options';
 import { parseConfig } from '../../config/env';
 import { freshDatabase } from './db';
 import { testEnv } from './env';
@@ -42,6 +44,8 @@ export async function startApiEnv(
     db?: { url: string; pool: pg.Pool; drop(): Promise<void> };
     /** Configuration overrides (e.g. short API deadlines). */
     env?: Record<string, string>;
+    /** Where the API logs (with the project's redaction, at LOG_LEVEL); none by default. */
+    logStream?: DestinationStream;
   } = {},
 ): Promise<ApiEnv> {
   const db = opts.db ?? (await freshDatabase());
@@ -56,6 +60,8 @@ export async function startApiEnv(
     TEMPORAL_TASK_QUEUE: taskQueue,
     PAYMENT_FILES_DIR: paymentFilesDir,
     LOG_LEVEL: 'warn',
+    // A test file sends thousands of requests as one caller; the rate-limit test sets its own.
+    RATE_LIMIT_MAX: '1000000',
     ...opts.env,
   });
   let worker: Worker | undefined;
@@ -80,7 +86,9 @@ export async function startApiEnv(
   if (opts.worker !== false) await startWorker();
   const connection = ts ? undefined : await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = ts ? ts.client : new Client({ connection: connection! });
-  const api = Fastify({ logger: false });
+  const api = Fastify(
+    serverOptions(config, opts.logStream ? { stream: opts.logStream } : { enabled: false }),
+  );
   await api.register(apiPlugin, { config, pool, temporal: client });
   await api.ready();
   return {
