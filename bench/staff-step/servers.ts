@@ -71,6 +71,8 @@ export async function startServers(opts: { fsyncOff: boolean; workerEntry: strin
       JWT_SECRET,
       JWT_ISSUER,
       LOG_LEVEL: 'warn',
+      // The benchmark is one caller sending thousands of steps: the per-token limit would answer 429.
+      RATE_LIMIT_MAX: '1000000',
       PAYMENT_FILES_DIR: join(dir, 'payment-files'),
     };
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
