@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import Fastify, { LogController } from 'fastify';
+import { dataConverter } from '../codec';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { app } from './app';
@@ -8,7 +9,12 @@ import { app } from './app';
 const config = loadConfigOrExit();
 // Lazy: the API starts (and /ready says 503) while Temporal is still coming up.
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+// R-O7: what the API sends to Temporal (household, incomes, steps) is encrypted by the codec.
+const temporal = new Client({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  dataConverter: dataConverter(config),
+});
 
 const server = Fastify({
   logger: { level: config.LOG_LEVEL },

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { createActivities } from '../../activities';
 import { app as apiPlugin } from '../../api/app';
+import { dataConverter } from '../../codec';
 import { parseConfig } from '../../config/env';
 import { freshDatabase } from './db';
 import { testEnv } from './env';
@@ -69,6 +70,7 @@ export async function startApiEnv(
       taskQueue,
       workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
       activities: createActivities({ pool, paymentFilesDir }),
+      dataConverter: dataConverter(config),
     });
     running = worker.run();
   };
@@ -79,7 +81,10 @@ export async function startApiEnv(
   };
   if (opts.worker !== false) await startWorker();
   const connection = ts ? undefined : await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = ts ? ts.client : new Client({ connection: connection! });
+  // R-O7: the API's client encrypts as in production (the time-skipping env's client has the codec too).
+  const client = ts
+    ? ts.client
+    : new Client({ connection: connection!, dataConverter: dataConverter(config) });
   const api = Fastify({ logger: false });
   await api.register(apiPlugin, { config, pool, temporal: client });
   await api.ready();
