@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 // R-O7: personal data never in clear in the workflow engine's history. Every payload the SDK sends
 // (workflow input, Update arguments and results, activity input and output, queries, memos…) is
@@ -10,6 +10,7 @@ import { temporal } from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+const { Payload: PayloadProto } = proto.temporal.api.common.v1;
 const IV_BYTES = 12; // GCM's standard nonce size, random per payload
 const TAG_BYTES = 16;
 
@@ -54,7 +55,7 @@ export class EncryptionCodec implements PayloadCodec {
     const cipher = createCipheriv('aes-256-gcm', this.k.keys.get(this.k.activeKeyId)!, iv);
     // The key id is bound as associated data: a payload relabelled with another id fails to open.
     cipher.setAAD(text.encode(this.k.activeKeyId));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = PayloadProto.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: {
@@ -85,7 +86,7 @@ export class EncryptionCodec implements PayloadCodec {
     } catch {
       throw new PayloadCodecError(`payload failed authentication with key ${keyId} (tampered or wrong key)`);
     }
-    const inner = temporal.api.common.v1.Payload.decode(plain);
+    const inner = PayloadProto.decode(plain);
     return { metadata: inner.metadata, data: inner.data };
   }
 }
