@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PayloadCodecError, payloadCodec } from '../../codec';
 import { badRequest, problemResponses } from '../problem';
+import { codecSessionRoutes, cookieToken } from './codec-session';
 
 // R-O7: Temporal's remote codec protocol, so the Temporal UI shows clear payloads to supervisors
 // and administrators only, and every decode is audited. The UI calls `<endpoint>/decode` from the
@@ -41,6 +42,9 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // CORS for the UI's origin only, on every answer (a 401/403 must be readable by the UI too).
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    // The UI sends the session cookie (codec-session.ts), never a pasted token: same guard after this.
+    const fromCookie = cookieToken(req.headers.cookie);
+    if (!req.headers.authorization && fromCookie) req.headers.authorization = `Bearer ${fromCookie}`;
     if (req.headers.origin !== uiOrigin) return;
     reply.header('Access-Control-Allow-Origin', uiOrigin);
     reply.header('Access-Control-Allow-Credentials', 'true');
@@ -56,6 +60,8 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
       return reply.code(204).send();
     });
   }
+
+  await app.register(codecSessionRoutes);
 
   const run = async (fn: () => Promise<Payload[]>) => {
     try {

@@ -95,6 +95,30 @@ describe('codec server (R-O7)', () => {
     expect((await decode(env.as('supervisor', COUNTY), [{ data: '%%%' }])).statusCode).toBe(400);
   });
 
+  it('R-O7: the UI session — a supervisor stores the token in an HttpOnly cookie; decodes with it are guarded and audited', async () => {
+    const session = (token: string) =>
+      env.api.inject({
+        method: 'POST',
+        url: '/codec/session',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ token }).toString(),
+      });
+    const bearer = (h: { authorization: string }) => h.authorization.slice('Bearer '.length);
+    expect((await session(bearer(env.as('township_staff', TOWNSHIP)))).statusCode).toBe(403);
+    expect((await session('not-a-token')).statusCode).toBe(401);
+    const ok = await session(bearer(env.as('supervisor', COUNTY, 'sup-cookie')));
+    expect(ok.statusCode).toBe(200);
+    const cookie = String(ok.headers['set-cookie']);
+    expect(cookie).toMatch(/^dibao_codec=[^;]+; Path=\/codec; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)]);
+    const res = await decode({ cookie: cookie.split(';')[0]! }, [toJson(sealed!)]);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+    expect(await env.api.repos.audit.codecDecodesBy('sup-cookie')).toHaveLength(1);
+    const staffCookie = `dibao_codec=${bearer(env.as('township_staff', TOWNSHIP))}`;
+    expect((await decode({ cookie: staffCookie }, [toJson(sealed!)])).statusCode).toBe(403);
+  });
+
   it("R-O7: CORS preflight answered for the Temporal UI's origin (Authorization, X-Namespace), not for others", async () => {
     const preflight = (origin: string) =>
       env.api.inject({
