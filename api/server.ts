@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import Fastify, { LogController } from 'fastify';
-import { dataConverter } from '../codec';
+import { dataConverter } from '../codec/payload-codec';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { app } from './app';

@@ -6,7 +6,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createActivities } from '../activities';
 import { app as apiPlugin } from '../api/app';
-import { dataConverter } from '../codec';
+import { dataConverter } from '../codec/payload-codec';
 import { parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';

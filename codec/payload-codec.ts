@@ -1,6 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
+import {
+  type DataConverter,
+  METADATA_ENCODING_KEY,
+  type Payload,
+  type PayloadCodec,
+} from '@temporalio/common';
 import proto from '@temporalio/proto';
+import type { Config } from '../config/env';
 
 // R-O7: personal data never in clear in the workflow engine's history. Every payload the SDK sends
 // (workflow input, Update arguments and results, activity input and output, queries, memos…) is
@@ -114,4 +120,19 @@ export function parsePayloadKeys(spec: string): Map<string, Buffer> {
   }
   if (keys.size === 0) throw new Error('at least one key is needed');
   return keys;
+}
+
+type KeyConfig = Pick<Config, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>;
+
+/** R-O7: the codec of the configured keys (PAYLOAD_KEYS, PAYLOAD_KEY_ID). */
+export function payloadCodec(config: KeyConfig): EncryptionCodec {
+  return new EncryptionCodec({ keys: config.PAYLOAD_KEYS, activeKeyId: config.PAYLOAD_KEY_ID });
+}
+
+/**
+ * The data converter every client and worker of the project is built with (R-O7). Search
+ * attributes are not payload-coded by Temporal: they carry only codes, stages, dates and flags.
+ */
+export function dataConverter(config: KeyConfig): DataConverter {
+  return { payloadCodecs: [payloadCodec(config)] };
 }

@@ -2,7 +2,7 @@ import type { Payload } from '@temporalio/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PayloadCodecError, payloadCodec } from '../../codec';
+import { PayloadCodecError, payloadCodec } from '../../codec/payload-codec';
 import { badRequest, problemResponses } from '../problem';
 import { codecSessionRoutes, cookieToken } from './codec-session';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { EncryptionCodec, isEncrypted, PayloadCodecError, parsePayloadKeys } from '../../codec';
+import { EncryptionCodec, isEncrypted, PayloadCodecError, parsePayloadKeys } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 
 // R-O7: what reaches the Temporal server is AES-256-GCM ciphertext labelled with its key id.

@@ -1,6 +1,6 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payloadCodec } from '../../codec';
+import { payloadCodec } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 import { type ApiEnv, startApiEnv } from '../helpers/api-env';
 import { COUNTY, TOWNSHIP } from '../helpers/fixtures';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payloadCodec } from '../../codec';
+import { payloadCodec } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 import { addDays, civilDateOf } from '../../domain/dates';
 import { applicationWorkflowId, caseStateQuery, caseWorkflowId } from '../../workflows/messages';

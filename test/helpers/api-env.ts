@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { createActivities } from '../../activities';
 import { app as apiPlugin } from '../../api/app';
-import { dataConverter } from '../../codec';
+import { dataConverter } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 import { freshDatabase } from './db';
 import { testEnv } from './env';

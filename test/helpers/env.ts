@@ -1,4 +1,4 @@
-import { dataConverter } from '../../codec';
+import { dataConverter } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 
 // What scripts/test.sh (scripts/stack.ts test) hands the tests: servers started on free ports.
