@@ -96,7 +96,8 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
       await app.repos.audit.recordCodecDecode({
         actorSub: req.user.sub,
         actorRole: req.user.role,
-        namespace: req.headers['x-namespace'] ?? app.config.TEMPORAL_NAMESPACE,
+        // The Temporal CLI sends X-Namespace empty when no namespace was given.
+        namespace: req.headers['x-namespace'] || app.config.TEMPORAL_NAMESPACE,
         payloadCount: payloads.length,
       });
       return { payloads };

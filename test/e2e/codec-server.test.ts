@@ -67,6 +67,12 @@ describe('codec server (R-O7)', () => {
         payloadCount: 2,
       },
     ]);
+    // The Temporal CLI (`workflow show --codec-endpoint`) sends X-Namespace empty: the API's namespace.
+    const cli = await decode({ ...env.as('supervisor', COUNTY, 'sup-cli'), 'x-namespace': '' }, [
+      toJson(sealed[0]!),
+    ]);
+    expect(cli.statusCode).toBe(200);
+    expect((await env.api.repos.audit.codecDecodesBy('sup-cli'))[0]?.namespace).toBe('default');
   });
 
   it('R-O7: an admin encodes; what comes back is ciphertext that decodes again', async () => {
