@@ -10,6 +10,7 @@ import { errorsPlugin } from './plugins/errors';
 import { idempotencyPlugin } from './plugins/idempotency';
 import { limitsPlugin } from './plugins/limits';
 import { swaggerPlugin } from './plugins/swagger';
+import { codecRoutes } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { v1Routes } from './routes/v1';
 import { temporalCall, updateProblem } from './temporal-call';
@@ -78,6 +79,7 @@ export const app = fp(
 
     await f.register(healthRoutes);
     await f.register(v1Routes, { prefix: '/v1' });
+    await f.register(codecRoutes, { prefix: '/codec' });
   },
   { name: 'dibao-api' },
 );

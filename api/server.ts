@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import Fastify from 'fastify';
+import { dataConverter } from '../codec/payload-codec';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { app } from './app';
@@ -9,7 +10,12 @@ import { serverOptions } from './server-options';
 const config = loadConfigOrExit();
 // Lazy: the API starts (and /ready says 503) while Temporal is still coming up.
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+// R-O7: what the API sends to Temporal (household, incomes, steps) is encrypted by the codec.
+const temporal = new Client({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  dataConverter: dataConverter(config),
+});
 
 const server = Fastify(serverOptions(config));
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, (obj, msg) =>

@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { parsePayloadKeys } from '../codec/payload-codec';
 
 // The single place the environment is read. Defaults fit the embedded setup started by
 // scripts/start.sh (private Postgres on 55432, Temporal dev server on 7233).
 const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+// R-O7: payload encryption key for development only ("dibao-dev-only-payload-key-00001").
+const DEV_PAYLOAD_KEYS = 'dev-1:ZGliYW8tZGV2LW9ubHktcGF5bG9hZC1rZXktMDAwMDE=';
+const DEV_PAYLOAD_KEY = Buffer.from('dibao-dev-only-payload-key-00001');
 
 const port = z.coerce.number().int().min(1).max(65535);
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
@@ -34,6 +38,22 @@ export const envSchema = z
     HTTP_PORT: port.default(3000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().min(1).default('dibao'),
+    /**
+     * R-O7: AES-256 keys of the payload codec, `id:base64key` comma-separated (32 bytes each). Every
+     * listed key decrypts (rotation); PAYLOAD_KEY_ID names the one that encrypts.
+     */
+    PAYLOAD_KEYS: z
+      .string()
+      .default(DEV_PAYLOAD_KEYS)
+      .transform((v, ctx) => {
+        try {
+          return parsePayloadKeys(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    PAYLOAD_KEY_ID: z.string().min(1).default('dev-1'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PAYMENT_FILES_DIR: z.string().min(1).default('.data/payment-files'),
     WORKER_SHUTDOWN_GRACE: z
@@ -60,6 +80,15 @@ export const envSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must be set in production' });
+    }
+    if (
+      env.NODE_ENV === 'production' &&
+      [...env.PAYLOAD_KEYS.values()].some((k) => k.equals(DEV_PAYLOAD_KEY))
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_KEYS'], message: 'must be set in production' });
+    }
+    if (!env.PAYLOAD_KEYS.has(env.PAYLOAD_KEY_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_KEY_ID'], message: 'must name a key of PAYLOAD_KEYS' });
     }
   });
 

@@ -246,7 +246,9 @@ app_env_check() {
 	local work
 	work="$(mktemp -d)"
 	# Debian's docker-compose depends on python3-yaml, so /usr/bin/python3 has it.
+	# R-O7: dummy payload keys, as for JWT_SECRET (the compose file leaves them empty when unset).
 	JWT_SECRET="${JWT_SECRET:-check-compose-dummy-secret-0123456789abcdef}" \
+		PAYLOAD_KEYS="${PAYLOAD_KEYS:-check:Y2hlY2stY29tcG9zZS1kdW1teS1rZXktMDEyMzQ1Njc=}" PAYLOAD_KEY_ID="${PAYLOAD_KEY_ID:-check}" \
 		docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
 import json, sys, yaml
 services = yaml.safe_load(sys.stdin)["services"]

@@ -62,9 +62,12 @@ async function start() {
   stops.push(pg.stop);
   const dbName = new URL(config.DATABASE_URL).pathname.slice(1);
   await ensureDatabase(pg.url('postgres'), dbName);
+  const base = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
   const temporal = await startDevServer({
     port: Number(temporalPort),
     uiPort,
+    // R-O7: histories are encrypted; the UI decodes through the API's codec server (supervisor, admin).
+    codecEndpoint: `${base}/codec`,
     dbFile: join(data, 'temporal', 'dev.sqlite'),
     logFile: join(data, 'logs', 'temporal.log'),
   });
@@ -76,7 +79,6 @@ async function start() {
   stops.push(() => worker.stop('SIGTERM', 40_000));
   const api = startProc('api', tsx, [join(ROOT, 'api', 'server.ts')]);
   stops.push(() => api.stop('SIGTERM', 15_000));
-  const base = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
   await waitFor('API /ready', async () => (await fetch(`${base}/ready`)).status === 200, {
     timeoutMs: 120_000,
     proc: api,
@@ -86,7 +88,7 @@ async function start() {
 [stack] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s
   API          ${base}
   OpenAPI UI   ${base}/docs      (document: ${base}/docs/json)
-  Temporal UI  ${temporal.uiUrl}
+  Temporal UI  ${temporal.uiUrl}   (payloads decoded by ${base}/codec for supervisors and admins)
   Postgres     ${config.DATABASE_URL}
   A token:     npm run token -- township_staff <region code>
 Ctrl-C stops everything.`);

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { dataConverter } from '../codec/payload-codec';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
@@ -22,12 +23,18 @@ const worker = await Worker.create({
   workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
   activities: createActivities({ pool, paymentFilesDir: config.PAYMENT_FILES_DIR }),
   shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
+  // R-O7: every payload the worker sends is encrypted (the codec runs outside the workflow sandbox).
+  dataConverter: dataConverter(config),
 });
 
 // R-M1: the monthly payroll schedule exists once the worker serves the queue it starts work on.
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
 const schedule = await ensurePayrollSchedule(
-  new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+  new Client({
+    connection: clientConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverter(config),
+  }),
   config.TEMPORAL_TASK_QUEUE,
 );
 await clientConnection.close();

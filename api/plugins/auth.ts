@@ -43,21 +43,29 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { secret: string
 
   app.addHook('onRequest', async (req: FastifyRequest) => {
     const roles = req.routeOptions.config?.roles;
-    if (!roles) return;
-    try {
-      await req.jwtVerify();
-    } catch {
-      // The verifier's reason (expired, bad signature, issuer) is not the caller's business.
-      throw unauthorized();
-    }
-    const parsed = claimsSchema.safeParse(req.user);
-    if (!parsed.success) throw unauthorized('token claims must include sub, role and region');
-    req.user = parsed.data;
-    if (!roles.includes(parsed.data.role)) {
-      throw forbidden(`role ${parsed.data.role} may not call ${req.method} ${req.routeOptions.url}`);
-    }
+    if (roles) await authorize(req, roles);
   });
 });
+
+/**
+ * A valid token whose role is one of `roles` (401 / 403 otherwise). Routes declare `config.roles`
+ * and the hook above calls it before the body is read; a route that first finds its token
+ * elsewhere (the codec's session cookie) calls it from its own onRequest.
+ */
+export async function authorize(req: FastifyRequest, roles: readonly Role[]): Promise<void> {
+  try {
+    await req.jwtVerify();
+  } catch {
+    // The verifier's reason (expired, bad signature, issuer) is not the caller's business.
+    throw unauthorized();
+  }
+  const parsed = claimsSchema.safeParse(req.user);
+  if (!parsed.success) throw unauthorized('token claims must include sub, role and region');
+  req.user = parsed.data;
+  if (!roles.includes(parsed.data.role)) {
+    throw forbidden(`role ${parsed.data.role} may not call ${req.method} ${req.routeOptions.url}`);
+  }
+}
 
 /** API.md "Identity and reach", for a whole county: the caller's region is the county or contains it. */
 export function assertCoversCounty(caller: Caller, countyCode: string): void {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { alertsRepository } from './alerts';
 import { applicationsRepository } from './applications';
+import { auditRepository } from './audit';
 import { calendarRepository } from './calendar';
 import { caseEntitlementsRepository } from './case-entitlements';
 import { casesRepository } from './cases';
@@ -46,6 +47,7 @@ export function createRepositories(pool: pg.Pool) {
     paymentLines: paymentLinesRepository(pool),
     ledger: ledgerRepository(pool),
     reports: reportsRepository(pool),
+    audit: auditRepository(pool),
   };
 }
 

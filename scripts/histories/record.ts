@@ -12,6 +12,7 @@ import {
   endOfCivilDay,
   monthOf,
 } from '../../domain/dates';
+import { testDataConverter } from '../../test/helpers/env';
 import { applicationInput, COUNTY, context, household, VILLAGE } from '../../test/helpers/fixtures';
 import { createTimeSkippingEnv } from '../../test/helpers/time-skipping';
 import { fakeActivities } from '../../test/helpers/workflow-env';
@@ -102,6 +103,7 @@ export async function record(
     taskQueue,
     workflowBundle: bundle,
     activities,
+    dataConverter: testDataConverter(),
   });
   const session: Session = {
     env,

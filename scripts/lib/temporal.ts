@@ -23,6 +23,8 @@ export async function startDevServer(opts: {
   /** SQLite file; in memory when absent. */
   dbFile?: string;
   logFile?: string;
+  /** R-O7: the codec server the UI asks to decode payloads (the API's /codec); UI only. */
+  codecEndpoint?: string;
 }): Promise<DevServer> {
   if (!existsSync(TEMPORAL_BIN)) throw new Error('Temporal CLI missing: run scripts/install.sh temporal');
   const args = [
@@ -42,8 +44,10 @@ export async function startDevServer(opts: {
     mkdirSync(dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
   }
-  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
-  else args.push('--headless');
+  if (opts.uiPort) {
+    args.push('--ui-port', String(opts.uiPort));
+    if (opts.codecEndpoint) args.push('--ui-codec-endpoint', opts.codecEndpoint);
+  } else args.push('--headless');
   const proc = startProc('temporal', TEMPORAL_BIN, args, { logFile: opts.logFile });
   const address = `127.0.0.1:${opts.port}`;
   await waitFor(

@@ -9,7 +9,7 @@ import { parseConfig } from '../../config/env';
 import { addMonthsToYearMonth, civilDateOf, monthOf } from '../../domain/dates';
 import { caseStateQuery, caseWorkflowId } from '../../workflows/messages';
 import { freshDatabase } from '../helpers/db';
-import { testEnv } from '../helpers/env';
+import { testDataConverter, testEnv } from '../helpers/env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
@@ -41,6 +41,7 @@ beforeAll(async () => {
     taskQueue,
     workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
     activities: createActivities({ pool }),
+    dataConverter: testDataConverter(),
   });
   running = worker.run();
   api = Fastify({ logger: false });

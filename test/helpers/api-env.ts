@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { createActivities } from '../../activities';
 import { app as apiPlugin } from '../../api/app';
 import { serverOptions } from '../../api/server-options';
+import { dataConverter } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 import { freshDatabase } from './db';
 import { testEnv } from './env';
@@ -75,6 +76,7 @@ export async function startApiEnv(
       taskQueue,
       workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
       activities: createActivities({ pool, paymentFilesDir }),
+      dataConverter: dataConverter(config),
     });
     running = worker.run();
   };
@@ -85,7 +87,10 @@ export async function startApiEnv(
   };
   if (opts.worker !== false) await startWorker();
   const connection = ts ? undefined : await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = ts ? ts.client : new Client({ connection: connection! });
+  // R-O7: the API's client encrypts as in production (the time-skipping env's client has the codec too).
+  const client = ts
+    ? ts.client
+    : new Client({ connection: connection!, dataConverter: dataConverter(config) });
   const api = Fastify(
     serverOptions(config, opts.logStream ? { stream: opts.logStream } : { enabled: false }),
   );

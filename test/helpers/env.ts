@@ -1,6 +1,17 @@
+import { dataConverter } from '../../codec/payload-codec';
+import { parseConfig } from '../../config/env';
+
 // What scripts/test.sh (scripts/stack.ts test) hands the tests: servers started on free ports.
 export function testEnv(name: string): string {
   const v = process.env[name];
   if (!v) throw new Error(`${name} is not set: run the tests with scripts/test.sh (it starts the servers)`);
   return v;
+}
+
+/**
+ * R-O7: the data converter of the development keys (config/env.ts defaults), as the worker and the
+ * API build theirs; every test client and worker uses it so histories are encrypted as in production.
+ */
+export function testDataConverter() {
+  return dataConverter(parseConfig({ NODE_ENV: 'test' }));
 }

@@ -15,7 +15,7 @@ import {
 } from '../../workflows/messages';
 import type { payrollWorkflow } from '../../workflows/payroll';
 import { freshDatabase } from './db';
-import { testEnv } from './env';
+import { testDataConverter, testEnv } from './env';
 import { createTimeSkippingEnv } from './time-skipping';
 
 // The payroll with its real activities on Postgres and the time-skipping server (R-M1), one server
@@ -92,6 +92,7 @@ export function usePayrollEnv() {
       taskQueue: t.taskQueue,
       workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
       activities: createActivities({ pool: t.pool, paymentFilesDir: t.files }),
+      dataConverter: testDataConverter(),
     });
     running = worker.run();
   }, 60_000);

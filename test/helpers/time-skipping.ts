@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { freePort, portIsOpen, startProc, waitFor } from '../../scripts/lib/procs';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { testEnv } from './env';
+import { testDataConverter, testEnv } from './env';
 
 // The SDK would spawn the Java test server itself but gives it only 5 s to listen, which a JVM on a
 // busy two-core machine can miss. So each test file starts its own server (time skipping is global
@@ -17,7 +17,7 @@ class AttachedTimeSkippingEnvironment extends TestWorkflowEnvironment {
     const connection = await Connection.connect({ address, ...internal } as never);
     const env = new AttachedTimeSkippingEnvironment(
       Runtime.instance(),
-      { server: { type: 'existing' }, client: {}, plugins: [] } as never,
+      { server: { type: 'existing' }, client: { dataConverter: testDataConverter() }, plugins: [] } as never,
       true,
       'existing',
       connection,

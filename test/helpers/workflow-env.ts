@@ -3,7 +3,7 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { payrollActivities } from '../../activities/payroll';
 import type { ApplicationView, HistoryEntry } from '../../workflows/messages';
-import { testEnv } from './env';
+import { testDataConverter, testEnv } from './env';
 import { createTimeSkippingEnv } from './time-skipping';
 
 /** In-memory stand-ins for the activities: they record what the workflow asked for. */
@@ -116,6 +116,7 @@ export async function startWorkflowHarness(): Promise<WorkflowHarness> {
     taskQueue,
     workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
     activities,
+    dataConverter: testDataConverter(),
   });
   const running = worker.run();
   return {

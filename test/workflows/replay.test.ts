@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { testEnv } from '../helpers/env';
+import { testDataConverter, testEnv } from '../helpers/env';
 
 // STYLE.md: policy changes to running workflows go through patched(). Each recorded history
 // (scripts/record-histories.ts, test/replay/README.md) is replayed on the bundle the other workflow
@@ -39,7 +39,12 @@ describe('replay of recorded workflow histories', () => {
     const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')));
     await expect(
       Worker.runReplayHistory(
-        { workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') }, replayName: name },
+        {
+          workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
+          replayName: name,
+          // R-O7: histories recorded with the codec decode; older ones pass through unchanged.
+          dataConverter: testDataConverter(),
+        },
         history,
         name,
       ),
