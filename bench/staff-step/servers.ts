@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,6 +74,9 @@ export async function startServers(opts: { fsyncOff: boolean; workerEntry: strin
       LOG_LEVEL: 'warn',
       // The benchmark is one caller sending thousands of steps: the per-token limit would answer 429.
       RATE_LIMIT_MAX: '1000000',
+      // R-O7: production refuses the development payload key; each run has a key of its own.
+      PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+      PAYLOAD_KEY_ID: 'bench-1',
       PAYMENT_FILES_DIR: join(dir, 'payment-files'),
     };
     const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
