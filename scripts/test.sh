@@ -4,5 +4,5 @@
 # "N passed, N failed". Extra arguments go to vitest (and skip the static checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install.sh npm temporal testserver postgres
+scripts/install.sh npm temporal testserver postgres schemathesis
 exec node_modules/.bin/tsx scripts/stack.ts test "$@"
