@@ -180,3 +180,29 @@ export function distinctAnswers(rows: RunReport['notRejected']): string[] {
   }
   return [...counts].map(([k, n]) => `${k} ×${n}`);
 }
+
+/**
+ * Workflows the worker could not run (the SDK logs "Workflow failed" for every failed workflow
+ * task, and retries it for ever): a request answered 2xx that started one has left stuck work.
+ */
+export function workerFailures(logPath: string): string[] {
+  const counts = new Map<string, number>();
+  let id: string | undefined;
+  let inBlock = false;
+  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
+    if (line.includes('[WARN] Workflow failed {')) {
+      inBlock = true;
+      id = undefined;
+      continue;
+    }
+    if (!inBlock) continue;
+    id ??= /workflowId: '([^']*)'/.exec(line)?.[1];
+    const error = /^\s*(\w*Error): (.*)$/.exec(line);
+    if (id && error) {
+      const key = `${id}: ${error[1]}: ${(error[2] ?? '').slice(0, 160)}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      inBlock = false;
+    }
+  }
+  return [...counts].map(([k, n]) => `${k} (${n} failed tasks)`);
+}

@@ -12,6 +12,7 @@ import {
   mergeReports,
   REPORTED_CHECKS,
   readRunReport,
+  workerFailures,
 } from './fuzz-report';
 import { dropDatabase, ensureDatabase } from './postgres';
 import { freePort, type Proc, startProc, waitFor } from './procs';
@@ -25,6 +26,8 @@ import { settledCounts } from './table-counts';
 //   2. must-fail runs (a token signed with another key; schema-violating data with a real token):
 //      every table is counted before and after, once the workflows have settled — a row written
 //      while the API answered 4xx is a write by a refused request.
+// Afterwards the worker's log is read for workflows it could not run (started by a request the API
+// accepted, then failing their first task for ever).
 // The coverage phase alone sends ~2,500 requests a run; FUZZ_EXAMPLES scales the fuzzing phase
 // (default 25 per operation and run): ~13,000 requests in all, five to six minutes here.
 
@@ -185,6 +188,7 @@ export async function fuzzPass(opts: FuzzPassOptions): Promise<boolean> {
       `must-fail requests answered other than 4xx: ${notRejected.length ? notRejected.join('; ') : 'none'}`,
     ];
     const errors = apiErrors(join(dir, 'api.log'));
+    const stuck = workerFailures(join(dir, 'worker.log'));
     const reported = describeFindings(all.findings.values(), REPORTED_CHECKS);
     writeFileSync(
       join(dir, 'summary.txt'),
@@ -193,6 +197,8 @@ export async function fuzzPass(opts: FuzzPassOptions): Promise<boolean> {
         ...counts,
         `errors the API logged (${errors.length} kinds):`,
         ...errors.map((l) => `  ${l}`),
+        `workflows the worker could not run (${stuck.length}):`,
+        ...stuck.map((l) => `  ${l}`),
         `failing findings (${failing.length}):`,
         ...failing.map((l) => `  ${l}`),
         `undeclared status codes (reported, not failing) (${reported.length}):`,
@@ -200,12 +206,14 @@ export async function fuzzPass(opts: FuzzPassOptions): Promise<boolean> {
         '',
       ].join('\n'),
     );
-    const ok = all.serverErrors === 0 && failing.length === 0 && grown.length === 0;
+    // A workflow failing its tasks was started by a request answered 2xx: a 5xx in all but name.
+    const ok = all.serverErrors === 0 && failing.length === 0 && grown.length === 0 && stuck.length === 0;
     // The terminal gets the counts and the findings folded by cause; summary.txt has every route.
     const folded = foldFindings(all.findings.values(), FAILING_CHECKS);
     for (const l of [
       ...counts,
       ...errors.map((l) => `API logged ${l}`),
+      ...stuck.map((l) => `worker could not run ${l}`),
       `failing findings by cause (${folded.length}):`,
       ...folded.map((l) => `  ${l}`),
       `${ok ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s; logs and summary.txt in ${dir}`,
