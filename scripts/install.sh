@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: npm packages, the Temporal CLI (dev server),
-# the Java time-skipping test server, PostgreSQL. Every step prints what it does, is skipped when
+# the Java time-skipping test server, PostgreSQL, schemathesis (API fuzzer). Every step prints what it does, is skipped when
 # its result is already there, and stops with a message saying what failed and how to fix it.
-# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [compose]   (default: all but compose)
+# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [schemathesis] [compose]
+#        (default: all but compose)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 TOOLS="$ROOT/.tools"
 TEMPORAL_CLI_VERSION=1.5.1
 TESTSERVER_POM="$ROOT/scripts/testserver/pom.xml"
+SCHEMATHESIS_VERSION=4.32.5
 
 say() { printf '[install] %s\n' "$*"; }
 fail() { printf '[install] FAILED: %s\n[install] fix: %s\n' "$1" "$2" >&2; exit 1; }
@@ -83,5 +85,20 @@ step_compose() {
     || fail "apt-get install docker-compose" "run it by hand as root and read apt's message"
 }
 
-steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(npm temporal testserver postgres)
+step_schemathesis() {
+  local venv="$TOOLS/venv"
+  # The stamp names the pinned version, so a bump of SCHEMATHESIS_VERSION re-runs pip.
+  if [ -x "$venv/bin/schemathesis" ] && [ "$(cat "$venv/.schemathesis-version" 2>/dev/null)" = "$SCHEMATHESIS_VERSION" ]; then
+    say "schemathesis $SCHEMATHESIS_VERSION: present (skipped)"; return
+  fi
+  command -v python3 >/dev/null || fail "python3 not found" "install Python 3.10+ with the venv module"
+  say "schemathesis $SCHEMATHESIS_VERSION: pip install into .tools/venv"
+  [ -x "$venv/bin/python" ] || timed python3 -m venv "$venv" \
+    || fail "python3 -m venv $venv" "install the venv module (Debian: apt-get install python3-venv)"
+  timed "$venv/bin/python" -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+    || fail "pip install schemathesis==$SCHEMATHESIS_VERSION" "check PyPI is reachable (pip config list) and there is disk space"
+  echo "$SCHEMATHESIS_VERSION" > "$venv/.schemathesis-version"
+}
+
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(npm temporal testserver postgres schemathesis)
 for s in "${steps[@]}"; do "step_$s"; done

@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
+import { fuzzPass } from './lib/fuzz';
 import { dropDatabase, ensureDatabase, startPostgres } from './lib/postgres';
 import { freePort, type Proc, portIsOpen, startProc, waitFor } from './lib/procs';
 import { startDevServer } from './lib/temporal';
 
 // The two README commands after installation (scripts/start.sh, scripts/test.sh):
 //   start — Postgres, Temporal dev server, migrations, worker, API; prints the URLs; Ctrl-C stops all.
-//   test  — the same servers on free ports (throw-away state), typecheck, lint, compose check, vitest;
-//           stops everything and ends with `N passed, N failed`.
+//   test  — the same servers on free ports (throw-away state), typecheck, lint, compose check, vitest,
+//           the schemathesis pass (scripts/lib/fuzz.ts); stops everything and ends with
+//           `N passed, N failed`. FUZZ=0 skips the pass, FUZZ_ONLY=1 runs nothing else.
 
 const ROOT = join(import.meta.dirname, '..');
 const stops: (() => Promise<void>)[] = [];
@@ -131,7 +133,8 @@ async function test(vitestArgs: string[]) {
   const checks: Record<string, boolean> = {};
   const bin = (n: string) => join(ROOT, 'node_modules', '.bin', n);
   const only = vitestArgs.length > 0;
-  if (!only) {
+  const fuzzOnly = process.env.FUZZ_ONLY === '1';
+  if (!only && !fuzzOnly) {
     checks.typecheck = check('typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', '.']);
     checks.lint = check('lint (biome)', bin('biome'), ['check', '.']);
     if (existsSync(join(ROOT, 'scripts', 'check-compose.sh'))) {
@@ -175,14 +178,37 @@ async function test(vitestArgs: string[]) {
     TEST_WORKFLOW_BUNDLE: bundlePath,
     TEST_TESTSERVER_CLASSPATH: join(ROOT, '.tools', 'testserver', 'lib', '*'),
   };
-  const vitest: Proc = startProc(
-    'vitest',
-    bin('vitest'),
-    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs],
-    { env, cwd: ROOT },
-  );
-  stops.push(() => vitest.stop('SIGTERM', 5000));
-  const code = await vitest.exited;
+  rmSync(report, { force: true });
+  let code: number | string = 0;
+  if (!fuzzOnly) {
+    const vitest: Proc = startProc(
+      'vitest',
+      bin('vitest'),
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...vitestArgs],
+      { env, cwd: ROOT },
+    );
+    stops.push(() => vitest.stop('SIGTERM', 5000));
+    code = await vitest.exited;
+  }
+  // Full runs only: a run narrowed to some vitest files is a developer's quick loop.
+  if ((!only || fuzzOnly) && process.env.FUZZ !== '0') {
+    const t1 = Date.now();
+    const fuzzOpts = {
+      root: ROOT,
+      dataDir: data,
+      adminUrl: pg.url('postgres'),
+      template,
+      temporalAddress: temporal.address,
+    };
+    const ok = await fuzzPass(fuzzOpts).catch((err: Error) => {
+      console.error(`[fuzz] FAILED to run: ${err.message}`);
+      return false;
+    });
+    checks['fuzz (schemathesis)'] = ok;
+    console.log(
+      `[check] fuzz (schemathesis): ${ok ? 'passed' : 'FAILED'} (${((Date.now() - t1) / 1000).toFixed(1)} s)`,
+    );
+  }
   await stopAll();
 
   let passed = 0;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole suite: installs what is missing, starts the servers the tests need on free ports,
-# runs typecheck, lint, the docker-compose check and vitest, stops everything, and ends with
-# "N passed, N failed". Extra arguments go to vitest (and skip the static checks).
+# runs typecheck, lint, the docker-compose check, vitest and the schemathesis pass, stops everything,
+# and ends with "N passed, N failed". Extra arguments go to vitest (and skip the static checks and
+# the schemathesis pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install.sh npm temporal testserver postgres
+scripts/install.sh npm temporal testserver postgres schemathesis
 exec node_modules/.bin/tsx scripts/stack.ts test "$@"
