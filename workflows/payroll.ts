@@ -7,7 +7,6 @@ import {
   patched,
   proxyActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,9 +15,11 @@ import { WorkingCalendar } from '../domain/calendar';
 import { endOfCivilDay, startOfCivilDay } from '../domain/dates';
 import { paymentDate, rosterDate } from '../domain/deadlines';
 import {
+  calendarUpdatedSignal,
   FAILURE,
   PAYMENT_RESULTS_PER_UPDATE,
   type PaymentResultInput,
+  type PayrollContext,
   type PayrollInput,
   type PayrollResult,
   type PayrollView,
@@ -104,10 +105,23 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
       },
     },
   );
+  // R-T2: dates of a year not yet published are provisional (Monday–Friday); when the year's
+  // calendar arrives they are recomputed, and the roster waits for the new date.
+  let deadlines: PayrollContext['deadlines'] | undefined;
+  let calendars = 0;
+  const datesOn = () => {
+    view.rosterDate = rosterDate(cal, input.month, deadlines);
+    view.paymentDate = paymentDate(cal, input.month, deadlines);
+  };
+  setHandler(calendarUpdatedSignal, (y) => {
+    cal = cal.withYear(y);
+    datesOn();
+    calendars++;
+  });
   const ctx = await acts.loadPayrollContext({ countyCode: input.countyCode, month: input.month });
   cal = ctx.runtimeYears.reduce((c, y) => c.withYear(y), cal);
-  view.rosterDate = rosterDate(cal, input.month, ctx.deadlines);
-  view.paymentDate = paymentDate(cal, input.month, ctx.deadlines);
+  deadlines = ctx.deadlines;
+  datesOn();
   view.quarterlyExtremePoverty = ctx.policy.extremePoverty.paymentFrequency === 'quarterly';
   const sync = () =>
     upsertSearchAttributes([
@@ -128,8 +142,13 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     return awaitResults(input, view, () => signals, sync);
   }
 
-  const cutoff = startOfCivilDay(view.rosterDate.date).getTime() + ROSTER_GRACE_MS;
-  if (Date.now() < cutoff) await sleep(cutoff - Date.now());
+  // One timer until the cut-off, as before; a calendar that moves the roster date wakes the wait.
+  for (let seen = calendars; ; seen = calendars) {
+    const cutoff = startOfCivilDay(view.rosterDate.date).getTime() + ROSTER_GRACE_MS;
+    if (Date.now() >= cutoff) break;
+    if (!(await condition(() => calendars !== seen, cutoff - Date.now()))) break;
+    sync();
+  }
 
   view.stage = 'rostering';
   sync();

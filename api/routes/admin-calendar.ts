@@ -25,7 +25,12 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ year: z.coerce.number().int().min(EDGE_YEARS.min).max(EDGE_YEARS.max) }),
         body: calendarBody,
         response: {
-          200: z.object({ year: z.number(), applicationsSignalled: z.number(), casesSignalled: z.number() }),
+          200: z.object({
+            year: z.number(),
+            applicationsSignalled: z.number(),
+            casesSignalled: z.number(),
+            payrollsSignalled: z.number(),
+          }),
           ...problemResponses,
         },
       },
@@ -60,7 +65,20 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       };
       await tell(applicationIds.map(applicationWorkflowId));
       await tell(caseIds.map(caseWorkflowId));
-      return { year: y.year, applicationsSignalled: applicationIds.length, casesSignalled: caseIds.length };
+      // R-M1 R-T2: running payrolls recompute their roster and payment dates (visibility lists them).
+      const payrolls = await app.temporalCall(async () => {
+        const ids: string[] = [];
+        const query = `WorkflowType = 'payrollWorkflow' AND ExecutionStatus = 'Running'`;
+        for await (const w of app.temporal.workflow.list({ query })) ids.push(w.workflowId);
+        return ids;
+      });
+      await tell(payrolls);
+      return {
+        year: y.year,
+        applicationsSignalled: applicationIds.length,
+        casesSignalled: caseIds.length,
+        payrollsSignalled: payrolls.length,
+      };
     },
   );
 };

@@ -20,6 +20,10 @@ const payrollSchema = z
     stage: z.string(),
     rosterDate: z.string(),
     paymentDate: z.string(),
+    datesProvisional: z
+      .boolean()
+      .optional()
+      .describe('R-T2: a date falls in a year whose calendar is not published yet (recomputed when it is)'),
     casesDone: z.number().optional(),
     rowsWritten: z.number().optional(),
     retried: z.number().optional(),
@@ -65,12 +69,14 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
       const workflowId = payrollWorkflowId(countyCode, month);
       let started = true;
       try {
-        await app.temporal.workflow.start(payrollWorkflow, {
-          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-          workflowId,
-          args: [{ countyCode, month }],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        await app.temporalCall(() =>
+          app.temporal.workflow.start(payrollWorkflow, {
+            taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+            workflowId,
+            args: [{ countyCode, month }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         started = false;
@@ -102,6 +108,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
           ...v,
           rosterDate: v.rosterDate.date,
           paymentDate: v.paymentDate.date,
+          datesProvisional: v.rosterDate.provisional || v.paymentDate.provisional,
           source: 'workflow' as const,
         };
       } catch (err) {
