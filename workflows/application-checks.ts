@@ -75,6 +75,10 @@ export class ApplicationChecks extends ApplicationDeadlines {
     this.expect(now, ['verifying'], 'information check');
     this.expectActor(e.actor, ['integration', 'township_staff'], 'information check');
     if (this.view.economicCheck) this.invalid('the information check is already recorded');
+    if (e.checkedOn && compareDates(e.checkedOn, civilDateOf(now)) > 0)
+      this.invalid('checkedOn is in the future');
+    if (e.checkedOn && compareDates(e.checkedOn, this.view.acceptedOn) < 0)
+      this.invalid('checkedOn is before the application was accepted');
     const members = new Set(this.household().members.map((m) => m.idNumber));
     const unknown = e.verified.filter((v) => !members.has(v.idNumber)).map((v) => v.idNumber);
     if (unknown.length) this.invalid(`not members of this household: ${unknown.join(', ')}`);

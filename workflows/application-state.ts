@@ -1,4 +1,4 @@
-import { addMonthsToYearMonth, civilDateOf, monthOf } from '../domain/dates';
+import { addMonthsToYearMonth, civilDateOf, compareDates, monthOf } from '../domain/dates';
 import { publicityEnds } from '../domain/deadlines';
 import { assess } from '../domain/eligibility';
 import { differences, verifiedHousehold } from '../domain/verification';
@@ -29,7 +29,8 @@ export class ApplicationState extends ApplicationChecks {
   applyInvestigation(i: InvestigationInput, now: Date): HistoryEntry {
     const { actor, ...rest } = i;
     this.view.investigation = { ...rest, by: actor.sub };
-    this.meet('investigation', civilDateOf(now));
+    // One clock: a step is met on the day it happened (a paper procedure entered later keeps it).
+    this.meet('investigation', i.visitedOn);
     const entry = this.record(now, 'investigation_recorded', actor, i.findings, { visitedOn: i.visitedOn });
     this.afterVerification(now);
     return entry;
@@ -38,7 +39,7 @@ export class ApplicationState extends ApplicationChecks {
   applyEconomicCheck(e: EconomicCheckInput, now: Date): HistoryEntry {
     const { actor, ...rest } = e;
     this.view.economicCheck = { ...rest, by: actor.sub };
-    this.meet('economic_check', civilDateOf(now));
+    this.meet('economic_check', e.checkedOn ?? civilDateOf(now));
     const entry = this.record(now, 'economic_check_recorded', actor, e.findings, { checkId: e.checkId });
     this.afterVerification(now);
     return entry;
@@ -54,7 +55,12 @@ export class ApplicationState extends ApplicationChecks {
     this.view.assessment = assess(verifiedHousehold(this.household(), verified), this.ctx.policy, {
       asOf: civilDateOf(now),
     });
-    this.track('initial_opinion', civilDateOf(now), this.ctx.deadlines.initialOpinionWorkingDays);
+    // R-A6, one clock: the opinion's step runs from the day verification was complete — the later
+    // of the visit and the check, as they happened — not from the day the data was entered.
+    const checked = this.view.economicCheck.checkedOn ?? civilDateOf(now);
+    const visited = this.view.investigation.visitedOn;
+    const complete = compareDates(visited, checked) > 0 ? visited : checked;
+    this.track('initial_opinion', complete, this.ctx.deadlines.initialOpinionWorkingDays);
   }
 
   applyInitialOpinion(o: InitialOpinionInput, now: Date): HistoryEntry {

@@ -145,6 +145,9 @@ export const economicCheckBody = z.object({
     )
     .max(50),
   findings: text('findings'),
+  checkedOn: civilDate
+    .optional()
+    .describe('The day of the check (default today); earlier for a paper procedure entered afterwards'),
 });
 
 export const initialOpinionBody = z.object({

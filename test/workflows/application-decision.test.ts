@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../domain/money';
-import { at, county, inDecision, opinion, received, refusal, verify } from '../helpers/application-state-kit';
+import {
+  at,
+  county,
+  inDecision,
+  investigation,
+  opinion,
+  received,
+  refusal,
+  verify,
+} from '../helpers/application-state-kit';
+import { actor } from '../helpers/fixtures';
 
 // R-A5 on the state object alone: the decision approves what was publicised.
 
@@ -52,5 +62,32 @@ describe('the decision against the publicity (no server)', () => {
       'InvalidStep in decision',
     );
     state.checkDecision(approve(shortfall, 'the assessed shortfall'), DECISION_DAY);
+  });
+});
+
+describe('one clock for a paper procedure entered afterwards (no server)', () => {
+  it('R-A6: each step is met on the day it happened and the opinion runs from the day verification was complete, not from data entry', () => {
+    const state = received();
+    const entered = at('2026-03-20');
+    const visit = { ...investigation(state, '2026-03-04') };
+    state.checkInvestigation(visit, entered);
+    state.applyInvestigation(visit, entered);
+    const check = {
+      actor: actor('integration'),
+      checkId: 'chk-p',
+      verified: [],
+      findings: 'ok',
+      checkedOn: '2026-03-05',
+    };
+    state.checkEconomicCheck(check, entered);
+    state.applyEconomicCheck(check, entered);
+    const met = (kind: string) => state.view.deadlines.find((d) => d.kind === kind)?.metOn;
+    expect([met('investigation'), met('economic_check')]).toEqual(['2026-03-04', '2026-03-05']);
+    // 5 working days (the default) from Thursday 03-05: Thursday 03-12 — not from the entry on 03-20.
+    const opinionStep = state.view.deadlines.find((d) => d.kind === 'initial_opinion');
+    expect(opinionStep).toMatchObject({ from: '2026-03-05' });
+    expect(opinionStep!.date < '2026-03-20').toBe(true);
+    const future = { ...check, checkId: 'chk-f', checkedOn: '2026-03-21' };
+    expect(refusal(() => received().checkEconomicCheck(future, entered))).toBe('InvalidStep in verifying');
   });
 });

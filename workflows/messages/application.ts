@@ -107,6 +107,8 @@ export interface EconomicCheckInput {
   /** Verified monthly income and financial assets per ID number (信息核对). */
   verified: { idNumber: string; monthlyIncome: Money; financialAssets: Money }[];
   findings: string;
+  /** The day the check was made; today when absent (a paper procedure entered later gives it). */
+  checkedOn?: CivilDate;
 }
 
 export interface InitialOpinionInput {
