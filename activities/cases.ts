@@ -3,13 +3,7 @@ import { storedPolicy } from '../db/repositories/policies';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
-import type {
-  Adjustment,
-  CaseHistoryEntry,
-  CaseView,
-  DeathNotice,
-  DeathNoticeOutcome,
-} from '../workflows/messages';
+import type { CaseHistoryEntry, CaseView, DeathNotice, DeathNoticeOutcome } from '../workflows/messages';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9), written through the repositories in
@@ -53,25 +47,14 @@ export function caseActivities(deps: ActivityDeps) {
     },
 
     /** Back-pay or a recovery (R-M2, R-M5, R-M8), once per key; the payroll settles it. */
-    async recordAdjustment(args: {
-      caseId: string;
-      villageCode: string;
-      category: CaseView['category'];
-      adjustment: Adjustment;
-    }): Promise<void> {
+    async recordAdjustment(args: Parameters<typeof caseEntitlements.recordAdjustment>[0]): Promise<void> {
       await refusingInvalid(`adjustment ${args.adjustment.key}`, () =>
         caseEntitlements.recordAdjustment(args),
       );
     },
 
     /** R-O1: close-relative cases are filed again at each re-review. */
-    async fileCloseRelative(args: {
-      subjectKind: 'case';
-      subjectId: string;
-      occasion: string;
-      filedOn: CivilDate;
-      filedBy: string;
-    }): Promise<void> {
+    async fileCloseRelative(args: Parameters<typeof caseEntitlements.fileCloseRelative>[0]): Promise<void> {
       await caseEntitlements.fileCloseRelative(args);
     },
 

@@ -38,8 +38,9 @@ export const codecSessionRoutes: FastifyPluginAsync = async (app) => {
     let claims: unknown;
     try {
       claims = app.jwt.verify(token);
-    } catch (err) {
-      throw unauthorized((err as Error).message);
+    } catch {
+      // As the API's guard: the verifier's reason (expired, bad signature, issuer) is not said.
+      throw unauthorized();
     }
     const parsed = claimsSchema.safeParse(claims);
     if (!parsed.success) throw unauthorized('token claims must include sub, role and region');
