@@ -15,6 +15,7 @@ import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
 import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
+import { repaymentDemandsRepository } from './repayment-demands';
 import { reportsRepository } from './reports';
 import { supervisionRepository } from './supervision';
 import { visitReportsRepository } from './visit-reports';
@@ -47,6 +48,7 @@ export function createRepositories(pool: pg.Pool) {
     paymentLines: paymentLinesRepository(pool),
     ledger: ledgerRepository(pool),
     reports: reportsRepository(pool),
+    repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
   };
 }
