@@ -2,7 +2,7 @@ import { civilDateOf } from '../domain/dates';
 import { add, compare, isMoney, sub, toMoney } from '../domain/money';
 import { refuse } from './case-core';
 import type { CaseLedger } from './case-ledger';
-import type { ClaimedRecoveries, DemandStepInput, RepaymentDemand } from './messages';
+import { type ClaimedRecoveries, type DemandStepInput, FAILURE, type RepaymentDemand } from './messages';
 
 // R-M10 repayment demands. A recovery is offset against the case's later payments (the payroll does
 // that, never below the household's floor); what a closed case cannot offset any more becomes a
@@ -66,18 +66,18 @@ export function demandNoticeIssued(s: CaseLedger, demandId: string, noticeId: st
 /** Update validator: the demand is open, the step new, a repayment no more than what is left. */
 export function checkDemandStep(s: CaseLedger, step: DemandStepInput) {
   const d = s.view.demands?.find((x) => x.demandId === step.demandId);
-  if (!d) throw refuse('NotFound', `no repayment demand ${step.demandId} on this case`, 'not_found');
+  if (!d) throw refuse(FAILURE.notFound, `no repayment demand ${step.demandId} on this case`, 'not_found');
   if (d.steps.some((x) => x.stepId === step.stepId)) return; // a resent step answers the demand as is
   if (d.status !== 'open')
-    throw refuse('InvalidStep', `repayment demand ${d.demandId} is already ${d.status}`, d.status);
+    throw refuse(FAILURE.wrongStage, `repayment demand ${d.demandId} is already ${d.status}`, d.status);
   if (step.actor.role !== 'county_staff')
-    throw refuse('Forbidden', 'repayments and write-offs are recorded by the county (R-M10)', d.status);
+    throw refuse(FAILURE.wrongRole, 'repayments and write-offs are recorded by the county (R-M10)', d.status);
   if (step.kind === 'repayment') {
     if (!isMoney(step.amount) || compare(step.amount, 0) <= 0)
-      throw refuse('InvalidStep', 'a repayment needs an amount above zero', d.status);
+      throw refuse(FAILURE.invalidStep, 'a repayment needs an amount above zero', d.status);
     if (compare(step.amount, outstanding(d)) > 0)
       throw refuse(
-        'InvalidStep',
+        FAILURE.invalidStep,
         `the repayment ${step.amount} is more than the ${outstanding(d)} still owed`,
         d.status,
       );

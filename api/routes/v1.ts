@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin';
 import { calendarRoutes } from './admin-calendar';
 import { applicationRoutes } from './applications';
+import { caseDemandRoutes } from './case-demands';
 import { caseRoutes } from './cases';
 import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
@@ -21,6 +22,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(adminRoutes);
   await app.register(calendarRoutes);
   await app.register(caseRoutes);
+  await app.register(caseDemandRoutes);
   await app.register(integrationRoutes);
   await app.register(visitReportRoutes);
   await app.register(reportRoutes);

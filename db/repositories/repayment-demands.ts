@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { sum, toMoney } from '../../domain/money';
-import type { ClaimedRecoveries, RepaymentDemand } from '../../workflows/messages';
+import type { ClaimedRecoveries, DemandStatus, RepaymentDemand } from '../../workflows/messages';
 import { inTransaction } from '../pool';
 
 // repayment_demands (R-M10): written only by the case workflow (`claimOpenRecoveries`, `saveDemand`),
@@ -106,7 +106,7 @@ export function repaymentDemandsRepository(pool: pg.Pool) {
         reasons: r.reasons as string,
         issuedOn: r.issued_on as string,
         noticeId: (r.notice_id as string | null) ?? null,
-        status: r.status as string,
+        status: r.status as DemandStatus,
         repaid: r.repaid_amount as string,
         writtenOff: r.written_off_amount as string,
         outstanding: r.outstanding as string,

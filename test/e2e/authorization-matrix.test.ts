@@ -33,6 +33,9 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
   'POST /v1/cases/{id}/reviews/{reviewId}': { roles: ['township_staff', 'county_staff'], reach: 'record' },
   // Not in API.md: the staff's own death report (ARCHITECTURE.md "when a death notice arrives").
   'POST /v1/cases/{id}/deaths': { roles: ['township_staff'], reach: 'record' },
+  // Not in API.md: R-M10 repayments and write-offs of a repayment demand, recorded by the county.
+  'POST /v1/cases/{id}/demands/{demandId}/repayments': { roles: ['county_staff'], reach: 'record' },
+  'POST /v1/cases/{id}/demands/{demandId}/write-off': { roles: ['county_staff'], reach: 'record' },
   'POST /v1/visit-reports': { roles: ['township_staff'], reach: 'lines' },
   // Not in API.md: a township's forward of its villages' reports (R-M7), township staff like the report.
   'POST /v1/visit-reports/forwards': { roles: ['township_staff'], reach: 'lines' },
@@ -96,6 +99,7 @@ const LEVEL: Record<string, { own: string; neighbour: string; parent: string }> 
 const PARAMS: Record<string, string> = {
   id: RECORD_ID,
   reviewId: 'r1',
+  demandId: 'D-matrix-1',
   countyCode: '140802',
   month: '2026-01',
   year: '2031',
