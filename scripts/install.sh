@@ -90,9 +90,9 @@ step_compose() {
 # download of Playwright's own).
 step_chromium() {
   if [ -x /usr/bin/chromium ]; then say "Chromium: /usr/bin/chromium (skipped)"; return; fi
-  say "Chromium: apt-get install chromium"
+  say "Chromium: apt-get install chromium fonts-wqy-zenhei (a Chinese font for the page)"
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  timed bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium >/dev/null" \
+  timed bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium fonts-wqy-zenhei >/dev/null" \
     || fail "apt-get install chromium" "run it by hand as root and read apt's message"
   [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium not found after install" "dpkg -L chromium"
 }
