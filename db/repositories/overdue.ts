@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import { SUPERVISED_KINDS, type SupervisedKind, type SupervisedWork } from './supervision';
@@ -47,6 +48,13 @@ export interface SlaMonth {
 const TASK_KINDS = SUPERVISED_KINDS.filter((k) => k !== 'application' && k !== 'payroll');
 const OPEN_APPLICATION = `stage NOT IN ('approved', 'rejected', 'withdrawn') AND (at_risk OR overdue)`;
 const OPEN_TASK = 'closed_on IS NULL AND (at_risk OR overdue)';
+const OPEN_STAGE = `stage NOT IN ('approved', 'rejected', 'withdrawn')`;
+/**
+ * A page branch's flag, written so that it implies the partial indexes' `(at_risk OR overdue)` and
+ * the planner estimates it as one column's share: `(at_risk OR overdue) AND overdue` would be
+ * estimated as the product of both and turn the ordered index scan into a bitmap scan and a sort.
+ */
+const flagOf = (overdue: boolean) => (overdue ? 'overdue' : 'at_risk AND NOT overdue');
 
 /** Positional parameters collected while the SQL is written. */
 class Params {
@@ -110,7 +118,7 @@ export function overduePageSql(
         branches.push(`(SELECT 'application'::text AS kind, application_id AS subject_id, NULL::text AS task_id, stage,
             county_code, township_code, village_code, overall_deadline AS due_on, deadline_provisional AS provisional,
             at_risk, overdue
-          FROM applications WHERE ${OPEN_APPLICATION} AND overdue = ${o} AND ${scopeWhere(scope, p)} AND ${k}
+          FROM applications WHERE ${OPEN_STAGE} AND ${flagOf(o)} AND ${scopeWhere(scope, p)} AND ${k}
           ORDER BY overall_deadline, application_id LIMIT ${n})`);
     }
     for (const kind of TASK_KINDS.filter(wants)) {
@@ -118,7 +126,7 @@ export function overduePageSql(
       if (k)
         branches.push(`(SELECT kind, case_id AS subject_id, task_id, kind AS stage, county_code, township_code, village_code,
             due_on, due_provisional AS provisional, at_risk, overdue
-          FROM case_tasks WHERE ${OPEN_TASK} AND kind = ${p.add(kind)} AND overdue = ${o} AND ${scopeWhere(scope, p)}
+          FROM case_tasks WHERE closed_on IS NULL AND kind = ${p.add(kind)} AND ${flagOf(o)} AND ${scopeWhere(scope, p)}
             AND ${k}
           ORDER BY due_on, case_id, task_id LIMIT ${n})`);
     }
@@ -159,15 +167,28 @@ export function overdueSummarySql(q: OverdueQuery): { text: string; values: unkn
   if (wants('payroll') && scope.length <= 6)
     parts.push(`SELECT county_code, NULL::text, 'payroll', count(*), 0 FROM payrolls
       WHERE status = 'overdue' AND county_code LIKE ${p.add(scope)} || '%' GROUP BY county_code`);
-  return { text: parts.join('\nUNION ALL\n'), values: p.values };
+  if (parts.length === 0) return { text: '', values: [] };
+  return {
+    text: `SELECT * FROM (${parts.join('\nUNION ALL\n')}) s ORDER BY 1, 2 NULLS FIRST, 3`,
+    values: p.values,
+  };
 }
+
+/**
+ * A named statement per distinct text: the branches of a page query vary only with the filters and
+ * the cursor's place, so there are few texts, and each connection plans one once (a page's many
+ * branches take longer to plan than to run).
+ */
+export const named = (q: { text: string; values: unknown[] }) => ({
+  name: `overdue_${createHash('sha1').update(q.text).digest('hex').slice(0, 20)}`,
+  ...q,
+});
 
 export function overdueRepository(pool: pg.Pool) {
   return {
     /** A page of the region's overdue and at-risk work after `key`, most urgent first. */
     async page(q: OverdueQuery, limit: number, key?: OverdueKey): Promise<SupervisedWork[]> {
-      const { text, values } = overduePageSql(q, limit, key);
-      const { rows } = await pool.query(text, values);
+      const { rows } = await pool.query(named(overduePageSql(q, limit, key)));
       return rows.map((r) => ({
         kind: r.kind,
         subjectId: r.subject_id,
@@ -185,9 +206,9 @@ export function overdueRepository(pool: pg.Pool) {
 
     /** Overdue and at-risk counts by township and kind (a county's payroll: township null). */
     async summary(q: OverdueQuery): Promise<OverdueCount[]> {
-      const { text, values } = overdueSummarySql(q);
-      if (!text) return [];
-      const { rows } = await pool.query(`SELECT * FROM (${text}) s ORDER BY 1, 2 NULLS FIRST, 3`, values);
+      const sql = overdueSummarySql(q);
+      if (!sql.text) return [];
+      const { rows } = await pool.query(named(sql));
       return rows.map((r) => ({
         countyCode: r.county_code,
         townshipCode: r.township_code,
