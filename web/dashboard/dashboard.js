@@ -2,29 +2,11 @@
 // kept in this tab's sessionStorage and sent as the Authorization header (never in a URL).
 // Everything the API returns is put into the page as text (textContent), never as HTML.
 
+import { showDetail } from './detail.js';
+import { $, el, KINDS, table } from './dom.js';
+
 const TOKEN_KEY = 'dibao.dashboard.token';
 const PAGE_SIZE = 20;
-const KINDS = {
-  application: '申请审核',
-  death_review: '死亡核查',
-  re_review: '定期复核',
-  data_check: '数据比对核查',
-  change_review: '变化核查',
-  payroll: '资金发放',
-};
-const $ = (id) => document.getElementById(id);
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('data-')) e.setAttribute(k, String(v));
-    else e[k] = v;
-  }
-  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c ?? ''));
-  return e;
-}
-
 const token = () => sessionStorage.getItem(TOKEN_KEY);
 
 /** A GET of the API with the token; 401 ends the session. */
@@ -162,98 +144,10 @@ async function loadPage() {
         el('td', {}, i.villageCode ?? '—'),
         el('td', {}, i.dueOn + (i.provisional ? '（暂定）' : '')),
       );
-      row.addEventListener('click', () => showDetail(i));
+      row.addEventListener('click', () => showDetail(i, api));
       return row;
     }),
   );
-}
-
-// ---- drill-down: an item's deadlines and history (GET /v1/applications/{id}, /v1/cases/{id}) ----
-function table(headers, rows) {
-  return el(
-    'table',
-    {},
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
-    el(
-      'tbody',
-      {},
-      ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c === undefined ? '' : String(c))))),
-    ),
-  );
-}
-const yes = (b) => (b ? '是' : '');
-
-async function showDetail(item) {
-  const path =
-    item.kind === 'application'
-      ? `/v1/applications/${encodeURIComponent(item.subjectId)}`
-      : item.kind === 'payroll'
-        ? `/v1/payrolls/${item.subjectId.split(':').map(encodeURIComponent).join('/')}`
-        : `/v1/cases/${encodeURIComponent(item.subjectId)}`;
-  $('detail').hidden = false;
-  $('detail-title').textContent =
-    `${KINDS[item.kind] ?? item.kind} ${item.subjectId}${item.taskId ? ` / ${item.taskId}` : ''}`;
-  const out = $('detail-body');
-  out.replaceChildren(el('p', {}, '加载中……'));
-  const { status, body: v } = await api(path);
-  if (status !== 200) return out.replaceChildren(el('p', { class: 'error' }, v?.detail ?? `错误 ${status}`));
-  if (item.kind === 'application') {
-    out.replaceChildren(
-      el(
-        'p',
-        { id: 'detail-stage' },
-        `阶段：${v.stage}　受理日期：${v.acceptedOn}　${v.extended ? '已延期' : ''}`,
-      ),
-      el('h3', {}, '期限'),
-      table(
-        ['期限', '日期', '临期日', '临期', '逾期', '完成日', '已替代'],
-        v.deadlines.map((d) => [
-          d.kind,
-          d.date,
-          d.atRiskOn,
-          yes(d.atRisk),
-          yes(d.overdue),
-          d.metOn,
-          yes(d.superseded),
-        ]),
-      ),
-      el('h3', {}, '办理记录'),
-      table(
-        ['时间', '事项', '角色', '阶段', '理由'],
-        v.history.map((h) => [h.at, h.action, h.by.role, h.stage, h.reason]),
-      ),
-    );
-  } else if (item.kind === 'payroll') {
-    out.replaceChildren(
-      table(
-        ['项目', '值'],
-        Object.entries(v)
-          .filter(([, x]) => typeof x !== 'object')
-          .map(([k, x]) => [k, x]),
-      ),
-    );
-  } else {
-    out.replaceChildren(
-      el('p', { id: 'detail-stage' }, `案件状态：${v.status}　下次复核：${v.nextReviewOn}`),
-      el('h3', {}, '核查期限'),
-      table(
-        ['任务', '类型', '开始', '期限', '临期', '逾期'],
-        v.tasks.map((t) => [
-          t.taskId,
-          KINDS[t.kind] ?? t.kind,
-          t.openedOn,
-          t.dueOn,
-          yes(t.atRisk),
-          yes(t.overdue),
-        ]),
-      ),
-      el('h3', {}, '办理记录'),
-      table(
-        ['时间', '事项', '角色', '理由'],
-        v.history.map((h) => [h.at, h.action, h.by.role, h.reason]),
-      ),
-    );
-  }
 }
 
 // ---- spot checks (R-O2) and complaints (R-O4): shown when their routes answer, "—" otherwise ----
