@@ -159,10 +159,12 @@ export function overdueSummarySql(q: OverdueQuery): { text: string; values: unkn
     parts.push(`SELECT left(township_code, 6) AS county_code, township_code, 'application'::text AS kind, count(*) FILTER (WHERE overdue) AS overdue,
         count(*) FILTER (WHERE NOT overdue) AS at_risk
       FROM applications WHERE ${OPEN_APPLICATION} AND ${scopeWhere(scope, p)} GROUP BY township_code`);
-  const kinds = TASK_KINDS.filter(wants);
-  if (kinds.length)
-    parts.push(`SELECT left(township_code, 6), township_code, kind, count(*) FILTER (WHERE overdue), count(*) FILTER (WHERE NOT overdue)
-      FROM case_tasks WHERE ${OPEN_TASK} AND kind = ANY(${p.add(kinds, 'text[]')}) AND ${scopeWhere(scope, p)}
+  // Every case task is one of TASK_KINDS; without a kind filter there is no kind condition, so the
+  // planner may read the index alone.
+  if (!q.kind || TASK_KINDS.some((k) => k === q.kind))
+    parts.push(`SELECT left(township_code, 6), township_code, kind, count(*) FILTER (WHERE overdue),
+        count(*) FILTER (WHERE NOT overdue)
+      FROM case_tasks WHERE ${OPEN_TASK}${q.kind ? ` AND kind = ${p.add(q.kind)}` : ''} AND ${scopeWhere(scope, p)}
       GROUP BY township_code, kind`);
   if (wants('payroll') && scope.length <= 6)
     parts.push(`SELECT county_code, NULL::text, 'payroll', count(*), 0 FROM payrolls
