@@ -12,6 +12,7 @@ import { publicityRoutes } from './publicity';
 import { receiptRoutes } from './receipt';
 import { reportRoutes } from './reports';
 import { supervisionRoutes } from './supervision';
+import { supervisionSummaryRoutes } from './supervision-summary';
 import { visitReportRoutes } from './visit-reports';
 
 // Everything under /v1 (API.md).
@@ -29,5 +30,6 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(payrollRoutes);
   await app.register(paymentResultRoutes);
   await app.register(supervisionRoutes);
+  await app.register(supervisionSummaryRoutes);
   await app.register(publicityRoutes);
 };

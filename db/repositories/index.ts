@@ -10,6 +10,7 @@ import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { ledgerRepository } from './ledger';
 import { noticesRepository } from './notices';
+import { overdueRepository } from './overdue';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
@@ -36,6 +37,7 @@ export function createRepositories(pool: pg.Pool) {
     comparisonHits: comparisonHitsRepository(pool),
     visitReports: visitReportsRepository(pool),
     supervision: supervisionRepository(pool),
+    overdue: overdueRepository(pool),
     alerts: alertsRepository(pool),
     applications: applicationsRepository(pool),
     idempotency: idempotencyRepository(pool),

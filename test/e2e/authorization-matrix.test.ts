@@ -49,6 +49,18 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
     reach: 'region',
     url: '/v1/supervision/overdue?township=140802101',
   },
+  // Not in API.md: the supervisor's page reads the overdue counts by township and kind (R-O3) and
+  // the SLA compliance by month (R-A6); the same callers as the overdue list.
+  'GET /v1/supervision/summary': {
+    roles: ['supervisor', 'county_staff', 'admin'],
+    reach: 'region',
+    url: '/v1/supervision/summary?township=140802101',
+  },
+  'GET /v1/supervision/sla': {
+    roles: ['supervisor', 'county_staff', 'admin'],
+    reach: 'region',
+    url: '/v1/supervision/sla?region=140802',
+  },
   // Not in API.md: missing visit reports (R-M7) for supervisors and county staff.
   'GET /v1/supervision/visit-reports': { roles: ['supervisor', 'county_staff'], reach: 'lines' },
   'GET /v1/publicity': { roles: ROLES, reach: 'public', url: '/v1/publicity?village=140802101201' },
