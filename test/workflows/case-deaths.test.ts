@@ -36,7 +36,10 @@ describe('deaths in a case in benefit (time-skipping)', () => {
     });
     await sleepUntil(addDays(await today(), 1));
     // Closed; the case stays open only to track the repayment demand (R-M10, case-demands.test.ts).
-    expect(await view(handle)).toMatchObject({ status: 'closed', closed: { reason: 'death', fromMonth: m(2) } });
+    expect(await view(handle)).toMatchObject({
+      status: 'closed',
+      closed: { reason: 'death', fromMonth: m(2) },
+    });
     const adj = h.calls.adjustments.map((a) => a.adjustment);
     expect(adj).toEqual([
       expect.objectContaining({ kind: 'recovery', amount: '2000.00', months: [m(2), m(3)] }),
