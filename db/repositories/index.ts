@@ -9,6 +9,7 @@ import { comparisonHitsRepository } from './comparison-hits';
 import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { ledgerRepository } from './ledger';
+import { noticeDocumentsRepository } from './notice-documents';
 import { noticesRepository } from './notices';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
@@ -42,6 +43,7 @@ export function createRepositories(pool: pg.Pool) {
     policies: policiesRepository(pool),
     calendar: calendarRepository(pool),
     notices: noticesRepository(pool),
+    noticeDocuments: noticeDocumentsRepository(pool),
     publicity: publicityRepository(pool),
     payroll: payrollRepository(pool),
     payrollResults: payrollResultsRepository(pool),
