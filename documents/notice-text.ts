@@ -2,6 +2,7 @@ import type { NoticeFacts } from '../db/repositories/notice-documents';
 import type { Notice } from '../db/repositories/notices';
 import { civilDateOf } from '../domain/dates';
 import { maskIdNumber } from '../domain/idnumber';
+import { zhDate, zhMonth } from './zh';
 
 // The wording of a written notice (R-A7, R-M9, R-M10), in Chinese, as structured text that
 // notice-pdf.ts lays out. Known kinds get their own title and decision; any other kind a workflow
@@ -32,9 +33,6 @@ export interface NoticePlace {
   village: string;
 }
 
-export const zhDate = (d: string) =>
-  `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`;
-export const zhMonth = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
 const yuan = (amount: string) => `${amount}元`;
 // A reduction's recorded reasons end with the rate change in the workflow's own words
 // (workflows/case-ledger.ts); the notice states it in the particulars instead.
