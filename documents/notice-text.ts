@@ -2,7 +2,7 @@ import type { NoticeFacts } from '../db/repositories/notice-documents';
 import type { Notice } from '../db/repositories/notices';
 import { civilDateOf } from '../domain/dates';
 import { maskIdNumber } from '../domain/idnumber';
-import { zhDate, zhMonth } from './zh';
+import { PROGRAMME_ZH, zhDate, zhMonth } from './zh';
 
 // The wording of a written notice (R-A7, R-M9, R-M10), in Chinese, as structured text that
 // notice-pdf.ts lays out. Known kinds get their own title and decision; any other kind a workflow
@@ -38,13 +38,6 @@ const yuan = (amount: string) => `${amount}元`;
 // (workflows/case-ledger.ts); the notice states it in the particulars instead.
 const RATE_SUFFIX = / \(from \d{4}-\d{2}: [\d.]+ → [\d.]+\)$/;
 
-const PROGRAMME: Record<string, string> = {
-  dibao: '最低生活保障',
-  expenditure_type: '最低生活保障（支出型困难家庭）',
-  extreme_poverty: '特困人员救助供养',
-  marginal: '低保边缘家庭认定',
-  temporary_assistance: '临时救助',
-};
 const CLOSE_REASON: Record<string, string> = {
   death: '保障对象死亡',
   taper_exit: '就业增收后渐退期满',
@@ -90,7 +83,7 @@ const KINDS: Record<string, { title: string; rule: string; decision(p: string, f
 
 /** The whole text of one notice. `facts` come from the read models; `place` from region-names. */
 export function noticeText(notice: Notice, facts: NoticeFacts, place: NoticePlace): NoticeText {
-  const programme = PROGRAMME[facts.category ?? ''] ?? '社会救助';
+  const programme = PROGRAMME_ZH[facts.category ?? ''] ?? '社会救助';
   const kind = KINDS[notice.kind];
   const issuer = `${place.county}民政局`;
   const household: [string, string][] = [
