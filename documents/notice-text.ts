@@ -81,6 +81,24 @@ const KINDS: Record<string, { title: string; rule: string; decision(p: string, f
   },
 };
 
+const DETAIL_LABELS: Record<string, string> = { demandId: '退回编号', amount: '金额', months: '涉及月份' };
+const isMonth = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}$/.test(v);
+
+/**
+ * What the notice recorded in figures (`details`; R-M10: demandId, amount, months), each field a
+ * line: known fields in Chinese, any other under its own name, so a new kind prints what it records.
+ */
+function detailLines(notice: Notice): [string, string][] {
+  return Object.entries(notice.details ?? {}).map(([key, value]) => {
+    const label =
+      key === 'amount' && notice.kind === 'repayment_demand' ? '责令退回金额' : (DETAIL_LABELS[key] ?? key);
+    if (key === 'amount' && typeof value === 'string') return [label, yuan(value)];
+    if (Array.isArray(value))
+      return [label, value.map((v) => (isMonth(v) ? zhMonth(v) : String(v))).join('、')];
+    return [label, typeof value === 'object' ? JSON.stringify(value) : String(value)];
+  });
+}
+
 /** The whole text of one notice. `facts` come from the read models; `place` from region-names. */
 export function noticeText(notice: Notice, facts: NoticeFacts, place: NoticePlace): NoticeText {
   const programme = PROGRAMME_ZH[facts.category ?? ''] ?? '社会救助';
@@ -113,6 +131,7 @@ export function noticeText(notice: Notice, facts: NoticeFacts, place: NoticePlac
         : ['应补发', `${yuan(a.amount)}（${months}）`],
     );
   }
+  particulars.push(...detailLines(notice));
   if (notice.dueOn) particulars.push(['书面告知期限', zhDate(notice.dueOn)]);
   if (particulars.length === 0) particulars.push(['涉及金额', '无']);
 

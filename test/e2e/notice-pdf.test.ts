@@ -143,10 +143,37 @@ describe('printable notices (R-A7, R-M9)', () => {
     expect(rejected).toContain('书面告知期限：2026年2月13日');
     expect(rejected).toContain('2026年2月10日决定');
 
+    await env.pool.query(`UPDATE notices SET details = $2 WHERE notice_id = $1`, [
+      `N-${appId}-warning`,
+      JSON.stringify({ warnedFor: '收入变化', months: ['2025-11', '2025-12'] }),
+    ]);
     const generic = compact(text(await pdfOf(`N-${appId}-warning`, 'notice-generic.pdf')));
     expect(generic).toContain('书面通知（warning）');
     expect(generic).toContain('未在三个月内主动报告家庭收入的重大变化');
     expect(generic).toContain('申请行政复议');
+    expect(generic).toContain('warnedFor：收入变化');
+    expect(generic).toContain('涉及月份：2025年11月、2025年12月');
+  });
+
+  it('R-M10: a repayment demand prints the amount to repay and its months from the recorded details', async () => {
+    const made = await createCase(env, VILLAGE, 1);
+    await env.pool.query(
+      `INSERT INTO notices (notice_id, kind, subject_kind, subject_id, village_code, addressee, reasons, decided_on,
+         decided_by, details) VALUES ($1,'repayment_demand','case',$2,$3,'张三',$4,'2026-03-04','county-1',$5)`,
+      [
+        `N-demand-${made.caseId}`,
+        made.caseId,
+        VILLAGE,
+        '保障已停止，多领取的保障金无法从以后的发放中抵扣',
+        JSON.stringify({ demandId: 'D-1', amount: '2000.00', months: ['2026-01', '2026-02'] }),
+      ],
+    );
+    const t = compact(text(await pdfOf(`N-demand-${made.caseId}`, 'notice-repayment-demand.pdf')));
+    expect(t).toContain('最低生活保障责令退回通知书');
+    expect(t).toContain('责令退回金额：2000.00元');
+    expect(t).toContain('涉及月份：2026年1月、2026年2月');
+    expect(t).toContain('R-M10');
+    expect(t).toContain('多领取的保障金无法从以后的发放中抵扣');
   });
 
   it('R-O7: the PDF is refused without a token (401), out of region like an unknown notice (404), and to integrations (403)', async () => {
