@@ -34,6 +34,10 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     PATH=/app/node_modules/.bin:$PATH \
     HTTP_PORT=3000
+# R-A7, R-M9: the printed notices embed Noto Serif CJK from Debian (NOTICE_FONT_DIR).
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=deps /app/node_modules ./node_modules
 # Sources (filtered by .dockerignore). Owned by root and read-only for the
 # service user; tsx keeps its transpile cache under /tmp.

@@ -56,6 +56,8 @@ export const envSchema = z
     PAYLOAD_KEY_ID: z.string().min(1).default('dev-1'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PAYMENT_FILES_DIR: z.string().min(1).default('.data/payment-files'),
+    /** Where Debian's fonts-noto-cjk puts Noto Serif CJK, the font of the printed notices (R-A7, R-M9). */
+    NOTICE_FONT_DIR: z.string().min(1).default('/usr/share/fonts/opentype/noto'),
     WORKER_SHUTDOWN_GRACE: z
       .string()
       .regex(/^\d+(ms|s|m)$/, 'must be a duration like 30s')

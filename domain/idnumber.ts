@@ -69,3 +69,12 @@ export function makeIdNumber(region6: string, birthDate: CivilDate, seq3: string
   const first17 = `${region6}${birthDate.replaceAll('-', '')}${seq}`;
   return `${first17}${checkCharacter(first17)}`;
 }
+
+/**
+ * An ID number as a printed notice shows it (R-O7): the 6-digit region and the last 4 characters,
+ * the birth date and sequence hidden, e.g. 140802********123X.
+ */
+export function maskIdNumber(idNumber: string): string {
+  if (idNumber.length < 10) return '*'.repeat(idNumber.length);
+  return idNumber.slice(0, 6) + '*'.repeat(idNumber.length - 10) + idNumber.slice(-4);
+}

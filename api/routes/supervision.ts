@@ -4,6 +4,7 @@ import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
 import { type CivilDate, civilDateOf, compareDates, monthOf } from '../../domain/dates';
 import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
 import { countyOf } from '../../domain/region';
+import { divisionName } from '../../domain/region-names';
 import { problemResponses } from '../problem';
 import { missingVisitReports, supervisionQuery } from '../schemas/visit-reports';
 import { assertSupervisedRegion, decodeCursor, encodeCursor } from '../supervision-scope';
@@ -16,7 +17,9 @@ const item = z
     taskId: z.string().nullable().describe('The case task, for case work'),
     stage: z.string().describe('Application stage, task kind or payroll status'),
     countyCode: z.string(),
+    countyName: z.string().nullable().describe('From the division data; null when it does not know the code'),
     townshipCode: z.string().nullable(),
+    townshipName: z.string().nullable(),
     villageCode: z.string().nullable(),
     dueOn: z.string(),
     provisional: z
@@ -72,7 +75,11 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
       assertRegion(req.user, township);
       const key = cursor ? decodeCursor(cursor) : undefined;
       const rows = await overdue.page({ region, kind, township, flag }, limit + 1, key);
-      const items = rows.slice(0, limit);
+      const items = rows.slice(0, limit).map((i) => ({
+        ...i,
+        countyName: divisionName(i.countyCode) ?? null,
+        townshipName: i.townshipCode ? (divisionName(i.townshipCode) ?? null) : null,
+      }));
       const last = items.at(-1);
       const counts: Record<string, number> = {};
       for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;

@@ -5,6 +5,7 @@ import { applicationRoutes } from './applications';
 import { caseDemandRoutes } from './case-demands';
 import { caseRoutes } from './cases';
 import { integrationRoutes } from './integrations';
+import { noticeDocumentRoutes } from './notice-documents';
 import { noticeRoutes } from './notices';
 import { paymentResultRoutes } from './payment-results';
 import { payrollRoutes } from './payroll';
@@ -20,6 +21,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(receiptRoutes);
   await app.register(applicationRoutes);
   await app.register(noticeRoutes);
+  await app.register(noticeDocumentRoutes);
   await app.register(adminRoutes);
   await app.register(calendarRoutes);
   await app.register(caseRoutes);

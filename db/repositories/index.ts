@@ -9,6 +9,7 @@ import { comparisonHitsRepository } from './comparison-hits';
 import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { ledgerRepository } from './ledger';
+import { noticeDocumentsRepository } from './notice-documents';
 import { noticesRepository } from './notices';
 import { overdueRepository } from './overdue';
 import { paymentLinesRepository } from './payment-lines';
@@ -44,6 +45,7 @@ export function createRepositories(pool: pg.Pool) {
     policies: policiesRepository(pool),
     calendar: calendarRepository(pool),
     notices: noticesRepository(pool),
+    noticeDocuments: noticeDocumentsRepository(pool),
     publicity: publicityRepository(pool),
     payroll: payrollRepository(pool),
     payrollResults: payrollResultsRepository(pool),

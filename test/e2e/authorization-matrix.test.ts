@@ -40,6 +40,8 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
   // Not in API.md: a township's forward of its villages' reports (R-M7), township staff like the report.
   'POST /v1/visit-reports/forwards': { roles: ['township_staff'], reach: 'lines' },
   'GET /v1/notices/{id}': { roles: STAFF, reach: 'record', url: '/v1/notices/N-matrix' },
+  // API.md "Documents and onboarding": the printable notice, reach as the notice's.
+  'GET /v1/notices/{id}.pdf': { roles: STAFF, reach: 'record', url: '/v1/notices/N-matrix.pdf' },
   'POST /v1/integrations/death-notices': { roles: ['integration'], reach: 'lines' },
   'POST /v1/integrations/comparison-hits': { roles: ['integration'], reach: 'lines' },
   'POST /v1/integrations/payment-results': { roles: ['integration'], reach: 'lines' },

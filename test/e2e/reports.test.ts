@@ -259,7 +259,14 @@ describe('R-O5 monthly payment statistics', () => {
         for (const k of keys)
           expect(parent[p][k], `${parent.regionCode} ${p} ${k}`).toBe(sumOf(counties, p, k));
     }
-    const { regionCode: _c, level: _l, ...province } = row(r, '14')!;
+    const {
+      regionCode: _c,
+      level: _l,
+      regionName: _n,
+      ...province
+    } = row(r, '14') as ReportRow & {
+      regionName: string;
+    };
     expect(r.total).toEqual(province);
     // A city's report has the same figures for its rows as the province's.
     const city = await json('1408', '2026-03');
@@ -359,10 +366,14 @@ describe('R-O5 monthly payment statistics', () => {
     expect((await report('region=1408&month=2026-03', as('admin', '14'))).statusCode).toBe(200);
   });
 
-  it('R-O5: the OpenAPI document lists the report as JSON and as CSV', async () => {
+  it('R-O5: the OpenAPI document lists the report as JSON, CSV and XLSX', async () => {
     const doc = (await api.inject({ url: '/docs/json' })).json();
     const op = doc.paths['/v1/reports/payments'].get;
-    expect(Object.keys(op.responses[200].content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(Object.keys(op.responses[200].content).sort()).toEqual([
+      'application/json',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'text/csv',
+    ]);
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '403']));
   });
 });

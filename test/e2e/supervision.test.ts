@@ -63,6 +63,9 @@ describe('supervision through the HTTP API', () => {
       'data_check C1 check-y',
     ]);
     expect(res.json().counts).toEqual({ payroll: 1, death_review: 1, application: 2, data_check: 1 });
+    // Names for the dashboard, from the division data.
+    const late = res.json().items.find((i: { subjectId: string }) => i.subjectId === 'A-late');
+    expect(late).toMatchObject({ countyName: '盐湖区', townshipName: '龙居镇' });
   });
 
   it('R-O3: filters by kind, township and flag; a township sees its own villages only', async () => {
