@@ -11,6 +11,7 @@ import type {
   ApplicationInput,
   ApplicationView,
   EnrolmentConflict,
+  ImportOutcomeKind,
 } from '../workflows/messages';
 import { type ActivityDeps, reposOf } from './deps';
 
@@ -44,8 +45,15 @@ export function applicationActivities(deps: ActivityDeps) {
       await repos.applications.save(args);
     },
 
-    /** R-A8: approval records the case and its first entitlement; the members move to the case (R-A1). */
-    async recordCase(args: { input: ApplicationInput; view: ApplicationView }): Promise<{ caseId: string }> {
+    /**
+     * R-A8: approval records the case and its first entitlement; the members move to the case (R-A1).
+     * A caseload import's household (by import and seq) is recorded by the same step: its case row
+     * and its members' enrolments, or `already_present` / `failed` naming the holder (R-A1).
+     */
+    async recordCase(
+      args: { input: ApplicationInput; view: ApplicationView } | { imported: { importId: string; seq: number } },
+    ): Promise<{ caseId: string; outcome?: ImportOutcomeKind; reason?: string }> {
+      if ('imported' in args) return repos.imports.recordImportedCase(args.imported.importId, args.imported.seq);
       const { input, view } = args;
       const decision = view.decision;
       if (!decision?.startMonth)

@@ -15,6 +15,7 @@ import { type CaseEffect, CaseState } from './case-state';
 import {
   type CaseInput,
   type CaseResult,
+  type ImportedCaseStart,
   calendarUpdatedSignal,
   caseStateQuery,
   changeReportUpdate,
@@ -50,7 +51,10 @@ const MONTHS_PER_RUN = 12;
  * comparison hits, change reports, review results, standard changes) change it only as the rules
  * say, and a hit never by itself (R-A11). Continues as new yearly, carrying its state.
  */
-export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
+export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promise<CaseResult> {
+  // A case brought in by a caseload import reads its household and starting state from the import's
+  // stored batch (no personal data in the import workflow's history); an approval hands it in whole.
+  const input = 'importRef' in start ? await acts.importedCaseInput(start.importRef) : start;
   const state = new CaseState(input, new Date());
   const v = state.view;
   let changes = 0;

@@ -5,3 +5,4 @@ export * from './messages/application';
 export * from './messages/case';
 export * from './messages/common';
 export * from './messages/payroll';
+export * from './messages/import';

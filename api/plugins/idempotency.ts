@@ -29,7 +29,9 @@ const KEPT = (status: number) => status < 500 && ![401, 403, 404, 408, 409, 429]
 
 function requestHash(req: FastifyRequest): string {
   return createHash('sha256')
-    .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
+    .update(`${req.method} ${req.url}\n`)
+    // An uploaded file (a caseload import) is hashed as its bytes, not as a JSON rendering of them.
+    .update(Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body ?? null))
     .digest('hex');
 }
 

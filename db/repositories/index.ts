@@ -8,6 +8,7 @@ import { casesRepository } from './cases';
 import { comparisonHitsRepository } from './comparison-hits';
 import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
+import { importsRepository } from './imports';
 import { ledgerRepository } from './ledger';
 import { noticesRepository } from './notices';
 import { paymentLinesRepository } from './payment-lines';
@@ -48,6 +49,7 @@ export function createRepositories(pool: pg.Pool) {
     ledger: ledgerRepository(pool),
     reports: reportsRepository(pool),
     audit: auditRepository(pool),
+    imports: importsRepository(pool),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Money } from '../../domain/money';
 import type { PolicyParameters } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
 import type { ApplicationCategory } from './application';
+import type { ImportedState } from './import';
 
 // The case-in-benefit workflow's messages and the R-M8 fan-out.
 
@@ -95,6 +96,8 @@ export interface CaseInput {
   runtimeYears: YearCalendar[];
   /** Carried over continue-as-new; absent on the first run. */
   carried?: CaseView;
+  /** A case brought in by a caseload import starts in this state instead of at approval (R-M1). */
+  imported?: ImportedState;
   /** Tests: continue as new after this many wake-ups, to prove the state survives it. */
   continueAsNewAfter?: number;
 }
