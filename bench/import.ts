@@ -75,15 +75,27 @@ async function run(size: number) {
     const worker = spawn('worker', 'worker/main.ts');
     const api = spawn('api', 'api/server.ts');
     const base = `http://127.0.0.1:${httpPort}`;
-    await waitFor('the API', async () => (await fetch(`${base}/ready`)).status === 200, { timeoutMs: 180_000, proc: api });
-    await waitFor('the worker', async () => readFileSync(join(logs, 'worker.log'), 'utf8').includes('polling'), {
-      timeoutMs: 240_000,
-      proc: worker,
+    await waitFor('the API', async () => (await fetch(`${base}/ready`)).status === 200, {
+      timeoutMs: 180_000,
+      proc: api,
     });
+    await waitFor(
+      'the worker',
+      async () => readFileSync(join(logs, 'worker.log'), 'utf8').includes('polling'),
+      {
+        timeoutMs: 240_000,
+        proc: worker,
+      },
+    );
     const put = await fetch(`${base}/v1/admin/standards`, {
       method: 'PUT',
       headers: { authorization: admin, 'content-type': 'application/json' },
-      body: JSON.stringify({ countyCode: COUNTY, effectiveFrom: '2020-01-01', standardUrban: '800.00', standardRural: '650.00' }),
+      body: JSON.stringify({
+        countyCode: COUNTY,
+        effectiveFrom: '2020-01-01',
+        standardUrban: '800.00',
+        standardRural: '650.00',
+      }),
     });
     if (put.status !== 200) throw new Error(`standards: ${put.status}`);
 
@@ -96,10 +108,13 @@ async function run(size: number) {
     });
     const accepted = (await res.json()) as { importId: string; householdsTotal: number };
     const tUpload = performance.now();
-    if (res.status !== 202) throw new Error(`import: ${res.status} ${JSON.stringify(accepted).slice(0, 500)}`);
+    if (res.status !== 202)
+      throw new Error(`import: ${res.status} ${JSON.stringify(accepted).slice(0, 500)}`);
     let last = 0;
     for (;;) {
-      const p = (await (await fetch(`${base}/v1/imports/${accepted.importId}`, { headers: { authorization: admin } })).json()) as {
+      const p = (await (
+        await fetch(`${base}/v1/imports/${accepted.importId}`, { headers: { authorization: admin } })
+      ).json()) as {
         status: string;
         done: number;
         failed: number;
