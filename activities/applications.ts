@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction } from '../db/pool';
 import type { Alert } from '../db/repositories/alerts';
@@ -11,7 +12,7 @@ import type {
   ApplicationInput,
   ApplicationView,
   EnrolmentConflict,
-  ImportOutcomeKind,
+  ImportOutcome,
 } from '../workflows/messages';
 import { type ActivityDeps, reposOf } from './deps';
 
@@ -51,9 +52,19 @@ export function applicationActivities(deps: ActivityDeps) {
      * and its members' enrolments, or `already_present` / `failed` naming the holder (R-A1).
      */
     async recordCase(
-      args: { input: ApplicationInput; view: ApplicationView } | { imported: { importId: string; seq: number } },
-    ): Promise<{ caseId: string; outcome?: ImportOutcomeKind; reason?: string }> {
-      if ('imported' in args) return repos.imports.recordImportedCase(args.imported.importId, args.imported.seq);
+      args:
+        | { input: ApplicationInput; view: ApplicationView }
+        | { imported: { importId: string; fromSeq: number; toSeq: number } },
+    ): Promise<{ caseId: string; imported?: ImportOutcome[] }> {
+      if ('imported' in args) {
+        const { importId, fromSeq, toSeq } = args.imported;
+        // A page of households, heartbeating: a worker lost mid-page is noticed in seconds.
+        const beat = () => Context.current().heartbeat();
+        return {
+          caseId: '',
+          imported: await repos.imports.recordImportedCases(importId, fromSeq, toSeq, beat),
+        };
+      }
       const { input, view } = args;
       const decision = view.decision;
       if (!decision?.startMonth)

@@ -110,6 +110,9 @@ async function run(size: number) {
     const tUpload = performance.now();
     if (res.status !== 202)
       throw new Error(`import: ${res.status} ${JSON.stringify(accepted).slice(0, 500)}`);
+    const pool = new pg.Pool({ connectionString: pgUrl, max: 1 });
+    const saved = async () =>
+      (await pool.query('SELECT count(*)::int AS n FROM cases WHERE revision > 0')).rows[0].n as number;
     let last = 0;
     for (;;) {
       const p = (await (
@@ -120,7 +123,8 @@ async function run(size: number) {
         failed: number;
       };
       if (p.done - last >= size / 10 || p.status === 'completed') {
-        console.log(`[bench] ${size}: ${p.done} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        const t = ((performance.now() - t0) / 1000).toFixed(0);
+        console.log(`[bench] ${size}: ${p.done} recorded and started, ${await saved()} cases saved (${t} s)`);
         last = p.done;
       }
       if (p.status === 'completed') {
@@ -130,10 +134,8 @@ async function run(size: number) {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const tImport = performance.now();
-    const pool = new pg.Pool({ connectionString: pgUrl, max: 1 });
     for (;;) {
-      const { rows } = await pool.query('SELECT count(*)::int AS n FROM cases WHERE revision > 0');
-      if (rows[0].n >= size) break;
+      if ((await saved()) >= size) break;
       await new Promise((r) => setTimeout(r, 2000));
     }
     await pool.end();

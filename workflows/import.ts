@@ -20,18 +20,21 @@ import {
 } from './messages';
 
 const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '60s',
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '20s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 
-const CONCURRENCY = 20;
-/** ~8 history events per household: a run stays far below Temporal's history limits. */
-const HOUSEHOLDS_PER_RUN = 1000;
+/** Households recorded by one activity call, and case workflows being started at once. */
+const PAGE = 200;
+const CONCURRENCY = 50;
+/** ~3 history events per household: a run stays far below Temporal's history limits. */
+const HOUSEHOLDS_PER_RUN = 2000;
 
 /**
- * `import:<id>`: one case workflow per stored household, in bounded concurrency, with progress
- * (API.md "Documents and onboarding"). Only ids pass through: recordCase reads the household from
- * Postgres and writes its case row and enrolments (R-A1); the case workflow, started by a
+ * `import:<id>`: one case workflow per stored household, a page at a time, with progress (API.md
+ * "Documents and onboarding"). Only ids pass through: recordCase reads a page of households from
+ * Postgres and writes each one's case row and enrolments (R-A1); each case workflow, started by a
  * deterministic id, reads its starting state there too. A crash resumes by replay; a retried
  * activity or start finds its own rows and its own workflow, so no case is made twice.
  */
@@ -44,43 +47,41 @@ export async function importWorkflow(input: ImportInput): Promise<ImportResult> 
   const result = (): ImportResult => ({ importId, total, ...counts });
   setHandler(importProgressQuery, result);
 
-  const one = async (seq: number): Promise<ImportOutcome> => {
-    const r = await acts.recordCase({ imported: { importId, seq } });
-    if (r.outcome !== 'created')
-      return { seq, caseId: r.caseId, outcome: r.outcome ?? 'failed', reason: r.reason };
+  const start = async (o: ImportOutcome) => {
     try {
       await startChild(caseWorkflow, {
-        workflowId: caseWorkflowId(r.caseId),
-        args: [{ importRef: { importId, seq, caseId: r.caseId } }],
+        workflowId: caseWorkflowId(o.caseId),
+        args: [{ importRef: { importId, seq: o.seq, caseId: o.caseId } }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
     } catch (err) {
       // Started by this import before (a retried start): the case exists once.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    return { seq, caseId: r.caseId, outcome: 'created' };
   };
 
   let doneThisRun = 0;
   while (after < total) {
-    const last = Math.min(total, after + Math.min(perRun, 200));
-    const seqs = Array.from({ length: last - after }, (_, i) => after + i + 1);
-    const outcomes: ImportOutcome[] = [];
+    const last = Math.min(total, after + Math.min(perRun, PAGE));
+    const { imported = [] } = await acts.recordCase({
+      imported: { importId, fromSeq: after + 1, toSeq: last },
+    });
+    const created = imported.filter((o) => o.outcome === 'created');
     let next = 0;
     await Promise.all(
-      Array.from({ length: Math.min(lanes, seqs.length) }, async () => {
-        while (next < seqs.length) outcomes.push(await one(seqs[next++]!));
+      Array.from({ length: Math.min(lanes, created.length) }, async () => {
+        while (next < created.length) await start(created[next++]!);
       }),
     );
-    await acts.recordImportOutcomes({ importId, outcomes });
-    for (const o of outcomes) {
+    await acts.recordImportOutcomes({ importId, outcomes: imported });
+    for (const o of imported) {
       counts.done++;
       if (o.outcome === 'created') counts.created++;
       else if (o.outcome === 'already_present') counts.alreadyPresent++;
       else counts.failed++;
     }
+    doneThisRun += last - after;
     after = last;
-    doneThisRun += seqs.length;
     // Progress without personal data: ids and counts only.
     log.info('import progress', { importId, ...counts, total });
     if (after < total && (doneThisRun >= perRun || workflowInfo().continueAsNewSuggested)) {

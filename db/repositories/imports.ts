@@ -149,6 +149,28 @@ export function importsRepository(pool: pg.Pool) {
       });
     },
 
+    /** A page of households (seq from…to), a few transactions at a time; each household alone. */
+    async recordImportedCases(
+      importId: string,
+      fromSeq: number,
+      toSeq: number,
+      onEach: () => void = () => {},
+    ): Promise<ImportOutcome[]> {
+      const seqs = Array.from({ length: toSeq - fromSeq + 1 }, (_, i) => fromSeq + i);
+      const out: ImportOutcome[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(4, seqs.length) }, async () => {
+          while (next < seqs.length) {
+            const seq = seqs[next++]!;
+            out.push({ seq, ...(await this.recordImportedCase(importId, seq)) });
+            onEach();
+          }
+        }),
+      );
+      return out.sort((a, b) => a.seq - b.seq);
+    },
+
     async recordOutcomes(importId: string, outcomes: ImportOutcome[]): Promise<void> {
       if (outcomes.length === 0) return;
       await pool.query(

@@ -91,7 +91,9 @@ describe('caseload import (dev server)', () => {
           url: `/v1/cases/${id}`,
           headers: env.as('township_staff', '140802101'),
         });
-        return r.statusCode === 200 ? (r.json() as Record<string, any>) : undefined;
+        return r.statusCode === 200
+          ? (r.json() as { nextMonth: string; nextReviewOn: string; members: { idNumber: string }[] })
+          : undefined;
       }, `case ${id}`);
       expect(view).toMatchObject({
         caseId: id,
@@ -240,10 +242,15 @@ describe('caseload import (dev server)', () => {
     const res = await upload(toCsv(hh));
     expect(res.statusCode).toBe(202);
     const id = res.json().importId as string;
-    await until(async () => ((await progress(id)).done >= 20 ? true : undefined), 'some households done', {
-      tries: 600,
-      everyMs: 100,
-    });
+    // Killed while the first page of households is being recorded and their cases started.
+    await until(
+      async () =>
+        (await count('SELECT count(*)::int AS n FROM cases WHERE import_id = $1', [id])) >= 20
+          ? true
+          : undefined,
+      'some households recorded',
+      { tries: 600, everyMs: 100 },
+    );
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const mid = await progress(id);
