@@ -4,6 +4,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -42,6 +43,12 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
 
+// An imported case reads its input in its first workflow task (a local activity: no task round trip).
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '1m' },
+});
+
 /** Months a run rosters before it continues as new (at least yearly: a bounded history, STYLE.md). */
 const MONTHS_PER_RUN = 12;
 
@@ -54,7 +61,7 @@ const MONTHS_PER_RUN = 12;
 export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promise<CaseResult> {
   // A case brought in by a caseload import reads its household and starting state from the import's
   // stored batch (no personal data in the import workflow's history); an approval hands it in whole.
-  const input = 'importRef' in start ? await acts.importedCaseInput(start.importRef) : start;
+  const input = 'importRef' in start ? await local.importedCaseInput(start.importRef) : start;
   const state = new CaseState(input, new Date());
   const v = state.view;
   let changes = 0;
