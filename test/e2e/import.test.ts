@@ -257,15 +257,15 @@ describe('caseload import (dev server)', () => {
     expect(mid.done).toBeLessThan(240);
     await env.startWorker();
     expect(await completed(id, 3000)).toMatchObject({
-      done: 300,
-      created: 300,
+      done: 240,
+      created: 240,
       alreadyPresent: 0,
       failed: 0,
     });
     const ids = hh.map((h) => caseIdOf(h.key));
     expect(await count('SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)', [ids])).toBe(240);
     expect(await count('SELECT count(*)::int AS n FROM import_outcomes WHERE import_id = $1', [id])).toBe(
-      300,
+      240,
     );
     const held = await env.pool.query(
       `SELECT id_number, count(*)::int AS n FROM person_enrolments WHERE holder_id = ANY($1) AND released_at IS NULL GROUP BY 1`,
@@ -278,7 +278,7 @@ describe('caseload import (dev server)', () => {
       async () =>
         (await count('SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1) AND revision > 0', [
           ids,
-        ])) === 300
+        ])) === 240
           ? true
           : undefined,
       'all cases saved',
