@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payloadCodec } from '../../codec/payload-codec';
+import { parseConfig } from '../../config/env';
 import { WorkingCalendar } from '../../domain/calendar';
 import { importedCaseId } from '../../domain/caseload-import';
 import { civilDateOf } from '../../domain/dates';
 import { firstMonthToRoster } from '../../domain/entitlement';
+import { importWorkflowId } from '../../workflows/messages';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, HEADERS, households, toCsv, toXlsx } from '../helpers/caseload';
 import { createCase } from '../helpers/e2e-cases';
 import { VILLAGE } from '../helpers/fixtures';
+import { type HistoryLike, payloadsIn, rawJson } from '../helpers/history-scan';
 import { spawnWorker } from '../helpers/worker-process';
 
 // The caseload import through the API on the dev server (API.md "Documents and onboarding"): a
@@ -233,6 +237,20 @@ describe('caseload import (dev server)', () => {
     });
     expect(await count('SELECT count(*)::int AS n FROM cases')).toBe(cases);
     expect(await count('SELECT count(*)::int AS n FROM person_enrolments')).toBe(enrolments);
+  }, 120_000);
+
+  it('R-O7: the import workflow carries ids and counts only — even decrypted, its history has no name or ID number', async () => {
+    const hh = households(3, { size: 2 });
+    const res = await upload(toCsv(hh));
+    const id = res.json().importId as string;
+    await completed(id);
+    const history = (await env.client.workflow.getHandle(importWorkflowId(id)).fetchHistory()) as HistoryLike;
+    const codec = payloadCodec(parseConfig({ NODE_ENV: 'test' }));
+    const decoded = await codec.decode(payloadsIn(history).map((p) => p.payload));
+    const text = `${rawJson(history)}\n${decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n')}`;
+    expect(text).toContain(caseIdOf(hh[0]!.key));
+    for (const h of hh) for (const i of h.ids) expect(text).not.toContain(i);
+    expect(text).not.toContain('张三');
   }, 120_000);
 
   it('R-A1 R-M1: a worker process killed mid-import — another worker resumes it, every household a case exactly once', async () => {
