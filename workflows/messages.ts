@@ -4,5 +4,5 @@
 export * from './messages/application';
 export * from './messages/case';
 export * from './messages/common';
-export * from './messages/payroll';
 export * from './messages/import';
+export * from './messages/payroll';
