@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { inTransaction } from '../db/pool';
 import type { Alert } from '../db/repositories/alerts';
@@ -11,6 +12,7 @@ import type {
   ApplicationInput,
   ApplicationView,
   EnrolmentConflict,
+  ImportOutcome,
 } from '../workflows/messages';
 import { type ActivityDeps, reposOf } from './deps';
 
@@ -44,8 +46,25 @@ export function applicationActivities(deps: ActivityDeps) {
       await repos.applications.save(args);
     },
 
-    /** R-A8: approval records the case and its first entitlement; the members move to the case (R-A1). */
-    async recordCase(args: { input: ApplicationInput; view: ApplicationView }): Promise<{ caseId: string }> {
+    /**
+     * R-A8: approval records the case and its first entitlement; the members move to the case (R-A1).
+     * A caseload import's household (by import and seq) is recorded by the same step: its case row
+     * and its members' enrolments, or `already_present` / `failed` naming the holder (R-A1).
+     */
+    async recordCase(
+      args:
+        | { input: ApplicationInput; view: ApplicationView }
+        | { imported: { importId: string; fromSeq: number; toSeq: number } },
+    ): Promise<{ caseId: string; imported?: ImportOutcome[] }> {
+      if ('imported' in args) {
+        const { importId, fromSeq, toSeq } = args.imported;
+        // A page of households, heartbeating: a worker lost mid-page is noticed in seconds.
+        const beat = () => Context.current().heartbeat();
+        return {
+          caseId: '',
+          imported: await repos.imports.recordImportedCases(importId, fromSeq, toSeq, beat),
+        };
+      }
       const { input, view } = args;
       const decision = view.decision;
       if (!decision?.startMonth)

@@ -1,6 +1,7 @@
 import { applicationActivities } from './applications';
 import { caseActivities } from './cases';
 import { type ActivityDeps, reposOf } from './deps';
+import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
@@ -10,6 +11,7 @@ export function createActivities(opts: ActivityDeps) {
   return {
     ...applicationActivities(deps),
     ...caseActivities(deps),
+    ...importActivities(deps),
     ...payrollActivities(deps),
   };
 }

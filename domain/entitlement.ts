@@ -157,3 +157,19 @@ export function amountAfterStandardChange(
   const next = add(current, mul(sub(newStandard, oldStandard), persons));
   return compare(next, 0) < 0 ? '0.00' : toMoney(next);
 }
+
+/**
+ * R-M1 for an imported case: the first month the case hands to a payroll is the earliest month from
+ * `from` (and not before this month) whose roster cut-off is still ahead — the next payroll's month.
+ * Months before it were paid by the system the case came from: no back-pay.
+ */
+export function firstMonthToRoster(
+  cal: WorkingCalendar,
+  today: CivilDate,
+  from: YearMonth,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): YearMonth {
+  let m = compareMonths(from, monthOf(today)) > 0 ? from : monthOf(today);
+  while (compareDates(rosterCutoff(cal, m, params), today) <= 0) m = addMonthsToYearMonth(m, 1);
+  return m;
+}

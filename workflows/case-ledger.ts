@@ -3,6 +3,7 @@ import { compareMonths, paidMonths, type RateEntry, rateFor, settle } from '../d
 import { compare, isZero, type Money, toMoney } from '../domain/money';
 import type { Actor } from '../domain/roles';
 import { type By, CaseCore, SYSTEM } from './case-core';
+import { startImported } from './case-import';
 import type { Adjustment, CaseInput, CloseReason } from './messages';
 
 // The case's entitlement as effective-dated rates (R-A8), the settlement of months already rostered
@@ -19,6 +20,10 @@ export class CaseLedger extends CaseCore {
   constructor(input: CaseInput, now: Date) {
     super(input);
     if (input.carried) return;
+    if (input.imported) {
+      startImported(this, input.imported, now);
+      return;
+    }
     // R-A8: the approval's rate, from the start month.
     const persons = this.view.persons;
     this.addRate(input.startMonth, input.monthlyAmount, persons, 'approval (R-A8)', 'approval');

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -23,6 +24,7 @@ import {
   deathReportUpdate,
   demandIdOf,
   demandStepUpdate,
+  type ImportedCaseStart,
   reviewResultUpdate,
   standardChangedSignal,
   visitEventSignal,
@@ -43,6 +45,12 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
 
+// An imported case reads its input in its first workflow task (a local activity: no task round trip).
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '1m' },
+});
+
 /** Months a run rosters before it continues as new (at least yearly: a bounded history, STYLE.md). */
 const MONTHS_PER_RUN = 12;
 
@@ -52,7 +60,10 @@ const MONTHS_PER_RUN = 12;
  * comparison hits, change reports, review results, standard changes) change it only as the rules
  * say, and a hit never by itself (R-A11). Continues as new yearly, carrying its state.
  */
-export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
+export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promise<CaseResult> {
+  // A case brought in by a caseload import reads its household and starting state from the import's
+  // stored batch (no personal data in the import workflow's history); an approval hands it in whole.
+  const input = 'importRef' in start ? await local.importedCaseInput(start.importRef) : start;
   const state = new CaseState(input, new Date());
   // R-E6 / R-M10: settlements count the quarter paid in advance (decided once per run).
   state.quarterlyAdvance = patched('quarterly-advance-settled');

@@ -28,9 +28,13 @@ const KEY = /^[\w.:-]{1,200}$/;
 const KEPT = (status: number) => status < 500 && ![401, 403, 404, 408, 409, 429].includes(status);
 
 function requestHash(req: FastifyRequest): string {
-  return createHash('sha256')
-    .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
-    .digest('hex');
+  return (
+    createHash('sha256')
+      .update(`${req.method} ${req.url}\n`)
+      // An uploaded file (a caseload import) is hashed as its bytes, not as a JSON rendering of them.
+      .update(Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body ?? null))
+      .digest('hex')
+  );
 }
 
 export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { timeoutMs: number }) => {

@@ -4,6 +4,7 @@ import { calendarRoutes } from './admin-calendar';
 import { applicationRoutes } from './applications';
 import { caseDemandRoutes } from './case-demands';
 import { caseRoutes } from './cases';
+import { importRoutes } from './imports';
 import { integrationRoutes } from './integrations';
 import { noticeDocumentRoutes } from './notice-documents';
 import { noticeRoutes } from './notices';
@@ -34,4 +35,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(supervisionRoutes);
   await app.register(supervisionSummaryRoutes);
   await app.register(publicityRoutes);
+  await app.register(importRoutes);
 };

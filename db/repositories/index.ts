@@ -8,6 +8,7 @@ import { casesRepository } from './cases';
 import { comparisonHitsRepository } from './comparison-hits';
 import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
+import { importsRepository } from './imports';
 import { ledgerRepository } from './ledger';
 import { noticeDocumentsRepository } from './notice-documents';
 import { noticesRepository } from './notices';
@@ -54,6 +55,7 @@ export function createRepositories(pool: pg.Pool) {
     reports: reportsRepository(pool),
     repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
+    imports: importsRepository(pool),
   };
 }
 

@@ -100,6 +100,8 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
     reach: 'region',
   },
   'GET /v1/payrolls/{countyCode}/{month}/file': { roles: ['admin', 'county_staff'], reach: 'region' },
+  'POST /v1/imports/cases': { roles: ['admin'], reach: 'region', url: '/v1/imports/cases?countyCode=140802' },
+  'GET /v1/imports/{id}': { roles: ['admin'], reach: 'record' },
 };
 
 // The record lives in village 140802101201 (county 140802); regions by the caller's usual level.

@@ -19,6 +19,8 @@ import { testEnv } from './env';
 export interface ApiEnv {
   api: FastifyInstance;
   pool: pg.Pool;
+  /** The database the env's API and worker use (a worker process of a test's own connects to it). */
+  databaseUrl: string;
   client: Client;
   taskQueue: string;
   paymentFilesDir: string;
@@ -99,6 +101,7 @@ export async function startApiEnv(
   return {
     api,
     pool,
+    databaseUrl: db.url,
     client,
     taskQueue,
     paymentFilesDir,

@@ -47,6 +47,12 @@ export function fakeActivities() {
     loadApplicationContext: async () => {
       throw new Error('not used by the workflow');
     },
+    recordImportOutcomes: async () => {
+      throw new Error('imports are tested end to end');
+    },
+    importedCaseInput: async () => {
+      throw new Error('imports are tested end to end');
+    },
     receiveApplication: async (a) => {
       const member = a.input.household.members.find((m) => calls.held.has(m.idNumber));
       if (member) {
@@ -60,6 +66,7 @@ export function fakeActivities() {
       calls.saved.push({ view: a.view, entries: a.entries, version: a.version });
     },
     recordCase: async (a) => {
+      if ('imported' in a) throw new Error('imports are tested end to end');
       calls.cases.push(a.input.applicationId);
       return { caseId: a.input.applicationId };
     },

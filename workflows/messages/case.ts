@@ -8,6 +8,7 @@ import type { PolicyParameters } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
 import type { ApplicationCategory } from './application';
 import type { RepaymentDemand } from './demands';
+import type { ImportedState } from './import';
 
 // The case-in-benefit workflow's messages and the R-M8 fan-out.
 
@@ -96,6 +97,8 @@ export interface CaseInput {
   runtimeYears: YearCalendar[];
   /** Carried over continue-as-new; absent on the first run. */
   carried?: CaseView;
+  /** A case brought in by a caseload import starts in this state instead of at approval (R-M1). */
+  imported?: ImportedState;
   /** Tests: continue as new after this many wake-ups, to prove the state survives it. */
   continueAsNewAfter?: number;
 }

@@ -1,0 +1,52 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { firstDayOfMonth } from '../domain/dates';
+import type { CaseInput, ImportedCaseStart, ImportOutcome } from '../workflows/messages';
+import { type ActivityDeps, reposOf } from './deps';
+
+// Side effects of the caseload import (API.md "Documents and onboarding"): the import workflow's
+// progress, and the imported case's starting input read from the stored batch. The case row and
+// the enrolments are recordCase's (activities/applications.ts), as at approval.
+
+export function importActivities(deps: ActivityDeps) {
+  const { imports } = reposOf(deps);
+  return {
+    /** What the import made of a page of households, once per household (its progress). */
+    async recordImportOutcomes(args: { importId: string; outcomes: ImportOutcome[] }): Promise<void> {
+      await imports.recordOutcomes(args.importId, args.outcomes);
+    },
+
+    /** The case workflow's input for an imported household (R-M1, R-M3, R-M4, R-O1). */
+    async importedCaseInput(ref: ImportedCaseStart['importRef']): Promise<CaseInput> {
+      const stored = await imports.household(ref.importId, ref.seq);
+      if (!stored || stored.caseId !== ref.caseId)
+        throw ApplicationFailure.nonRetryable(
+          `no household ${ref.seq} in import ${ref.importId}`,
+          'NotFound',
+        );
+      const { household: h, context, createdBy } = stored;
+      return {
+        caseId: stored.caseId,
+        applicationId: '',
+        category: h.category,
+        villageCode: h.villageCode,
+        residence: h.residence,
+        members: h.members.map((m) => ({ ...m, covered: true })),
+        approvedOn: firstDayOfMonth(h.startMonth),
+        approvedBy: createdBy,
+        startMonth: h.startMonth,
+        monthlyAmount: h.monthlyAmount,
+        closeRelative: h.closeRelative,
+        unstableIncome: h.unstableIncome,
+        policy: context.policy,
+        deadlines: context.deadlines,
+        runtimeYears: context.runtimeYears,
+        imported: {
+          importId: ref.importId,
+          importedBy: createdBy,
+          nextReviewOn: firstDayOfMonth(h.nextReviewMonth),
+          ...(h.taperReportedOn ? { taperReportedOn: h.taperReportedOn } : {}),
+        },
+      };
+    },
+  };
+}

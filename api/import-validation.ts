@@ -1,0 +1,62 @@
+import type { Repositories } from '../db/repositories';
+import { WorkingCalendar } from '../domain/calendar';
+import {
+  type Cells,
+  type ImportedHousehold,
+  type RowProblem,
+  validateCaseload,
+} from '../domain/caseload-import';
+import type { CivilDate } from '../domain/dates';
+import { compareMonths, firstMonthToRoster, taperMonths } from '../domain/entitlement';
+import type { ApplicationContext } from '../workflows/messages';
+
+// Validation of a caseload import before anything is written: every row (domain/caseload-import.ts),
+// then what needs the database — a member already in another active case or open application
+// (R-A1, `person_enrolments`) — and a taper that ended before the import (R-M3). A member held by
+// this household's own case (the same file imported again) is not a problem: the household is
+// already present and the import says so.
+
+export interface Validated {
+  households: ImportedHousehold[];
+  problems: RowProblem[];
+  /** Households with no problem, in file order: the batch to import. */
+  valid: ImportedHousehold[];
+}
+
+export async function validateImport(
+  repos: Repositories,
+  cells: Cells[],
+  opts: { countyCode: string; today: CivilDate; context: ApplicationContext },
+): Promise<Validated> {
+  const { households, problems } = validateCaseload(cells, opts);
+  const ids = households.flatMap((h) => h.members.map((m) => m.idNumber));
+  const held = await repos.imports.activeHolders(ids);
+  const { policy, deadlines, runtimeYears } = opts.context;
+  const cal = runtimeYears.reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
+  for (const h of households) {
+    h.members.forEach((m, i) => {
+      const holder = held.get(m.idNumber);
+      if (holder && !(holder.kind === 'case' && holder.id === h.caseId))
+        problems.push({
+          row: h.rows[i]!,
+          household: h.householdKey,
+          field: 'idNumber',
+          message: `R-A1: the member is already in ${holder.kind} ${holder.id}`,
+        });
+    });
+    if (h.taperReportedOn && /^\d{4}-\d{2}$/.test(h.startMonth)) {
+      const first = firstMonthToRoster(cal, opts.today, h.startMonth, deadlines);
+      const { lastMonth } = taperMonths(h.taperReportedOn, policy.taperPayments);
+      if (policy.taperPayments === 0 || compareMonths(lastMonth, first) < 0)
+        problems.push({
+          row: h.rows[0]!,
+          household: h.householdKey,
+          field: 'taperReportedOn',
+          message: `R-M3: the taper's last payment (${lastMonth}) is before ${first}; the household has exited`,
+        });
+    }
+  }
+  problems.sort((a, b) => a.row - b.row);
+  const refused = new Set(problems.map((p) => p.household));
+  return { households, problems, valid: households.filter((h) => !refused.has(h.householdKey)) };
+}

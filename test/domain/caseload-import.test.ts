@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../../domain/calendar';
+import { type Cells, importedCaseId, validateCaseload } from '../../domain/caseload-import';
+import { mapHeaders } from '../../domain/caseload-layout';
+import { firstMonthToRoster } from '../../domain/entitlement';
+import { makeIdNumber } from '../../domain/idnumber';
+
+// The caseload import's rows (README "Caseload import"): the checks that need no database.
+
+const row = (over: Partial<Cells> = {}): Cells => ({
+  household: 'H1',
+  category: '低保',
+  villageCode: '140802101201',
+  residence: '农村',
+  name: '张三',
+  idNumber: makeIdNumber('140802', '1965-03-12', 11),
+  relation: '户主',
+  monthlyAmount: '650.00',
+  startMonth: '2024-03',
+  nextReviewMonth: '2027-03',
+  taperReportedOn: '',
+  closeRelative: '否',
+  unstableIncome: '',
+  ...over,
+});
+const opts = { countyCode: '140802', today: '2026-12-02' };
+
+describe('caseload rows', () => {
+  it('R-A1: Chinese and English headers name the same columns; a missing column is named', () => {
+    expect(
+      mapHeaders([
+        '户编号',
+        'category',
+        '村(社区)代码',
+        '城乡',
+        '姓名',
+        'id_number',
+        '与户主关系',
+        '月保障金额',
+        '起始月份',
+        '下次复核月份',
+        '近亲属备案',
+      ]).ok,
+    ).toBe(true);
+    expect(mapHeaders(['household_no', 'name'])).toMatchObject({
+      ok: false,
+      missing: expect.arrayContaining(['idNumber', 'monthlyAmount']),
+    });
+  });
+
+  it('R-A1: a valid household is grouped with its members in Chinese values mapped to the domain', () => {
+    const child = row({ name: '李四', idNumber: makeIdNumber('140802', '1995-07-20', 22), relation: '子女' });
+    const { households, problems } = validateCaseload([row(), child], opts);
+    expect(problems).toEqual([]);
+    expect(households).toEqual([
+      expect.objectContaining({
+        householdKey: 'H1',
+        caseId: importedCaseId('140802', 'H1'),
+        category: 'dibao',
+        residence: 'rural',
+        rows: [2, 3],
+      }),
+    ]);
+    expect(households[0]!.members.map((m) => m.relation)).toEqual(['applicant', 'child']);
+  });
+
+  it('R-A1: check digit, amount with 3 places, another county, a member in two households — each a row problem, naming no ID number', () => {
+    const id = makeIdNumber('140802', '1980-01-01', 33);
+    const bad = `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`;
+    const { problems } = validateCaseload(
+      [
+        row({ household: 'A', idNumber: bad }),
+        row({ household: 'B', monthlyAmount: '650.005', idNumber: makeIdNumber('140802', '1981-01-01', 44) }),
+        row({
+          household: 'C',
+          villageCode: '110101001001',
+          idNumber: makeIdNumber('140802', '1982-01-01', 55),
+        }),
+        row({ household: 'D', idNumber: id }),
+        row({ household: 'E', idNumber: id }),
+      ],
+      opts,
+    );
+    expect(problems.map((p) => [p.row, p.field])).toEqual([
+      [2, 'idNumber'],
+      [3, 'monthlyAmount'],
+      [4, 'villageCode'],
+      [6, 'idNumber'],
+    ]);
+    expect(JSON.stringify(problems)).not.toContain(id);
+  });
+
+  it('R-M1: the first month an imported case hands over is the next payroll’s (the cut-off still ahead), never before its start', () => {
+    const cal = WorkingCalendar.builtin();
+    expect(firstMonthToRoster(cal, '2026-12-02', '2024-03')).toBe('2026-12'); // cut-off Fri 4 December
+    expect(firstMonthToRoster(cal, '2026-12-04', '2024-03')).toBe('2027-01'); // cut-off day: that payroll has the roster
+    expect(firstMonthToRoster(cal, '2026-12-02', '2027-02')).toBe('2027-02');
+  });
+});
