@@ -115,9 +115,14 @@ step_chromium() {
 step_schemathesis() {
   local venv="$TOOLS/venv"
   # The stamp names the pinned version, so a bump of SCHEMATHESIS_VERSION re-runs pip.
-  if [ -x "$venv/bin/schemathesis" ] && [ "$(cat "$venv/.schemathesis-version" 2>/dev/null)" = "$SCHEMATHESIS_VERSION" ]; then
+  # It must also run: a venv moved or copied from another directory keeps scripts pointing at the old one.
+  if "$venv/bin/schemathesis" --version >/dev/null 2>&1 \
+    && [ "$(cat "$venv/.schemathesis-version" 2>/dev/null)" = "$SCHEMATHESIS_VERSION" ]; then
     say "schemathesis $SCHEMATHESIS_VERSION: present (skipped)"; return
   fi
+  # A venv that does not run is made again.
+  [ -x "$venv/bin/python" ] && ! "$venv/bin/python" -c '' 2>/dev/null && rm -rf "$venv"
+  [ -e "$venv/bin/schemathesis" ] && ! "$venv/bin/schemathesis" --version >/dev/null 2>&1 && rm -rf "$venv"
   command -v python3 >/dev/null || fail "python3 not found" "install Python 3.10+ with the venv module"
   say "schemathesis $SCHEMATHESIS_VERSION: pip install into .tools/venv"
   [ -x "$venv/bin/python" ] || timed python3 -m venv "$venv" \
