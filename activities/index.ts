@@ -2,6 +2,7 @@ import { applicationActivities } from './applications';
 import { caseActivities } from './cases';
 import { type ActivityDeps, reposOf } from './deps';
 import { payrollActivities } from './payroll';
+import { registerActivities } from './register';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
 // tests pass their own (or replace single functions). One set of repositories serves them all.
@@ -11,6 +12,7 @@ export function createActivities(opts: ActivityDeps) {
     ...applicationActivities(deps),
     ...caseActivities(deps),
     ...payrollActivities(deps),
+    ...registerActivities(deps),
   };
 }
 

@@ -4,3 +4,4 @@ export { caseWorkflow } from './case';
 export { payrollWorkflow } from './payroll';
 export { payrollSchedulerWorkflow } from './payroll-scheduler';
 export { standardAdjustmentWorkflow } from './standard-adjustment';
+export { registerWorkflow } from './register';

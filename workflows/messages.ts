@@ -6,3 +6,4 @@ export * from './messages/case';
 export * from './messages/common';
 export * from './messages/demands';
 export * from './messages/payroll';
+export * from './messages/register';

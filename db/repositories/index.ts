@@ -17,6 +17,7 @@ import { payrollResultsRepository } from './payroll-results';
 import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
 import { repaymentDemandsRepository } from './repayment-demands';
+import { registerRepository } from './register';
 import { reportsRepository } from './reports';
 import { supervisionRepository } from './supervision';
 import { visitReportsRepository } from './visit-reports';
@@ -52,6 +53,7 @@ export function createRepositories(pool: pg.Pool) {
     reports: reportsRepository(pool),
     repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
+    register: registerRepository(pool),
   };
 }
 
