@@ -27,6 +27,7 @@ import {
   standardChangedSignal,
   visitEventSignal,
 } from './messages';
+import { caseClosureFinding, registerActs } from './register-hooks';
 import {
   SA_AT_RISK,
   SA_CASE_KIND,
@@ -289,6 +290,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   await condition(allHandlersFinished);
   // Signals may land while effects run; nothing queued may be left behind by continue-as-new.
   while (state.effects.length || state.unsaved.length) await flush();
+  // R-L1: a closed case keeps the household in the register (former recipient); histories recorded
+  // before the register replay without it (patched).
+  if (state.closed && patched('register-former-recipient')) {
+    const finding = caseClosureFinding(state.snapshot());
+    if (finding) await registerActs.registerFinding(finding);
+  }
   if (!state.closed) {
     // Signals that arrived while handlers finished were applied to the state carried here.
     await continueAsNew<typeof caseWorkflow>({

@@ -96,7 +96,9 @@ export function registerRepository(pool: pg.Pool) {
     },
 
     /** The households holding these persons, in any county (an integration's hits). */
-    async holdersOf(idNumbers: string[]): Promise<Map<string, { householdKey: string; villageCode: string }>> {
+    async holdersOf(
+      idNumbers: string[],
+    ): Promise<Map<string, { householdKey: string; villageCode: string }>> {
       if (idNumbers.length === 0) return new Map();
       const { rows } = await pool.query(
         `SELECT m.id_number, h.household_key, h.village_code FROM register_members m
@@ -114,7 +116,14 @@ export function registerRepository(pool: pg.Pool) {
         [householdKey],
       );
       const r = rows[0];
-      return r && { householdKey: r.household_key, countyCode: r.county_code, villageCode: r.village_code, view: r.view };
+      return (
+        r && {
+          householdKey: r.household_key,
+          countyCode: r.county_code,
+          villageCode: r.village_code,
+          view: r.view,
+        }
+      );
     },
 
     /** The region's households, by key (cursor `after`), filtered by group and warning flag. */
@@ -133,7 +142,12 @@ export function registerRepository(pool: pg.Pool) {
 
     /** R-L2: each hit recorded once; returns the ids actually inserted. */
     async recordHits(
-      rows: { hit: MonitoringHit; householdKey: string | null; outcome: MonitoringOutcome; reportedBy: string }[],
+      rows: {
+        hit: MonitoringHit;
+        householdKey: string | null;
+        outcome: MonitoringOutcome;
+        reportedBy: string;
+      }[],
     ): Promise<Set<string>> {
       if (rows.length === 0) return new Set();
       const { rows: ins } = await pool.query(

@@ -4,8 +4,8 @@ import type { CivilDate } from '../../domain/dates';
 import type { DeadlineParameters } from '../../domain/deadlines';
 import type { Household } from '../../domain/household';
 import type { Actor } from '../../domain/roles';
-import { HIT_KINDS } from './case';
 import type { SpecialCircumstance } from './application';
+import { HIT_KINDS } from './case';
 
 // The low-income register's messages (R-L1 … R-L3): one entity workflow per household and county.
 
