@@ -60,7 +60,7 @@ export class RegisterState {
   }
 
   snapshot(): RegisterView {
-    return structuredClone(this.view);
+    return JSON.parse(JSON.stringify(this.view)) as RegisterView; // no structuredClone in the workflow sandbox
   }
 
   hasSeen(id: string) {
@@ -202,10 +202,12 @@ export class RegisterState {
       if (!t.atRisk && compareDates(t.atRiskOn, today) <= 0) {
         t.atRisk = true;
         this.alerts.push({ task: t, flag: 'at_risk' });
+        this.record(now, 'visit_at_risk', SYSTEM, { taskId: t.taskId, due: t.due.date });
       }
       if (!t.overdue && compareDates(t.due.date, today) < 0) {
         t.overdue = true;
         this.alerts.push({ task: t, flag: 'overdue' });
+        this.record(now, 'visit_overdue', SYSTEM, { taskId: t.taskId, due: t.due.date });
       }
     }
   }
