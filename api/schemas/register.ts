@@ -5,6 +5,7 @@ import { idNumberSchemaAsOf } from '../../domain/idnumber';
 import { regionCodeSchema, villageCodeSchema } from '../../domain/region';
 import { HOUSEHOLD_KEY_PATTERN } from '../../domain/register-key';
 import {
+  MANUAL_GROUPS,
   MANUAL_SOURCES,
   MONITORING_KINDS,
   REFERRAL_DEPARTMENTS,
@@ -49,7 +50,11 @@ export const newHouseholdBody = z
     villageCode: villageCodeSchema,
     foundOn: notFuture('foundOn'),
     members: z.array(member).min(1).max(30).describe('The first member is the household head'),
-    groups: z.array(z.enum(REGISTER_GROUPS)).max(6).default([]),
+    groups: z
+      .array(z.enum(MANUAL_GROUPS))
+      .max(3)
+      .default([])
+      .describe('Dibao, extreme poverty and former recipient come from approvals and cases only (R-A11)'),
     countyGroup: z.string().trim().min(1).max(100).optional().describe('Name of a county-named group'),
     note: z.string().max(4000).optional(),
   })
@@ -68,8 +73,12 @@ export const visitBody = z
     visitId: stepId('visitId'),
     visitedOn: notFuture('visitedOn'),
     findings: text('findings'),
-    add: z.array(z.enum(REGISTER_GROUPS)).max(6).default([]),
-    remove: z.array(z.enum(REGISTER_GROUPS)).max(6).default([]),
+    add: z
+      .array(z.enum(MANUAL_GROUPS))
+      .max(3)
+      .default([])
+      .describe('Groups the visit found (R-A11: never dibao)'),
+    remove: z.array(z.enum(MANUAL_GROUPS)).max(3).default([]),
     application: z
       .object({
         category: z.enum(['dibao', 'extreme_poverty']),

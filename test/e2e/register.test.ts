@@ -353,6 +353,13 @@ describe('low-income register (R-L1 … R-L3)', () => {
           household: household(),
         },
       }),
+      // R-A11: a visit never admits anyone to dibao.
+      await post(`/v1/register/households/${householdId}/visits`, township(), {
+        visitId: 'v-dibao',
+        visitedOn: await today(),
+        findings: 'x',
+        add: ['dibao'],
+      }),
       await post(`/v1/register/households/${householdId}/referrals`, township(), {
         referralId: 'r1',
         department: 'police',
@@ -360,7 +367,7 @@ describe('low-income register (R-L1 … R-L3)', () => {
         referredOn: await today(),
       }),
     ];
-    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 422, 400]);
+    expect(bad.map((r) => r.statusCode)).toEqual([400, 400, 400, 422, 400, 400]);
     for (const r of bad) expect(r.headers['content-type']).toContain('application/problem+json');
     const hits = await post('/v1/integrations/monitoring-hits', env.as('integration', COUNTY), {
       hits: [

@@ -19,6 +19,11 @@ export const REGISTER_GROUPS = [
   'former_recipient',
 ] as const;
 export type RegisterGroup = (typeof REGISTER_GROUPS)[number];
+/**
+ * R-A11: the groups staff set by hand. Dibao, extreme poverty and former recipient come only from an
+ * approval or a closed case: a visit never admits anyone.
+ */
+export const MANUAL_GROUPS = ['marginal', 'expenditure_type', 'county_named'] as const;
 
 /** R-L1: how a household was found (applications and cases fill the register themselves). */
 export const REGISTER_SOURCES = [
