@@ -3,5 +3,5 @@ export { applicationWorkflow } from './application';
 export { caseWorkflow } from './case';
 export { payrollWorkflow } from './payroll';
 export { payrollSchedulerWorkflow } from './payroll-scheduler';
-export { standardAdjustmentWorkflow } from './standard-adjustment';
 export { registerWorkflow } from './register';
+export { standardAdjustmentWorkflow } from './standard-adjustment';
