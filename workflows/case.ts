@@ -274,6 +274,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     wakeUps++;
   }
 
+  // R-L1: a closed case keeps the household in the register (former recipient) at closure, before a
+  // repayment demand keeps the case open; histories recorded before the register replay without it.
+  if (state.closed && patched('register-former-recipient')) {
+    const finding = caseClosureFinding(state.snapshot());
+    if (finding) await registerActs.registerFinding(finding);
+  }
   // R-M10: a closed case's recoveries that no later payment can offset become a repayment demand,
   // and the case stays to track it until it is repaid or written off. Histories recorded before
   // demands existed end at closure.
@@ -290,12 +296,6 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   await condition(allHandlersFinished);
   // Signals may land while effects run; nothing queued may be left behind by continue-as-new.
   while (state.effects.length || state.unsaved.length) await flush();
-  // R-L1: a closed case keeps the household in the register (former recipient); histories recorded
-  // before the register replay without it (patched).
-  if (state.closed && patched('register-former-recipient')) {
-    const finding = caseClosureFinding(state.snapshot());
-    if (finding) await registerActs.registerFinding(finding);
-  }
   if (!state.closed) {
     // Signals that arrived while handlers finished were applied to the state carried here.
     await continueAsNew<typeof caseWorkflow>({
