@@ -17,7 +17,8 @@ const OTHER_TOWNSHIP = '140802102';
 
 beforeAll(async () => {
   ts = await createTimeSkippingEnv();
-  env = await startApiEnv({ timeSkipping: ts, sub: 'register' });
+  // A shared two-core machine: the API's Temporal deadline is longer than production's 10 s.
+  env = await startApiEnv({ timeSkipping: ts, sub: 'register', env: { TEMPORAL_CALL_TIMEOUT: '30s' } });
   const standard = await env.api.inject({
     method: 'PUT',
     url: '/v1/admin/standards',
