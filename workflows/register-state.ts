@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkingCalendar } from '../domain/calendar';
+import { WorkingCalendar, type YearCalendar } from '../domain/calendar';
 import { civilDateOf, compareDates, endOfCivilDay, startOfCivilDay } from '../domain/dates';
 import { atRiskDate, registerVisitDue } from '../domain/deadlines';
 import {
@@ -193,6 +193,23 @@ export class RegisterState {
     const r = this.view.referrals.find((x) => x.referralId === a.referralId)!;
     r.answer = { outcome: a.outcome, text: a.answer, on: a.answeredOn, by: a.actor.sub };
     this.record(now, 'referral_answered', a.actor, { referralId: a.referralId, outcome: a.outcome });
+  }
+
+  /** R-T2: a year's calendar arrived; visits due on a provisional (Monday–Friday) count are recomputed. */
+  applyCalendar(year: YearCalendar, now: Date) {
+    this.cal = this.cal.withYear(year);
+    const years = this.input.runtimeYears.filter((y) => y.year !== year.year);
+    this.input.runtimeYears.splice(0, this.input.runtimeYears.length, ...years, year);
+    const today = civilDateOf(now);
+    for (const t of this.openTasks()) {
+      if (!t.due.provisional) continue;
+      t.due = registerVisitDue(this.cal, t.openedOn, this.input.deadlines);
+      t.atRiskOn = atRiskDate(this.cal, t.due, this.input.deadlines.atRiskWorkingDays, t.openedOn).date;
+      // A later date takes back a flag raised on the provisional one.
+      if (compareDates(t.atRiskOn, today) > 0) t.atRisk = false;
+      if (compareDates(t.due.date, today) >= 0) t.overdue = false;
+    }
+    this.record(now, 'calendar_updated', SYSTEM, { year: year.year });
   }
 
   /** Time: open visits turn at risk, then overdue (R-L2, like every task, R-O3). */

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  calendarUpdatedSignal,
   FAILURE,
   monitoringHitSignal,
   type RegisterInput,
@@ -81,6 +82,10 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
       state.tick(now());
       changes++;
     }
+  });
+  setHandler(calendarUpdatedSignal, (y) => {
+    state.applyCalendar(y, now());
+    changes++;
   });
   setHandler(registerFindingUpdate, async (f) => {
     state.applyFinding(f, now());

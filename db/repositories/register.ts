@@ -140,6 +140,18 @@ export function registerRepository(pool: pg.Pool) {
       return rows.map((r) => r.view);
     },
 
+    /** R-T2: entries with an open visit whose due date was counted on a provisional calendar. */
+    async provisional(): Promise<{ countyCode: string; householdKey: string }[]> {
+      const { rows } = await pool.query(
+        `SELECT county_code, household_key FROM register_households
+         WHERE open_warnings > 0 AND EXISTS (
+           SELECT 1 FROM jsonb_array_elements(view->'tasks') t
+           WHERE t->>'closedOn' IS NULL AND (t->'due'->>'provisional')::boolean)
+         ORDER BY household_key`,
+      );
+      return rows.map((r) => ({ countyCode: r.county_code, householdKey: r.household_key }));
+    },
+
     /** R-L2: each hit recorded once; returns the ids actually inserted. */
     async recordHits(
       rows: {
