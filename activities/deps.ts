@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { createRepositories, type Repositories } from '../db/repositories';
 
@@ -8,6 +9,8 @@ export interface ActivityDeps {
   repos?: Repositories;
   /** Where the payroll writes the bank files (R-M1); default `.data/payment-files`. */
   paymentFilesDir?: string;
+  /** The client the register's activities start and signal workflows with; the worker's own when absent. */
+  temporal?: Client;
 }
 
 /** The repositories of `deps`, built from its pool when the caller gave none. */

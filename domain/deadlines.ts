@@ -50,6 +50,8 @@ export interface DeadlineParameters {
   /** R-M7: village visit report by the 20th, township forwards to the county by the 25th. */
   visitReportDay: number;
   townshipForwardDay: number;
+  /** R-L2: a warning indicator on a registered household asks for a visit within 15 working days. */
+  registerVisitWorkingDays: number;
 }
 
 export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.freeze({
@@ -72,6 +74,7 @@ export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.
   paymentDay: 10,
   visitReportDay: 20,
   townshipForwardDay: 25,
+  registerVisitWorkingDays: 15,
 });
 
 export interface ApplicationRoute {
@@ -226,6 +229,15 @@ export function townshipForwardDue(
   params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
 ): Deadline {
   return cal.nextWorkingDayOnOrAfter(dayInMonth(month, params.townshipForwardDay));
+}
+
+/** R-L2: the visit a screening hit or warning indicator asks for, in working days after it arrived. */
+export function registerVisitDue(
+  cal: WorkingCalendar,
+  openedOn: CivilDate,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): Deadline {
+  return stepDeadline(cal, openedOn, params.registerVisitWorkingDays ?? 15);
 }
 
 /** R-T1: a deadline ends at 24:00 of its day (Asia/Shanghai); the instant a workflow timer waits for. */

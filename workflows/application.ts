@@ -36,6 +36,7 @@ import {
   temporaryGrantUpdate,
   withdrawalUpdate,
 } from './messages';
+import { applicationFinding, registerActs } from './register-hooks';
 import { SA_STAGE } from './search-attributes';
 
 /** Starts the case-in-benefit workflow; it outlives the application (abandoned on close). */
@@ -67,6 +68,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   let changes = 0;
   // R-A8: the case workflow's start, awaited before this workflow ends.
   let caseStarted: Promise<void> | undefined;
+  // R-L1: the household's register entry learns of the decision, awaited before this workflow ends.
+  let registered: Promise<unknown> | undefined;
   const persist = async (entries: HistoryEntry[]) => {
     await effects.save(entries);
     changes++;
@@ -151,6 +154,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       });
       state.noticeIssued(notice.noticeId, now());
     }
+    // R-L1 / R-E2: approvals and marginal findings register the household; histories recorded
+    // before the register replay without it (patched).
+    if (patched('register-household')) {
+      const finding = applicationFinding(input, state.view, d);
+      if (finding) registered = registerActs.registerFinding(finding);
+    }
     await persist(effects.lean ? [entry] : []);
     return state.snapshot();
   });
@@ -218,6 +227,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   await condition(allHandlersFinished);
   await caseStarted;
+  await registered;
   return {
     applicationId: input.applicationId,
     stage: state.stage,

@@ -29,6 +29,7 @@ import {
   standardChangedSignal,
   visitEventSignal,
 } from './messages';
+import { caseClosureFinding, registerActs } from './register-hooks';
 import {
   SA_AT_RISK,
   SA_CASE_KIND,
@@ -284,6 +285,12 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
     wakeUps++;
   }
 
+  // R-L1: a closed case keeps the household in the register (former recipient) at closure, before a
+  // repayment demand keeps the case open; histories recorded before the register replay without it.
+  if (state.closed && patched('register-former-recipient')) {
+    const finding = caseClosureFinding(state.snapshot());
+    if (finding) await registerActs.registerFinding(finding);
+  }
   // R-M10: a closed case's recoveries that no later payment can offset become a repayment demand,
   // and the case stays to track it until it is repaid or written off. Histories recorded before
   // demands existed end at closure.

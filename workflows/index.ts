@@ -4,4 +4,5 @@ export { caseWorkflow } from './case';
 export { importWorkflow } from './import';
 export { payrollWorkflow } from './payroll';
 export { payrollSchedulerWorkflow } from './payroll-scheduler';
+export { registerWorkflow } from './register';
 export { standardAdjustmentWorkflow } from './standard-adjustment';

@@ -18,6 +18,7 @@ import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
 import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
+import { registerRepository } from './register';
 import { repaymentDemandsRepository } from './repayment-demands';
 import { reportsRepository } from './reports';
 import { supervisionRepository } from './supervision';
@@ -56,6 +57,7 @@ export function createRepositories(pool: pg.Pool) {
     repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
     imports: importsRepository(pool),
+    register: registerRepository(pool),
   };
 }
 

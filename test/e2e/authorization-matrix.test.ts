@@ -17,6 +17,7 @@ type Reach =
 
 const STAFF = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECORD_ID = 'A14080220260101ABCDEF01';
+const HOUSEHOLD = 'H000000000000000000000000';
 const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: string; body?: object }> = {
   'POST /v1/applications': { roles: ['township_staff'], reach: 'lines' },
   'GET /v1/applications/{id}': { roles: STAFF, reach: 'record' },
@@ -102,6 +103,31 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
   'GET /v1/payrolls/{countyCode}/{month}/file': { roles: ['admin', 'county_staff'], reach: 'region' },
   'POST /v1/imports/cases': { roles: ['admin'], reach: 'region', url: '/v1/imports/cases?countyCode=140802' },
   'GET /v1/imports/{id}': { roles: ['admin'], reach: 'record' },
+  // API.md "Low-income register" (R-L1 … R-L3); the household's own page is not in API.md (staff read it).
+  'GET /v1/register': { roles: STAFF, reach: 'region', url: '/v1/register?region=140802101' },
+  'GET /v1/register/households/{id}': {
+    roles: STAFF,
+    reach: 'record',
+    url: `/v1/register/households/${HOUSEHOLD}`,
+  },
+  'POST /v1/register/households': { roles: ['township_staff'], reach: 'lines' },
+  'POST /v1/register/households/{id}/visits': {
+    roles: ['township_staff'],
+    reach: 'record',
+    url: `/v1/register/households/${HOUSEHOLD}/visits`,
+  },
+  'POST /v1/register/households/{id}/referrals': {
+    roles: ['township_staff'],
+    reach: 'record',
+    url: `/v1/register/households/${HOUSEHOLD}/referrals`,
+  },
+  // Not in API.md by name: the department's answer to a referral (R-L3).
+  'POST /v1/register/households/{id}/referrals/{referralId}/answer': {
+    roles: ['township_staff'],
+    reach: 'record',
+    url: `/v1/register/households/${HOUSEHOLD}/referrals/r1/answer`,
+  },
+  'POST /v1/integrations/monitoring-hits': { roles: ['integration'], reach: 'lines' },
 };
 
 // The record lives in village 140802101201 (county 140802); regions by the caller's usual level.

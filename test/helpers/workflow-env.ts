@@ -31,6 +31,10 @@ export function fakeActivities() {
     openCases: [] as string[],
     /** Versions newerPolicies answers with (R-M8 catch-up at case start). */
     newerPolicies: [] as Awaited<ReturnType<Activities['newerPolicies']>>,
+    /** R-L1: findings the application and case workflows sent to the register; its saves. */
+    registerFindings: [] as Parameters<Activities['registerFinding']>[0][],
+    registerSaves: [] as Parameters<Activities['saveRegister']>[0][],
+    registerApplications: [] as Parameters<Activities['openRegisterApplication']>[0][],
     /** R-A1: persons already held elsewhere (a receipt naming one is refused). */
     held: new Map<string, { holderKind: 'application' | 'case'; holderId: string }>(),
   };
@@ -127,6 +131,17 @@ export function fakeActivities() {
     },
     saveDemand: async (a) => {
       calls.demands.push(structuredClone(a));
+    },
+    registerFinding: async (f) => {
+      calls.registerFindings.push(f);
+      return { householdKey: 'Hfake' };
+    },
+    saveRegister: async (a) => {
+      calls.registerSaves.push(structuredClone(a));
+    },
+    openRegisterApplication: async (a) => {
+      calls.registerApplications.push(a);
+      return { applicationId: `A-from-${a.visitId}` };
     },
   };
   return { activities, calls };

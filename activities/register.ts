@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import {
+  ApplicationFailure,
+  TypedSearchAttributes,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
+import { countyOf, townshipOf } from '../domain/region';
+import type { Actor } from '../domain/roles';
+import type { applicationWorkflow } from '../workflows/application';
+import {
+  type ApplicationInput,
+  type ApplicationResult,
+  applicationWorkflowId,
+  FAILURE,
+  type RegisterFinding,
+  type RegisterHistoryEntry,
+  type RegisterView,
+  receiptUpdate,
+  type Visit,
+  type VisitInput,
+} from '../workflows/messages';
+import { SA_CASE_KIND, SA_COUNTY, SA_STAGE, SA_TOWNSHIP, SA_VILLAGE } from '../workflows/search-attributes';
+import { type ActivityDeps, reposOf } from './deps';
+import { sendFinding } from './register-start';
+
+// Side effects of the low-income register (R-L1 … R-L3): the register workflow's rows, the hooks the
+// application and case workflows call to reach a household's entry (signal-with-start), and the
+// receipt of an application a visit asks for (R-L2 → R-A1). Each is idempotent.
+
+/** The worker's client (the same data converter: payloads stay encrypted, R-O7). */
+const clientOf = (deps: ActivityDeps): Client => deps.temporal ?? Context.current().client;
+
+export function registerActivities(deps: ActivityDeps) {
+  const repos = reposOf(deps);
+  return {
+    /** The household's row, its members and audit events (revision-guarded, once per entry). */
+    async saveRegister(args: { view: RegisterView; entries: RegisterHistoryEntry[] }): Promise<void> {
+      await repos.register.save(args.view, args.entries);
+    },
+
+    /** R-L1: a finding reaches the household's one entry (started if new); deduplicated by its id there. */
+    async registerFinding(finding: RegisterFinding): Promise<{ householdKey: string }> {
+      const householdKey = await sendFinding(
+        clientOf(deps),
+        Context.current().info.taskQueue,
+        repos,
+        finding,
+      );
+      return { householdKey };
+    },
+
+    /**
+     * R-L2 / R-A1: the application a visit found the household eligible for, received as any other
+     * (update-with-start of `application:<id>`, its receipt the workflow's first step). The id derives
+     * from the household and the visit: a retry is the same application. A member held elsewhere is
+     * the receipt's refusal, answered, not retried.
+     */
+    async openRegisterApplication(args: {
+      countyCode: string;
+      householdKey: string;
+      villageCode: string;
+      visitId: string;
+      actor: Actor;
+      application: NonNullable<VisitInput['application']>;
+    }): Promise<Pick<Visit, 'applicationId' | 'applicationRefused'>> {
+      const a = args.application;
+      const county = countyOf(args.villageCode);
+      const { policy, deadlines } = await repos.policies.inForce(county, a.acceptedOn);
+      const runtimeYears = await repos.calendar.runtimeYears();
+      const token = createHash('sha256')
+        .update(`register:${args.householdKey}:${args.visitId}`)
+        .digest('hex');
+      const applicationId = `A${county}${a.acceptedOn.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
+      const input: ApplicationInput = {
+        applicationId,
+        category: a.category,
+        villageCode: args.villageCode,
+        acceptedOn: a.acceptedOn,
+        delegated: a.delegated,
+        specialCircumstances: a.specialCircumstances,
+        closeRelative: a.closeRelative,
+        household: a.household,
+        receivedBy: args.actor,
+        context: { policy, deadlines, runtimeYears },
+      };
+      const client = clientOf(deps);
+      const workflowId = applicationWorkflowId(applicationId);
+      const start = new WithStartWorkflowOperation<typeof applicationWorkflow>('applicationWorkflow', {
+        taskQueue: Context.current().info.taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [input],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SA_CASE_KIND, value: 'application' },
+          { key: SA_STAGE, value: 'received' },
+          { key: SA_COUNTY, value: county },
+          { key: SA_TOWNSHIP, value: townshipOf(args.villageCode) },
+          { key: SA_VILLAGE, value: args.villageCode },
+        ]),
+      });
+      try {
+        await client.workflow.executeUpdateWithStart(receiptUpdate, {
+          updateId: `receipt:${token}`,
+          startWorkflowOperation: start,
+        });
+        return { applicationId };
+      } catch (err) {
+        const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+        if (cause instanceof ApplicationFailure && cause.type === FAILURE.alreadyEnrolled) {
+          const d = (cause.details?.[0] ?? {}) as Record<string, string>;
+          return { applicationRefused: { holderKind: d.holderKind ?? '', holderId: d.holderId ?? '' } };
+        }
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      // Received before and closed since: its outcome, from Temporal.
+      const result: ApplicationResult = await client.workflow.getHandle(workflowId).result();
+      return result.refused
+        ? { applicationRefused: { holderKind: result.refused.holderKind, holderId: result.refused.holderId } }
+        : { applicationId };
+    },
+  };
+}

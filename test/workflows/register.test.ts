@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../../domain/calendar';
+import { addDays, civilDateOf, endOfCivilDay } from '../../domain/dates';
+import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
+import {
+  monitoringHitSignal,
+  type RegisterInput,
+  registerFindingSignal,
+  registerStateQuery,
+  registerWorkflowId,
+} from '../../workflows/messages';
+import { actor, COUNTY, household, VILLAGE } from '../helpers/fixtures';
+import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
+
+// The register entry on the time-skipping server with in-memory activities (R-L1, R-L2): warnings,
+// their timers and flags, and the state carried over continue-as-new.
+let h: WorkflowHarness;
+beforeEach(async () => {
+  h = await startWorkflowHarness();
+});
+afterEach(async () => {
+  await h?.stop();
+});
+
+const cal = WorkingCalendar.builtin();
+const today = async () => civilDateOf(new Date(await h.env.currentTimeMs()));
+async function sleepUntilNoon(date: string) {
+  const ms = endOfCivilDay(addDays(date, -1)).getTime() + 12 * 3600_000 - (await h.env.currentTimeMs());
+  if (ms > 0) await h.env.sleep(ms);
+}
+
+async function startEntry(key: string) {
+  const input: RegisterInput = {
+    countyCode: COUNTY,
+    householdKey: key,
+    villageCode: VILLAGE,
+    deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
+    runtimeYears: [],
+    // Every wake-up continues as new: the state must survive it.
+    continueAsNewAfter: 1,
+  };
+  const handle = await h.env.client.workflow.start('registerWorkflow', {
+    taskQueue: h.taskQueue,
+    workflowId: registerWorkflowId(COUNTY, key),
+    args: [input],
+  });
+  return handle;
+}
+
+describe('register entry (time-skipping)', () => {
+  it('R-L1 R-L2: findings and hits count once; a warning is due in 15 working days, at risk then overdue, across continue-as-new', async () => {
+    const handle = await startEntry('Hwf0000000000000000000001');
+    const hh = household();
+    const members = hh.members.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation }));
+    const on = await today();
+    const finding = {
+      findingId: 'f1',
+      source: 'village_report' as const,
+      villageCode: VILLAGE,
+      members,
+      add: ['marginal' as const],
+      on,
+      by: actor('township_staff'),
+    };
+    await handle.signal(registerFindingSignal, finding);
+    await handle.signal(registerFindingSignal, finding); // resent: once
+    const hit = {
+      hitId: 'h1',
+      kind: 'job_loss' as const,
+      idNumber: members[0]!.idNumber,
+      detectedOn: on,
+      source: 'hr',
+    };
+    await handle.signal(monitoringHitSignal, hit);
+    await handle.signal(monitoringHitSignal, hit); // resent: once
+    await handle.signal(monitoringHitSignal, { ...hit, hitId: 'h2', kind: 'disaster' }); // joins the open visit
+    let v = await handle.query(registerStateQuery);
+    expect(v.sources).toHaveLength(1);
+    expect(v.groups).toEqual(['marginal']);
+    expect(v.tasks).toHaveLength(1);
+    const task = v.tasks[0]!;
+    expect(task.reasons.map((r) => r.hitId)).toEqual(['h1', 'h2']);
+    expect(task.due.date).toBe(cal.addWorkingDays(on, 15).date);
+
+    await sleepUntilNoon(task.atRiskOn);
+    v = await handle.query(registerStateQuery);
+    expect(v.tasks[0]).toMatchObject({ atRisk: true, overdue: false });
+    await sleepUntilNoon(addDays(task.due.date, 1));
+    v = await handle.query(registerStateQuery);
+    expect(v.tasks[0]).toMatchObject({ atRisk: true, overdue: true });
+    expect(v.groups).toEqual(['marginal']); // carried over continue-as-new
+    expect(h.calls.alerts.map((a) => [a.subjectKind, a.flag])).toEqual([
+      ['register', 'at_risk'],
+      ['register', 'overdue'],
+    ]);
+    const last = h.calls.registerSaves.at(-1)!.view;
+    expect(last.tasks[0]!.overdue).toBe(true);
+    // R-O7: no ID number in the workflow id.
+    expect(handle.workflowId).not.toContain(members[0]!.idNumber);
+  }, 120_000);
+});
