@@ -1,5 +1,6 @@
 import { applicationActivities } from './applications';
 import { caseActivities } from './cases';
+import { complaintActivities } from './complaints';
 import { type ActivityDeps, reposOf } from './deps';
 import { payrollActivities } from './payroll';
 
@@ -10,6 +11,7 @@ export function createActivities(opts: ActivityDeps) {
   return {
     ...applicationActivities(deps),
     ...caseActivities(deps),
+    ...complaintActivities(deps),
     ...payrollActivities(deps),
   };
 }

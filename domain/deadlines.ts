@@ -50,6 +50,12 @@ export interface DeadlineParameters {
   /** R-M7: village visit report by the 20th, township forwards to the county by the 25th. */
   visitReportDay: number;
   townshipForwardDay: number;
+  /** R-O4: a named complaint is answered within this many working days of its receipt. */
+  complaintAnswerWorkingDays: number;
+  /** R-O4: the one extension, in working days after the original deadline. */
+  complaintExtensionWorkingDays: number;
+  /** R-O4 / R-O3: flag an open complaint this many working days before its deadline. */
+  complaintAtRiskWorkingDays: number;
 }
 
 export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.freeze({
@@ -72,6 +78,9 @@ export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.
   paymentDay: 10,
   visitReportDay: 20,
   townshipForwardDay: 25,
+  complaintAnswerWorkingDays: 15,
+  complaintExtensionWorkingDays: 15,
+  complaintAtRiskWorkingDays: 3,
 });
 
 export interface ApplicationRoute {

@@ -1,13 +1,19 @@
 import type { YearCalendar } from '../domain/calendar';
 import type { PolicyParameters } from '../domain/policy';
-import { applyChange, applyHit, checkChange } from './case-changes';
+import { applyChange, applyComplaintCheck, applyHit, checkChange } from './case-changes';
 import type { DeathOutcome } from './case-core';
 import { applyDeath, checkDeathReport, type DeathPatches } from './case-deaths';
 import { CaseLedger } from './case-ledger';
 import { applyReviewResult, checkReviewResult } from './case-reviews';
 import { applyStandardChange } from './case-standard';
 import { applyCalendar, nextWakeUp, tick } from './case-time';
-import type { ChangeReportInput, ComparisonHit, DeathNotice, ReviewResultInput } from './messages';
+import type {
+  ChangeReportInput,
+  ComparisonHit,
+  ComplaintCheck,
+  DeathNotice,
+  ReviewResultInput,
+} from './messages';
 
 export type { CaseEffect, DeathOutcome } from './case-core';
 export type { DeathPatches } from './case-deaths';
@@ -40,6 +46,10 @@ export class CaseState extends CaseLedger {
 
   applyHit(h: ComparisonHit, now: Date): void {
     applyHit(this, h, now);
+  }
+
+  applyComplaintCheck(c: ComplaintCheck, now: Date): void {
+    applyComplaintCheck(this, c, now);
   }
 
   checkChange(c: ChangeReportInput, now: Date): void {

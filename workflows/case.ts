@@ -19,6 +19,7 @@ import {
   caseStateQuery,
   changeReportUpdate,
   comparisonHitSignal,
+  complaintCheckSignal,
   deathNoticeSignal,
   deathReportUpdate,
   reviewResultUpdate,
@@ -207,6 +208,11 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   setHandler(
     comparisonHitSignal,
     onSignal((h, at) => state.applyHit(h, at)),
+  );
+  // R-O4: a handler for a new signal adds no command to histories that never received it.
+  setHandler(
+    complaintCheckSignal,
+    onSignal((c, at) => state.applyComplaintCheck(c, at)),
   );
   setHandler(
     visitEventSignal,

@@ -4,4 +4,5 @@
 export * from './messages/application';
 export * from './messages/case';
 export * from './messages/common';
+export * from './messages/complaint';
 export * from './messages/payroll';

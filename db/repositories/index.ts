@@ -6,6 +6,7 @@ import { calendarRepository } from './calendar';
 import { caseEntitlementsRepository } from './case-entitlements';
 import { casesRepository } from './cases';
 import { comparisonHitsRepository } from './comparison-hits';
+import { complaintsRepository } from './complaints';
 import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { ledgerRepository } from './ledger';
@@ -48,6 +49,7 @@ export function createRepositories(pool: pg.Pool) {
     ledger: ledgerRepository(pool),
     reports: reportsRepository(pool),
     audit: auditRepository(pool),
+    complaints: complaintsRepository(pool),
   };
 }
 

@@ -21,6 +21,7 @@ export function fakeActivities() {
     filings: [] as Parameters<Activities['fileCloseRelative']>[0][],
     deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
     deathNotices: [] as Parameters<Activities['recordDeathNotice']>[0][],
+    complaintSaves: [] as Parameters<Activities['saveComplaint']>[0][],
     /** Case ids listOpenCases pages through (R-M8 fan-out tests set it). */
     openCases: [] as string[],
     /** Versions newerPolicies answers with (R-M8 catch-up at case start). */
@@ -79,6 +80,9 @@ export function fakeActivities() {
     },
     recordAdjustment: async (a) => {
       if (!calls.adjustments.some((x) => x.adjustment.key === a.adjustment.key)) calls.adjustments.push(a);
+    },
+    saveComplaint: async (a) => {
+      calls.complaintSaves.push(structuredClone(a));
     },
     fileCloseRelative: async (a) => {
       calls.filings.push(a);
