@@ -35,7 +35,10 @@ export class ComplaintState {
   private cal: WorkingCalendar;
   private readonly params;
 
-  constructor(readonly input: ComplaintInput, now: Date) {
+  constructor(
+    readonly input: ComplaintInput,
+    now: Date,
+  ) {
     this.params = complaintParameters(input.deadlines);
     this.cal = calendarOf(input.runtimeYears);
     const due = complaintDeadline(this.cal, input.receivedOn, this.params);
@@ -74,7 +77,12 @@ export class ComplaintState {
 
   // ---- validators
   private refuse(type: string, message: string): ApplicationFailure {
-    return ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ stage: this.view.stage }] });
+    return ApplicationFailure.create({
+      type,
+      message,
+      nonRetryable: true,
+      details: [{ stage: this.view.stage }],
+    });
   }
   private guard(actor: Actor, roles: readonly Role[], what: string) {
     if (this.closed) throw this.refuse(FAILURE.wrongStage, `complaint ${this.view.complaintId} is closed`);
@@ -98,7 +106,10 @@ export class ComplaintState {
   checkAnswer(a: AnswerInput, now: Date): void {
     this.guard(a.actor, INVESTIGATORS, 'the answer is given by township or county staff');
     if (this.view.complainant.anonymous)
-      throw this.refuse(FAILURE.invalidStep, 'an anonymous tip-off has no one to answer; it closes with its finding');
+      throw this.refuse(
+        FAILURE.invalidStep,
+        'an anonymous tip-off has no one to answer; it closes with its finding',
+      );
     if (this.view.stage !== 'found')
       throw this.refuse(FAILURE.wrongStage, `the answer carries the finding (stage ${this.view.stage})`);
     if (compareDates(a.answeredOn, civilDateOf(now)) > 0)
@@ -108,9 +119,16 @@ export class ComplaintState {
   }
 
   checkExtension(e: ExtensionInput, now: Date): void {
-    this.guard(e.actor, ['county_staff', 'supervisor'], 'an extension is granted by county staff or a supervisor');
+    this.guard(
+      e.actor,
+      ['county_staff', 'supervisor'],
+      'an extension is granted by county staff or a supervisor',
+    );
     if (this.view.extension)
-      throw this.refuse(FAILURE.wrongStage, `the deadline was already extended once on ${this.view.extension.on}`);
+      throw this.refuse(
+        FAILURE.wrongStage,
+        `the deadline was already extended once on ${this.view.extension.on}`,
+      );
     if (now.getTime() > endOfCivilDay(this.view.deadline.date).getTime())
       throw this.refuse(FAILURE.invalidStep, `the deadline ${this.view.deadline.date} has passed`);
   }
@@ -144,7 +162,10 @@ export class ComplaintState {
   dataCheckSent(caseId: string, taskId: string, opened: boolean, by: Actor, now: Date): void {
     const status = opened ? 'opened' : 'not_running';
     this.view.finding!.dataCheck = { caseId, taskId, status };
-    this.record(now, opened ? 'data_check_opened' : 'data_check_not_opened', by, undefined, { caseId, taskId });
+    this.record(now, opened ? 'data_check_opened' : 'data_check_not_opened', by, undefined, {
+      caseId,
+      taskId,
+    });
   }
 
   applyAnswer(a: AnswerInput, now: Date): void {
@@ -158,7 +179,12 @@ export class ComplaintState {
   applyExtension(e: ExtensionInput, now: Date): void {
     const previous = this.view.deadline;
     const due = extendedComplaintDeadline(this.cal, previous, this.params);
-    this.view.extension = { reason: e.reason, by: e.actor.sub, on: civilDateOf(now), previousDate: previous.date };
+    this.view.extension = {
+      reason: e.reason,
+      by: e.actor.sub,
+      on: civilDateOf(now),
+      previousDate: previous.date,
+    };
     this.view.deadline = {
       ...previous,
       ...due,
@@ -193,7 +219,11 @@ export class ComplaintState {
       this.view.overdue = true;
       raised.push('overdue');
       this.record(now, 'overdue', SYSTEM, undefined, { deadline: d.date });
-    } else if (!this.view.atRisk && !this.view.overdue && now.getTime() >= startOfCivilDay(d.atRiskOn).getTime()) {
+    } else if (
+      !this.view.atRisk &&
+      !this.view.overdue &&
+      now.getTime() >= startOfCivilDay(d.atRiskOn).getTime()
+    ) {
       this.view.atRisk = true;
       raised.push('at_risk');
       this.record(now, 'at_risk', SYSTEM, undefined, { deadline: d.date });

@@ -81,28 +81,44 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     await condition(() => saved);
     return state.snapshot();
   });
-  step(assignmentUpdate, (a) => state.checkAssignment(a), async (a) => state.applyAssignment(a, now()));
-  step(extensionUpdate, (e, at) => state.checkExtension(e, at), async (e) => state.applyExtension(e, now()));
-  step(answerUpdate, (a, at) => state.checkAnswer(a, at), async (a) => state.applyAnswer(a, now()));
-  step(findingUpdate, (f) => state.checkFinding(f), async (f) => {
-    state.applyFinding(f, now());
-    if (f.dataCheckCaseId) {
-      // R-O4 → R-M6: the case opens a check like a comparison hit; only a staff result changes it (R-A11).
-      const taskId = `complaint-${input.complaintId}`;
-      let opened = true;
-      try {
-        await getExternalWorkflowHandle(caseWorkflowId(f.dataCheckCaseId)).signal(complaintCheckSignal, {
-          checkId: taskId,
-          complaintId: input.complaintId,
-          summary: f.summary,
-          requestedBy: f.actor,
-        });
-      } catch {
-        opened = false; // the case's workflow has ended: nothing to check there any more
+  step(
+    assignmentUpdate,
+    (a) => state.checkAssignment(a),
+    async (a) => state.applyAssignment(a, now()),
+  );
+  step(
+    extensionUpdate,
+    (e, at) => state.checkExtension(e, at),
+    async (e) => state.applyExtension(e, now()),
+  );
+  step(
+    answerUpdate,
+    (a, at) => state.checkAnswer(a, at),
+    async (a) => state.applyAnswer(a, now()),
+  );
+  step(
+    findingUpdate,
+    (f) => state.checkFinding(f),
+    async (f) => {
+      state.applyFinding(f, now());
+      if (f.dataCheckCaseId) {
+        // R-O4 → R-M6: the case opens a check like a comparison hit; only a staff result changes it (R-A11).
+        const taskId = `complaint-${input.complaintId}`;
+        let opened = true;
+        try {
+          await getExternalWorkflowHandle(caseWorkflowId(f.dataCheckCaseId)).signal(complaintCheckSignal, {
+            checkId: taskId,
+            complaintId: input.complaintId,
+            summary: f.summary,
+            requestedBy: f.actor,
+          });
+        } catch {
+          opened = false; // the case's workflow has ended: nothing to check there any more
+        }
+        state.dataCheckSent(f.dataCheckCaseId, taskId, opened, f.actor, now());
       }
-      state.dataCheckSent(f.dataCheckCaseId, taskId, opened, f.actor, now());
-    }
-  });
+    },
+  );
   setHandler(calendarUpdatedSignal, (year) => {
     if (state.applyCalendar(year, now())) changes++;
   });

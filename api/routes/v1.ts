@@ -3,6 +3,7 @@ import { adminRoutes } from './admin';
 import { calendarRoutes } from './admin-calendar';
 import { applicationRoutes } from './applications';
 import { caseRoutes } from './cases';
+import { complaintRoutes } from './complaints';
 import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
 import { paymentResultRoutes } from './payment-results';
@@ -28,4 +29,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(paymentResultRoutes);
   await app.register(supervisionRoutes);
   await app.register(publicityRoutes);
+  await app.register(complaintRoutes);
 };

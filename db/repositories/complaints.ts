@@ -160,7 +160,9 @@ export function complaintsRepository(pool: pg.Pool) {
     },
 
     /** The reach, stage and last view of one complaint (the API's reach check and read). */
-    async find(id: string): Promise<{ villageCode: string; stage: ComplaintStage; view: ComplaintView } | undefined> {
+    async find(
+      id: string,
+    ): Promise<{ villageCode: string; stage: ComplaintStage; view: ComplaintView } | undefined> {
       const { rows } = await pool.query(
         `SELECT village_code AS "villageCode", stage, view FROM complaints WHERE complaint_id = $1`,
         [id],
@@ -172,7 +174,11 @@ export function complaintsRepository(pool: pg.Pool) {
      * R-O4: the first complaint (itself no repeat) on the same subject within the repeat window
      * before `receivedOn`; a new complaint on that subject is linked to it.
      */
-    async firstOnSubject(kind: string, subjectId: string, receivedOn: CivilDate): Promise<string | undefined> {
+    async firstOnSubject(
+      kind: string,
+      subjectId: string,
+      receivedOn: CivilDate,
+    ): Promise<string | undefined> {
       const { rows } = await pool.query(
         `SELECT complaint_id FROM complaints
          WHERE subject_kind = $1 AND subject_id = $2 AND repeat_of IS NULL
