@@ -123,9 +123,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     if (state.applyCalendar(year, now())) changes++;
   });
 
-  await save();
+  // Time first, then the row: a complaint logged after its deadline is overdue in its first row.
   for (;;) {
-    for (const flag of state.tick(now())) {
+    const flags = state.tick(now());
+    if (state.unsaved.length || !saved) await save();
+    for (const flag of flags) {
       const d = state.view.deadline;
       // R-O3: supervisors see the complaint with every other overdue and at-risk task.
       await acts.notifySupervisor({
@@ -138,7 +140,6 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
         dueOn: d.date,
       });
     }
-    if (state.unsaved.length) await save();
     if (state.closed) break;
     const seen = changes;
     const wake = state.nextWakeUp();
