@@ -152,7 +152,11 @@ export class CaseCore {
   }
 
   /** R-O6: `by` is who caused the task (the staff member whose report opened it), else the system. */
-  openTask(now: Date, t: Omit<CaseTask, 'atRisk' | 'overdue'> & { due: Deadline }, by: By = SYSTEM): CaseTask {
+  openTask(
+    now: Date,
+    t: Omit<CaseTask, 'atRisk' | 'overdue'> & { due: Deadline },
+    by: By = SYSTEM,
+  ): CaseTask {
     const task: CaseTask = { ...t, atRisk: false, overdue: false };
     this.view.tasks.push(task);
     this.record(now, `${t.kind}_opened`, by, t.subject.summary, {

@@ -4,7 +4,7 @@
 // ---- Workflow ids: business keys with a prefix, and back.
 export const applicationWorkflowId = (applicationId: string) => `application:${applicationId}`;
 export const caseWorkflowId = (caseId: string) => `case:${caseId}`;
-export function idFromWorkflowId(workflowId: string, prefix: 'application' | 'case' | 'complaint'): string | undefined {
+export function idFromWorkflowId(workflowId: string, prefix: 'application' | 'case'): string | undefined {
   return workflowId.startsWith(`${prefix}:`) ? workflowId.slice(prefix.length + 1) : undefined;
 }
 
