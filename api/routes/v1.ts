@@ -6,6 +6,7 @@ import { caseRoutes } from './cases';
 import { complaintRoutes } from './complaints';
 import { integrationRoutes } from './integrations';
 import { noticeRoutes } from './notices';
+import { oversightRoutes } from './oversight';
 import { paymentResultRoutes } from './payment-results';
 import { payrollRoutes } from './payroll';
 import { publicityRoutes } from './publicity';
@@ -30,4 +31,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(supervisionRoutes);
   await app.register(publicityRoutes);
   await app.register(complaintRoutes);
+  await app.register(oversightRoutes);
 };

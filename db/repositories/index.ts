@@ -11,6 +11,7 @@ import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { ledgerRepository } from './ledger';
 import { noticesRepository } from './notices';
+import { oversightRepository } from './oversight';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
@@ -50,6 +51,7 @@ export function createRepositories(pool: pg.Pool) {
     reports: reportsRepository(pool),
     audit: auditRepository(pool),
     complaints: complaintsRepository(pool),
+    oversight: oversightRepository(pool),
   };
 }
 
