@@ -124,7 +124,12 @@ export const oversightRoutes: FastifyPluginAsyncZod = async (app) => {
           "only subjects in the caller's region (events without one, such as codec decodes, for a province " +
           'or above). Page with `after` = the last id seen.',
         querystring: z.object({
-          actor: z.string().min(1).max(200).describe('The staff member (token subject)'),
+          actor: z
+            .string()
+            .min(1)
+            .max(200)
+            .refine((s) => !s.includes('\u0000'), 'no NUL characters')
+            .describe('The staff member (token subject)'),
           from: civilDate.optional(),
           to: civilDate.optional(),
           region: regionCodeSchema.optional().describe("Within the caller's region; default the caller's"),

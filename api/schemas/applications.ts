@@ -53,9 +53,20 @@ export const receiptBody = z
       .object({
         memberIdNumber: z.string().max(18).describe('The member who is the relative (one of the household)'),
         relatedTo: z.object({
-          name: z.string().trim().min(1).max(100),
+          name: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .regex(/^[^\u0000]*$/, 'no NUL characters'),
           position: z.enum(RELATED_POSITIONS),
-          post: z.string().trim().min(1).max(100).optional(),
+          post: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .regex(/^[^\u0000]*$/, 'no NUL characters')
+            .optional(),
         }),
         relation: z.enum(CLOSE_RELATIONS),
       })

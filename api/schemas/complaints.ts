@@ -7,7 +7,7 @@ import {
 } from '../../domain/complaints';
 import { regionCodeSchema, villageCodeSchema } from '../../domain/region';
 import { COMPLAINT_STAGES } from '../../workflows/messages';
-import { caseIdParams, notFuture, text } from './cases';
+import { text as anyText, caseIdParams, notFuture } from './cases';
 
 // Request and response shapes of API.md "Oversight": complaints (R-O4).
 
@@ -15,7 +15,10 @@ export const complaintIdParams = z.object({
   id: z.string().regex(/^C\d{6}\d{8}[0-9A-F]{12}$/, 'a complaint id'),
 });
 
-const name = z.string().trim().min(1, 'name is required').max(100);
+// Postgres text refuses NUL: a free text that reached the ledger row would stop its workflow's save.
+const noNul = (s: string) => !s.includes('\u0000');
+const text = (what: string) => anyText(what).refine(noNul, `${what} must not contain NUL characters`);
+const name = z.string().trim().min(1, 'name is required').max(100).refine(noNul, 'no NUL characters');
 const phone = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, 'a phone number (digits, spaces, -)');
 const staffSub = z.string().regex(/^[\w.@:-]{1,100}$/, 'a staff member (token subject)');
 
