@@ -58,14 +58,14 @@ export const receiptBody = z
             .trim()
             .min(1)
             .max(100)
-            .regex(/^[^\u0000]*$/, 'no NUL characters'),
+            .refine((t) => !t.includes('\u0000'), 'no NUL characters'),
           position: z.enum(RELATED_POSITIONS),
           post: z
             .string()
             .trim()
             .min(1)
             .max(100)
-            .regex(/^[^\u0000]*$/, 'no NUL characters')
+            .refine((t) => !t.includes('\u0000'), 'no NUL characters')
             .optional(),
         }),
         relation: z.enum(CLOSE_RELATIONS),
