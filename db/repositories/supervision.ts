@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { YearMonth } from '../../domain/dates';
 
 // R-O3 and R-M7 reads for supervisors, from the read models the workflows keep (applications,
-// case_tasks, payrolls) and the visit-report tables. Nothing here writes.
+// case_tasks, payrolls, complaints) and the visit-report tables. Nothing here writes.
 
 export const SUPERVISED_KINDS = [
   'application',
@@ -11,6 +11,7 @@ export const SUPERVISED_KINDS = [
   'data_check',
   'change_review',
   'payroll',
+  'complaint',
 ] as const;
 export type SupervisedKind = (typeof SUPERVISED_KINDS)[number];
 
@@ -60,6 +61,11 @@ export function supervisionRepository(pool: pg.Pool) {
            UNION ALL
            SELECT 'payroll', payroll_id, NULL, status, county_code, NULL, NULL, payment_date, false, false, true
            FROM payrolls WHERE status = 'overdue'
+           UNION ALL
+           -- R-O4: complaints not yet answered (or, anonymous, closed with a finding) in time
+           SELECT 'complaint', complaint_id, NULL, stage, county_code, township_code, village_code, deadline,
+                  deadline_provisional, at_risk, overdue
+           FROM complaints WHERE stage <> 'closed' AND (at_risk OR overdue)
          ) w
          WHERE (w.village_code LIKE $1 || '%' OR (w.village_code IS NULL AND w.county_code LIKE $1 || '%'))
            AND ($2::text IS NULL OR w.kind = $2)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/dates';
-import { type ApiEnv, startApiEnv } from '../helpers/api-env';
+import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { caseCalls, createCase, type Made, OTHER_TOWNSHIP, type Task, today } from '../helpers/e2e-cases';
 import { COUNTY, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
@@ -59,11 +59,24 @@ describe('R-O4 complaints through the HTTP API (dev server)', () => {
       headers: supervisor(),
     });
     expect(overdue.json().items.map((i: { complaintId: string }) => i.complaintId)).toContain(c.complaintId);
-    const alerts = await env.pool.query(
-      `SELECT flag FROM supervision_alerts WHERE subject_kind = 'complaint' AND subject_id = $1`,
-      [c.complaintId],
+    // R-O3: with every other overdue task in the supervisor's list.
+    const supervised = await api.inject({
+      url: '/v1/supervision/overdue?kind=complaint',
+      headers: supervisor(),
+    });
+    expect(supervised.json().items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'complaint', subjectId: c.complaintId, overdue: true }),
+      ]),
     );
-    expect(alerts.rows.map((r) => r.flag)).toEqual(['overdue']);
+    const alerts = await until(async () => {
+      const { rows } = await env.pool.query(
+        `SELECT flag FROM supervision_alerts WHERE subject_kind = 'complaint' AND subject_id = $1`,
+        [c.complaintId],
+      );
+      return rows.length ? rows : undefined;
+    }, 'the overdue alert');
+    expect(alerts.map((r) => r.flag)).toEqual(['overdue']);
 
     const url = `/v1/complaints/${c.complaintId}`;
     expect((await post(`${url}/assignment`, county(), { handler: 'clerk-1' })).statusCode).toBe(200);
