@@ -2,7 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { validateYearCalendar } from '../../domain/calendar';
 import { EDGE_YEARS } from '../../domain/dates';
-import { applicationWorkflowId, calendarUpdatedSignal, caseWorkflowId } from '../../workflows/messages';
+import {
+  applicationWorkflowId,
+  calendarUpdatedSignal,
+  caseWorkflowId,
+  complaintWorkflowId,
+} from '../../workflows/messages';
 import { coversNation } from '../plugins/auth';
 import { badRequest, forbidden, problemResponses } from '../problem';
 
@@ -65,6 +70,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       };
       await tell(applicationIds.map(applicationWorkflowId));
       await tell(caseIds.map(caseWorkflowId));
+      await tell((await app.repos.complaints.provisionalOpen()).map(complaintWorkflowId)); // R-O4
       // R-M1 R-T2: running payrolls recompute their roster and payment dates (visibility lists them).
       const payrolls = await app.temporalCall(async () => {
         const ids: string[] = [];

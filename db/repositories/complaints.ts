@@ -189,6 +189,14 @@ export function complaintsRepository(pool: pg.Pool) {
       return rows[0]?.complaint_id;
     },
 
+    /** R-T2: open complaints whose deadline lies in a year without a published calendar. */
+    async provisionalOpen(): Promise<string[]> {
+      const { rows } = await pool.query(
+        `SELECT complaint_id FROM complaints WHERE stage <> 'closed' AND deadline_provisional`,
+      );
+      return rows.map((r) => r.complaint_id as string);
+    },
+
     /** The repeats linked to a complaint. */
     async repeatsOf(id: string): Promise<string[]> {
       const { rows } = await pool.query(

@@ -8,6 +8,7 @@ import {
   answerUpdate,
   assignmentUpdate,
   type ComplaintInput,
+  calendarUpdatedSignal,
   complaintReceiptUpdate,
   complaintStateQuery,
   complaintWorkflowId,
@@ -122,6 +123,24 @@ describe('complaint workflow (R-O4) with time skipping', () => {
     await h.env.sleep('25 days'); // past the first deadline, before the extended one
     expect(await handle.query(complaintStateQuery)).toMatchObject({ overdue: false });
     expect(h.calls.alerts.filter((a) => a.flag === 'overdue')).toEqual([]);
+  });
+
+  it('R-O4 R-T2: a deadline in a year not yet published is provisional and computed again when the year arrives', async () => {
+    const { handle, view } = await start({ receivedOn: '2026-12-21' }); // 15 working days run into 2027
+    expect(view.deadline).toMatchObject({ date: '2027-01-11', provisional: true });
+    await handle.signal(calendarUpdatedSignal, {
+      year: 2027,
+      holidays: ['2027-01-01', '2027-01-04', '2027-01-05'],
+      makeUpWorkdays: [],
+      source: 'runtime',
+    });
+    let now = await handle.query(complaintStateQuery);
+    for (let i = 0; i < 50 && now.deadline.provisional; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = await handle.query(complaintStateQuery);
+    }
+    expect(now.deadline).toMatchObject({ date: '2027-01-14', provisional: false });
+    expect(now.history.at(-1)).toMatchObject({ action: 'calendar_updated', by: { sub: 'system' } });
   });
 
   it('R-O4: an anonymous tip-off is closed by its finding; it has no one to answer', async () => {
