@@ -3,7 +3,14 @@ import { storedPolicy } from '../db/repositories/policies';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
-import type { CaseHistoryEntry, CaseView, DeathNotice, DeathNoticeOutcome } from '../workflows/messages';
+import type {
+  CaseHistoryEntry,
+  CaseView,
+  ClaimedRecoveries,
+  DeathNotice,
+  DeathNoticeOutcome,
+  RepaymentDemand,
+} from '../workflows/messages';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9), written through the repositories in
@@ -24,7 +31,7 @@ async function refusingInvalid<T>(what: string, write: () => Promise<T>): Promis
 
 export function caseActivities(deps: ActivityDeps) {
   const { pool } = deps;
-  const { cases, caseEntitlements, deathNotices } = reposOf(deps);
+  const { cases, caseEntitlements, deathNotices, repaymentDemands } = reposOf(deps);
   return {
     /**
      * The read model (cases row, view and revision guard), the case's tasks (case_tasks, for
@@ -51,6 +58,19 @@ export function caseActivities(deps: ActivityDeps) {
       await refusingInvalid(`adjustment ${args.adjustment.key}`, () =>
         caseEntitlements.recordAdjustment(args),
       );
+    },
+
+    /**
+     * R-M10: a closed case's open recoveries become a repayment demand (no payroll offsets them
+     * after this); null when nothing is left open. Once per demand id.
+     */
+    async claimOpenRecoveries(args: { caseId: string; demandId: string }): Promise<ClaimedRecoveries | null> {
+      return repaymentDemands.claimOpenRecoveries(args.caseId, args.demandId);
+    },
+
+    /** R-M10: the demand as the case now keeps it (notice, repayments, write-off, status). */
+    async saveDemand(args: { caseId: string; demand: RepaymentDemand }): Promise<void> {
+      await repaymentDemands.save(args.caseId, args.demand);
     },
 
     /** R-O1: close-relative cases are filed again at each re-review. */

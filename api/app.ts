@@ -11,6 +11,7 @@ import { idempotencyPlugin } from './plugins/idempotency';
 import { limitsPlugin } from './plugins/limits';
 import { swaggerPlugin } from './plugins/swagger';
 import { codecRoutes } from './routes/codec';
+import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { v1Routes } from './routes/v1';
 import { temporalCall, updateProblem } from './temporal-call';
@@ -80,6 +81,7 @@ export const app = fp(
     await f.register(healthRoutes);
     await f.register(v1Routes, { prefix: '/v1' });
     await f.register(codecRoutes, { prefix: '/codec' });
+    await f.register(dashboardRoutes);
   },
   { name: 'dibao-api' },
 );

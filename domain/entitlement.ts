@@ -26,6 +26,27 @@ export interface RosteredMonth {
   status: 'regular' | 'taper' | 'suspended';
 }
 
+/** Quarter months from `month` to the quarter's end (R-E6 quarterly: paid at the start). */
+export function restOfQuarter(month: YearMonth): YearMonth[] {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const end = Math.ceil(m / 3) * 3;
+  return Array.from({ length: end - m + 1 }, (_, i) => `${y}-${String(m + i).padStart(2, '0')}`);
+}
+
+/**
+ * R-E6, R-M10: the months the payroll actually paid. Quarterly support is paid at the start of the
+ * quarter: the first month a case hands over in a quarter pays the rest of that quarter at its amount,
+ * and the later months of the quarter pay nothing more (their ledger rows are already there). A
+ * change or a death within the quarter is then settled against money already paid in advance.
+ */
+export function paidMonths(rostered: readonly RosteredMonth[], quarterly: boolean): RosteredMonth[] {
+  if (!quarterly) return [...rostered];
+  const quarterOf = (m: YearMonth) => `${m.slice(0, 4)}Q${Math.ceil(Number(m.slice(5, 7)) / 3)}`;
+  const first = new Map<string, RosteredMonth>();
+  for (const r of rostered) if (!first.has(quarterOf(r.month))) first.set(quarterOf(r.month), r);
+  return [...first.values()].flatMap((r) => restOfQuarter(r.month).map((month) => ({ ...r, month })));
+}
+
 export interface SettlementLine {
   month: YearMonth;
   paid: Money;

@@ -84,6 +84,11 @@ export const reviewSchema = z.object({
 // R-M1: a failed bank line is retried in the next payrolls, then escalated to supervisors.
 export const paymentSchema = z.object({
   maxAttempts: z.int().min(1).max(12).default(3),
+  /**
+   * R-M10: a recovery is offset against later payments, but never so far that the household gets
+   * less than this share of its money that month; the rest waits for the next payments.
+   */
+  recoveryOffsetFloor: ratio.default('0.5'),
 });
 
 export const spotCheckSchema = z.object({
@@ -131,7 +136,7 @@ export const DEFAULT_POLICY = {
   paymentStartOffsetMonths: 1,
   review: { intervalMonths: 12, unstableIncomeIntervalMonths: 6, durationMonths: 3 },
   spotCheck: { decisionRatio: '0.3', closeRelativeRatio: '0.6' },
-  payment: { maxAttempts: 3 },
+  payment: { maxAttempts: 3, recoveryOffsetFloor: '0.5' },
 } as const satisfies Partial<PolicyParameters>;
 
 export type CountyPolicyInput = {

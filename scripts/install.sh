@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: npm packages, the Temporal CLI (dev server),
-# the Java time-skipping test server, PostgreSQL, schemathesis (API fuzzer). Every step prints what it does, is skipped when
+# the Java time-skipping test server, PostgreSQL, schemathesis (API fuzzer), Chromium (the dashboard's
+# browser test). Every step prints what it does, is skipped when
 # its result is already there, and stops with a message saying what failed and how to fix it.
-# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [schemathesis] [compose]
+# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [schemathesis] [chromium] [compose]
 #        (default: all but compose)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -85,6 +86,17 @@ step_compose() {
     || fail "apt-get install docker-compose" "run it by hand as root and read apt's message"
 }
 
+# The dashboard's browser test drives Debian's Chromium through playwright-core (never a browser
+# download of Playwright's own).
+step_chromium() {
+  if [ -x /usr/bin/chromium ]; then say "Chromium: /usr/bin/chromium (skipped)"; return; fi
+  say "Chromium: apt-get install chromium fonts-wqy-zenhei (a Chinese font for the page)"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  timed bash -c "$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium fonts-wqy-zenhei >/dev/null" \
+    || fail "apt-get install chromium" "run it by hand as root and read apt's message"
+  [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium not found after install" "dpkg -L chromium"
+}
+
 step_schemathesis() {
   local venv="$TOOLS/venv"
   # The stamp names the pinned version, so a bump of SCHEMATHESIS_VERSION re-runs pip.
@@ -100,5 +112,5 @@ step_schemathesis() {
   echo "$SCHEMATHESIS_VERSION" > "$venv/.schemathesis-version"
 }
 
-steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(npm temporal testserver postgres schemathesis)
+steps=("$@"); [ ${#steps[@]} -gt 0 ] || steps=(npm temporal testserver postgres schemathesis chromium)
 for s in "${steps[@]}"; do "step_$s"; done

@@ -28,11 +28,15 @@ export type CaseEffect =
   | { kind: 'adjustment'; adjustment: Adjustment }
   | {
       kind: 'notice';
-      notice: 'stop' | 'reduction' | 'suspension';
+      notice: 'stop' | 'reduction' | 'suspension' | 'repayment_demand';
       reasons: string;
       on: CivilDate;
       by: string;
+      /** R-M10: the demand the notice is for; its amount and months (the printed notice shows them). */
+      demandId?: string;
+      details?: Record<string, unknown>;
     }
+  | { kind: 'demand'; demandId: string }
   | { kind: 'alert'; task: CaseTask; flag: 'at_risk' | 'overdue' }
   | { kind: 'filing'; occasion: string; on: CivilDate; by: string }
   | { kind: 'death_notice'; notice: DeathNotice; outcome: DeathOutcome };

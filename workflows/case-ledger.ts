@@ -1,5 +1,5 @@
 import { civilDateOf, type YearMonth } from '../domain/dates';
-import { compareMonths, type RateEntry, rateFor, settle } from '../domain/entitlement';
+import { compareMonths, paidMonths, type RateEntry, rateFor, settle } from '../domain/entitlement';
 import { compare, isZero, type Money, toMoney } from '../domain/money';
 import type { Actor } from '../domain/roles';
 import { type By, CaseCore, SYSTEM } from './case-core';
@@ -10,6 +10,12 @@ import type { Adjustment, CaseInput, CloseReason } from './messages';
 // every stop, reduction or suspension (R-M9). The rules call these; none is a rule by itself.
 
 export class CaseLedger extends CaseCore {
+  /**
+   * R-E6, R-M10: settle against the quarter paid in advance (patch decision handed in by the
+   * workflow; histories recorded before it settle against the months handed over only).
+   */
+  quarterlyAdvance = false;
+
   constructor(input: CaseInput, now: Date) {
     super(input);
     if (input.carried) return;
@@ -69,7 +75,12 @@ export class CaseLedger extends CaseCore {
       dueOverride ??
       ((m: YearMonth) =>
         this.view.status === 'suspended' ? '0.00' : (rateFor(this.view.rates, m)?.monthlyAmount ?? '0.00'));
-    const paid = this.view.rostered.filter((r) => r.status !== 'suspended');
+    const v = this.view;
+    const quarterly =
+      this.quarterlyAdvance &&
+      v.category === 'extreme_poverty' &&
+      v.policy.extremePoverty.paymentFrequency === 'quarterly';
+    const paid = paidMonths(v.rostered, quarterly).filter((r) => r.status !== 'suspended');
     const s = settle(paid, from, due);
     const on = civilDateOf(now);
     for (const [kind, amount] of [

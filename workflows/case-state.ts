@@ -3,15 +3,25 @@ import type { PolicyParameters } from '../domain/policy';
 import { applyChange, applyComplaintCheck, applyHit, checkChange } from './case-changes';
 import type { DeathOutcome } from './case-core';
 import { applyDeath, checkDeathReport, type DeathPatches } from './case-deaths';
+import {
+  applyDemandStep,
+  checkDemandStep,
+  demandNoticeIssued,
+  openDemands,
+  raiseDemand,
+} from './case-demands';
 import { CaseLedger } from './case-ledger';
 import { applyReviewResult, checkReviewResult } from './case-reviews';
 import { applyStandardChange } from './case-standard';
 import { applyCalendar, nextWakeUp, tick } from './case-time';
 import type {
   ChangeReportInput,
+  ClaimedRecoveries,
   ComparisonHit,
   ComplaintCheck,
   DeathNotice,
+  DemandStepInput,
+  RepaymentDemand,
   ReviewResultInput,
 } from './messages';
 
@@ -25,6 +35,7 @@ export type { DeathPatches } from './case-deaths';
 //   case-time.ts      roster cut-off (R-M1), re-review (R-M4), flags (R-A6), calendar (R-T2)
 //   case-deaths.ts    deaths (R-M2)                               case-changes.ts  hits (R-M6), changes, taper (R-M3)
 //   case-reviews.ts   staff results (R-M2, R-M4, R-M6, R-A11)     case-standard.ts standard changes (R-M8)
+//   case-demands.ts   repayment demands (R-M10)
 export class CaseState extends CaseLedger {
   /** Applies the passage of time: months reach their roster, re-reviews open, tasks are flagged. */
   tick(now: Date): void {
@@ -66,6 +77,26 @@ export class CaseState extends CaseLedger {
 
   applyReviewResult(r: ReviewResultInput, now: Date): void {
     applyReviewResult(this, r, now);
+  }
+
+  openDemands(): RepaymentDemand[] {
+    return openDemands(this);
+  }
+
+  raiseDemand(demandId: string, claimed: ClaimedRecoveries, now: Date): void {
+    raiseDemand(this, demandId, claimed, now);
+  }
+
+  demandNoticeIssued(demandId: string, noticeId: string): void {
+    demandNoticeIssued(this, demandId, noticeId);
+  }
+
+  checkDemandStep(step: DemandStepInput): void {
+    checkDemandStep(this, step);
+  }
+
+  applyDemandStep(step: DemandStepInput, now: Date): RepaymentDemand {
+    return applyDemandStep(this, step, now);
   }
 
   applyStandardChange(policy: PolicyParameters, now: Date): void {

@@ -22,6 +22,8 @@ import {
   complaintCheckSignal,
   deathNoticeSignal,
   deathReportUpdate,
+  demandIdOf,
+  demandStepUpdate,
   reviewResultUpdate,
   standardChangedSignal,
   visitEventSignal,
@@ -53,6 +55,8 @@ const MONTHS_PER_RUN = 12;
  */
 export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
   const state = new CaseState(input, new Date());
+  // R-E6 / R-M10: settlements count the quarter paid in advance (decided once per run).
+  state.quarterlyAdvance = patched('quarterly-advance-settled');
   const v = state.view;
   let changes = 0;
   let wakeUps = 0;
@@ -82,7 +86,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       case 'adjustment':
         return acts.recordAdjustment({ ...base, adjustment: e.adjustment });
       case 'notice': {
-        // R-M9 / R-A7: every stop or reduction in writing, with the reasons.
+        // R-M9 / R-A7 / R-M10: every stop, reduction or repayment demand in writing, with the reasons.
         const { noticeId } = await acts.issueNotice({
           kind: e.notice,
           subjectKind: 'case',
@@ -93,9 +97,16 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
           decidedOn: e.on,
           decidedBy: e.by,
           parameterVersion: v.policy.version,
+          ...(e.details ? { details: e.details } : {}),
         });
         state.noticeIssued(noticeId);
+        if (e.demandId) state.demandNoticeIssued(e.demandId, noticeId);
         return;
+      }
+      case 'demand': {
+        const demand = v.demands?.find((d) => d.demandId === e.demandId);
+        if (!demand) return;
+        return acts.saveDemand({ caseId: v.caseId, demand });
       }
       case 'alert':
         // R-O3: supervisors see the at-risk or overdue check; the case waits for staff.
@@ -205,6 +216,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
     },
     { validator: (n) => state.checkDeathReport(n, now()) },
   );
+  // R-M10: repayments and write-offs of a closed case's repayment demand, recorded by the county.
+  setHandler(
+    demandStepUpdate,
+    async (step) => {
+      const demand = state.applyDemandStep(step, now());
+      changes++;
+      await flush();
+      return JSON.parse(JSON.stringify(demand)) as typeof demand;
+    },
+    { validator: (step) => state.checkDemandStep(step) },
+  );
   setHandler(
     comparisonHitSignal,
     onSignal((h, at) => state.applyHit(h, at)),
@@ -255,6 +277,19 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseResult> {
       timeout,
     );
     wakeUps++;
+  }
+
+  // R-M10: a closed case's recoveries that no later payment can offset become a repayment demand,
+  // and the case stays to track it until it is repaid or written off. Histories recorded before
+  // demands existed end at closure.
+  if (state.closed && patched('repayment-demand')) {
+    const demandId = demandIdOf(v.caseId, (v.demands?.length ?? 0) + 1);
+    const claimed = await acts.claimOpenRecoveries({ caseId: v.caseId, demandId });
+    if (claimed) {
+      state.raiseDemand(demandId, claimed, now());
+      await flush();
+    }
+    await condition(() => state.openDemands().length === 0);
   }
 
   await condition(allHandlersFinished);

@@ -5,4 +5,5 @@ export * from './messages/application';
 export * from './messages/case';
 export * from './messages/common';
 export * from './messages/complaint';
+export * from './messages/demands';
 export * from './messages/payroll';

@@ -175,6 +175,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
       countyCode: input.countyCode,
       month: input.month,
       quarterlyExtremePoverty: view.quarterlyExtremePoverty,
+      recoveryOffsetFloor: ctx.policy.payment.recoveryOffsetFloor,
       afterCaseId: after,
       limit: input.pageSize ?? 2000,
     });
@@ -199,6 +200,7 @@ export async function payrollWorkflow(input: PayrollInput): Promise<PayrollResul
     payrollId: view.payrollId,
     countyCode: input.countyCode,
     month: input.month,
+    recoveryOffsetFloor: ctx.policy.payment.recoveryOffsetFloor,
   });
   view.rowsWritten += await acts.rosterTemporaryGrants({
     payrollId: view.payrollId,

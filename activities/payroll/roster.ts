@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { RegularRow } from '../../db/repositories/ledger';
 import type { YearMonth } from '../../domain/dates';
+import { restOfQuarter } from '../../domain/entitlement';
 import { isZero } from '../../domain/money';
 import { type ActivityDeps, reposOf } from '../deps';
 import { settleAdjustments } from './settlement';
@@ -10,12 +11,7 @@ import { settleAdjustments } from './settlement';
 // transaction that settles what it pays, so a retried activity or a second payroll run writes
 // nothing twice and settles nothing twice. Status changes leave history rows (ledger trigger).
 
-/** Quarter months from `month` to the quarter's end (R-E6 quarterly: paid at the start). */
-export function restOfQuarter(month: YearMonth): YearMonth[] {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const end = Math.ceil(m / 3) * 3;
-  return Array.from({ length: end - m + 1 }, (_, i) => `${y}-${String(m + i).padStart(2, '0')}`);
-}
+export { restOfQuarter };
 
 export interface RosterPage {
   afterCaseId?: string;
@@ -39,6 +35,8 @@ export function rosterActivities(deps: ActivityDeps) {
       countyCode: string;
       month: YearMonth;
       quarterlyExtremePoverty: boolean;
+      /** R-M10: the share of its regular money a household keeps when a recovery is offset. */
+      recoveryOffsetFloor?: string;
       afterCaseId?: string;
       limit: number;
     }): Promise<RosterPage> {
@@ -58,7 +56,14 @@ export function rosterActivities(deps: ActivityDeps) {
             ),
           );
         let rows = await tx.insertRegular(args.payrollId, args.countyCode, regular);
-        rows += await settleAdjustments(tx, args.payrollId, args.countyCode, args.month, ids);
+        rows += await settleAdjustments(
+          tx,
+          args.payrollId,
+          args.countyCode,
+          args.month,
+          ids,
+          args.recoveryOffsetFloor,
+        );
         await tx.addLinesDone(args.payrollId, rows);
         return { cases: ids.length, rows, lastCaseId: ids.at(-1) };
       });
@@ -90,6 +95,7 @@ export function rosterActivities(deps: ActivityDeps) {
       payrollId: string;
       countyCode: string;
       month: YearMonth;
+      recoveryOffsetFloor?: string;
     }): Promise<number> {
       return ledger.transaction(async (tx) =>
         settleAdjustments(
@@ -98,6 +104,7 @@ export function rosterActivities(deps: ActivityDeps) {
           args.countyCode,
           args.month,
           await tx.stragglerCases(args.countyCode, args.month),
+          args.recoveryOffsetFloor,
         ),
       );
     },

@@ -1,14 +1,20 @@
 import type { LedgerStatements, OpenAdjustment } from '../../db/repositories/ledger';
 import type { YearMonth } from '../../domain/dates';
-import { add, compare, min, neg, sub, toMoney } from '../../domain/money';
+import { add, compare, min, mul, neg, roundMoney, sub, toMoney } from '../../domain/money';
 
 // Adjustments (R-M2 recoveries, R-M8 back-pay) are settled by the roster page that pays them, in
-// the same transaction as their ledger rows.
+// the same transaction as their ledger rows. Recoveries a repayment demand took over (R-M10) are
+// not offset any more (`openAdjustments` leaves them out).
+
+/** R-M10: the household keeps at least this share of its regular money in a month (policy default). */
+export const DEFAULT_OFFSET_FLOOR = '0.5';
 
 /**
  * Open back-pay becomes one `back_pay` row per case; open recoveries become one negative
- * `recovery_offset` row, no larger than the case's other money this payroll (R-M2: offsets future
- * payments). Adjustments are settled only when their row was written now, so a retry settles nothing twice.
+ * `recovery_offset` row (R-M2, R-M10: offset against later payments), no larger than the case's
+ * back-pay this payroll plus the part of its regular money above `floor` × that money: the
+ * household is never left below the floor, and the rest of the recovery waits for later payments.
+ * Adjustments are settled only when their row was written now, so a retry settles nothing twice.
  */
 export async function settleAdjustments(
   tx: LedgerStatements,
@@ -16,6 +22,7 @@ export async function settleAdjustments(
   countyCode: string,
   month: YearMonth,
   caseIds: string[],
+  floor: string = DEFAULT_OFFSET_FLOOR,
 ): Promise<number> {
   if (!caseIds.length) return 0;
   const open = await tx.openAdjustments(caseIds);
@@ -37,7 +44,9 @@ export async function settleAdjustments(
         keys,
       });
     const backPay = adjustments.filter((a) => a.kind === 'back_pay');
-    let available = outgoing.get(caseId) ?? '0';
+    const regular = outgoing.get(caseId) ?? '0';
+    // Rounded down: the household's share is never rounded away.
+    let available = roundMoney(sub(regular, mul(regular, floor)), { scale: 2, mode: 'down' });
     if (backPay.length) {
       const total = backPay.reduce((s, a) => add(s, a.open), '0');
       if (

@@ -96,7 +96,11 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { id } = req.params;
       await reachableRow(id, req.user);
-      return { caseId: id, ...(await caseEntitlements.payments(id)) };
+      const [payments, demands] = await Promise.all([
+        caseEntitlements.payments(id),
+        app.repos.repaymentDemands.byCase(id),
+      ]);
+      return { caseId: id, ...payments, demands };
     },
   );
 

@@ -16,11 +16,15 @@ const noticeSchema = z
     decidedBy: z.string(),
     dueOn: z.string().nullable(),
     parameterVersion: z.string().nullable(),
+    details: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('what the notice concerns in figures (R-M10: demandId, amount, months)'),
     issuedAt: z.string(),
   })
   .meta({ id: 'Notice' });
 
-// R-A7 / R-M9: a written notice (rejection, stop, reduction) with its reasons.
+// R-A7 / R-M9 / R-M10: a written notice (rejection, stop, reduction, repayment demand) with its reasons.
 export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/notices/:id',

@@ -48,6 +48,23 @@ const reportSchema = z
         ),
       })
       .describe('Ledger rows of this payroll month not counted above'),
+    recoveries: z
+      .object({
+        offset: z
+          .object({ month: countAmount, cumulative: countAmount })
+          .describe(
+            'Recoveries offset against payments (recovery_offset rows sent or paid; amounts positive)',
+          ),
+        demands: z
+          .object({
+            issued: countAmount.describe('Repayment demands issued January … month'),
+            repaid: z.string().describe('Repaid on those demands'),
+            writtenOff: z.string().describe('Written off on those demands by county decision'),
+            open: countAmount.describe("The region's demands still open, with what they still owe"),
+          })
+          .describe('责令退回: what no payment could offset'),
+      })
+      .describe('R-M10 recovery lines'),
   })
   .meta({ id: 'PaymentReport' });
 
@@ -167,7 +184,10 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
           .header('content-disposition', `attachment; filename="payments-${region}-${month}.csv"`)
           .send(toCsv(report.rows, region, report.total));
       }
-      return reply.type('application/json; charset=utf-8').send({ region, month, ...report, excluded });
+      const recoveries = await app.repos.reports.recoveryFigures(region, month);
+      return reply
+        .type('application/json; charset=utf-8')
+        .send({ region, month, ...report, excluded, recoveries });
     },
   );
 };

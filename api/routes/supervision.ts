@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
 import { type CivilDate, civilDateOf, compareDates, monthOf } from '../../domain/dates';
 import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
-import { countyOf, isRegionCode } from '../../domain/region';
-import type { Caller } from '../plugins/auth';
-import { forbidden, problemResponses } from '../problem';
+import { countyOf } from '../../domain/region';
+import { problemResponses } from '../problem';
 import { missingVisitReports, supervisionQuery } from '../schemas/visit-reports';
+import { assertSupervisedRegion, decodeCursor, encodeCursor } from '../supervision-scope';
 import { countyDeadlinesFor, workingCalendar } from '../visit-report-deadlines';
 
 const item = z
@@ -32,14 +32,8 @@ const item = z
 // workflows keep (STYLE.md: queries for one, the read model for lists); the same flags are search
 // attributes (AtRisk, Overdue) for ad-hoc visibility queries.
 export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { supervision } = app.repos;
-  /** The caller's region must be a region, and reach the township asked for. */
-  const assertRegion = (caller: Caller, township?: string) => {
-    const region = caller.region;
-    if (!isRegionCode(region)) throw forbidden("the caller's region reaches nothing");
-    if (township && !township.startsWith(region) && !region.startsWith(township))
-      throw forbidden("the caller's region does not reach this township");
-  };
+  const { supervision, overdue } = app.repos;
+  const assertRegion = assertSupervisedRegion;
 
   app.get(
     '/supervision/overdue',
@@ -47,7 +41,10 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { roles: ['supervisor', 'county_staff', 'admin'] },
       schema: {
         tags: ['supervision'],
-        summary: 'Overdue and at-risk work in the caller’s region (R-O3, R-A6)',
+        summary: 'Overdue and at-risk work in the caller’s region, most urgent first (R-O3, R-A6)',
+        description:
+          'Overdue items first, then by due date (kind, subject and task break ties). A page ends with ' +
+          '`nextCursor` when more follow: pass it back as `cursor` with the same filters for the next page.',
         querystring: z.object({
           kind: z.enum(KINDS).optional(),
           township: z
@@ -56,12 +53,14 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
             .optional(),
           flag: z.enum(['overdue', 'at_risk', 'any']).default('any'),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
+          cursor: z.string().min(1).max(1000).optional().describe('The `nextCursor` of the previous page'),
         }),
         response: {
           200: z.object({
             region: z.string(),
             items: z.array(item),
-            counts: z.record(z.string(), z.number()),
+            counts: z.record(z.string(), z.number()).describe('Items of this page by kind'),
+            nextCursor: z.string().nullable().describe('Null on the last page'),
           }),
           ...problemResponses,
         },
@@ -69,12 +68,25 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const region = req.user.region;
-      const { kind, township, flag, limit } = req.query;
+      const { kind, township, flag, limit, cursor } = req.query;
       assertRegion(req.user, township);
-      const items = await supervision.overdueWork({ region, kind, township, flag, limit });
+      const key = cursor ? decodeCursor(cursor) : undefined;
+      const rows = await overdue.page({ region, kind, township, flag }, limit + 1, key);
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
       const counts: Record<string, number> = {};
       for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
-      return { region, items, counts };
+      const nextCursor =
+        rows.length > limit && last
+          ? encodeCursor({
+              overdue: last.overdue,
+              dueOn: last.dueOn,
+              kind: last.kind,
+              subjectId: last.subjectId,
+              taskId: last.taskId,
+            })
+          : null;
+      return { region, items, counts, nextCursor };
     },
   );
 

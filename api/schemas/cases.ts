@@ -11,6 +11,7 @@ import {
   TASK_KINDS,
 } from '../../workflows/messages';
 import { civilDate, yearMonth } from './applications';
+import { demandLineSchema, demandSchema } from './demands';
 
 // Request and response shapes of API.md "Cases in benefit" (integrations: intake.ts; visit reports:
 // visit-reports.ts). Shared ones carry an id so the OpenAPI document lists them once under components.
@@ -94,6 +95,10 @@ export const caseViewSchema = z
     reviewIntervalMonths: z.number().int(),
     tasks: z.array(caseTaskSchema).describe('Open reviews and checks (R-M2, R-M4, R-M5, R-M6)'),
     adjustments: z.array(adjustmentSchema),
+    demands: z
+      .array(demandSchema)
+      .optional()
+      .describe('R-M10: repayment demands of a closed case, until repaid or written off'),
     notices: z.array(z.string()).describe('Written notices (GET /v1/notices/{id}, R-M9)'),
     history: z
       .array(
@@ -171,9 +176,11 @@ export const casePaymentsSchema = z
         months: z.array(z.string()),
         reason: z.string(),
         decidedOn: z.string(),
-        settledAmount: z.string(),
+        settledAmount: z.string().describe('Offset against payments so far (R-M10)'),
+        demandId: z.string().nullable().describe('The repayment demand that took over the open part (R-M10)'),
       }),
     ),
+    demands: z.array(demandLineSchema).describe('R-M10: repayment demands with what is still owed'),
     ledger: z
       .array(
         z.object({

@@ -31,10 +31,10 @@ async function upsertView(c: pg.PoolClient, { input, view, version }: SaveArgs) 
   await c.query(
     `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
        delegated, extended, close_relative, stage, policy_version, overall_deadline, deadline_provisional,
-       at_risk, overdue, deadlines, view, view_version, received_by, residence)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+       at_risk, overdue, deadlines, view, view_version, received_by, residence, decided_on)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
      ON CONFLICT (application_id) DO UPDATE SET extended = EXCLUDED.extended, stage = EXCLUDED.stage,
-       residence = EXCLUDED.residence,
+       residence = EXCLUDED.residence, decided_on = EXCLUDED.decided_on,
        policy_version = EXCLUDED.policy_version, overall_deadline = EXCLUDED.overall_deadline,
        deadline_provisional = EXCLUDED.deadline_provisional, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
        deadlines = EXCLUDED.deadlines, view = EXCLUDED.view, view_version = EXCLUDED.view_version, updated_at = now()
@@ -60,6 +60,8 @@ async function upsertView(c: pg.PoolClient, { input, view, version }: SaveArgs) 
       version,
       input.receivedBy.sub,
       (view.investigation?.household ?? input.household).residence,
+      // R-A6: the decision's date, for SLA compliance by month (GET /v1/supervision/sla).
+      view.stage === 'approved' || view.stage === 'rejected' ? (view.decision?.on ?? null) : null,
     ],
   );
 }

@@ -107,7 +107,7 @@ export function caseEntitlementsRepository(pool: pg.Pool) {
           [caseId],
         ),
         pool.query(
-          `SELECT adjustment_key, kind, amount, months, reason, decided_on, settled_amount
+          `SELECT adjustment_key, kind, amount, months, reason, decided_on, settled_amount, demand_id
            FROM case_adjustments WHERE case_id = $1 ORDER BY decided_on, recorded_at`,
           [caseId],
         ),
@@ -142,6 +142,7 @@ export function caseEntitlementsRepository(pool: pg.Pool) {
           reason: a.reason as string,
           decidedOn: a.decided_on as string,
           settledAmount: a.settled_amount as string,
+          demandId: (a.demand_id as string | null) ?? null,
         })),
       };
     },

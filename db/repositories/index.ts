@@ -11,12 +11,14 @@ import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { ledgerRepository } from './ledger';
 import { noticesRepository } from './notices';
+import { overdueRepository } from './overdue';
 import { oversightRepository } from './oversight';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
 import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
+import { repaymentDemandsRepository } from './repayment-demands';
 import { reportsRepository } from './reports';
 import { supervisionRepository } from './supervision';
 import { visitReportsRepository } from './visit-reports';
@@ -37,6 +39,7 @@ export function createRepositories(pool: pg.Pool) {
     comparisonHits: comparisonHitsRepository(pool),
     visitReports: visitReportsRepository(pool),
     supervision: supervisionRepository(pool),
+    overdue: overdueRepository(pool),
     alerts: alertsRepository(pool),
     applications: applicationsRepository(pool),
     idempotency: idempotencyRepository(pool),
@@ -49,6 +52,7 @@ export function createRepositories(pool: pg.Pool) {
     paymentLines: paymentLinesRepository(pool),
     ledger: ledgerRepository(pool),
     reports: reportsRepository(pool),
+    repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
     complaints: complaintsRepository(pool),
     oversight: oversightRepository(pool),

@@ -111,7 +111,7 @@ export function ledgerStatements(db: pg.PoolClient) {
            coalesce(c.view->>'residence',
              (SELECT m.residence FROM case_months m WHERE m.case_id = c.case_id ORDER BY m.month DESC LIMIT 1)) AS residence
          FROM case_adjustments a JOIN cases c ON c.case_id = a.case_id
-         WHERE a.case_id = ANY($1) AND a.settled_amount < a.amount
+         WHERE a.case_id = ANY($1) AND a.settled_amount < a.amount AND a.demand_id IS NULL
          ORDER BY a.case_id, a.recorded_at, a.adjustment_key FOR UPDATE OF a`,
         [caseIds],
       );

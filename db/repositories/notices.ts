@@ -15,12 +15,13 @@ export interface Notice {
   decidedBy: string;
   dueOn: string | null;
   parameterVersion: string | null;
+  details: Record<string, unknown> | null;
   issuedAt: string;
 }
 
 /** What a workflow issues (R-A7, R-M9): one notice per subject, kind and decision day. */
 export interface NoticeToIssue {
-  kind: 'rejection' | 'stop' | 'reduction' | 'suspension';
+  kind: 'rejection' | 'stop' | 'reduction' | 'suspension' | 'repayment_demand';
   subjectKind: string;
   subjectId: string;
   villageCode: string;
@@ -30,6 +31,8 @@ export interface NoticeToIssue {
   decidedBy: string;
   dueOn?: string;
   parameterVersion?: string;
+  /** What the notice concerns in figures (R-M10: the demand, its amount and months). */
+  details?: Record<string, unknown>;
 }
 
 export function noticesRepository(pool: pg.Pool) {
@@ -39,8 +42,8 @@ export function noticesRepository(pool: pg.Pool) {
       const noticeId = `N-${n.subjectKind}-${n.subjectId}-${n.kind}-${n.decidedOn}`;
       await pool.query(
         `INSERT INTO notices (notice_id, kind, subject_kind, subject_id, village_code, addressee, reasons, decided_on,
-           decided_by, due_on, parameter_version)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (notice_id) DO NOTHING`,
+           decided_by, due_on, parameter_version, details)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (notice_id) DO NOTHING`,
         [
           noticeId,
           n.kind,
@@ -53,6 +56,7 @@ export function noticesRepository(pool: pg.Pool) {
           n.decidedBy,
           n.dueOn ?? null,
           n.parameterVersion ?? null,
+          n.details ?? null,
         ],
       );
       return { noticeId };
@@ -61,7 +65,7 @@ export function noticesRepository(pool: pg.Pool) {
     async byId(noticeId: string): Promise<Notice | undefined> {
       const { rows } = await pool.query(
         `SELECT notice_id, kind, subject_kind, subject_id, village_code, addressee, reasons, decided_on,
-           decided_by, due_on, parameter_version, issued_at
+           decided_by, due_on, parameter_version, details, issued_at
          FROM notices WHERE notice_id = $1`,
         [noticeId],
       );
@@ -79,6 +83,7 @@ export function noticesRepository(pool: pg.Pool) {
         decidedBy: n.decided_by,
         dueOn: n.due_on,
         parameterVersion: n.parameter_version,
+        details: n.details ?? null,
         issuedAt: new Date(n.issued_at).toISOString(),
       };
     },

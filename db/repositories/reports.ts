@@ -57,6 +57,50 @@ export function reportsRepository(pool: pg.Pool) {
       }));
     },
 
+    /**
+     * R-M10 recovery lines: recoveries offset against payments (recovery_offset rows that went out,
+     * this payroll month and January … month), repayment demands issued January … month-end with
+     * what was repaid and written off on them, and what the region's open demands still owe.
+     */
+    async recoveryFigures(region: string, month: YearMonth) {
+      const [offsets, demands] = await Promise.all([
+        pool.query(
+          `SELECT count(*) FILTER (WHERE p.month = $2)::int AS month_count,
+             coalesce(-sum(l.amount) FILTER (WHERE p.month = $2), 0)::numeric(14, 2) AS month_amount,
+             count(*)::int AS cumulative_count, coalesce(-sum(l.amount), 0)::numeric(14, 2) AS cumulative_amount
+           FROM ledger l JOIN payrolls p ON p.payroll_id = l.payroll_id
+           WHERE left(l.county_code, length($1)) = $1 AND p.month BETWEEN $3 AND $2
+             AND l.status IN ('sent', 'paid') AND l.kind = 'recovery_offset'`,
+          [region, month, `${month.slice(0, 4)}-01`],
+        ),
+        pool.query(
+          `SELECT count(*) FILTER (WHERE issued_on >= $2)::int AS issued_count,
+             coalesce(sum(amount) FILTER (WHERE issued_on >= $2), 0)::numeric(14, 2) AS issued_amount,
+             coalesce(sum(repaid_amount) FILTER (WHERE issued_on >= $2), 0)::numeric(14, 2) AS repaid_amount,
+             coalesce(sum(written_off_amount) FILTER (WHERE issued_on >= $2), 0)::numeric(14, 2) AS written_off_amount,
+             count(*) FILTER (WHERE status = 'open')::int AS open_count,
+             coalesce(sum(amount - repaid_amount - written_off_amount) FILTER (WHERE status = 'open'), 0)::numeric(14, 2) AS outstanding
+           FROM repayment_demands
+           WHERE left(county_code, length($1)) = $1 AND issued_on < $3::date + interval '1 month'`,
+          [region, `${month.slice(0, 4)}-01-01`, `${month}-01`],
+        ),
+      ]);
+      const o = offsets.rows[0];
+      const d = demands.rows[0];
+      return {
+        offset: {
+          month: { count: o.month_count as number, amount: o.month_amount as Money },
+          cumulative: { count: o.cumulative_count as number, amount: o.cumulative_amount as Money },
+        },
+        demands: {
+          issued: { count: d.issued_count as number, amount: d.issued_amount as Money },
+          repaid: d.repaid_amount as Money,
+          writtenOff: d.written_off_amount as Money,
+          open: { count: d.open_count as number, amount: d.outstanding as Money },
+        },
+      };
+    },
+
     /** The rest of this payroll month's rows, so that nothing in the ledger goes unaccounted. */
     async excludedRows(
       region: string,

@@ -1,6 +1,7 @@
 import { dayInMonth } from '../../domain/dates';
 import type { Actor } from '../../domain/roles';
-import { deathNoticeSignal } from '../../workflows/messages';
+import { actor, COUNTY } from '../../test/helpers/fixtures';
+import { deathNoticeSignal, demandIdOf, demandStepUpdate } from '../../workflows/messages';
 import { caseView, checkCase, type NamedScenario, type Outcome, type Session } from './session';
 
 // R-M2: a one-person case; the death (in month 1) is notified after month 3 is rostered: paid for
@@ -19,6 +20,22 @@ export async function onePersonDeath(s: Session, reportedBy?: Actor): Promise<Ou
     ...(reportedBy ? { reportedBy } : {}),
     receivedOn: await s.today(),
   });
+  // R-M10: the closed case tracks the repayment demand of months 2–3; written off, it ends.
+  await s.sleepUntil(dayInMonth(m(3), 21));
+  if ((await caseView(handle)).demands?.length)
+    await handle.executeUpdate(demandStepUpdate, {
+      args: [
+        {
+          actor: actor('county_staff', COUNTY),
+          demandId: demandIdOf(input.caseId, 1),
+          stepId: 'w1',
+          kind: 'write_off',
+          decidedOn: await s.today(),
+          decisionRef: 'D-1',
+          reasons: 'no estate',
+        },
+      ],
+    });
   const result = await handle.result();
   v = await caseView(handle);
   const recovery = s.calls.adjustments.map((a) => a.adjustment);
@@ -29,7 +46,7 @@ export async function onePersonDeath(s: Session, reportedBy?: Actor): Promise<Ou
       recovery.length === 1 &&
       recovery[0]!.kind === 'recovery' &&
       recovery[0]!.amount === '2000.00' &&
-      s.calls.notices.map((n) => n.kind).join() === 'stop',
+      ['stop', 'stop,repayment_demand'].includes(s.calls.notices.map((n) => n.kind).join()),
     v,
   );
   return { handle, closed: true };

@@ -11,6 +11,7 @@ import { caseDeathOnePerson } from './case-death-one-person';
 import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
 import { caseMonthsAndReview } from './case-months-and-review';
+import { caseRepaymentDemand } from './case-repayment-demand';
 import type { NamedScenario } from './session';
 
 // Every recorded scenario, one file each, in recording order; the file prefix names the workflow
@@ -29,4 +30,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseHitCheckAndTaper,
   caseDeathDateConflict,
   caseDeathRecordedByCase,
+  caseRepaymentDemand,
 ];

@@ -63,7 +63,7 @@ describe('county standards through the HTTP API', () => {
       taperPayments: 3,
       paymentStartOffsetMonths: 0,
       spotCheck: { decisionRatio: '0.5', closeRelativeRatio: '1' },
-      payment: { maxAttempts: 4 },
+      payment: { maxAttempts: 4, recoveryOffsetFloor: '0.4' },
       deadlines: { applicationWorkingDays: 25 },
     };
     const res = await put(full);

@@ -190,10 +190,12 @@ describe('the whole path through the HTTP API (time-skipping server, real worker
     ]);
 
     // The read model and the audit trail saw every step (R-O6), with who and why.
-    const read = await pool.query('SELECT stage FROM applications WHERE application_id = $1', [
+    const read = await pool.query('SELECT stage, decided_on FROM applications WHERE application_id = $1', [
       applicationId,
     ]);
     expect(read.rows[0].stage).toBe('approved');
+    // R-A6: the decision's date, for SLA compliance by month (GET /v1/supervision/sla).
+    expect(read.rows[0].decided_on).toBe(approved.json().decision.on);
     const audit = await pool.query(
       `SELECT action, actor_sub AS actor FROM audit_events WHERE subject_id = $1 ORDER BY id`,
       [applicationId],

@@ -34,6 +34,9 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
   'POST /v1/cases/{id}/reviews/{reviewId}': { roles: ['township_staff', 'county_staff'], reach: 'record' },
   // Not in API.md: the staff's own death report (ARCHITECTURE.md "when a death notice arrives").
   'POST /v1/cases/{id}/deaths': { roles: ['township_staff'], reach: 'record' },
+  // Not in API.md: R-M10 repayments and write-offs of a repayment demand, recorded by the county.
+  'POST /v1/cases/{id}/demands/{demandId}/repayments': { roles: ['county_staff'], reach: 'record' },
+  'POST /v1/cases/{id}/demands/{demandId}/write-off': { roles: ['county_staff'], reach: 'record' },
   'POST /v1/visit-reports': { roles: ['township_staff'], reach: 'lines' },
   // Not in API.md: a township's forward of its villages' reports (R-M7), township staff like the report.
   'POST /v1/visit-reports/forwards': { roles: ['township_staff'], reach: 'lines' },
@@ -46,6 +49,18 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
     roles: ['supervisor', 'county_staff', 'admin'],
     reach: 'region',
     url: '/v1/supervision/overdue?township=140802101',
+  },
+  // Not in API.md: the supervisor's page reads the overdue counts by township and kind (R-O3) and
+  // the SLA compliance by month (R-A6); the same callers as the overdue list.
+  'GET /v1/supervision/summary': {
+    roles: ['supervisor', 'county_staff', 'admin'],
+    reach: 'region',
+    url: '/v1/supervision/summary?township=140802101',
+  },
+  'GET /v1/supervision/sla': {
+    roles: ['supervisor', 'county_staff', 'admin'],
+    reach: 'region',
+    url: '/v1/supervision/sla?region=140802',
   },
   // Not in API.md: missing visit reports (R-M7) for supervisors and county staff.
   'GET /v1/supervision/visit-reports': { roles: ['supervisor', 'county_staff'], reach: 'lines' },
@@ -129,6 +144,7 @@ const LEVEL: Record<string, { own: string; neighbour: string; parent: string }> 
 const PARAMS: Record<string, string> = {
   id: RECORD_ID,
   reviewId: 'r1',
+  demandId: 'D-matrix-1',
   countyCode: '140802',
   month: '2026-01',
   year: '2031',

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { payrollActivities } from '../../activities/payroll';
+import { compare, sub, sum, toMoney } from '../../domain/money';
 import type { ApplicationView, HistoryEntry } from '../../workflows/messages';
 import { testDataConverter, testEnv } from './env';
 import { createTimeSkippingEnv } from './time-skipping';
@@ -22,6 +23,11 @@ export function fakeActivities() {
     deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
     deathNotices: [] as Parameters<Activities['recordDeathNotice']>[0][],
     complaintSaves: [] as Parameters<Activities['saveComplaint']>[0][],
+    /** R-M10: what each recovery key has been offset by a payroll. */
+    settled: new Map<string, string>(),
+    /** R-M10: a payroll offsets every recovery in full as soon as it is recorded (tests set it). */
+    offsetAtOnce: false,
+    demands: [] as Parameters<Activities['saveDemand']>[0][],
     /** Case ids listOpenCases pages through (R-M8 fan-out tests set it). */
     openCases: [] as string[],
     /** Versions newerPolicies answers with (R-M8 catch-up at case start). */
@@ -80,6 +86,7 @@ export function fakeActivities() {
     },
     recordAdjustment: async (a) => {
       if (!calls.adjustments.some((x) => x.adjustment.key === a.adjustment.key)) calls.adjustments.push(a);
+      if (calls.offsetAtOnce) calls.settled.set(a.adjustment.key, a.adjustment.amount);
     },
     saveComplaint: async (a) => {
       calls.complaintSaves.push(structuredClone(a));
@@ -97,6 +104,26 @@ export function fakeActivities() {
     },
     recordDeathNotice: async (a) => {
       calls.deathNotices.push(a);
+    },
+    // R-M10: the open part of the case's recoveries (amount less what a payroll offset), once.
+    claimOpenRecoveries: async ({ caseId }) => {
+      const open = calls.adjustments
+        .filter((x) => x.caseId === caseId && x.adjustment.kind === 'recovery')
+        .map((x) => ({
+          a: x.adjustment,
+          open: sub(x.adjustment.amount, calls.settled.get(x.adjustment.key) ?? '0'),
+        }))
+        .filter((x) => compare(x.open, 0) > 0);
+      if (!open.length) return null;
+      return {
+        amount: toMoney(sum(open.map((x) => x.open))),
+        months: [...new Set(open.flatMap((x) => x.a.months))].sort(),
+        adjustmentKeys: open.map((x) => x.a.key),
+        reasons: open.map((x) => x.a.reason),
+      };
+    },
+    saveDemand: async (a) => {
+      calls.demands.push(structuredClone(a));
     },
   };
   return { activities, calls };

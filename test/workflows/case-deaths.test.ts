@@ -34,13 +34,14 @@ describe('deaths in a case in benefit (time-skipping)', () => {
       source: 'integration',
       receivedOn: await today(),
     });
-    const result = await handle.result();
-    expect(result).toMatchObject({ status: 'closed', closed: { reason: 'death', fromMonth: m(2) } });
+    await sleepUntil(addDays(await today(), 1));
+    // Closed; the case stays open only to track the repayment demand (R-M10, case-demands.test.ts).
+    expect(await view(handle)).toMatchObject({ status: 'closed', closed: { reason: 'death', fromMonth: m(2) } });
     const adj = h.calls.adjustments.map((a) => a.adjustment);
     expect(adj).toEqual([
       expect.objectContaining({ kind: 'recovery', amount: '2000.00', months: [m(2), m(3)] }),
     ]);
-    expect(h.calls.notices.map((n) => n.kind)).toEqual(['stop']);
+    expect(h.calls.notices.map((n) => n.kind)).toEqual(['stop', 'repayment_demand']);
     expect(h.calls.rates.at(-1)?.entry).toMatchObject({ fromMonth: m(2), monthlyAmount: '0.00' });
   });
 

@@ -182,8 +182,10 @@ describe('case in benefit (time-skipping)', () => {
         },
       ],
     });
-    const result = await handle.result();
+    // Closed; what was received wrongly is demanded back (R-M10) and the case tracks the demand.
+    const result = await view(handle);
     expect(result.closed).toMatchObject({ reason: 'fraud', fromMonth: m(5) });
+    expect(result.demands).toEqual([expect.objectContaining({ amount: '3000.00', status: 'open' })]);
     expect(h.calls.adjustments.map((a) => a.adjustment)).toEqual([
       expect.objectContaining({ kind: 'recovery', amount: '3000.00', months: [m(2), m(3), m(4)] }),
     ]);

@@ -117,7 +117,7 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     expect(adj.rows[0].settled_amount).toBe('200.00');
   });
 
-  it('R-M2 R-M8: back-pay is paid with the month; a recovery offsets the money of later months until settled', async () => {
+  it('R-M2 R-M8 R-M10: back-pay is paid with the month; a recovery offsets the money of later months, never below half of it, until settled', async () => {
     await seedPolicy(t.pool, COUNTY);
     const a = { caseId: 'A', villageCode: V1, months: ['2026-08'] };
     const b = { caseId: 'B', villageCode: V1, amount: '600.00', months: ['2026-08'] };
@@ -127,7 +127,7 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
     await seedAdjustment(t.pool, b, 'B:recovery:death', 'recovery', '1000.00');
     const aug = await startPayroll('2026-08');
     const s1 = await untilSent(aug);
-    expect(s1.file?.amount).toBe('1200.00'); // A: 1000 + 200 back-pay; B: 600 − 600 offset, nothing sent
+    expect(s1.file?.amount).toBe('1500.00'); // A: 1000 + 200 back-pay; B: 600 − 300 offset (R-M10: half kept)
     await seedMonth(t.pool, b, '2026-09');
     await seedMonth(t.pool, a, '2026-09');
     const sep = await startPayroll('2026-09');
@@ -137,15 +137,16 @@ describe('monthly payroll (time-skipping + Postgres)', () => {
       'A 2026-08 back_pay 200.00 sent',
       'A 2026-08 regular 1000.00 sent',
       'A 2026-09 regular 1000.00 sent',
-      'B 2026-08 recovery_offset -600.00 paid',
-      'B 2026-08 regular 600.00 paid',
-      'B 2026-09 recovery_offset -400.00 sent',
+      'B 2026-08 recovery_offset -300.00 sent',
+      'B 2026-08 regular 600.00 sent',
+      'B 2026-09 recovery_offset -300.00 sent',
       'B 2026-09 regular 600.00 sent',
     ]);
+    // 400.00 of the recovery waits for later payments.
     const rec = await t.pool.query(`SELECT settled_amount FROM case_adjustments WHERE case_id = 'B'`);
-    expect(rec.rows[0].settled_amount).toBe('1000.00');
+    expect(rec.rows[0].settled_amount).toBe('600.00');
     const line = await t.pool.query(`SELECT amount FROM payment_lines WHERE line_id = '140802:2026-09:B'`);
-    expect(line.rows[0].amount).toBe('200.00');
+    expect(line.rows[0].amount).toBe('300.00');
     await aug.terminate();
     await sep.terminate();
   });

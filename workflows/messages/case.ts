@@ -7,6 +7,7 @@ import type { Money } from '../../domain/money';
 import type { PolicyParameters } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
 import type { ApplicationCategory } from './application';
+import type { RepaymentDemand } from './demands';
 
 // The case-in-benefit workflow's messages and the R-M8 fan-out.
 
@@ -167,6 +168,8 @@ export interface CaseView {
   /** The next month whose roster cut-off the workflow waits for. */
   nextMonth: YearMonth;
   adjustments: Adjustment[];
+  /** R-M10: repayment demands (absent in views carried from before demands existed). */
+  demands?: RepaymentDemand[];
   tasks: CaseTask[];
   taper?: { changeId: string; reportedOn: CivilDate; firstMonth: YearMonth; lastMonth: YearMonth };
   nextReviewOn: CivilDate;
