@@ -1,5 +1,6 @@
 import { applicationActivities } from './applications';
 import { caseActivities } from './cases';
+import { complaintActivities } from './complaints';
 import { type ActivityDeps, reposOf } from './deps';
 import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
@@ -13,6 +14,7 @@ export function createActivities(opts: ActivityDeps) {
     ...applicationActivities(deps),
     ...caseActivities(deps),
     ...importActivities(deps),
+    ...complaintActivities(deps),
     ...payrollActivities(deps),
     ...registerActivities(deps),
   };

@@ -26,6 +26,11 @@ const PERSONAL_KEYS = [
   'disability',
   'disabilities',
   'summary',
+  // R-O4: a named complainant (name, phone)
+  'complainant',
+  'complainantName',
+  'complainantPhone',
+  'phone',
 ];
 
 /** Redacted paths: each personal key at the top level and up to three levels deep. */

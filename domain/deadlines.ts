@@ -52,6 +52,12 @@ export interface DeadlineParameters {
   townshipForwardDay: number;
   /** R-L2: a warning indicator on a registered household asks for a visit within 15 working days. */
   registerVisitWorkingDays: number;
+  /** R-O4: a named complaint is answered within this many working days of its receipt. */
+  complaintAnswerWorkingDays: number;
+  /** R-O4: the one extension, in working days after the original deadline. */
+  complaintExtensionWorkingDays: number;
+  /** R-O4 / R-O3: flag an open complaint this many working days before its deadline. */
+  complaintAtRiskWorkingDays: number;
 }
 
 export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.freeze({
@@ -75,6 +81,9 @@ export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.
   visitReportDay: 20,
   townshipForwardDay: 25,
   registerVisitWorkingDays: 15,
+  complaintAnswerWorkingDays: 15,
+  complaintExtensionWorkingDays: 15,
+  complaintAtRiskWorkingDays: 3,
 });
 
 export interface ApplicationRoute {

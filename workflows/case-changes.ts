@@ -5,7 +5,7 @@ import { compare } from '../domain/money';
 import { reaches } from '../domain/region';
 import { refuse, SYSTEM } from './case-core';
 import type { CaseLedger } from './case-ledger';
-import { type ChangeReportInput, type ComparisonHit, FAILURE } from './messages';
+import { type ChangeReportInput, type ComparisonHit, type ComplaintCheck, FAILURE } from './messages';
 
 // Events that open work on a case without deciding it: a data-comparison hit opens a 14-day check
 // (R-M6) and changes nothing by itself (R-A11); a change report (R-M5) opens a change review, except
@@ -34,6 +34,26 @@ export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
       summary: `${h.kind} reported by ${h.source}: ${h.details}`,
     },
   });
+}
+
+/**
+ * R-O4 → R-M6: a complaint's finding opens a data check like a hit (due in 2 weeks), recorded as
+ * asked by the staff member who made the finding (R-O6); it changes nothing by itself (R-A11).
+ */
+export function applyComplaintCheck(s: CaseLedger, c: ComplaintCheck, now: Date): void {
+  if (s.hasSeen(`complaint:${c.checkId}`) || s.closed) return;
+  s.markSeen(`complaint:${c.checkId}`);
+  const due = comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines);
+  s.openTaskToday(
+    now,
+    {
+      taskId: c.checkId,
+      kind: 'data_check',
+      due,
+      subject: { complaintId: c.complaintId, summary: `complaint ${c.complaintId}: ${c.summary}` },
+    },
+    c.requestedBy,
+  );
 }
 
 /** Validator of a change report (an Update): township staff reaching the case, not in the future. */

@@ -140,21 +140,30 @@ export class CaseCore {
    * A review or check opened by an event today, flagged at risk some working days before it is due
    * (R-A6 dynamic zeroing; a 14-day data check gets at most 3).
    */
-  openTaskToday(now: Date, t: Pick<CaseTask, 'taskId' | 'kind' | 'due' | 'subject'>): CaseTask {
+  openTaskToday(
+    now: Date,
+    t: Pick<CaseTask, 'taskId' | 'kind' | 'due' | 'subject'>,
+    by: By = SYSTEM,
+  ): CaseTask {
     const today = civilDateOf(now);
     const warn = this.input.deadlines.atRiskWorkingDays;
     const days = t.kind === 'data_check' ? Math.min(3, warn) : warn;
-    return this.openTask(now, {
-      ...t,
-      openedOn: today,
-      atRiskOn: atRiskDate(this.cal, t.due, days, today).date,
-    });
+    return this.openTask(
+      now,
+      { ...t, openedOn: today, atRiskOn: atRiskDate(this.cal, t.due, days, today).date },
+      by,
+    );
   }
 
-  openTask(now: Date, t: Omit<CaseTask, 'atRisk' | 'overdue'> & { due: Deadline }): CaseTask {
+  /** R-O6: `by` is who caused the task (the staff member whose report opened it), else the system. */
+  openTask(
+    now: Date,
+    t: Omit<CaseTask, 'atRisk' | 'overdue'> & { due: Deadline },
+    by: By = SYSTEM,
+  ): CaseTask {
     const task: CaseTask = { ...t, atRisk: false, overdue: false };
     this.view.tasks.push(task);
-    this.record(now, `${t.kind}_opened`, SYSTEM, t.subject.summary, {
+    this.record(now, `${t.kind}_opened`, by, t.subject.summary, {
       taskId: t.taskId,
       due: t.due.date,
       simplified: t.simplified,

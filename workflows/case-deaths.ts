@@ -53,16 +53,20 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: De
       // Two sources disagree on the date of death: staff check it (R-M2 counts from that date).
       if (n.diedOn !== known.diedOn && !s.closed && patches.dateConflictCheck) {
         const due = comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines);
-        s.openTaskToday(now, {
-          taskId: `death-date-${n.noticeId}`,
-          kind: 'data_check',
-          due,
-          subject: {
-            idNumber: n.idNumber,
-            diedOn: known.diedOn,
-            summary: `date of death ${known.diedOn} recorded, ${n.diedOn} reported by ${n.source} (${n.noticeId})`,
+        s.openTaskToday(
+          now,
+          {
+            taskId: `death-date-${n.noticeId}`,
+            kind: 'data_check',
+            due,
+            subject: {
+              idNumber: n.idNumber,
+              diedOn: known.diedOn,
+              summary: `date of death ${known.diedOn} recorded, ${n.diedOn} reported by ${n.source} (${n.noticeId})`,
+            },
           },
-        });
+          by,
+        );
       }
     }
     s.markSeen(`death:${n.noticeId}`);
@@ -88,16 +92,21 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: De
   const after = addMonthsToYearMonth(monthOf(n.diedOn), 1);
   if (s.coveredPersons() === 0) {
     // One-person case: paid for the month of death, nothing after; later months are recovered.
-    s.close(now, SYSTEM, 'death', after, `recipient died on ${n.diedOn} (R-M2)`);
+    // R-O6: the closure is caused by whoever reported the death (staff, visit report, integration).
+    s.close(now, by, 'death', after, `recipient died on ${n.diedOn} (R-M2)`);
     return 'applied';
   }
   const due = deathReviewDue(s.cal, n.diedOn, s.input.deadlines);
-  s.openTaskToday(now, {
-    taskId: `death-${n.idNumber}`,
-    kind: 'death_review',
-    due,
-    subject: { idNumber: n.idNumber, diedOn: n.diedOn, summary: `death of ${member.name} on ${n.diedOn}` },
-  });
+  s.openTaskToday(
+    now,
+    {
+      taskId: `death-${n.idNumber}`,
+      kind: 'death_review',
+      due,
+      subject: { idNumber: n.idNumber, diedOn: n.diedOn, summary: `death of ${member.name} on ${n.diedOn}` },
+    },
+    by,
+  );
   return 'applied';
 }
 
@@ -119,20 +128,24 @@ function beforeAdmission(
     diedOn: n.diedOn,
     approvedOn: v.approvedOn,
   });
-  s.openTaskToday(now, {
-    taskId: `admission-${n.idNumber}`,
-    kind: 'data_check',
-    due: comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines),
-    subject: {
-      idNumber: n.idNumber,
-      diedOn: n.diedOn,
-      summary: `a member died on ${n.diedOn}, before the approval of ${v.approvedOn}: the admitted household did not exist (county check)`,
+  s.openTaskToday(
+    now,
+    {
+      taskId: `admission-${n.idNumber}`,
+      kind: 'data_check',
+      due: comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines),
+      subject: {
+        idNumber: n.idNumber,
+        diedOn: n.diedOn,
+        summary: `a member died on ${n.diedOn}, before the approval of ${v.approvedOn}: the admitted household did not exist (county check)`,
+      },
     },
-  });
+    by ?? SYSTEM,
+  );
   if (s.coveredPersons() === 0) {
     s.close(
       now,
-      SYSTEM,
+      by ?? SYSTEM,
       'death',
       v.startMonth,
       `the only recipient died on ${n.diedOn}, before admission (R-M2)`,

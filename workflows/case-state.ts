@@ -1,6 +1,6 @@
 import type { YearCalendar } from '../domain/calendar';
 import type { PolicyParameters } from '../domain/policy';
-import { applyChange, applyHit, checkChange } from './case-changes';
+import { applyChange, applyComplaintCheck, applyHit, checkChange } from './case-changes';
 import type { DeathOutcome } from './case-core';
 import { applyDeath, checkDeathReport, type DeathPatches } from './case-deaths';
 import {
@@ -18,6 +18,7 @@ import type {
   ChangeReportInput,
   ClaimedRecoveries,
   ComparisonHit,
+  ComplaintCheck,
   DeathNotice,
   DemandStepInput,
   RepaymentDemand,
@@ -56,6 +57,10 @@ export class CaseState extends CaseLedger {
 
   applyHit(h: ComparisonHit, now: Date): void {
     applyHit(this, h, now);
+  }
+
+  applyComplaintCheck(c: ComplaintCheck, now: Date): void {
+    applyComplaintCheck(this, c, now);
   }
 
   checkChange(c: ChangeReportInput, now: Date): void {

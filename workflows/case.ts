@@ -20,6 +20,7 @@ import {
   caseStateQuery,
   changeReportUpdate,
   comparisonHitSignal,
+  complaintCheckSignal,
   deathNoticeSignal,
   deathReportUpdate,
   demandIdOf,
@@ -241,6 +242,11 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   setHandler(
     comparisonHitSignal,
     onSignal((h, at) => state.applyHit(h, at)),
+  );
+  // R-O4: a handler for a new signal adds no command to histories that never received it.
+  setHandler(
+    complaintCheckSignal,
+    onSignal((c, at) => state.applyComplaintCheck(c, at)),
   );
   setHandler(
     visitEventSignal,

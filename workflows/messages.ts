@@ -4,6 +4,7 @@
 export * from './messages/application';
 export * from './messages/case';
 export * from './messages/common';
+export * from './messages/complaint';
 export * from './messages/demands';
 export * from './messages/import';
 export * from './messages/payroll';

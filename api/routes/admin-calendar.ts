@@ -6,6 +6,7 @@ import {
   applicationWorkflowId,
   calendarUpdatedSignal,
   caseWorkflowId,
+  complaintWorkflowId,
   registerWorkflowId,
 } from '../../workflows/messages';
 import { coversNation } from '../plugins/auth';
@@ -73,6 +74,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       // R-L2 R-T2: register visits due on a provisional count likewise.
       const entries = await app.repos.register.provisional();
       await tell(entries.map((e) => registerWorkflowId(e.countyCode, e.householdKey)));
+      await tell((await app.repos.complaints.provisionalOpen()).map(complaintWorkflowId)); // R-O4
       // R-M1 R-T2: running payrolls recompute their roster and payment dates (visibility lists them).
       const payrolls = await app.temporalCall(async () => {
         const ids: string[] = [];

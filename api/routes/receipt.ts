@@ -95,6 +95,18 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
           { path: 'body.acceptedOn', message: 'must not be after today' },
         ]);
       }
+      // R-O1: the filing names a member of this household, and only a close-relative case has one.
+      const filing = body.closeRelativeFiling;
+      if (
+        filing &&
+        (!body.closeRelative || !body.household.members.some((m) => m.idNumber === filing.memberIdNumber))
+      )
+        throw badRequest('closeRelativeFiling names a member of the household of a close-relative case', [
+          {
+            path: 'body.closeRelativeFiling.memberIdNumber',
+            message: 'a member of this household, with closeRelative true',
+          },
+        ]);
       const countyCode = countyOf(body.villageCode);
       const context = await contextOf(countyCode, body.acceptedOn);
       const token = req.idempotency?.token ?? randomBytes(16).toString('hex');

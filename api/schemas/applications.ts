@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOSE_RELATIONS, RELATED_POSITIONS } from '../../domain/close-relatives';
 import { EDGE_YEARS, isCivilDate, isEdgeYear, isYearMonth } from '../../domain/dates';
 import { householdSchema } from '../../domain/household';
 import { moneySchema } from '../../domain/money';
@@ -48,6 +49,29 @@ export const receiptBody = z
     closeRelative: z
       .boolean()
       .describe('A member is a close relative of assistance staff or village cadres (R-O1)'),
+    closeRelativeFiling: z
+      .object({
+        memberIdNumber: z.string().max(18).describe('The member who is the relative (one of the household)'),
+        relatedTo: z.object({
+          name: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .refine((t) => !t.includes('\u0000'), 'no NUL characters'),
+          position: z.enum(RELATED_POSITIONS),
+          post: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .refine((t) => !t.includes('\u0000'), 'no NUL characters')
+            .optional(),
+        }),
+        relation: z.enum(CLOSE_RELATIONS),
+      })
+      .optional()
+      .describe('R-O1: with closeRelative, who is related to which staff member or cadre, and how'),
     household: householdSchema,
   })
   .meta({ id: 'ApplicationReceipt' });

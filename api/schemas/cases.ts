@@ -47,6 +47,7 @@ export const caseTaskSchema = z
       diedOn: z.string().optional(),
       hitKind: z.enum(HIT_KINDS).optional(),
       changeKind: z.enum(CHANGE_KINDS).optional(),
+      complaintId: z.string().optional().describe('R-O4: the complaint whose finding opened this check'),
       summary: z.string(),
     }),
   })

@@ -94,6 +94,22 @@ async function appendAudit(
   );
 }
 
+/** R-O1: what the register shows of a receipt filing: the member (by name), whom, and how. */
+function filingDetails(input: ApplicationInput) {
+  const f = input.closeRelativeFiling;
+  const member = f && input.household.members.find((m) => m.idNumber === f.memberIdNumber);
+  return {
+    villageCode: input.villageCode,
+    ...(f && member
+      ? {
+          member: { idNumber: member.idNumber, name: member.name },
+          relatedTo: f.relatedTo,
+          relation: f.relation,
+        }
+      : {}),
+  };
+}
+
 /** Rolls the receipt back (thrown inside its transaction). */
 class Refused extends Error {
   constructor(readonly conflict: EnrolmentConflict) {
@@ -149,7 +165,7 @@ export function applicationsRepository(pool: pg.Pool) {
           await c.query(
             `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by, details)
              VALUES ('application', $1, 'receipt', $2, $3, $4) ON CONFLICT DO NOTHING`,
-            [id, args.filedOn, input.receivedBy.sub, JSON.stringify({ villageCode: input.villageCode })],
+            [id, args.filedOn, input.receivedBy.sub, JSON.stringify(filingDetails(input))],
           );
         }
         await appendAudit(c, id, args.view.policyVersion, args.entries);

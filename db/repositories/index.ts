@@ -6,6 +6,7 @@ import { calendarRepository } from './calendar';
 import { caseEntitlementsRepository } from './case-entitlements';
 import { casesRepository } from './cases';
 import { comparisonHitsRepository } from './comparison-hits';
+import { complaintsRepository } from './complaints';
 import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { importsRepository } from './imports';
@@ -13,6 +14,7 @@ import { ledgerRepository } from './ledger';
 import { noticeDocumentsRepository } from './notice-documents';
 import { noticesRepository } from './notices';
 import { overdueRepository } from './overdue';
+import { oversightRepository } from './oversight';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
@@ -58,6 +60,8 @@ export function createRepositories(pool: pg.Pool) {
     audit: auditRepository(pool),
     imports: importsRepository(pool),
     register: registerRepository(pool),
+    complaints: complaintsRepository(pool),
+    oversight: oversightRepository(pool),
   };
 }
 

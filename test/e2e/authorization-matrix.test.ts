@@ -18,6 +18,7 @@ type Reach =
 const STAFF = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECORD_ID = 'A14080220260101ABCDEF01';
 const HOUSEHOLD = 'H000000000000000000000000';
+const COMPLAINT_ID = 'C14080220260101ABCDEF012345';
 const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: string; body?: object }> = {
   'POST /v1/applications': { roles: ['township_staff'], reach: 'lines' },
   'GET /v1/applications/{id}': { roles: STAFF, reach: 'record' },
@@ -128,6 +129,38 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
     url: `/v1/register/households/${HOUSEHOLD}/referrals/r1/answer`,
   },
   'POST /v1/integrations/monitoring-hits': { roles: ['integration'], reach: 'lines' },
+  // API.md "Oversight" (R-O4): the complaint routes; each step's roles from the rule (who assigns,
+  // who investigates and answers, who grants the one extension).
+  'POST /v1/complaints': { roles: STAFF, reach: 'lines' },
+  'GET /v1/complaints': { roles: STAFF, reach: 'region', url: '/v1/complaints?region=140802101' },
+  'GET /v1/complaints/{id}': { roles: STAFF, reach: 'record', url: `/v1/complaints/${COMPLAINT_ID}` },
+  'POST /v1/complaints/{id}/assignment': {
+    roles: STAFF,
+    reach: 'record',
+    url: `/v1/complaints/${COMPLAINT_ID}/assignment`,
+  },
+  'POST /v1/complaints/{id}/finding': {
+    roles: ['township_staff', 'county_staff'],
+    reach: 'record',
+    url: `/v1/complaints/${COMPLAINT_ID}/finding`,
+  },
+  'POST /v1/complaints/{id}/answer': {
+    roles: ['township_staff', 'county_staff'],
+    reach: 'record',
+    url: `/v1/complaints/${COMPLAINT_ID}/answer`,
+  },
+  'POST /v1/complaints/{id}/extension': {
+    roles: ['county_staff', 'supervisor'],
+    reach: 'record',
+    url: `/v1/complaints/${COMPLAINT_ID}/extension`,
+  },
+  // API.md "Oversight": the close-relative register (R-O1) and the audit by staff member (R-O6).
+  'GET /v1/oversight/close-relatives': {
+    roles: ['supervisor', 'county_staff'],
+    reach: 'region',
+    url: '/v1/oversight/close-relatives?region=140802101',
+  },
+  'GET /v1/audit': { roles: ['supervisor'], reach: 'region', url: '/v1/audit?actor=matrix&region=140802101' },
 };
 
 // The record lives in village 140802101201 (county 140802); regions by the caller's usual level.

@@ -22,6 +22,7 @@ export function fakeActivities() {
     filings: [] as Parameters<Activities['fileCloseRelative']>[0][],
     deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
     deathNotices: [] as Parameters<Activities['recordDeathNotice']>[0][],
+    complaintSaves: [] as Parameters<Activities['saveComplaint']>[0][],
     /** R-M10: what each recovery key has been offset by a payroll. */
     settled: new Map<string, string>(),
     /** R-M10: a payroll offsets every recovery in full as soon as it is recorded (tests set it). */
@@ -97,6 +98,9 @@ export function fakeActivities() {
     recordAdjustment: async (a) => {
       if (!calls.adjustments.some((x) => x.adjustment.key === a.adjustment.key)) calls.adjustments.push(a);
       if (calls.offsetAtOnce) calls.settled.set(a.adjustment.key, a.adjustment.amount);
+    },
+    saveComplaint: async (a) => {
+      calls.complaintSaves.push(structuredClone(a));
     },
     fileCloseRelative: async (a) => {
       calls.filings.push(a);

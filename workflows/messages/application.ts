@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Deadline, YearCalendar } from '../../domain/calendar';
+import type { CloseRelativeFiling } from '../../domain/close-relatives';
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import type { DeadlineParameters } from '../../domain/deadlines';
 import type { Assessment, Category } from '../../domain/eligibility';
@@ -47,6 +48,8 @@ export interface ApplicationInput {
   delegated: boolean;
   specialCircumstances: SpecialCircumstance[];
   closeRelative: boolean;
+  /** R-O1: who in the household is related to which staff member or cadre, and how. */
+  closeRelativeFiling?: CloseRelativeFiling;
   household: Household;
   receivedBy: Actor;
   /** Parameters in force on the receipt date and the runtime calendar, loaded by the API (R-O6). */

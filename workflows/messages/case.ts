@@ -117,6 +117,8 @@ export interface CaseTask {
     diedOn?: CivilDate;
     hitKind?: HitKind;
     changeKind?: ChangeKind;
+    /** R-O4: the complaint whose finding opened this check. */
+    complaintId?: string;
     summary: string;
   };
   /** R-M4: a stable household gets the simplified review (one publicity round, fewer documents). */
@@ -209,6 +211,14 @@ export interface ComparisonHit {
   details: string;
 }
 
+/** R-O4: what a complaint's finding asks the case to check; the staff member who asked (R-O6). */
+export interface ComplaintCheck {
+  checkId: string;
+  complaintId: string;
+  summary: string;
+  requestedBy: Actor;
+}
+
 export interface ChangeReportInput {
   actor: Actor;
   changeId: string;
@@ -247,6 +257,8 @@ export const deathNoticeSignal = defineSignal<[DeathNotice]>('deathNotice');
 export const deathReportUpdate = defineUpdate<DeathNoticeOutcome, [DeathNotice]>('reportDeath');
 /** R-M6: opens a check; never changes the entitlement by itself (R-A11). */
 export const comparisonHitSignal = defineSignal<[ComparisonHit]>('comparisonHit');
+/** R-O4: a complaint's finding asks the case for a check (handled like an R-M6 hit, R-A11). */
+export const complaintCheckSignal = defineSignal<[ComplaintCheck]>('complaintCheck');
 /** R-M7: a visit-report entry that is not a death becomes a change report. */
 export const visitEventSignal = defineSignal<[ChangeReportInput]>('visitEvent');
 /** R-M8: the county's standard changed (possibly from a past month). */
