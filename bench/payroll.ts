@@ -1,17 +1,15 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { payrollActivities, type RosterPage } from '../activities/payroll';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { dropDatabase, ensureDatabase, startPostgres } from '../scripts/lib/postgres';
 import { freePort } from '../scripts/lib/procs';
 import { seedPolicy } from '../test/helpers/seed';
+import { runCopy } from './copy-baseline';
 import { profiledPool } from './statement-profile';
 
 // R-M1: a county's payroll of 10,000 and 100,000 active cases on this machine — wall time, rows/s,
@@ -181,38 +179,6 @@ async function runPayroll(pool: pg.Pool, filesDir: string) {
   };
 }
 
-/** Baseline: COPY FROM STDIN of `count` ledger-shaped rows, generated here, into an empty logged twin. */
-async function runCopy(pool: pg.Pool, count: number): Promise<number> {
-  await pool.query('CREATE TABLE ledger_copy (LIKE ledger INCLUDING ALL)');
-  function* lines() {
-    const batch: string[] = [];
-    for (let i = 1; i <= count; i++) {
-      const village = `${COUNTY}${101 + (i % 12)}${201 + (i % 25)}`;
-      const amount = `${250 + ((i * 37) % 600)}.${String(i % 100).padStart(2, '0')}`;
-      batch.push(
-        `B${String(i).padStart(7, '0')}\t${MONTH}\tregular\t${PAYROLL_ID}\t${COUNTY}\t${village.slice(0, 9)}\t` +
-          `${village}\tdibao\trural\t${1 + (i % 4)}\t${amount}\tscheduled\n`,
-      );
-      if (batch.length === 1000) yield batch.splice(0).join('');
-    }
-    if (batch.length) yield batch.join('');
-  }
-  const db = await pool.connect();
-  try {
-    const t0 = performance.now();
-    await pipeline(
-      Readable.from(lines()),
-      db.query(
-        copyFrom(`COPY ledger_copy (case_id, month, kind, payroll_id, county_code, township_code, village_code,
-          category, residence, persons, amount, status) FROM STDIN`),
-      ),
-    );
-    return (performance.now() - t0) / 1000;
-  } finally {
-    db.release();
-  }
-}
-
 async function benchOnce(adminUrl: (db: string) => string, n: number, filesRoot: string): Promise<Result> {
   const name = `bench_${n}`;
   await dropDatabase(adminUrl('postgres'), name);
@@ -223,7 +189,7 @@ async function benchOnce(adminUrl: (db: string) => string, n: number, filesRoot:
     await seed(pool, n);
     console.log(`[bench] N=${n}: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const payroll = await runPayroll(pool, await mkdtemp(join(filesRoot, `files-${n}-`)));
-    const copyS = await runCopy(pool, payroll.ledgerRows);
+    const copyS = await runCopy(pool, payroll.ledgerRows, COUNTY, MONTH);
     return { n, ...payroll, copyS };
   } finally {
     await pool.end();
