@@ -77,9 +77,14 @@ export async function startStack(opts: {
 }): Promise<Stack> {
   const dir = join(ROOT, '.test-data', `${opts.name}-${process.pid}`);
   const stops: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const s of stops.splice(0).reverse()) await s().catch((e: Error) => console.error(e.message));
-    await rm(dir, { recursive: true, force: true });
+  // One stop however often it is asked for (SIGINT and the caller's finally): the same promise.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const s of stops.splice(0).reverse()) await s().catch((e: Error) => console.error(e.message));
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return stopping;
   };
   try {
     const pgc = await startPostgres({
