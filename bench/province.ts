@@ -100,8 +100,8 @@ async function main() {
     for (let k = 0; sent < COUNTIES; k++) {
       if (k > 7200) throw new Error(`only ${sent} of ${COUNTIES} payrolls sent after 2 h`);
       await new Promise((r) => setTimeout(r, 500));
-      sent = (await stack.pool.query(`SELECT count(*)::int AS n FROM payrolls WHERE file_sha256 IS NOT NULL`)).rows[0]
-        .n;
+      sent = (await stack.pool.query(`SELECT count(*)::int AS n FROM payrolls WHERE file_sha256 IS NOT NULL`))
+        .rows[0].n;
     }
     const wallS = (performance.now() - t1) / 1000;
     const peak = mem.stop();
