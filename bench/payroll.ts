@@ -1,22 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { payrollActivities, type RosterPage } from '../activities/payroll';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { dropDatabase, ensureDatabase, startPostgres } from '../scripts/lib/postgres';
 import { freePort } from '../scripts/lib/procs';
 import { seedPolicy } from '../test/helpers/seed';
+import { runCopy } from './copy-baseline';
+import { profiledPool } from './statement-profile';
 
 // R-M1: a county's payroll of 10,000 and 100,000 active cases on this machine — wall time, rows/s,
 // peak memory — and its ratio to a raw COPY of as many ledger rows, measured in the same run
 // (STYLE.md: figures are ratios against a baseline, never asserted in timed tests).
-// Usage: npm run bench:payroll -- [10000] [100000] [--runs=2] [--page-size=2000] [--fsync=off]
+// Usage: npm run bench:payroll -- [10000] [100000] [--runs=2] [--page-size=2000] [--fsync=off] [--profile] [--explain]
 
 const ROOT = join(import.meta.dirname, '..');
 const COUNTY = '140802';
@@ -30,6 +29,8 @@ const SIZES = sizes.length ? sizes : [10_000, 100_000];
 const RUNS = Number(flag('runs') ?? 1);
 const PAGE_SIZE = Number(flag('page-size') ?? 2000);
 const FSYNC_OFF = flag('fsync') === 'off';
+const PROFILE = argv.includes('--profile');
+const EXPLAIN = argv.includes('--explain');
 
 interface Result {
   n: number;
@@ -121,7 +122,8 @@ function rssSampler() {
 
 /** The workflow's database work in its order (workflows/payroll.ts), activities run in a mock context. */
 async function runPayroll(pool: pg.Pool, filesDir: string) {
-  const acts = payrollActivities({ pool, paymentFilesDir: filesDir });
+  const profile = PROFILE ? profiledPool(pool) : undefined;
+  const acts = payrollActivities({ pool: profile?.pool ?? pool, paymentFilesDir: filesDir });
   const env = new MockActivityEnvironment();
   const ctx = await acts.loadPayrollContext({ countyCode: COUNTY, month: MONTH });
   const mem = rssSampler();
@@ -163,6 +165,7 @@ async function runPayroll(pool: pg.Pool, filesDir: string) {
   })) as Awaited<ReturnType<typeof acts.writeBankFile>>;
   const t3 = performance.now();
   const rssPeakMb = mem.stop();
+  profile?.print((t3 - t0) / 1000);
   const { rows } = await pool.query('SELECT count(*)::int AS n FROM ledger WHERE payroll_id = $1', [
     PAYROLL_ID,
   ]);
@@ -176,38 +179,6 @@ async function runPayroll(pool: pg.Pool, filesDir: string) {
   };
 }
 
-/** Baseline: COPY FROM STDIN of `count` ledger-shaped rows, generated here, into an empty logged twin. */
-async function runCopy(pool: pg.Pool, count: number): Promise<number> {
-  await pool.query('CREATE TABLE ledger_copy (LIKE ledger INCLUDING ALL)');
-  function* lines() {
-    const batch: string[] = [];
-    for (let i = 1; i <= count; i++) {
-      const village = `${COUNTY}${101 + (i % 12)}${201 + (i % 25)}`;
-      const amount = `${250 + ((i * 37) % 600)}.${String(i % 100).padStart(2, '0')}`;
-      batch.push(
-        `B${String(i).padStart(7, '0')}\t${MONTH}\tregular\t${PAYROLL_ID}\t${COUNTY}\t${village.slice(0, 9)}\t` +
-          `${village}\tdibao\trural\t${1 + (i % 4)}\t${amount}\tscheduled\n`,
-      );
-      if (batch.length === 1000) yield batch.splice(0).join('');
-    }
-    if (batch.length) yield batch.join('');
-  }
-  const db = await pool.connect();
-  try {
-    const t0 = performance.now();
-    await pipeline(
-      Readable.from(lines()),
-      db.query(
-        copyFrom(`COPY ledger_copy (case_id, month, kind, payroll_id, county_code, township_code, village_code,
-          category, residence, persons, amount, status) FROM STDIN`),
-      ),
-    );
-    return (performance.now() - t0) / 1000;
-  } finally {
-    db.release();
-  }
-}
-
 async function benchOnce(adminUrl: (db: string) => string, n: number, filesRoot: string): Promise<Result> {
   const name = `bench_${n}`;
   await dropDatabase(adminUrl('postgres'), name);
@@ -218,7 +189,7 @@ async function benchOnce(adminUrl: (db: string) => string, n: number, filesRoot:
     await seed(pool, n);
     console.log(`[bench] N=${n}: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const payroll = await runPayroll(pool, await mkdtemp(join(filesRoot, `files-${n}-`)));
-    const copyS = await runCopy(pool, payroll.ledgerRows);
+    const copyS = await runCopy(pool, payroll.ledgerRows, COUNTY, MONTH);
     return { n, ...payroll, copyS };
   } finally {
     await pool.end();
@@ -256,6 +227,16 @@ function printTable(results: Result[]) {
 async function main() {
   const dir = join(ROOT, '.test-data', `bench-${process.pid}`);
   const settings = FSYNC_OFF ? ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'] : [];
+  // --explain: plans of the statements over 100 ms (with the triggers' nested ones) in the server log,
+  // copied to .test-data/bench-payroll-explain.log at the end.
+  if (EXPLAIN)
+    settings.push(
+      'shared_preload_libraries=auto_explain',
+      'auto_explain.log_min_duration=100',
+      'auto_explain.log_analyze=on',
+      'auto_explain.log_nested_statements=on',
+      'auto_explain.log_triggers=on',
+    );
   const cluster = await startPostgres({
     dataDir: join(dir, 'postgres'),
     port: await freePort(),
@@ -264,6 +245,8 @@ async function main() {
   });
   const stop = async () => {
     await cluster.stop();
+    if (EXPLAIN)
+      await copyFile(join(dir, 'postgres.log'), join(ROOT, '.test-data', 'bench-payroll-explain.log'));
     await rm(dir, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void stop().finally(() => process.exit(130)));

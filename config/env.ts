@@ -78,6 +78,21 @@ export const envSchema = z
     /** Requests per token subject (or per address without a valid token) in RATE_LIMIT_WINDOW; past it 429. */
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WINDOW: durationMs.default(60_000),
+    /**
+     * Worker sizing (worker/tuning.ts): the sticky cache in workflows (default: what the heap
+     * holds at WORKER_CACHED_WORKFLOW_MB each), the V8 context model and the workflow threads,
+     * and how many workflow tasks and activities run at once (the payroll's bulk activities
+     * take a database connection each: keep WORKER_MAX_ACTIVITIES within DATABASE_POOL_MAX).
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+    WORKER_CACHED_WORKFLOW_MB: z.coerce.number().positive().default(1.5),
+    WORKER_REUSE_V8_CONTEXT: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+    WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
+    WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {

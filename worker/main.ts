@@ -6,6 +6,7 @@ import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
 import { ensurePayrollSchedule } from './schedules';
+import { heapLimitMb, workerTuning } from './tuning';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
 // in-flight activities finish (up to WORKER_SHUTDOWN_GRACE), then closes its connections.
@@ -16,6 +17,7 @@ const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, ({ err },
 );
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 
+const tuning = workerTuning(config);
 const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
@@ -25,6 +27,8 @@ const worker = await Worker.create({
   shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
   // R-O7: every payload the worker sends is encrypted (the codec runs outside the workflow sandbox).
   dataConverter: dataConverter(config),
+  // Cache, isolates and concurrency from the environment (worker/tuning.ts explains each).
+  ...tuning,
 });
 
 // R-M1: the monthly payroll schedule exists once the worker serves the queue it starts work on.
@@ -40,6 +44,10 @@ const schedule = await ensurePayrollSchedule(
 await clientConnection.close();
 console.log(`[worker] payroll schedule ${schedule}`);
 
+console.log(
+  `[worker] heap limit ${heapLimitMb().toFixed(0)} MB, cache ${tuning.maxCachedWorkflows} workflows, ` +
+    `${tuning.workflowThreadPoolSize} workflow thread(s), ${tuning.maxConcurrentActivityTaskExecutions} activities at once`,
+);
 console.log(
   `[worker] polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`,
 );

@@ -37,19 +37,15 @@ export function bankFileActivities(deps: ActivityDeps) {
       };
       let count = 0;
       let amount = '0';
-      let after = '';
       try {
         await write(
           stringify([], { header: true, columns: ['line_id', 'card_number', 'name', 'amount', 'months'] }),
         );
-        for (;;) {
-          const rows = await lines.linesPage(args.payrollId, after, 10_000);
-          if (!rows.length) break;
+        for await (const rows of lines.streamLines(args.payrollId, 10_000)) {
           await write(stringify(rows.map((r) => [r.lineId, r.cardNumber, r.payeeName, r.amount, r.months])));
           for (const r of rows) amount = add(amount, r.amount);
           count += rows.length;
-          after = rows.at(-1)!.lineId;
-          heartbeat(after);
+          heartbeat(rows.at(-1)!.lineId);
         }
       } finally {
         await out.close();

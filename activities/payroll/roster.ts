@@ -1,8 +1,6 @@
 import { Context } from '@temporalio/activity';
-import type { RegularRow } from '../../db/repositories/ledger';
 import type { YearMonth } from '../../domain/dates';
 import { restOfQuarter } from '../../domain/entitlement';
-import { isZero } from '../../domain/money';
 import { type ActivityDeps, reposOf } from '../deps';
 import { settleAdjustments } from './settlement';
 
@@ -41,21 +39,20 @@ export function rosterActivities(deps: ActivityDeps) {
       limit: number;
     }): Promise<RosterPage> {
       const result = await ledger.transaction(async (tx) => {
-        const page = await tx.rosterMonths(args.countyCode, args.month, args.afterCaseId ?? '', args.limit);
-        const ids = page.map((r) => r.caseId);
-        if (!ids.length) return { cases: 0, rows: 0, lastCaseId: args.afterCaseId };
         // Regular lines. Quarterly extreme-poverty support (R-E6) is paid at the start of the
         // quarter: the first payroll that sees the case pays it to the quarter's end; the later
         // months of the quarter then find their rows already there (unique key).
-        const quarter = restOfQuarter(args.month);
-        const regular: RegularRow[] = page
-          .filter((r) => !isZero(r.amount))
-          .flatMap((r) =>
-            (args.quarterlyExtremePoverty && r.category === 'extreme_poverty' ? quarter : [args.month]).map(
-              (month) => ({ ...r, month }),
-            ),
-          );
-        let rows = await tx.insertRegular(args.payrollId, args.countyCode, regular);
+        const page = await tx.insertRosterPage({
+          payrollId: args.payrollId,
+          county: args.countyCode,
+          month: args.month,
+          quarterMonths: args.quarterlyExtremePoverty ? restOfQuarter(args.month) : null,
+          after: args.afterCaseId ?? '',
+          limit: args.limit,
+        });
+        const ids = page.caseIds;
+        if (!ids.length) return { cases: 0, rows: 0, lastCaseId: args.afterCaseId };
+        let rows = page.rows;
         rows += await settleAdjustments(
           tx,
           args.payrollId,

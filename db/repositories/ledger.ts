@@ -1,88 +1,47 @@
 import type pg from 'pg';
 import type { YearMonth } from '../../domain/dates';
-import type { Money } from '../../domain/money';
 import { inTransaction } from '../pool';
+import { settlementStatements } from './ledger-settlement';
 
 // `ledger` (and `ledger_history`, by its trigger) and the settlement of `case_adjustments`: written
 // only by the payroll workflow's activities (R-M1). Every row has the unique key (case, month, kind)
 // and is inserted with ON CONFLICT DO NOTHING, so a retried activity writes nothing twice.
 
-/** What a case handed to the payroll for a month at its roster cut-off (`case_months`). */
-export interface RosterMonth {
-  caseId: string;
-  township: string;
-  village: string;
-  category: string;
-  residence: string;
-  persons: number;
-  amount: Money;
-}
-
-/** A regular ledger row to write: the case's month, for `month` (R-E6 quarterly: several). */
-export type RegularRow = RosterMonth & { month: YearMonth };
-
-/** An open adjustment of a case (R-M2 recovery, R-M8 back-pay) with the case's coordinates. */
-export interface OpenAdjustment {
-  key: string;
-  caseId: string;
-  kind: 'back_pay' | 'recovery';
-  open: Money;
-  category: string;
-  township: string;
-  village: string;
-  persons: number | null;
-  residence: string | null;
-}
-
 /** The statements of one roster transaction, on its client. */
 export function ledgerStatements(db: pg.PoolClient) {
   return {
-    async rosterMonths(
-      county: string,
-      month: YearMonth,
-      after: string,
-      limit: number,
-    ): Promise<RosterMonth[]> {
+    /**
+     * One page of the roster (cases by id after `after`), written in the server: the month's regular
+     * row for every case that handed a non-zero month to the payroll (R-E6 quarterly: one row per
+     * month of `quarterMonths` for extreme-poverty cases, else `month` only). Nothing passes through Node
+     * but the page's case ids (for the settlement).
+     */
+    async insertRosterPage(args: {
+      payrollId: string;
+      county: string;
+      month: YearMonth;
+      quarterMonths: YearMonth[] | null;
+      after: string;
+      limit: number;
+    }): Promise<{ caseIds: string[]; rows: number }> {
       const { rows } = await db.query(
-        `SELECT case_id, month, township_code, village_code, category, residence, amount, persons
-         FROM case_months WHERE county_code = $1 AND month = $2 AND case_id > $3
-         ORDER BY case_id LIMIT $4`,
-        [county, month, after, limit],
+        `WITH page AS (
+           SELECT case_id, township_code, village_code, category, residence, persons, amount FROM case_months
+           WHERE county_code = $2 AND month = $3 AND case_id > $5 ORDER BY case_id LIMIT $6),
+         written AS (
+           INSERT INTO ledger (case_id, month, kind, payroll_id, county_code, township_code, village_code, category,
+             residence, persons, amount, status)
+           SELECT p.case_id, m, 'regular', $1, $2, p.township_code, p.village_code, p.category, p.residence,
+             p.persons, p.amount, 'scheduled'
+           FROM page p CROSS JOIN LATERAL unnest(CASE WHEN $4::text[] IS NOT NULL AND p.category = 'extreme_poverty'
+             THEN $4::text[] ELSE ARRAY[$3::text] END) AS m
+           WHERE p.amount <> 0
+           ON CONFLICT DO NOTHING RETURNING 1)
+         SELECT coalesce(array_agg(case_id ORDER BY case_id), '{}') AS ids, (SELECT count(*) FROM written)::int AS rows
+         FROM page`,
+        [args.payrollId, args.county, args.month, args.quarterMonths, args.after, args.limit],
       );
-      return rows.map((r) => ({
-        caseId: r.case_id,
-        township: r.township_code,
-        village: r.village_code,
-        category: r.category,
-        residence: r.residence,
-        persons: r.persons,
-        amount: r.amount,
-      }));
-    },
-
-    async insertRegular(payrollId: string, county: string, rows: RegularRow[]): Promise<number> {
-      const col = <K extends keyof RegularRow>(k: K) => rows.map((r) => r[k]);
-      const inserted = await db.query(
-        `INSERT INTO ledger (case_id, month, kind, payroll_id, county_code, township_code, village_code, category,
-           residence, persons, amount, status)
-         SELECT c, m, 'regular', $1, $2, t, v, cat, res, p, a, 'scheduled'
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::numeric[])
-           AS x(c, m, t, v, cat, res, p, a)
-         ON CONFLICT DO NOTHING`,
-        [
-          payrollId,
-          county,
-          col('caseId'),
-          col('month'),
-          col('township'),
-          col('village'),
-          col('category'),
-          col('residence'),
-          col('persons'),
-          col('amount'),
-        ],
-      );
-      return inserted.rowCount ?? 0;
+      return { caseIds: rows[0].ids, rows: rows[0].rows };
     },
 
     async addLinesDone(payrollId: string, rows: number): Promise<void> {
@@ -103,84 +62,7 @@ export function ledgerStatements(db: pg.PoolClient) {
       return rows.map((r) => r.case_id);
     },
 
-    /** Open adjustments of the cases, oldest first, locked until the transaction ends. */
-    async openAdjustments(caseIds: string[]): Promise<OpenAdjustment[]> {
-      const { rows } = await db.query(
-        `SELECT a.adjustment_key, a.case_id, a.kind, a.amount - a.settled_amount AS open, a.category,
-           c.township_code, c.village_code, coalesce(c.persons, jsonb_array_length(c.members)) AS persons,
-           coalesce(c.view->>'residence',
-             (SELECT m.residence FROM case_months m WHERE m.case_id = c.case_id ORDER BY m.month DESC LIMIT 1)) AS residence
-         FROM case_adjustments a JOIN cases c ON c.case_id = a.case_id
-         WHERE a.case_id = ANY($1) AND a.settled_amount < a.amount AND a.demand_id IS NULL
-         ORDER BY a.case_id, a.recorded_at, a.adjustment_key FOR UPDATE OF a`,
-        [caseIds],
-      );
-      return rows.map((r) => ({
-        key: r.adjustment_key,
-        caseId: r.case_id,
-        kind: r.kind,
-        open: r.open,
-        category: r.category,
-        township: r.township_code,
-        village: r.village_code,
-        persons: r.persons,
-        residence: r.residence,
-      }));
-    },
-
-    /** The case's positive money in this payroll so far (what a recovery may offset). */
-    async outgoingByCase(payrollId: string, caseIds: string[]): Promise<Map<string, Money>> {
-      const { rows } = await db.query(
-        `SELECT case_id, sum(amount) AS total FROM ledger WHERE payroll_id = $1 AND case_id = ANY($2) AND amount > 0
-         GROUP BY case_id`,
-        [payrollId, caseIds],
-      );
-      return new Map(rows.map((r) => [r.case_id as string, r.total as string]));
-    },
-
-    /** A back-pay or recovery-offset row; false when it was already there (nothing to settle). */
-    async insertAdjustmentRow(row: {
-      caseId: string;
-      month: YearMonth;
-      kind: 'back_pay' | 'recovery_offset';
-      payrollId: string;
-      county: string;
-      of: OpenAdjustment;
-      amount: Money;
-      keys: string[];
-    }): Promise<boolean> {
-      const r = await db.query(
-        `INSERT INTO ledger (case_id, month, kind, payroll_id, county_code, township_code, village_code, category,
-           residence, persons, amount, status, source_keys)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'scheduled', $12) ON CONFLICT DO NOTHING`,
-        [
-          row.caseId,
-          row.month,
-          row.kind,
-          row.payrollId,
-          row.county,
-          row.of.township,
-          row.of.village,
-          row.of.category,
-          row.of.residence ?? 'rural',
-          row.of.persons ?? 1,
-          row.amount,
-          row.keys,
-        ],
-      );
-      return (r.rowCount ?? 0) > 0;
-    },
-
-    async settleFully(key: string): Promise<void> {
-      await db.query('UPDATE case_adjustments SET settled_amount = amount WHERE adjustment_key = $1', [key]);
-    },
-
-    async settlePart(key: string, amount: Money): Promise<void> {
-      await db.query(
-        'UPDATE case_adjustments SET settled_amount = settled_amount + $2 WHERE adjustment_key = $1',
-        [key, amount],
-      );
-    },
+    ...settlementStatements(db),
   };
 }
 

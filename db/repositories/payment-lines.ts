@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CivilDate } from '../../domain/dates';
 import type { Money } from '../../domain/money';
-import { inTransaction } from '../pool';
+import { inTransaction, isTransientDbError } from '../pool';
 
 // `payment_lines` (the bank file's lines) and the ledger rows that follow them: written only by the
 // payroll workflow's activities (R-M1: one writer).
@@ -57,9 +57,11 @@ function failedLineStatements(db: pg.PoolClient) {
     async retryIn(line: FailedLine, payrollId: string): Promise<void> {
       await db.query(`UPDATE payment_lines SET status = 'retried' WHERE line_id = $1`, [line.lineId]);
       await db.query(
-        `UPDATE ledger SET payroll_id = $2, status = 'scheduled', attempts = attempts + 1,
+        `UPDATE ledger l SET payroll_id = $2, status = 'scheduled', attempts = l.attempts + 1,
            payment_line_id = NULL, updated_at = now()
-         WHERE payment_line_id = $1 AND status = 'failed'`,
+         FROM payment_lines pl
+         WHERE pl.line_id = $1 AND l.payroll_id = pl.payroll_id AND l.case_id = pl.case_id
+           AND l.payment_line_id = $1 AND l.status = 'failed'`,
         [line.lineId, payrollId],
       );
     },
@@ -81,6 +83,8 @@ export function paymentLinesRepository(pool: pg.Pool) {
      */
     async createLines(payrollId: string, step: (what: string) => void): Promise<void> {
       await inTransaction(pool, async (db) => {
+        // The grouping and the history trigger's pairing of a county's rows sort in memory.
+        await db.query(`SET LOCAL work_mem = '64MB'`);
         await db.query(
           `INSERT INTO payment_lines (line_id, payroll_id, case_id, card_number, payee_name, amount, months, status, attempt)
            SELECT $1 || ':' || g.case_id, $1, g.case_id, coalesce(p.value->>'idNumber', ''), coalesce(p.value->>'name', ''),
@@ -112,20 +116,41 @@ export function paymentLinesRepository(pool: pg.Pool) {
       });
     },
 
-    /** The payroll's lines after `after`, in line order (the file is written page by page). */
-    async linesPage(payrollId: string, after: string, limit: number): Promise<BankLine[]> {
-      const { rows } = await pool.query(
-        `SELECT line_id, card_number, payee_name, amount, months FROM payment_lines
-         WHERE payroll_id = $1 AND line_id > $2 ORDER BY line_id LIMIT $3`,
-        [payrollId, after, limit],
-      );
-      return rows.map((r) => ({
-        lineId: r.line_id,
-        cardNumber: r.card_number,
-        payeeName: r.payee_name,
-        amount: r.amount,
-        months: r.months,
-      }));
+    /**
+     * The payroll's lines in line order, `batch` at a time, through one server-side cursor (one
+     * sort in the server, bounded memory here however large the county). The cursor lives in a
+     * read-only transaction that ends when the iteration does (or stops early).
+     */
+    async *streamLines(payrollId: string, batch: number): AsyncGenerator<BankLine[]> {
+      const db = await pool.connect();
+      let failed: Error | undefined;
+      try {
+        await db.query('BEGIN READ ONLY');
+        await db.query(`SET LOCAL work_mem = '64MB'`);
+        await db.query(
+          `DECLARE bank_lines NO SCROLL CURSOR FOR
+           SELECT line_id, card_number, payee_name, amount, months FROM payment_lines
+           WHERE payroll_id = $1 ORDER BY line_id`,
+          [payrollId],
+        );
+        for (;;) {
+          const { rows } = await db.query(`FETCH ${Math.max(1, Math.trunc(batch))} FROM bank_lines`);
+          if (!rows.length) break;
+          yield rows.map((r) => ({
+            lineId: r.line_id,
+            cardNumber: r.card_number,
+            payeeName: r.payee_name,
+            amount: r.amount,
+            months: r.months,
+          }));
+        }
+      } catch (err) {
+        failed = err as Error;
+        throw err;
+      } finally {
+        await db.query(failed ? 'ROLLBACK' : 'COMMIT').catch(() => {});
+        db.release(failed && isTransientDbError(failed) ? failed : undefined);
+      }
     },
 
     /** The file is out: its name and hash on the payroll, which is now 'sent' (unless later already). */

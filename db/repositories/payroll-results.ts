@@ -44,7 +44,10 @@ export function payrollResultsRepository(pool: pg.Pool) {
           r.reportedAt,
         ]);
         await db.query(
-          `UPDATE ledger SET status = $2, updated_at = now() WHERE payment_line_id = $1 AND status <> $2`,
+          // The line's rows, found by its payroll and case (ledger_payroll; payment_line_id has no index).
+          `UPDATE ledger l SET status = $2, updated_at = now() FROM payment_lines pl
+           WHERE pl.line_id = $1 AND l.payroll_id = pl.payroll_id AND l.case_id = pl.case_id
+             AND l.payment_line_id = $1 AND l.status <> $2`,
           [r.lineId, r.outcome],
         );
         if (r.outcome === 'returned') {

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type pg from 'pg';
+import { dataConverter } from '../codec/payload-codec';
+import { parseConfig } from '../config/env';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { ensureDatabase, startPostgres } from '../scripts/lib/postgres';
+import { freePort, type Proc, startProc, waitFor } from '../scripts/lib/procs';
+import { startDevServer } from '../scripts/lib/temporal';
+
+// The servers of bench/worker-memory.ts and bench/province.ts, private to the run and on loopback:
+// a Postgres cluster, the Temporal dev server (SQLite in memory) and the project's worker as its
+// own process, started as `npm run worker` starts it (node --max-old-space-size … worker/main.ts),
+// configured only through config/env.ts. RSS is read from /proc for each process tree.
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Resident set of a process and all its descendants, in MB (Linux /proc). */
+export function treeRssMb(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {}
+  }
+  let kb = 0;
+  const visit = (pid: number) => {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {}
+    for (const c of children.get(pid) ?? []) visit(c);
+  };
+  visit(rootPid);
+  return kb / 1024;
+}
+
+/** Peak RSS of named process trees, sampled every `everyMs`. */
+export function peakSampler(pids: Record<string, number>, everyMs = 500) {
+  const peak: Record<string, number> = {};
+  const sample = () => {
+    for (const [name, pid] of Object.entries(pids)) peak[name] = Math.max(peak[name] ?? 0, treeRssMb(pid));
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return {
+    now: () => Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, treeRssMb(pid)])),
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return { ...peak };
+    },
+  };
+}
+
+export interface Stack {
+  client: Client;
+  pool: pg.Pool;
+  pgUrl: string;
+  worker: Proc;
+  pids: Record<string, number>;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: {
+  name: string;
+  workerEnv: Record<string, string>;
+  heapMb: number;
+  pgSettings?: string[];
+}): Promise<Stack> {
+  const dir = join(ROOT, '.test-data', `${opts.name}-${process.pid}`);
+  const stops: (() => Promise<unknown>)[] = [];
+  // One stop however often it is asked for (SIGINT and the caller's finally): the same promise.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const s of stops.splice(0).reverse()) await s().catch((e: Error) => console.error(e.message));
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+  try {
+    const pgc = await startPostgres({
+      dataDir: join(dir, 'postgres'),
+      port: await freePort(),
+      logFile: join(dir, 'postgres.log'),
+      settings: ['max_connections=200', ...(opts.pgSettings ?? [])],
+    });
+    stops.push(pgc.stop);
+    await ensureDatabase(pgc.url('postgres'), 'dibao');
+    const pgUrl = pgc.url('dibao');
+    await migrate(pgUrl, 'up', true);
+    const temporal = await startDevServer({ port: await freePort(), logFile: join(dir, 'temporal.log') });
+    stops.push(temporal.stop);
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: pgUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      LOG_LEVEL: 'warn',
+      PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
+      PAYLOAD_KEY_ID: 'bench-1',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      PAYMENT_FILES_DIR: join(dir, 'payment-files'),
+      ...opts.workerEnv,
+    };
+    const worker = startProc(
+      'worker',
+      process.execPath,
+      [`--max-old-space-size=${opts.heapMb}`, '--import', 'tsx', join(ROOT, 'worker', 'main.ts')],
+      { env, cwd: ROOT, logFile: join(dir, 'worker.log') },
+    );
+    stops.push(() => worker.stop('SIGTERM', 40_000));
+    const connection = await Connection.connect({ address: temporal.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, dataConverter: dataConverter(parseConfig(env)) });
+    await waitFor(
+      'the worker polling',
+      async () =>
+        ((
+          await connection.workflowService.describeTaskQueue({
+            namespace: 'default',
+            taskQueue: { name: 'dibao' },
+            taskQueueType: 1,
+          })
+        ).pollers?.length ?? 0) > 0,
+      { timeoutMs: 240_000, proc: worker },
+    );
+    const pool = createPool(pgUrl, 4);
+    stops.push(() => pool.end());
+    const pids = {
+      worker: worker.child.pid!,
+      postgres: pgc.proc.child.pid!,
+      temporal: temporal.proc.child.pid!,
+    };
+    process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+    return { client, pool, pgUrl, worker, pids, dir, stop };
+  } catch (err) {
+    console.error(`[bench] worker log: ${join(dir, 'worker.log')}`);
+    for (const s of stops.splice(0).reverse()) await s().catch(() => {});
+    throw err;
+  }
+}
