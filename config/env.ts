@@ -76,6 +76,14 @@ export const envSchema = z
     /** Requests per token subject (or per address without a valid token) in RATE_LIMIT_WINDOW; past it 429. */
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_WINDOW: durationMs.default(60_000),
+    /** Address of the /metrics listeners (no token: loopback, or a network only the scraper reaches). */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** The API's GET /metrics on a port of its own; 0 = off. */
+    API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** The worker's GET /metrics; 0 = off. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** The Temporal SDK's Prometheus exporter, on loopback; the worker's /metrics includes it. 0 = off. */
+    WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {

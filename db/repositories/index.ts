@@ -9,6 +9,7 @@ import { comparisonHitsRepository } from './comparison-hits';
 import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { ledgerRepository } from './ledger';
+import { metricsRepository } from './metrics';
 import { noticesRepository } from './notices';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
@@ -48,6 +49,7 @@ export function createRepositories(pool: pg.Pool) {
     ledger: ledgerRepository(pool),
     reports: reportsRepository(pool),
     audit: auditRepository(pool),
+    metrics: metricsRepository(pool),
   };
 }
 
