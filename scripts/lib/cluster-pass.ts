@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterPorts, type ClusterState, startCluster } from './cluster';
 import { dropDatabase, ensureDatabase, type PgCluster } from './postgres';
-import { freePort, type Proc, startProc } from './procs';
+import { freeLowPort, freePort, type Proc, startProc } from './procs';
 
 // The test command's second pass: the production topology (scripts/lib/cluster.ts) on free ports
 // and the test Postgres, then vitest on the end-to-end files that need no time skipping, with
@@ -21,7 +21,7 @@ export const CLUSTER_TESTS = [
 async function freePorts(): Promise<ClusterPorts> {
   const service = async (http = false) => ({
     grpc: await freePort(),
-    membership: await freePort(),
+    membership: await freeLowPort(),
     metrics: await freePort(),
     ...(http && { http: await freePort() }),
   });

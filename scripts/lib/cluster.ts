@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { waitFor } from './procs';
 import { type Supervised, Supervisor } from './supervisor';
 import {
@@ -75,6 +76,30 @@ function clusterSecrets(dir: string): Record<string, string> {
   );
 }
 
+/** Until every worker polls the task queue (each bundles the workflows first: a minute or more here). */
+async function waitForPollers(address: string, workers: Supervised[]): Promise<void> {
+  const conn = await Connection.connect({ address });
+  try {
+    await waitFor(
+      'the workers to poll dibao',
+      async () => {
+        const { pollers } = await conn.workflowService.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: 'dibao' },
+          taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+        });
+        // The SDK's default identity is `<pid>@<host>`.
+        return workers.every((w) =>
+          pollers?.some((p) => p.identity?.startsWith(`${w.current().child.pid}@`)),
+        );
+      },
+      { timeoutMs: 300_000, intervalMs: 1000 },
+    );
+  } finally {
+    await conn.close();
+  }
+}
+
 export async function startCluster(opts: {
   dir: string;
   /** The project's Postgres (private cluster, user postgres, trust on loopback). */
@@ -124,7 +149,9 @@ export async function startCluster(opts: {
   console.log(`[cluster] Temporal services and namespace ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
   t = Date.now();
-  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  // node itself with tsx's loader (not the tsx CLI, which runs the script in a child): the pid in the
+  // state file is the process that serves, so a SIGKILL to it is a node loss.
+  const node = (entry: string) => ({ cmd: process.execPath, args: ['--import', 'tsx', join(ROOT, entry)] });
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
     ...secrets,
@@ -142,8 +169,7 @@ export async function startCluster(opts: {
     const name = `worker-${i + 1}`;
     procs[name] = sup.start({
       name,
-      cmd: tsx,
-      args: [join(ROOT, 'worker', 'main.ts')],
+      ...node('worker/main.ts'),
       opts: {
         cwd: ROOT,
         env: {
@@ -162,8 +188,7 @@ export async function startCluster(opts: {
     const name = `api-${i + 1}`;
     procs[name] = sup.start({
       name,
-      cmd: tsx,
-      args: [join(ROOT, 'api', 'server.ts')],
+      ...node('api/server.ts'),
       opts: {
         cwd: ROOT,
         env: { ...appEnv, HTTP_PORT: String(a.http), API_METRICS_PORT: String(a.metrics) },
@@ -180,9 +205,10 @@ export async function startCluster(opts: {
     });
   }
   const workerMetrics = opts.ports.workers.map((w) => `http://127.0.0.1:${w.metrics}/metrics`);
-  for (const [i, url] of workerMetrics.entries()) {
-    await waitFor(`worker-${i + 1} /metrics`, async () => (await fetch(url)).ok, { timeoutMs: 120_000 });
-  }
+  await waitForPollers(
+    frontend,
+    opts.ports.workers.map((_, i) => procs[`worker-${i + 1}`] as Supervised),
+  );
   console.log(`[cluster] workers and APIs ready in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   sup.writeState();
   return {

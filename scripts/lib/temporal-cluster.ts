@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -50,6 +50,19 @@ export async function setupTemporalSchemas(pg: { host: string; port: number; use
   }
 }
 
+/**
+ * How the server is told its config file: `--config-file` (1.30 and later, as docker-compose.yml
+ * runs it), or for an older build the same file copied as `<dir>/cluster.yaml` (`--config --env`).
+ */
+function configArgs(bin: string, logDir: string): string[] {
+  const help = execFileSync(bin, ['--help']).toString();
+  if (help.includes('--config-file')) return ['--config-file', 'temporal.yaml.tmpl'];
+  const dir = join(logDir, '..', 'temporal-config');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(CONFIG_ROOT, 'temporal.yaml.tmpl'), join(dir, 'cluster.yaml'));
+  return ['--root', '/', '--config', dir, '--env', 'cluster'];
+}
+
 /** The four services, one process each, restarted by the supervisor when they die. */
 export function startTemporalServices(
   sup: Supervisor,
@@ -86,12 +99,13 @@ export function startTemporalServices(
     WORKER_MEMBERSHIP_PORT: String(p.worker.membership),
   };
   const bin = join(SERVER_DIR, 'bin', 'temporal-server');
+  const config = configArgs(bin, opts.logDir);
   const out = {} as Record<Service, Supervised>;
   for (const service of TEMPORAL_SERVICES) {
     out[service] = sup.start({
       name: `temporal-${service}`,
       cmd: bin,
-      args: ['--config-file', 'temporal.yaml.tmpl', '--allow-no-auth', 'start', '--service', service],
+      args: [...config, '--allow-no-auth', 'start', '--service', service],
       // The dynamic config path in temporal.yaml.tmpl is relative to the working directory.
       opts: {
         cwd: CONFIG_ROOT,

@@ -45,7 +45,7 @@ export interface CallResult {
   retries: number;
 }
 
-/** One request with one Idempotency-Key; 503, 502 and lost connections are retried for up to `forMs`. */
+/** One request with one Idempotency-Key; 503, 502, 409 in progress and lost connections are retried for up to `forMs`. */
 export async function call(
   base: string,
   method: string,
@@ -67,7 +67,10 @@ export async function call(
     }).catch(() => undefined);
     if (res && res.status !== 503 && res.status !== 502) {
       const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, retries };
+      const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      // The first request with this key still runs (API.md): ask again after a moment.
+      const inProgress = res.status === 409 && String(parsed.type).includes('idempotency-in-progress');
+      if (!inProgress) return { status: res.status, body: parsed, retries };
     }
     if (Date.now() > deadline)
       throw new Error(`${method} ${path}: still ${res?.status ?? 'no answer'} after ${forMs} ms`);
