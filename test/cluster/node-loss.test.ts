@@ -136,11 +136,15 @@ async function expectNoApplicationLost(done: { id: string; stage: string }[]) {
 /** The payroll sent its file; exactly one ledger row and one bank line per case, amounts as seeded. */
 async function expectLedgerExact(month: string) {
   const payrollId = `${PAY_COUNTY}:${month}`;
+  // A past month's payment date has passed: the payroll shows overdue once its file is out.
   await untilTrue(
-    `payroll ${payrollId} to send its file`,
+    `payroll ${payrollId} to write its bank file`,
     async () =>
-      (await pool.query('SELECT status FROM payrolls WHERE payroll_id = $1', [payrollId])).rows[0]?.status ===
-      'sent',
+      (
+        await pool.query('SELECT 1 FROM payrolls WHERE payroll_id = $1 AND file_sha256 IS NOT NULL', [
+          payrollId,
+        ])
+      ).rowCount === 1,
     240_000,
   );
   const ledger = await pool.query(
