@@ -3,8 +3,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import { Registry } from 'prom-client';
 import type { Config } from '../config/env';
 import { createRepositories, type Repositories } from '../db/repositories';
+import { httpMetricsPlugin } from '../metrics/api';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { idempotencyPlugin } from './plugins/idempotency';
@@ -28,6 +30,8 @@ declare module 'fastify' {
     temporal: Client;
     config: Config;
     repos: Repositories;
+    /** The API's metrics (GET /metrics on API_METRICS_PORT, metrics/http-server.ts). */
+    metrics: Registry;
     /** A Temporal call with the API's deadline (TEMPORAL_CALL_TIMEOUT): 503 past it. */
     temporalCall<T>(fn: () => Promise<T>, ms?: number): Promise<T>;
     /**
@@ -67,6 +71,8 @@ export const app = fp(
       },
     );
 
+    f.decorate('metrics', new Registry());
+    await f.register(httpMetricsPlugin, { registry: f.metrics });
     await f.register(errorsPlugin);
     await f.register(swaggerPlugin);
     // Order matters: the body limit (413) before the guard (401/403, onRequest), the guard before

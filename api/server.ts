@@ -1,8 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import Fastify from 'fastify';
+import { collectDefaultMetrics } from 'prom-client';
 import { dataConverter } from '../codec/payload-codec';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
+import { startMetricsServer } from '../metrics/http-server';
 import { app } from './app';
 import { serverOptions } from './server-options';
 
@@ -22,6 +24,15 @@ const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, (obj, msg
   server.log.warn(obj, msg),
 );
 await server.register(app, { config, pool, temporal });
+collectDefaultMetrics({ register: server.metrics });
+// GET /metrics on a port of its own, without a token (README "Metrics"); off when 0.
+const metrics = config.API_METRICS_PORT
+  ? await startMetricsServer({
+      host: config.METRICS_HOST,
+      port: config.API_METRICS_PORT,
+      render: async () => ({ contentType: server.metrics.contentType, body: await server.metrics.metrics() }),
+    })
+  : undefined;
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -30,6 +41,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     closing = true;
     server.log.info({ signal }, 'closing');
     await server.close();
+    await metrics?.close();
     await pool.end();
     await connection.close();
     process.exit(0);

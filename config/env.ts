@@ -93,6 +93,14 @@ export const envSchema = z
     WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
     WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
     WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+    /** Address of the /metrics listeners (no token: loopback, or a network only the scraper reaches). */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** The API's GET /metrics on a port of its own; 0 = off. */
+    API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** The worker's GET /metrics; 0 = off. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** The Temporal SDK's Prometheus exporter, on loopback; the worker's /metrics includes it. 0 = off. */
+    WORKER_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET) {

@@ -15,6 +15,10 @@
 #      when Go is absent or the fetch fails.
 #   4. The environment the file gives migrate, worker and api must pass the
 #      app's own config/env.ts validation (skipped without node_modules).
+#   5. Every target deploy/prometheus.yml scrapes is a service of the file that
+#      listens on that port on all its interfaces (API_METRICS_PORT,
+#      WORKER_METRICS_PORT, TEMPORAL_METRICS_PORT), and the search attributes the
+#      namespace job registers are the workflows' (workflows/search-attributes.ts).
 #
 # Exit status: 0 when every check that ran passed, non-zero otherwise.
 set -euo pipefail
@@ -283,5 +287,56 @@ EOF
 }
 
 app_env_check
+
+# --- 5. Scrape targets, search attributes --------------------------------------
+scrape_check() {
+	log "running: deploy/prometheus.yml targets against the services' metrics ports"
+	JWT_SECRET=x docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
+import sys, yaml
+services = yaml.safe_load(sys.stdin)["services"]
+prom = yaml.safe_load(open("deploy/prometheus.yml"))
+bad = []
+def ports_of(name):
+    env = {k: str(v) for k, v in (services[name].get("environment") or {}).items()}
+    open_to_all = env.get("METRICS_HOST") == "0.0.0.0" or env.get("BIND_ON_IP") == "0.0.0.0"
+    keys = ("API_METRICS_PORT", "WORKER_METRICS_PORT", "TEMPORAL_METRICS_PORT")
+    return {env[k] for k in keys if k in env} if open_to_all else set()
+targets = []
+for job in prom["scrape_configs"]:
+    for sd in job.get("dns_sd_configs", []):
+        targets += [(job["job_name"], n, str(sd["port"])) for n in sd["names"]]
+    for sc in job.get("static_configs", []):
+        targets += [(job["job_name"],) + tuple(t.rsplit(":", 1)) for t in sc["targets"]]
+for job, host, port in targets:
+    if host not in services:
+        bad.append(f"{job}: {host}:{port} is no service of the compose file")
+    elif port not in ports_of(host):
+        bad.append(f"{job}: {host} does not serve metrics on 0.0.0.0:{port} (it has {sorted(ports_of(host)) or 'none'})")
+    else:
+        print(f"  {job:9s} {host}:{port}")
+if "prometheus" not in services:
+    bad.append("no prometheus service mounts deploy/prometheus.yml")
+for b in bad:
+    print("  " + b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+' || die "deploy/prometheus.yml scrapes something the compose file does not serve"
+	log "ok: every scrape target is served on the compose network"
+	if [ ! -x node_modules/.bin/tsx ]; then
+		log "SKIP search attribute check: needs node_modules"
+		return
+	fi
+	local want have
+	want="$(node_modules/.bin/tsx -e "import { searchAttributeFlags } from './workflows/search-attributes.ts';
+const f = searchAttributeFlags(); const o = [];
+for (let i = 1; i < f.length; i += 2) o.push(f[i].replace('=', ':'));
+console.log(o.sort().join(' '));")"
+	have="$(JWT_SECRET=x docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
+import sys, yaml
+print(" ".join(sorted(yaml.safe_load(sys.stdin)["services"]["temporal-create-namespace"]["environment"]["SEARCH_ATTRIBUTES"].split())))')"
+	[ "$want" = "$have" ] || die "SEARCH_ATTRIBUTES ($have) differ from workflows/search-attributes.ts ($want)"
+	log "ok: the namespace job registers the workflows' search attributes"
+}
+
+scrape_check
 
 log "all checks passed in ${SECONDS}s"

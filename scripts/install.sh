@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the project needs and is missing: npm packages, the Temporal CLI (dev server),
 # the Java time-skipping test server, PostgreSQL, schemathesis (API fuzzer), Chromium (the dashboard's
-# browser test), the notices' CJK font and poppler's PDF tools. Every step prints what it does, is
-# skipped when its result is already there, and stops with a message saying what failed and how to fix it.
-# Usage: scripts/install.sh [npm] [temporal] [testserver] [postgres] [schemathesis] [chromium] [documents] [compose]
-#        (default: all but compose)
+# browser test), the notices' CJK font and poppler's PDF tools, the real Temporal server (the cluster).
+# Every step prints what it does, is skipped when its result is already there, and stops with a message
+# saying what failed and how to fix it.
+# Usage: scripts/install.sh [npm] [temporal] [temporal-server] [testserver] [postgres] [schemathesis] [chromium] [documents] [compose]
+#        (default: all but temporal-server and compose; the cluster and its test pass ask for temporal-server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -12,6 +13,9 @@ TOOLS="$ROOT/.tools"
 TEMPORAL_CLI_VERSION=1.5.1
 TESTSERVER_POM="$ROOT/scripts/testserver/pom.xml"
 SCHEMATHESIS_VERSION=4.32.5
+# The Temporal server of the clustered topology (scripts/stack.ts cluster): docker-compose.yml's tag
+# first, then the nearest others, in case a tag does not build here with this Go toolchain.
+TEMPORAL_SERVER_VERSIONS="1.31.2 1.31.5 1.32.2 1.30.9 1.29.1"
 
 say() { printf '[install] %s\n' "$*"; }
 fail() { printf '[install] FAILED: %s\n[install] fix: %s\n' "$1" "$2" >&2; exit 1; }
@@ -48,6 +52,37 @@ step_temporal() {
     || fail "go install github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" \
             "check the Go module proxy is reachable (go env GOPROXY) and there is disk space"
   echo "$TEMPORAL_CLI_VERSION" > "$TOOLS/bin/.temporal-version"
+}
+
+# temporal-server and temporal-sql-tool into .tools/temporal-server/bin, and the Postgres schema
+# files of the same module into .tools/temporal-server/schema. The stamp names the version built.
+step_temporal-server() {
+  local dir="$TOOLS/temporal-server" v built=""
+  if [ -x "$dir/bin/temporal-server" ] && [ -x "$dir/bin/temporal-sql-tool" ] && [ -d "$dir/schema/postgresql/v12" ]; then
+    built=$(cat "$dir/.version" 2>/dev/null || true)
+    for v in $TEMPORAL_SERVER_VERSIONS; do
+      [ "$built" = "$v" ] && { say "Temporal server $v: present (skipped)"; return; }
+    done
+  fi
+  command -v go >/dev/null || fail "go not found" "install Go (1.23+) to build the Temporal server"
+  rm -rf "$dir.new"; mkdir -p "$dir.new/bin"
+  for v in $TEMPORAL_SERVER_VERSIONS; do
+    say "Temporal server $v: go install server and tools/sql into .tools/temporal-server (about 4 minutes, niced)"
+    if timed nice -n 10 env GOBIN="$dir.new/bin" GOFLAGS=-mod=mod go install \
+        "go.temporal.io/server/cmd/server@v$v" "go.temporal.io/server/cmd/tools/sql@v$v"; then
+      built=$v; break
+    fi
+    say "  v$v did not build; trying the next version"
+  done
+  [ -n "$built" ] || fail "go install go.temporal.io/server/cmd/server (tried $TEMPORAL_SERVER_VERSIONS)" \
+    "check the Go module proxy is reachable (go env GOPROXY), the Go version (go version) and disk space"
+  mv "$dir.new/bin/server" "$dir.new/bin/temporal-server"
+  mv "$dir.new/bin/sql" "$dir.new/bin/temporal-sql-tool"
+  cp -r "$(go env GOMODCACHE)/go.temporal.io/server@v$built/schema" "$dir.new/schema"
+  chmod -R u+w "$dir.new/schema"
+  echo "$built" > "$dir.new/.version"
+  rm -rf "$dir"; mv "$dir.new" "$dir"
+  say "Temporal server $built: built ($(du -sh "$dir/bin" | cut -f1) of binaries)"
 }
 
 step_testserver() {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
+import { DEFAULT_PORTS, startCluster } from './lib/cluster';
+import { clusterPass } from './lib/cluster-pass';
 import { fuzzPass } from './lib/fuzz';
 import { dropDatabase, ensureDatabase, startPostgres } from './lib/postgres';
 import { freePort, type Proc, portIsOpen, startProc, waitFor } from './lib/procs';
@@ -13,7 +15,10 @@ import { startDevServer } from './lib/temporal';
 //   start — Postgres, Temporal dev server, migrations, worker, API; prints the URLs; Ctrl-C stops all.
 //   test  — the same servers on free ports (throw-away state), typecheck, lint, compose check, vitest,
 //           the schemathesis pass (scripts/lib/fuzz.ts); stops everything and ends with
-//           `N passed, N failed`. FUZZ=0 skips the pass, FUZZ_ONLY=1 runs nothing else.
+//           `N passed, N failed`. FUZZ=0 skips the pass, FUZZ_ONLY=1 runs nothing else. Then the
+//           cluster pass (scripts/lib/cluster-pass.ts): CLUSTER=0 skips it, CLUSTER_ONLY=1 runs only it.
+//   cluster — the production topology on this machine (scripts/lib/cluster.ts): Postgres, Temporal's
+//           four services, two workers, two APIs; prints the URLs; Ctrl-C stops all.
 
 const ROOT = join(import.meta.dirname, '..');
 const stops: (() => Promise<void>)[] = [];
@@ -133,8 +138,9 @@ async function test(vitestArgs: string[]) {
   const checks: Record<string, boolean> = {};
   const bin = (n: string) => join(ROOT, 'node_modules', '.bin', n);
   const only = vitestArgs.length > 0;
+  const clusterOnly = process.env.CLUSTER_ONLY === '1';
   const fuzzOnly = process.env.FUZZ_ONLY === '1';
-  if (!only && !fuzzOnly) {
+  if (!only && !fuzzOnly && !clusterOnly) {
     checks.typecheck = check('typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', '.']);
     checks.lint = check('lint (biome)', bin('biome'), ['check', '.']);
     if (existsSync(join(ROOT, 'scripts', 'check-compose.sh'))) {
@@ -180,7 +186,7 @@ async function test(vitestArgs: string[]) {
   };
   rmSync(report, { force: true });
   let code: number | string = 0;
-  if (!fuzzOnly) {
+  if (!fuzzOnly && !clusterOnly) {
     const vitest: Proc = startProc(
       'vitest',
       bin('vitest'),
@@ -191,7 +197,7 @@ async function test(vitestArgs: string[]) {
     code = await vitest.exited;
   }
   // Full runs only: a run narrowed to some vitest files is a developer's quick loop.
-  if ((!only || fuzzOnly) && process.env.FUZZ !== '0') {
+  if ((!only || fuzzOnly) && !clusterOnly && process.env.FUZZ !== '0') {
     const t1 = Date.now();
     const fuzzOpts = {
       root: ROOT,
@@ -209,17 +215,43 @@ async function test(vitestArgs: string[]) {
       `[check] fuzz (schemathesis): ${ok ? 'passed' : 'FAILED'} (${((Date.now() - t1) / 1000).toFixed(1)} s)`,
     );
   }
+  const clusterReport = join(data, 'vitest-cluster.json');
+  rmSync(clusterReport, { force: true });
+  let clusterCode: number | string = 0;
+  if ((!only || clusterOnly) && !fuzzOnly && process.env.CLUSTER !== '0') {
+    await temporal.stop(); // the dev server's part is over
+    clusterCode = await clusterPass({
+      root: ROOT,
+      dataDir: data,
+      pg,
+      template,
+      env,
+      report: clusterReport,
+      vitestArgs: clusterOnly ? vitestArgs : [],
+      onStop: (fn) => stops.push(fn),
+    }).catch((err: Error) => {
+      console.error(`[stack] cluster pass FAILED to run: ${err.message}`);
+      return 1;
+    });
+  }
   await stopAll();
 
   let passed = 0;
   let failed = 0;
-  if (existsSync(report)) {
-    const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-    passed = r.numPassedTests;
-    failed = r.numFailedTests;
+  for (const [file, exit] of [
+    [report, code],
+    [clusterReport, clusterCode],
+  ] as const) {
+    let f = 0;
+    if (existsSync(file)) {
+      const r = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+      passed += r.numPassedTests;
+      f = r.numFailedTests;
+    }
+    if (exit !== 0 && f === 0) f = 1; // vitest failed outside a test (a suite error)
+    failed += f;
   }
   if (data.endsWith(`run-${process.pid}`)) rmSync(data, { recursive: true, force: true });
-  if (code !== 0 && failed === 0) failed = 1; // vitest failed outside a test (a suite error)
   for (const ok of Object.values(checks)) ok ? passed++ : failed++;
   console.log(`\ntests and checks: ${passed + failed} (${Object.keys(checks).length} checks)`);
   console.log(`${passed} passed, ${failed} failed`);
@@ -235,11 +267,62 @@ const quietLogger = {
   error: (m: string) => console.error(m),
 };
 
+async function cluster() {
+  const dir = join(ROOT, '.data', 'cluster');
+  const pgPort = Number(process.env.CLUSTER_PG_PORT ?? 55433);
+  for (const port of [
+    pgPort,
+    DEFAULT_PORTS.temporal.frontend.grpc,
+    ...DEFAULT_PORTS.apis.map((a) => a.http),
+  ]) {
+    if (await portIsOpen(port))
+      throw new Error(`port ${port} is already in use (scripts/start.sh or another cluster running?)`);
+  }
+  onSignals(stopAll);
+  const t0 = Date.now();
+  const pg = await startPostgres({
+    dataDir: join(dir, 'postgres'),
+    port: pgPort,
+    logFile: join(dir, 'logs', 'postgres.log'),
+  });
+  stops.push(pg.stop);
+  await ensureDatabase(pg.url('postgres'), 'dibao');
+  await migrate(pg.url('dibao'));
+  const c = await startCluster({
+    dir,
+    pg: { host: '127.0.0.1', port: pgPort, user: 'postgres' },
+    databaseUrl: pg.url('dibao'),
+    ports: DEFAULT_PORTS,
+    shards: Number(process.env.CLUSTER_HISTORY_SHARDS ?? 16),
+    restartDelayMs: { temporal: 2000, app: 2000 },
+    onStop: (fn) => stops.push(fn),
+  });
+  const t = DEFAULT_PORTS.temporal;
+  console.log(`
+[stack] cluster ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (Temporal server ${c.temporalVersion})
+  API            ${c.apis.join('  ')}   (OpenAPI UI: ${c.apis[0]}/docs)
+  API metrics    ${c.apiMetrics.join('  ')}
+  Worker metrics ${c.workerMetrics.join('  ')}
+  Temporal       frontend ${c.temporalAddress} (HTTP :${t.frontend.http}), history :${t.history.grpc}, matching :${t.matching.grpc}, worker :${t.worker.grpc}
+  Temporal metrics  http://127.0.0.1:{${t.frontend.metrics},${t.history.metrics},${t.matching.metrics},${t.worker.metrics}}/metrics
+  Postgres       ${pg.url('dibao')} (and temporal, temporal_visibility)
+  Processes      ${c.stateFile} (pids; a process that dies is started again)
+  A token:       set -a; . .data/cluster/secrets.env; set +a; npm run -s token -- admin 14
+Ctrl-C stops everything.`);
+  await new Promise(() => {}); // until a signal
+}
+
 const [mode, ...rest] = process.argv.slice(2);
 const run =
-  mode === 'start' ? start() : mode === 'test' ? test(rest[0] === '--' ? rest.slice(1) : rest) : undefined;
+  mode === 'start'
+    ? start()
+    : mode === 'test'
+      ? test(rest[0] === '--' ? rest.slice(1) : rest)
+      : mode === 'cluster'
+        ? cluster()
+        : undefined;
 if (!run) {
-  console.error('usage: tsx scripts/stack.ts start | test [-- vitest args]');
+  console.error('usage: tsx scripts/stack.ts start | cluster | test [-- vitest args]');
   process.exit(2);
 }
 run.catch(async (err: Error) => {

@@ -5,5 +5,5 @@
 # the schemathesis pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install.sh npm temporal testserver postgres schemathesis chromium documents
+scripts/install.sh npm temporal temporal-server testserver postgres schemathesis chromium documents
 exec node_modules/.bin/tsx scripts/stack.ts test "$@"

@@ -14,9 +14,17 @@ const LEVELS: Record<string, LogLevel> = {
   silent: 'ERROR',
 };
 
-export function installRuntimeLogger(level: string, stream?: DestinationStream): void {
+/** `metricsBindAddress`: the SDK's Prometheus exporter (worker/metrics.ts), when metrics are on. */
+export function installRuntimeLogger(
+  level: string,
+  stream?: DestinationStream,
+  metricsBindAddress?: string,
+): void {
   const log = createLogger(level, 'worker', stream);
   Runtime.install({
+    ...(metricsBindAddress && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: metricsBindAddress } } },
+    }),
     logger: new DefaultLogger(LEVELS[level] ?? 'INFO', ({ level: l, message, meta }) => {
       const fn = l === 'ERROR' ? log.error : l === 'WARN' ? log.warn : l === 'INFO' ? log.info : log.debug;
       fn.call(log, meta ?? {}, scrub(message));

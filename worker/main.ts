@@ -5,16 +5,18 @@ import { dataConverter } from '../codec/payload-codec';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
+import { sdkMetricsBindAddress, startWorkerMetrics } from './metrics';
 import { ensurePayrollSchedule } from './schedules';
 import { heapLimitMb, workerTuning } from './tuning';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
 // in-flight activities finish (up to WORKER_SHUTDOWN_GRACE), then closes its connections.
 const config = loadConfigOrExit();
-installRuntimeLogger(config.LOG_LEVEL);
+installRuntimeLogger(config.LOG_LEVEL, undefined, sdkMetricsBindAddress(config));
 const pool = createPool(config.DATABASE_URL, config.DATABASE_POOL_MAX, ({ err }, msg) =>
   console.warn(`[worker] ${msg}: ${err.message}`),
 );
+const metrics = await startWorkerMetrics(config, pool);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 
 const tuning = workerTuning(config);
@@ -53,6 +55,7 @@ console.log(
 );
 // The SDK's Runtime traps SIGINT/SIGTERM and calls worker.shutdown(); run() resolves once drained.
 await worker.run();
+await metrics?.close();
 await pool.end();
 await connection.close();
 console.log('[worker] stopped');

@@ -11,6 +11,7 @@ import { deathNoticesRepository } from './death-notices';
 import { idempotencyRepository } from './idempotency';
 import { importsRepository } from './imports';
 import { ledgerRepository } from './ledger';
+import { metricsRepository } from './metrics';
 import { noticeDocumentsRepository } from './notice-documents';
 import { noticesRepository } from './notices';
 import { overdueRepository } from './overdue';
@@ -62,6 +63,7 @@ export function createRepositories(pool: pg.Pool) {
     register: registerRepository(pool),
     complaints: complaintsRepository(pool),
     oversight: oversightRepository(pool),
+    metrics: metricsRepository(pool),
   };
 }
 

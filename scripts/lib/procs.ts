@@ -29,8 +29,10 @@ export function startProc(name: string, cmd: string, args: string[], opts: Spawn
   if (opts.logFile) {
     mkdirSync(dirname(opts.logFile), { recursive: true });
     const out = createWriteStream(opts.logFile, { flags: 'a' });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
+    // Two sources into one file: neither may end it while the other still writes.
+    child.stdout?.pipe(out, { end: false });
+    child.stderr?.pipe(out, { end: false });
+    child.on('close', () => out.end());
   } else {
     const prefix = (chunk: Buffer) =>
       chunk
@@ -78,6 +80,23 @@ export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<bool
     });
     sock.once('error', () => resolve(false));
   });
+}
+
+/**
+ * A free TCP port below 32768: Temporal stores membership ports as a Postgres smallint, and the
+ * kernel's ephemeral range (what `freePort` gets) starts above it.
+ */
+export async function freeLowPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 /** Polls `check` until it returns true; fails early if `proc` exits first. */

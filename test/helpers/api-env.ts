@@ -13,7 +13,7 @@ import { serverOptions } from '../../api/server-options';
 import { dataConverter } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 import { freshDatabase } from './db';
-import { testEnv } from './env';
+import { testEnv, testPayloadKeys } from './env';
 
 /** What an end-to-end test file works with: the API (inject), its database and Temporal client. */
 export interface ApiEnv {
@@ -65,6 +65,7 @@ export async function startApiEnv(
     LOG_LEVEL: 'warn',
     // A test file sends thousands of requests as one caller; the rate-limit test sets its own.
     RATE_LIMIT_MAX: '1000000',
+    ...testPayloadKeys(),
     ...opts.env,
   });
   let worker: Worker | undefined;

@@ -13,5 +13,14 @@ export function testEnv(name: string): string {
  * API build theirs; every test client and worker uses it so histories are encrypted as in production.
  */
 export function testDataConverter() {
-  return dataConverter(parseConfig({ NODE_ENV: 'test' }));
+  return dataConverter(parseConfig({ NODE_ENV: 'test', ...testPayloadKeys() }));
+}
+
+/**
+ * R-O7: the cluster pass hands the tests the cluster's payload keys (TEST_PAYLOAD_KEYS), so what a
+ * test's client or worker writes into the shared namespace the cluster's workers can read, and back.
+ */
+export function testPayloadKeys(): { PAYLOAD_KEYS?: string; PAYLOAD_KEY_ID?: string } {
+  const keys = process.env.TEST_PAYLOAD_KEYS;
+  return keys ? { PAYLOAD_KEYS: keys, PAYLOAD_KEY_ID: process.env.TEST_PAYLOAD_KEY_ID } : {};
 }

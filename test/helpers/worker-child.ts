@@ -3,6 +3,7 @@ import { createActivities } from '../../activities';
 import { dataConverter } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 import { createPool } from '../../db/pool';
+import { testPayloadKeys } from './env';
 
 // A worker in a process of its own, for tests that kill it (SIGKILL: no graceful shutdown, in-flight
 // activities and workflow tasks simply stop) and check that another worker carries on.
@@ -14,6 +15,7 @@ const config = parseConfig({
   TEMPORAL_TASK_QUEUE: env.CHILD_TASK_QUEUE,
   PAYMENT_FILES_DIR: env.CHILD_PAYMENT_FILES_DIR,
   LOG_LEVEL: 'warn',
+  ...testPayloadKeys(),
 });
 const pool = createPool(config.DATABASE_URL, 5);
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
