@@ -1,25 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import {
-  ApplicationFailure,
-  TypedSearchAttributes,
-  WorkflowExecutionAlreadyStartedError,
-} from '@temporalio/common';
-import { countyOf, townshipOf } from '../domain/region';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { countyOf } from '../domain/region';
 import type { Actor } from '../domain/roles';
-import type { applicationWorkflow } from '../workflows/application';
 import {
   type ApplicationInput,
   type ApplicationResult,
   applicationWorkflowId,
-  FAILURE,
   type RegisterFinding,
   type RegisterHistoryEntry,
   type RegisterView,
@@ -27,8 +15,8 @@ import {
   type Visit,
   type VisitInput,
 } from '../workflows/messages';
-import { SA_CASE_KIND, SA_COUNTY, SA_STAGE, SA_TOWNSHIP, SA_VILLAGE } from '../workflows/search-attributes';
 import { type ActivityDeps, reposOf } from './deps';
+import { enrolmentRefusal, receiptApplicationId, receiptStart, receiptUpdateId } from './receipt-start';
 import { sendFinding } from './register-start';
 
 // Side effects of the low-income register (R-L1 … R-L3): the register workflow's rows, the hooks the
@@ -78,7 +66,7 @@ export function registerActivities(deps: ActivityDeps) {
       const token = createHash('sha256')
         .update(`register:${args.householdKey}:${args.visitId}`)
         .digest('hex');
-      const applicationId = `A${county}${a.acceptedOn.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
+      const applicationId = receiptApplicationId(county, a.acceptedOn, token);
       const input: ApplicationInput = {
         applicationId,
         category: a.category,
@@ -92,37 +80,27 @@ export function registerActivities(deps: ActivityDeps) {
         context: { policy, deadlines, runtimeYears },
       };
       const client = clientOf(deps);
-      const workflowId = applicationWorkflowId(applicationId);
-      const start = new WithStartWorkflowOperation<typeof applicationWorkflow>('applicationWorkflow', {
-        taskQueue: Context.current().info.taskQueue,
-        workflowId,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SA_CASE_KIND, value: 'application' },
-          { key: SA_STAGE, value: 'received' },
-          { key: SA_COUNTY, value: county },
-          { key: SA_TOWNSHIP, value: townshipOf(args.villageCode) },
-          { key: SA_VILLAGE, value: args.villageCode },
-        ]),
-      });
       try {
         await client.workflow.executeUpdateWithStart(receiptUpdate, {
-          updateId: `receipt:${token}`,
-          startWorkflowOperation: start,
+          updateId: receiptUpdateId(token),
+          startWorkflowOperation: receiptStart(Context.current().info.taskQueue, input),
         });
         return { applicationId };
       } catch (err) {
-        const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-        if (cause instanceof ApplicationFailure && cause.type === FAILURE.alreadyEnrolled) {
-          const d = (cause.details?.[0] ?? {}) as Record<string, string>;
-          return { applicationRefused: { holderKind: d.holderKind ?? '', holderId: d.holderId ?? '' } };
-        }
+        const refused = enrolmentRefusal(err);
+        if (refused)
+          return {
+            applicationRefused: {
+              holderKind: String(refused.holderKind ?? ''),
+              holderId: String(refused.holderId ?? ''),
+            },
+          };
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
       // Received before and closed since: its outcome, from Temporal.
-      const result: ApplicationResult = await client.workflow.getHandle(workflowId).result();
+      const result: ApplicationResult = await client.workflow
+        .getHandle(applicationWorkflowId(applicationId))
+        .result();
       return result.refused
         ? { applicationRefused: { holderKind: result.refused.holderKind, holderId: result.refused.holderId } }
         : { applicationId };

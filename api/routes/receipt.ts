@@ -1,35 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import {
-  WithStartWorkflowOperation,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import {
-  ApplicationFailure,
-  TypedSearchAttributes,
-  WorkflowExecutionAlreadyStartedError,
-} from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  enrolmentRefusal,
+  receiptApplicationId,
+  receiptStart,
+  receiptUpdateId,
+} from '../../activities/receipt-start';
 import { civilDateOf } from '../../domain/dates';
-import { countyOf, townshipOf } from '../../domain/region';
+import { countyOf } from '../../domain/region';
 import type { Actor } from '../../domain/roles';
-import type { applicationWorkflow } from '../../workflows/application';
 import {
   type ApplicationInput,
   type ApplicationResult,
   type ApplicationView,
   applicationWorkflowId,
-  FAILURE,
   receiptUpdate,
 } from '../../workflows/messages';
-import {
-  SA_CASE_KIND,
-  SA_COUNTY,
-  SA_STAGE,
-  SA_TOWNSHIP,
-  SA_VILLAGE,
-} from '../../workflows/search-attributes';
 import { assertReach } from '../plugins/auth';
 import { badRequest, conflict, notFound, ProblemError, problemResponses } from '../problem';
 import { receiptBody, receiptResponse } from '../schemas/applications';
@@ -110,23 +97,9 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
       const countyCode = countyOf(body.villageCode);
       const context = await contextOf(countyCode, body.acceptedOn);
       const token = req.idempotency?.token ?? randomBytes(16).toString('hex');
-      const applicationId = `A${countyCode}${body.acceptedOn.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
+      const applicationId = receiptApplicationId(countyCode, body.acceptedOn, token);
       const input: ApplicationInput = { ...body, applicationId, receivedBy: actorOf(req.user), context };
       const workflowId = applicationWorkflowId(applicationId);
-      const start = new WithStartWorkflowOperation<typeof applicationWorkflow>('applicationWorkflow', {
-        taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-        workflowId,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SA_CASE_KIND, value: 'application' },
-          { key: SA_STAGE, value: 'received' },
-          { key: SA_COUNTY, value: countyCode },
-          { key: SA_TOWNSHIP, value: townshipOf(body.villageCode) },
-          { key: SA_VILLAGE, value: body.villageCode },
-        ]),
-      });
       const enrolled = (details: Record<string, unknown>) => {
         const name = body.household.members.find((m) => m.idNumber === details.idNumber)?.name ?? '';
         return conflict(
@@ -142,16 +115,14 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
       try {
         const view = await app.temporalCall(() =>
           app.temporal.workflow.executeUpdateWithStart(receiptUpdate, {
-            updateId: `receipt:${token}`,
-            startWorkflowOperation: start,
+            updateId: receiptUpdateId(token),
+            startWorkflowOperation: receiptStart(app.config.TEMPORAL_TASK_QUEUE, input),
           }),
         );
         return reply.code(201).send(receiptAnswer(view));
       } catch (err) {
-        const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-        if (cause instanceof ApplicationFailure && cause.type === FAILURE.alreadyEnrolled) {
-          throw enrolled((cause.details?.[0] ?? {}) as Record<string, unknown>);
-        }
+        const refused = enrolmentRefusal(err);
+        if (refused) throw enrolled(refused);
         if (!(err instanceof WorkflowExecutionAlreadyStartedError))
           throw updateProblem(err, applicationId, 'received');
       }
