@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
-import { dayInMonth, monthOf } from '../../domain/dates';
+import { addDays, dayInMonth, monthOf } from '../../domain/dates';
 import { comparisonCheckDue } from '../../domain/deadlines';
 import { defaultPolicy } from '../../domain/policy';
 import {
@@ -182,7 +182,9 @@ describe('case in benefit (time-skipping)', () => {
         },
       ],
     });
-    // Closed; what was received wrongly is demanded back (R-M10) and the case tracks the demand.
+    // Closed; what was received wrongly is demanded back (R-M10) and the case tracks the demand
+    // (raised once the closure is saved: a day of workflow time later it is there).
+    await sleepUntil(addDays(await today(), 1));
     const result = await view(handle);
     expect(result.closed).toMatchObject({ reason: 'fraud', fromMonth: m(5) });
     expect(result.demands).toEqual([expect.objectContaining({ amount: '3000.00', status: 'open' })]);
