@@ -50,6 +50,8 @@ export interface DeadlineParameters {
   /** R-M7: village visit report by the 20th, township forwards to the county by the 25th. */
   visitReportDay: number;
   townshipForwardDay: number;
+  /** R-O2: the county checks a sampled township decision within this many working days of the draw. */
+  spotCheckWorkingDays: number;
 }
 
 export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.freeze({
@@ -72,6 +74,7 @@ export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.
   paymentDay: 10,
   visitReportDay: 20,
   townshipForwardDay: 25,
+  spotCheckWorkingDays: 20,
 });
 
 export interface ApplicationRoute {
@@ -178,6 +181,19 @@ export function rejectionNoticeDue(
   params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
 ): Deadline {
   return stepDeadline(cal, decidedOn, params.rejectionNoticeWorkingDays);
+}
+
+/** R-O2: a sampled township decision is checked by the county within n working days of the draw. */
+export function spotCheckDue(
+  cal: WorkingCalendar,
+  drawnOn: CivilDate,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): Deadline {
+  return stepDeadline(
+    cal,
+    drawnOn,
+    params.spotCheckWorkingDays ?? DEFAULT_DEADLINE_PARAMETERS.spotCheckWorkingDays,
+  );
 }
 
 /** R-M4: a periodic re-review started on `startedOn` aims to close in 2 months, at the latest in 3. */
