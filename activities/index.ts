@@ -3,6 +3,7 @@ import { caseActivities } from './cases';
 import { type ActivityDeps, reposOf } from './deps';
 import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
+import { spotCheckActivities } from './spot-checks';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
 // tests pass their own (or replace single functions). One set of repositories serves them all.
@@ -13,6 +14,7 @@ export function createActivities(opts: ActivityDeps) {
     ...caseActivities(deps),
     ...importActivities(deps),
     ...payrollActivities(deps),
+    ...spotCheckActivities(deps),
   };
 }
 

@@ -4,4 +4,6 @@ export { caseWorkflow } from './case';
 export { importWorkflow } from './import';
 export { payrollWorkflow } from './payroll';
 export { payrollSchedulerWorkflow } from './payroll-scheduler';
+export { spotCheckItemWorkflow } from './spot-check-item';
+export { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from './spot-check-round';
 export { standardAdjustmentWorkflow } from './standard-adjustment';

@@ -7,3 +7,4 @@ export * from './messages/common';
 export * from './messages/demands';
 export * from './messages/import';
 export * from './messages/payroll';
+export * from './messages/spot-checks';

@@ -20,6 +20,7 @@ import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
 import { repaymentDemandsRepository } from './repayment-demands';
 import { reportsRepository } from './reports';
+import { spotChecksRepository } from './spot-checks';
 import { supervisionRepository } from './supervision';
 import { visitReportsRepository } from './visit-reports';
 
@@ -56,6 +57,7 @@ export function createRepositories(pool: pg.Pool) {
     repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
     imports: importsRepository(pool),
+    spotChecks: spotChecksRepository(pool),
   };
 }
 
