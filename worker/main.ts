@@ -5,7 +5,7 @@ import { dataConverter } from '../codec/payload-codec';
 import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
-import { ensurePayrollSchedule } from './schedules';
+import { ensurePayrollSchedule, ensureSpotCheckSchedule } from './schedules';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
 // in-flight activities finish (up to WORKER_SHUTDOWN_GRACE), then closes its connections.
@@ -29,16 +29,16 @@ const worker = await Worker.create({
 
 // R-M1: the monthly payroll schedule exists once the worker serves the queue it starts work on.
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const schedule = await ensurePayrollSchedule(
-  new Client({
-    connection: clientConnection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: dataConverter(config),
-  }),
-  config.TEMPORAL_TASK_QUEUE,
-);
+const scheduleClient = new Client({
+  connection: clientConnection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  dataConverter: dataConverter(config),
+});
+const schedule = await ensurePayrollSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
+// R-O2: the monthly spot-check rounds of township decisions.
+const spotChecks = await ensureSpotCheckSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
 await clientConnection.close();
-console.log(`[worker] payroll schedule ${schedule}`);
+console.log(`[worker] payroll schedule ${schedule}, spot-check schedule ${spotChecks}`);
 
 console.log(
   `[worker] polling ${config.TEMPORAL_ADDRESS} namespace=${config.TEMPORAL_NAMESPACE} queue=${config.TEMPORAL_TASK_QUEUE}`,

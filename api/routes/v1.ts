@@ -13,6 +13,7 @@ import { payrollRoutes } from './payroll';
 import { publicityRoutes } from './publicity';
 import { receiptRoutes } from './receipt';
 import { reportRoutes } from './reports';
+import { spotCheckRoutes } from './spot-checks';
 import { supervisionRoutes } from './supervision';
 import { supervisionSummaryRoutes } from './supervision-summary';
 import { visitReportRoutes } from './visit-reports';
@@ -36,4 +37,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(supervisionSummaryRoutes);
   await app.register(publicityRoutes);
   await app.register(importRoutes);
+  await app.register(spotCheckRoutes);
 };
