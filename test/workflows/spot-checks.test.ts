@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { spotCheckSeed } from '../../activities/spot-checks';
+import { createRepositories } from '../../db/repositories';
 import { civilDateOf } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
 import { drawSpotChecks } from '../../domain/sampling';
@@ -148,6 +149,14 @@ describe('R-O2 spot-check round (time-skipping + Postgres)', () => {
       { flag: 'at_risk', deadline_kind: 'spot_check' },
       { flag: 'overdue', deadline_kind: 'spot_check' },
     ]);
+    // R-O3: the supervisors' overdue list shows it beside the applications and case checks.
+    const repos = createRepositories(pool);
+    const work = await repos.overdue.page({ region: '140802', flag: 'overdue' }, 10);
+    expect(work).toEqual([
+      expect.objectContaining({ kind: 'spot_check', taskId: checkId, subjectId: 'A1', overdue: true }),
+    ]);
+    const counts = await repos.overdue.summary({ region: '140802', flag: 'any' });
+    expect(counts).toEqual([expect.objectContaining({ kind: 'spot_check', overdue: 1 })]);
     // A township clerk may not record it; a correction of a rejection is refused.
     const actor = { sub: 'county-7', role: 'county_staff' as const, region: '140802' };
     await expect(
