@@ -127,10 +127,14 @@ describe('R-O2 spot checks through the API (dev server)', () => {
       return v.status === 'closed' ? v : undefined;
     }, 'the case stopped');
     expect(view.closed.reason).toBe('spot_check_reversed');
-    const notices = await env.pool.query(
-      `SELECT notice_id, kind, decided_by FROM notices WHERE subject_id = $1`,
-      [caseId],
-    );
+    // The stop notice is issued by the case's activity (the notices' writer) right after the state.
+    const notices = await until(async () => {
+      const r = await env.pool.query(
+        `SELECT notice_id, kind, decided_by FROM notices WHERE subject_id = $1`,
+        [caseId],
+      );
+      return r.rows.length ? r : undefined;
+    }, 'the stop notice');
     expect(notices.rows).toEqual([
       expect.objectContaining({ kind: 'stop', decided_by: 'county-inspector-1' }),
     ]);
@@ -178,9 +182,13 @@ describe('R-O2 spot checks through the API (dev server)', () => {
       return v.monthlyAmount === '800.00' ? v : undefined;
     }, 'the case re-rated');
     expect(view.status).toBe('active');
-    const adj = await env.pool.query(`SELECT kind, amount FROM case_adjustments WHERE case_id = $1`, [
-      caseId,
-    ]);
-    expect(adj.rows).toEqual([{ kind: 'recovery', amount: '200.00' }]);
+    // The case records the recovery of the rostered month through its activity (its one writer).
+    const adj = await until(async () => {
+      const r = await env.pool.query(`SELECT kind, amount FROM case_adjustments WHERE case_id = $1`, [
+        caseId,
+      ]);
+      return r.rows.length ? r.rows : undefined;
+    }, 'the recovery recorded');
+    expect(adj).toEqual([{ kind: 'recovery', amount: '200.00' }]);
   });
 });
