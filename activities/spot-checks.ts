@@ -60,7 +60,7 @@ export function spotCheckActivities(deps: ActivityDeps) {
       drawnOn: string;
       startedBy: string;
       at: string;
-    }): Promise<SpotCheckRoundResult & { population: DecisionUnit[] }> {
+    }): Promise<SpotCheckRoundResult & { population: DecisionUnit[]; opened: string[] }> {
       const seed = spotCheckSeed(args.countyCode, args.month, args.nonce);
       const ratios = {
         decisionRatio: args.context.decisionRatio,
@@ -104,6 +104,7 @@ export function spotCheckActivities(deps: ActivityDeps) {
         populationSize: stored.population.length,
         drawn: stored.drawn,
         population: stored.population,
+        opened: await spotChecks.openedOf(stored.roundId),
       };
     },
 

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addMonthsToYearMonth, civilDateOf, monthOf } from '../domain/dates';
@@ -43,7 +43,8 @@ export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promis
     startedBy: input.startedBy ?? 'schedule',
     at: now.toISOString(),
   });
-  const drawn = new Set(round.drawn);
+  // A check already opened (this round run before, its workflows since gone from retention) stays.
+  const drawn = new Set(round.drawn.filter((id) => !round.opened.includes(id)));
   for (const unit of round.population.filter((u) => drawn.has(u.applicationId))) {
     const checkId = spotCheckIdOf(unit.applicationId);
     try {
@@ -60,6 +61,8 @@ export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promis
           },
         ],
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        // One check per decision: a finished check is never started again.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -80,6 +83,8 @@ export async function spotCheckSchedulerWorkflow(
         workflowId: spotCheckRoundWorkflowId(countyCode, month),
         args: [{ countyCode, month }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        // One round per county and month, also after it has completed (a catch-up run).
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
       started.push(countyCode);
     } catch (err) {

@@ -137,7 +137,8 @@ export function spotChecksRepository(pool: pg.Pool) {
              at_risk_on = EXCLUDED.at_risk_on, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
              outcome = EXCLUDED.outcome, reasons = EXCLUDED.reasons, monthly_amount = EXCLUDED.monthly_amount,
              found_by = EXCLUDED.found_by, found_on = EXCLUDED.found_on, follow_up = EXCLUDED.follow_up,
-             updated_at = now()`,
+             updated_at = now()
+           WHERE spot_checks.outcome IS NULL`,
           [
             v.checkId,
             v.roundId,
@@ -164,6 +165,15 @@ export function spotChecksRepository(pool: pg.Pool) {
         );
         for (const e of entries) await audit(c, v.checkId, e);
       });
+    },
+
+    /** Application ids of the round that already have their check task. */
+    async openedOf(roundId: string): Promise<string[]> {
+      const { rows } = await pool.query<{ id: string }>(
+        'SELECT application_id AS id FROM spot_checks WHERE round_id = $1',
+        [roundId],
+      );
+      return rows.map((r) => r.id);
     },
 
     /** One check (the finding route's look-up: its village decides reach). */

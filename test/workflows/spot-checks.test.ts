@@ -14,7 +14,7 @@ import {
   spotCheckRoundWorkflowId,
 } from '../../workflows/messages';
 import type { spotCheckItemWorkflow } from '../../workflows/spot-check-item';
-import type { spotCheckRoundWorkflow } from '../../workflows/spot-check-round';
+import type { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from '../../workflows/spot-check-round';
 import { until } from '../helpers/api-env';
 import { freshDatabase } from '../helpers/db';
 import { testDataConverter, testEnv } from '../helpers/env';
@@ -101,6 +101,34 @@ describe('R-O2 spot-check round (time-skipping + Postgres)', () => {
       `SELECT action, actor_sub FROM audit_events WHERE subject_kind = 'spot_check' AND action = 'spot_check_drawn'`,
     );
     expect(audit.rows).toEqual([{ action: 'spot_check_drawn', actor_sub: 'county-1' }]);
+  });
+
+  it('R-O2: the monthly schedule starts one round per county with township decisions in the month', async () => {
+    await seedDecisions(pool, 'A1408022026050', 3, VILLAGE, '2026-05');
+    await seedDecisions(pool, 'A1408032026050', 2, '140803101201', '2026-05');
+    await seedDecision(pool, {
+      applicationId: 'A-140804',
+      villageCode: '140804101201',
+      decidedOn: '2026-05-03',
+      delegated: false,
+    });
+    const run = () =>
+      env.client.workflow.execute<typeof spotCheckSchedulerWorkflow>('spotCheckSchedulerWorkflow', {
+        taskQueue,
+        workflowId: `spotcheck-scheduler-${Math.random()}`,
+        args: [{ month: '2026-05' }],
+      });
+    expect(await run()).toEqual({ started: ['140802', '140803'] });
+    const rounds = await until(async () => {
+      const r = await pool.query('SELECT round_id, population_size FROM spot_check_rounds ORDER BY round_id');
+      return r.rows.length === 2 ? r.rows : undefined;
+    }, 'both rounds recorded');
+    expect(rounds).toEqual([
+      { round_id: '140802:2026-05', population_size: 3 },
+      { round_id: '140803:2026-05', population_size: 2 },
+    ]);
+    // A catch-up run of the same month starts nothing new (one round per county and month).
+    expect(await run()).toEqual({ started: [] });
   });
 
   it('R-O2 R-O3: a check task goes at risk then overdue with supervision alerts, then takes its finding with the actor', async () => {
