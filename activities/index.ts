@@ -5,6 +5,7 @@ import { type ActivityDeps, reposOf } from './deps';
 import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
 import { registerActivities } from './register';
+import { spotCheckActivities } from './spot-checks';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
 // tests pass their own (or replace single functions). One set of repositories serves them all.
@@ -17,6 +18,7 @@ export function createActivities(opts: ActivityDeps) {
     ...complaintActivities(deps),
     ...payrollActivities(deps),
     ...registerActivities(deps),
+    ...spotCheckActivities(deps),
   };
 }
 

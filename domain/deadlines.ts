@@ -58,6 +58,8 @@ export interface DeadlineParameters {
   complaintExtensionWorkingDays: number;
   /** R-O4 / R-O3: flag an open complaint this many working days before its deadline. */
   complaintAtRiskWorkingDays: number;
+  /** R-O2: the county checks a sampled township decision within this many working days of the draw. */
+  spotCheckWorkingDays: number;
 }
 
 export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.freeze({
@@ -84,6 +86,7 @@ export const DEFAULT_DEADLINE_PARAMETERS: Readonly<DeadlineParameters> = Object.
   complaintAnswerWorkingDays: 15,
   complaintExtensionWorkingDays: 15,
   complaintAtRiskWorkingDays: 3,
+  spotCheckWorkingDays: 20,
 });
 
 export interface ApplicationRoute {
@@ -190,6 +193,19 @@ export function rejectionNoticeDue(
   params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
 ): Deadline {
   return stepDeadline(cal, decidedOn, params.rejectionNoticeWorkingDays);
+}
+
+/** R-O2: a sampled township decision is checked by the county within n working days of the draw. */
+export function spotCheckDue(
+  cal: WorkingCalendar,
+  drawnOn: CivilDate,
+  params: DeadlineParameters = DEFAULT_DEADLINE_PARAMETERS,
+): Deadline {
+  return stepDeadline(
+    cal,
+    drawnOn,
+    params.spotCheckWorkingDays ?? DEFAULT_DEADLINE_PARAMETERS.spotCheckWorkingDays,
+  );
 }
 
 /** R-M4: a periodic re-review started on `startedOn` aims to close in 2 months, at the latest in 3. */

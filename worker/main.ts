@@ -6,7 +6,7 @@ import { loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
 import { sdkMetricsBindAddress, startWorkerMetrics } from './metrics';
-import { ensurePayrollSchedule } from './schedules';
+import { ensurePayrollSchedule, ensureSpotCheckSchedule } from './schedules';
 import { heapLimitMb, workerTuning } from './tuning';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
@@ -35,16 +35,16 @@ const worker = await Worker.create({
 
 // R-M1: the monthly payroll schedule exists once the worker serves the queue it starts work on.
 const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-const schedule = await ensurePayrollSchedule(
-  new Client({
-    connection: clientConnection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: dataConverter(config),
-  }),
-  config.TEMPORAL_TASK_QUEUE,
-);
+const scheduleClient = new Client({
+  connection: clientConnection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  dataConverter: dataConverter(config),
+});
+const schedule = await ensurePayrollSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
+// R-O2: the monthly spot-check rounds of township decisions.
+const spotChecks = await ensureSpotCheckSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
 await clientConnection.close();
-console.log(`[worker] payroll schedule ${schedule}`);
+console.log(`[worker] payroll schedule ${schedule}, spot-check schedule ${spotChecks}`);
 
 console.log(
   `[worker] heap limit ${heapLimitMb().toFixed(0)} MB, cache ${tuning.maxCachedWorkflows} workflows, ` +

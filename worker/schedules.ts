@@ -1,5 +1,6 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { payrollSchedulerWorkflow } from '../workflows/payroll-scheduler';
+import { spotCheckSchedulerWorkflow } from '../workflows/spot-check-round';
 
 export const PAYROLL_SCHEDULE_ID = 'payroll-monthly';
 
@@ -25,6 +26,31 @@ export async function ensurePayrollSchedule(
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
       memo: { purpose: 'monthly payroll per county (R-M1)' },
+    });
+    return 'created';
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) return 'exists';
+    throw err;
+  }
+}
+
+export const SPOT_CHECK_SCHEDULE_ID = 'spot-check-monthly';
+
+/**
+ * R-O2: the monthly spot-check draw — 02:00 Asia/Shanghai on the 1st, one round per county with
+ * township decisions in the month before. Created once, like the payroll schedule.
+ */
+export async function ensureSpotCheckSchedule(
+  client: Client,
+  taskQueue: string,
+): Promise<'created' | 'exists'> {
+  try {
+    await client.schedule.create({
+      scheduleId: SPOT_CHECK_SCHEDULE_ID,
+      spec: { calendars: [{ dayOfMonth: 1, hour: 2, minute: 0 }], timezone: 'Asia/Shanghai' },
+      action: { type: 'startWorkflow', workflowType: spotCheckSchedulerWorkflow, taskQueue, args: [{}] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
+      memo: { purpose: 'monthly spot checks of township decisions per county (R-O2)' },
     });
     return 'created';
   } catch (err) {

@@ -12,6 +12,7 @@ import {
 } from './case-demands';
 import { CaseLedger } from './case-ledger';
 import { applyReviewResult, checkReviewResult } from './case-reviews';
+import { applySpotCheckFinding } from './case-spot-checks';
 import { applyStandardChange } from './case-standard';
 import { applyCalendar, nextWakeUp, tick } from './case-time';
 import type {
@@ -23,6 +24,7 @@ import type {
   DemandStepInput,
   RepaymentDemand,
   ReviewResultInput,
+  SpotCheckCaseFinding,
 } from './messages';
 
 export type { CaseEffect, DeathOutcome } from './case-core';
@@ -105,5 +107,9 @@ export class CaseState extends CaseLedger {
 
   applyCalendar(year: YearCalendar, now: Date): void {
     applyCalendar(this, year, now);
+  }
+
+  applySpotCheckFinding(f: SpotCheckCaseFinding, now: Date): void {
+    applySpotCheckFinding(this, f, now);
   }
 }

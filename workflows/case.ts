@@ -27,6 +27,7 @@ import {
   demandStepUpdate,
   type ImportedCaseStart,
   reviewResultUpdate,
+  spotCheckCaseSignal,
   standardChangedSignal,
   visitEventSignal,
 } from './messages';
@@ -259,6 +260,14 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   setHandler(
     calendarUpdatedSignal,
     onSignal((y, at) => state.applyCalendar(y, at)),
+  );
+  // R-O2: a spot-check finding (corrected amount, reversed approval). A signal that reached a run of
+  // the code before this handler existed stays unhandled when that history replays (no marker).
+  setHandler(
+    spotCheckCaseSignal,
+    onSignal((f, at) => {
+      if (patched('spot-check-finding')) state.applySpotCheckFinding(f, at);
+    }),
   );
 
   // R-M8: a standard published while the application was pending (its fan-out ran before this case

@@ -6,4 +6,6 @@ export { importWorkflow } from './import';
 export { payrollWorkflow } from './payroll';
 export { payrollSchedulerWorkflow } from './payroll-scheduler';
 export { registerWorkflow } from './register';
+export { spotCheckItemWorkflow } from './spot-check-item';
+export { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from './spot-check-round';
 export { standardAdjustmentWorkflow } from './standard-adjustment';

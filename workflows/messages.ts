@@ -9,3 +9,4 @@ export * from './messages/demands';
 export * from './messages/import';
 export * from './messages/payroll';
 export * from './messages/register';
+export * from './messages/spot-checks';

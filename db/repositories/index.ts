@@ -24,6 +24,7 @@ import { publicityRepository } from './publicity';
 import { registerRepository } from './register';
 import { repaymentDemandsRepository } from './repayment-demands';
 import { reportsRepository } from './reports';
+import { spotChecksRepository } from './spot-checks';
 import { supervisionRepository } from './supervision';
 import { visitReportsRepository } from './visit-reports';
 
@@ -64,6 +65,7 @@ export function createRepositories(pool: pg.Pool) {
     complaints: complaintsRepository(pool),
     oversight: oversightRepository(pool),
     metrics: metricsRepository(pool),
+    spotChecks: spotChecksRepository(pool),
   };
 }
 

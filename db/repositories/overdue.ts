@@ -45,7 +45,9 @@ export interface SlaMonth {
   onTime: number;
 }
 
-const TASK_KINDS = SUPERVISED_KINDS.filter((k) => k !== 'application' && k !== 'payroll');
+const TASK_KINDS = SUPERVISED_KINDS.filter(
+  (k) => k !== 'application' && k !== 'payroll' && k !== 'spot_check',
+);
 const OPEN_APPLICATION = `stage NOT IN ('approved', 'rejected', 'withdrawn') AND (at_risk OR overdue)`;
 const OPEN_TASK = 'closed_on IS NULL AND (at_risk OR overdue)';
 const OPEN_STAGE = `stage NOT IN ('approved', 'rejected', 'withdrawn')`;
@@ -131,6 +133,17 @@ export function overduePageSql(
           ORDER BY due_on, case_id, task_id LIMIT ${n})`);
     }
   }
+  // R-O2: the county's open spot checks of township decisions (their own table, like case tasks).
+  for (const o of flags) {
+    if (!wants('spot_check')) break;
+    const k = after(key, 'spot_check', o, p, { due: 'due_on', id: 'application_id', task: 'check_id' });
+    if (k)
+      branches.push(`(SELECT 'spot_check'::text AS kind, application_id AS subject_id, check_id AS task_id,
+          'spot_check'::text AS stage, county_code, township_code, village_code, due_on,
+          due_provisional AS provisional, at_risk, overdue
+        FROM spot_checks WHERE outcome IS NULL AND ${flagOf(o)} AND ${scopeWhere(scope, p)} AND ${k}
+        ORDER BY due_on, application_id, check_id LIMIT ${n})`);
+  }
   // A payroll is a county's: seen by the county and above, not through a township filter.
   if (flags.includes(true) && wants('payroll') && scope.length <= 6) {
     const k = after(key, 'payroll', true, p, { due: 'payment_date', id: 'payroll_id' });
@@ -166,6 +179,11 @@ export function overdueSummarySql(q: OverdueQuery): { text: string; values: unkn
         count(*) FILTER (WHERE NOT overdue)
       FROM case_tasks WHERE ${OPEN_TASK}${q.kind ? ` AND kind = ${p.add(q.kind)}` : ''} AND ${scopeWhere(scope, p)}
       GROUP BY township_code, kind`);
+  if (wants('spot_check'))
+    parts.push(`SELECT left(township_code, 6), township_code, 'spot_check', count(*) FILTER (WHERE overdue),
+        count(*) FILTER (WHERE NOT overdue)
+      FROM spot_checks WHERE outcome IS NULL AND (at_risk OR overdue) AND ${scopeWhere(scope, p)}
+      GROUP BY township_code`);
   if (wants('payroll') && scope.length <= 6)
     parts.push(`SELECT county_code, NULL::text, 'payroll', count(*), 0 FROM payrolls
       WHERE status = 'overdue' AND county_code LIKE ${p.add(scope)} || '%' GROUP BY county_code`);

@@ -6,14 +6,17 @@ import type { CivilDate } from '../../domain/dates';
 // (`audit_events`, each workflow for its own subject). Nothing here writes.
 
 /**
- * The village of an audit event's subject, for the reach rule. A new subject kind whose workflow
- * writes `audit_events` (spot checks) adds its LEFT JOIN and its column to the COALESCE.
+ * The village of an audit event's subject, for the reach rule: a new subject kind whose workflow
+ * writes `audit_events` adds its LEFT JOIN and its column to the COALESCE. A spot-check round is
+ * the county's (its county code stands for the village: only county-wide callers reach it).
  */
 const SUBJECT_VILLAGE = `
   LEFT JOIN applications sa ON e.subject_kind = 'application' AND sa.application_id = e.subject_id
   LEFT JOIN cases sc ON e.subject_kind = 'case' AND sc.case_id = e.subject_id
-  LEFT JOIN complaints sk ON e.subject_kind = 'complaint' AND sk.complaint_id = e.subject_id`;
-const VILLAGE = 'COALESCE(sa.village_code, sc.village_code, sk.village_code)';
+  LEFT JOIN complaints sk ON e.subject_kind = 'complaint' AND sk.complaint_id = e.subject_id
+  LEFT JOIN spot_checks sq ON e.subject_kind = 'spot_check' AND sq.check_id = e.subject_id
+  LEFT JOIN spot_check_rounds sr ON e.subject_kind = 'spot_check' AND sr.round_id = e.subject_id`;
+const VILLAGE = 'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code)';
 
 export interface AuditQuery {
   actor: string;

@@ -12,6 +12,8 @@ export const SUPERVISED_KINDS = [
   'data_check',
   'change_review',
   'payroll',
+  /** R-O2: a county check of a township decision. */
+  'spot_check',
 ] as const;
 export type SupervisedKind = (typeof SUPERVISED_KINDS)[number];
 

@@ -12,6 +12,7 @@ import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
 import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
+import { caseSpotCheckFindings } from './case-spot-check-findings';
 import type { NamedScenario } from './session';
 
 // Every recorded scenario, one file each, in recording order; the file prefix names the workflow
@@ -31,4 +32,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseDeathDateConflict,
   caseDeathRecordedByCase,
   caseRepaymentDemand,
+  caseSpotCheckFindings,
 ];

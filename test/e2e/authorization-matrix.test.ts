@@ -161,6 +161,19 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
     url: '/v1/oversight/close-relatives?region=140802101',
   },
   'GET /v1/audit': { roles: ['supervisor'], reach: 'region', url: '/v1/audit?actor=matrix&region=140802101' },
+  // API.md "Oversight": the county's spot checks (R-O2), county staff and supervisors.
+  'GET /v1/oversight/spot-checks': {
+    roles: ['county_staff', 'supervisor'],
+    reach: 'region',
+    url: '/v1/oversight/spot-checks?county=140802',
+  },
+  // Not in API.md: a round drawn by hand for a past month (the schedule draws last month's).
+  'POST /v1/oversight/spot-checks': {
+    roles: ['county_staff', 'supervisor'],
+    reach: 'region',
+    body: { countyCode: '140802', month: '2026-01' },
+  },
+  'POST /v1/oversight/spot-checks/{id}/finding': { roles: ['county_staff', 'supervisor'], reach: 'record' },
 };
 
 // The record lives in village 140802101201 (county 140802); regions by the caller's usual level.

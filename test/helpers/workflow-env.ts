@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { payrollActivities } from '../../activities/payroll';
+import { spotCheckActivities } from '../../activities/spot-checks';
 import { compare, sub, sum, toMoney } from '../../domain/money';
 import type { ApplicationView, HistoryEntry } from '../../workflows/messages';
 import { testDataConverter, testEnv } from './env';
@@ -49,6 +50,10 @@ export function fakeActivities() {
     ...(Object.fromEntries(
       Object.keys(payrollActivities({} as never)).map((k) => [k, Reflect.get(payroll, k)]),
     ) as ReturnType<typeof payrollActivities>),
+    // R-O2 spot checks are tested against Postgres with the real activities, like the payroll.
+    ...(Object.fromEntries(
+      Object.keys(spotCheckActivities({} as never)).map((k) => [k, Reflect.get(payroll, k)]),
+    ) as ReturnType<typeof spotCheckActivities>),
     loadApplicationContext: async () => {
       throw new Error('not used by the workflow');
     },

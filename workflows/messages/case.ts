@@ -22,6 +22,8 @@ export const CLOSE_REASONS = [
   'check_stop',
   'fraud',
   'no_one_covered',
+  /** R-O2: the county's spot check reversed the township's approval. */
+  'spot_check_reversed',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 

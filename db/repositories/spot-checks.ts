@@ -1,0 +1,207 @@
+import type pg from 'pg';
+import type { YearMonth } from '../../domain/dates';
+import { addMonthsToYearMonth } from '../../domain/dates';
+import type { DecisionUnit, SpotCheckView } from '../../workflows/messages';
+import { inTransaction } from '../pool';
+
+// R-O2: spot-check rounds and their check tasks. `spot_check_rounds` is written by the round
+// workflow's activity (once per county and month), `spot_checks` by each check's own workflow;
+// both append their audit entries (R-O6) in the same transaction. The API only reads.
+
+export interface RoundRecord {
+  roundId: string;
+  countyCode: string;
+  month: YearMonth;
+  nonce: string;
+  seed: string;
+  decisionRatio: string;
+  closeRelativeRatio: string;
+  parameterVersion: string | null;
+  population: DecisionUnit[];
+  drawn: string[];
+  strata: unknown;
+  drawnOn: string;
+  startedBy: string;
+}
+
+export interface AuditEntry {
+  eventKey: string;
+  action: string;
+  actorSub: string;
+  actorRole: string;
+  at: string;
+  reason?: string;
+  payload: Record<string, unknown>;
+}
+
+async function audit(c: pg.PoolClient, subjectId: string, e: AuditEntry) {
+  await c.query(
+    `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
+       reason, payload)
+     VALUES ($1, 'spot_check', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_key) DO NOTHING`,
+    [
+      e.eventKey,
+      subjectId,
+      e.action,
+      e.actorSub,
+      e.actorRole,
+      e.at,
+      e.reason ?? null,
+      JSON.stringify(e.payload),
+    ],
+  );
+}
+
+const ROUND_COLUMNS = `round_id AS "roundId", county_code AS "countyCode", month, nonce, seed,
+  decision_ratio AS "decisionRatio", close_relative_ratio AS "closeRelativeRatio",
+  parameter_version AS "parameterVersion", population, population_size AS "populationSize", drawn, strata,
+  drawn_on::text AS "drawnOn", started_by AS "startedBy", recorded_at AS "recordedAt"`;
+
+const CHECK_COLUMNS = `check_id AS "checkId", round_id AS "roundId", application_id AS "applicationId",
+  case_id AS "caseId", village_code AS "villageCode", decision, decided_on::text AS "decidedOn",
+  decided_by AS "decidedBy", close_relative AS "closeRelative", opened_on::text AS "openedOn",
+  due_on::text AS "dueOn", due_provisional AS "dueProvisional", at_risk_on::text AS "atRiskOn",
+  at_risk AS "atRisk", overdue, outcome, reasons, monthly_amount::text AS "monthlyAmount",
+  found_by AS "foundBy", found_on::text AS "foundOn", follow_up AS "followUp"`;
+
+export function spotChecksRepository(pool: pg.Pool) {
+  return {
+    /** R-O2: the county's township decisions (delegated approval, R-A5) of a month, by application id. */
+    async population(countyCode: string, month: YearMonth): Promise<DecisionUnit[]> {
+      const { rows } = await pool.query<DecisionUnit>(
+        `SELECT a.application_id AS "applicationId", c.case_id AS "caseId", a.village_code AS "villageCode",
+                a.stage AS decision, (a.view->'decision'->>'on') AS "decidedOn",
+                (a.view->'decision'->>'by') AS "decidedBy", a.close_relative AS "closeRelative"
+         FROM applications a LEFT JOIN cases c ON c.application_id = a.application_id
+         WHERE a.county_code = $1 AND a.delegated AND a.stage IN ('approved', 'rejected')
+           AND (a.view->'decision'->>'on') >= $2 AND (a.view->'decision'->>'on') < $3
+         ORDER BY a.application_id`,
+        [countyCode, `${month}-01`, `${addMonthsToYearMonth(month, 1)}-01`],
+      );
+      return rows;
+    },
+
+    /** Counties with township decisions in a month (the monthly schedule starts a round for each). */
+    async counties(month: YearMonth): Promise<string[]> {
+      const { rows } = await pool.query<{ county_code: string }>(
+        `SELECT DISTINCT county_code FROM applications
+         WHERE delegated AND stage IN ('approved', 'rejected')
+           AND (view->'decision'->>'on') >= $1 AND (view->'decision'->>'on') < $2
+         ORDER BY county_code`,
+        [`${month}-01`, `${addMonthsToYearMonth(month, 1)}-01`],
+      );
+      return rows.map((r) => r.county_code);
+    },
+
+    /** Records the round once; a retried activity gets the first round back (its nonce and draw). */
+    async recordRound(r: RoundRecord, entry: AuditEntry): Promise<RoundRecord> {
+      return inTransaction(pool, async (c) => {
+        await c.query(
+          `INSERT INTO spot_check_rounds (round_id, county_code, month, nonce, seed, decision_ratio,
+             close_relative_ratio, parameter_version, population, population_size, drawn, strata, drawn_on, started_by)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT (round_id) DO NOTHING`,
+          [
+            r.roundId,
+            r.countyCode,
+            r.month,
+            r.nonce,
+            r.seed,
+            r.decisionRatio,
+            r.closeRelativeRatio,
+            r.parameterVersion,
+            JSON.stringify(r.population),
+            r.population.length,
+            JSON.stringify(r.drawn),
+            JSON.stringify(r.strata),
+            r.drawnOn,
+            r.startedBy,
+          ],
+        );
+        await audit(c, r.roundId, entry);
+        const { rows } = await c.query(`SELECT ${ROUND_COLUMNS} FROM spot_check_rounds WHERE round_id = $1`, [
+          r.roundId,
+        ]);
+        return rows[0] as RoundRecord;
+      });
+    },
+
+    /** The check task as its workflow sees it now (opened once; later saves update it). */
+    async saveCheck(v: SpotCheckView, unit: DecisionUnit, entries: AuditEntry[]): Promise<void> {
+      await inTransaction(pool, async (c) => {
+        await c.query(
+          `INSERT INTO spot_checks (check_id, round_id, application_id, case_id, county_code, township_code,
+             village_code, decision, decided_on, decided_by, close_relative, opened_on, due_on, due_provisional,
+             at_risk_on, at_risk, overdue, outcome, reasons, monthly_amount, found_by, found_on, follow_up)
+           VALUES ($1,$2,$3,$4,left($5,6),left($5,9),$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
+           ON CONFLICT (check_id) DO UPDATE SET due_on = EXCLUDED.due_on, due_provisional = EXCLUDED.due_provisional,
+             at_risk_on = EXCLUDED.at_risk_on, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
+             outcome = EXCLUDED.outcome, reasons = EXCLUDED.reasons, monthly_amount = EXCLUDED.monthly_amount,
+             found_by = EXCLUDED.found_by, found_on = EXCLUDED.found_on, follow_up = EXCLUDED.follow_up,
+             updated_at = now()
+           WHERE spot_checks.outcome IS NULL`,
+          [
+            v.checkId,
+            v.roundId,
+            v.applicationId,
+            v.caseId,
+            v.villageCode,
+            v.decision,
+            unit.decidedOn,
+            unit.decidedBy,
+            v.closeRelative,
+            v.openedOn,
+            v.due.date,
+            v.due.provisional,
+            v.atRiskOn,
+            v.atRisk,
+            v.overdue,
+            v.finding?.outcome ?? null,
+            v.finding?.reasons ?? null,
+            v.finding?.monthlyAmount ?? null,
+            v.finding?.by ?? null,
+            v.finding?.on ?? null,
+            v.finding?.followUp ?? null,
+          ],
+        );
+        for (const e of entries) await audit(c, v.checkId, e);
+      });
+    },
+
+    /** Application ids of the round that already have their check task. */
+    async openedOf(roundId: string): Promise<string[]> {
+      const { rows } = await pool.query<{ id: string }>(
+        'SELECT application_id AS id FROM spot_checks WHERE round_id = $1',
+        [roundId],
+      );
+      return rows.map((r) => r.id);
+    },
+
+    /** One check (the finding route's look-up: its village decides reach). */
+    async check(checkId: string) {
+      const { rows } = await pool.query(`SELECT ${CHECK_COLUMNS} FROM spot_checks WHERE check_id = $1`, [
+        checkId,
+      ]);
+      return rows[0] as
+        | (Record<string, unknown> & { villageCode: string; outcome: string | null })
+        | undefined;
+    },
+
+    /** R-O2: a county's rounds (newest month first) with their checks in the caller's region. */
+    async rounds(q: { region: string; county?: string; month?: YearMonth; limit: number }) {
+      const { rows: rounds } = await pool.query(
+        `SELECT ${ROUND_COLUMNS} FROM spot_check_rounds
+         WHERE (starts_with(county_code, $1) OR starts_with($1, county_code))
+           AND ($2::text IS NULL OR county_code = $2) AND ($3::text IS NULL OR month = $3)
+         ORDER BY month DESC, county_code LIMIT $4`,
+        [q.region, q.county ?? null, q.month ?? null, q.limit],
+      );
+      if (!rounds.length) return [];
+      const { rows: checks } = await pool.query(
+        `SELECT ${CHECK_COLUMNS} FROM spot_checks
+         WHERE round_id = ANY($1::text[]) AND starts_with(village_code, $2) ORDER BY check_id`,
+        [rounds.map((r) => r.roundId), q.region],
+      );
+      return rounds.map((r) => ({ ...r, checks: checks.filter((c) => c.roundId === r.roundId) }));
+    },
+  };
+}

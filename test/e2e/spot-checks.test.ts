@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spotCheckSeed } from '../../activities/spot-checks';
+import { drawSpotChecks } from '../../domain/sampling';
+import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
+import { caseCalls, createCase } from '../helpers/e2e-cases';
+import { COUNTY, VILLAGE } from '../helpers/fixtures';
+import { seedPolicy } from '../helpers/seed';
+import { seedDecisions } from '../helpers/spot-check-seed';
+
+// R-O2 end to end on the dev server: a county draws its spot checks of a past month's township
+// decisions through the API, anyone recomputes the draw from the recorded seed, and a finding on a
+// check reaches the case (a reversed approval stops it with a notice; a correction re-rates it).
+let env: ApiEnv;
+let calls: ReturnType<typeof caseCalls>;
+beforeAll(async () => {
+  env = await startApiEnv({ sub: 'spotchecks' });
+  calls = caseCalls(env);
+  await seedPolicy(env.pool, COUNTY);
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+type Round = {
+  roundId: string;
+  nonce: string;
+  seed: string;
+  decisionRatio: string;
+  closeRelativeRatio: string;
+  populationSize: number;
+  population: { applicationId: string; closeRelative: boolean; decision: string }[];
+  drawn: string[];
+  checks: {
+    checkId: string;
+    applicationId: string;
+    caseId: string | null;
+    dueOn: string;
+    outcome: string | null;
+  }[];
+};
+const county = () => env.as('county_staff', COUNTY, 'county-inspector-1');
+
+/** Draws the month through the API and waits until every drawn decision has its check task. */
+async function drawRound(month: string): Promise<Round> {
+  const res = await env.api.inject({
+    method: 'POST',
+    url: '/v1/oversight/spot-checks',
+    headers: { ...county(), 'idempotency-key': `round-${month}` },
+    payload: { countyCode: COUNTY, month },
+  });
+  expect(res.statusCode, res.body).toBe(202);
+  return until(async () => {
+    const list = await env.api.inject({
+      url: `/v1/oversight/spot-checks?county=${COUNTY}&month=${month}`,
+      headers: county(),
+    });
+    const round = (list.json().rounds as Round[])[0];
+    return round && round.checks.length === round.drawn.length ? round : undefined;
+  }, `the ${month} round and its checks`);
+}
+
+/** Makes a running case the month's one township decision (delegated approval, R-A5). */
+async function townshipApproval(caseId: string, decidedOn: string) {
+  await env.pool.query(`UPDATE applications SET delegated = true, view = $2 WHERE application_id = $1`, [
+    caseId,
+    JSON.stringify({ decision: { approve: true, on: decidedOn, by: 'township-clerk-2', reasons: 'r' } }),
+  ]);
+}
+
+async function finding(checkId: string, body: object, key = `finding-${checkId}`) {
+  return env.api.inject({
+    method: 'POST',
+    url: `/v1/oversight/spot-checks/${checkId}/finding`,
+    headers: { ...county(), 'idempotency-key': key },
+    payload: body,
+  });
+}
+
+describe('R-O2 spot checks through the API (dev server)', () => {
+  it('R-O2: close-relative cases are sampled at ≥60% and all township decisions at ≥30% over many decisions; the draw is recomputable from the recorded seed', async () => {
+    await seedDecisions(env.pool, 'A1408022025110', 90, VILLAGE, '2025-11', 3);
+    const round = await drawRound('2025-11');
+    expect(round.populationSize).toBe(90);
+    const close = round.population.filter((u) => u.closeRelative).map((u) => u.applicationId);
+    const drawn = new Set(round.drawn);
+    expect(close.filter((k) => drawn.has(k)).length / close.length).toBeGreaterThanOrEqual(0.6);
+    expect(round.drawn.length / round.populationSize).toBeGreaterThanOrEqual(0.3);
+    const rejections = round.population.filter((u) => u.decision === 'rejected').map((u) => u.applicationId);
+    expect(rejections.some((k) => drawn.has(k))).toBe(true); // rejections included
+    // Recomputed from what the route shows: seed from county, month and nonce; draw from the population.
+    expect(spotCheckSeed(COUNTY, '2025-11', round.nonce)).toBe(round.seed);
+    const again = drawSpotChecks(
+      round.population.map((u) => ({ key: u.applicationId, closeRelative: u.closeRelative })),
+      { decisionRatio: round.decisionRatio, closeRelativeRatio: round.closeRelativeRatio },
+      round.seed,
+    );
+    expect(again.drawn).toEqual(round.drawn);
+    expect(round.checks.every((c) => c.outcome === null && c.dueOn > '2025-11-30')).toBe(true);
+    // The same month again is the same round.
+    const twice = await env.api.inject({
+      method: 'POST',
+      url: '/v1/oversight/spot-checks',
+      headers: { ...county(), 'idempotency-key': 'round-2025-11-again' },
+      payload: { countyCode: COUNTY, month: '2025-11' },
+    });
+    expect(twice.json()).toMatchObject({ roundId: `${COUNTY}:2025-11`, started: false });
+  });
+
+  it('R-O2 R-M9: a reversed spot check of a township approval stops the case with a written notice, recorded with its actor', async () => {
+    const { caseId } = await createCase(env, VILLAGE);
+    await townshipApproval(caseId, '2025-10-15');
+    const round = await drawRound('2025-10');
+    const check = round.checks.find((c) => c.applicationId === caseId)!;
+    expect(check).toMatchObject({ caseId });
+    const res = await finding(check.checkId, {
+      outcome: 'reversed',
+      reasons: 'income from the shop was left out',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().finding).toMatchObject({
+      outcome: 'reversed',
+      by: 'county-inspector-1',
+      followUp: 'case_stopped',
+    });
+    const view = await until(async () => {
+      const v = await calls.caseView(caseId);
+      return v.status === 'closed' ? v : undefined;
+    }, 'the case stopped');
+    expect(view.closed.reason).toBe('spot_check_reversed');
+    // The stop notice is issued by the case's activity (the notices' writer) right after the state.
+    const notices = await until(async () => {
+      const r = await env.pool.query(
+        `SELECT notice_id, kind, decided_by FROM notices WHERE subject_id = $1`,
+        [caseId],
+      );
+      return r.rows.length ? r : undefined;
+    }, 'the stop notice');
+    expect(notices.rows).toEqual([
+      expect.objectContaining({ kind: 'stop', decided_by: 'county-inspector-1' }),
+    ]);
+    const notice = await env.api.inject({
+      url: `/v1/notices/${notices.rows[0].notice_id}`,
+      headers: county(),
+    });
+    expect(notice.statusCode).toBe(200);
+    const audit = await env.pool.query(
+      `SELECT actor_sub, actor_role, reason FROM audit_events WHERE subject_id = $1 AND action = 'spot_check_reversed'`,
+      [check.checkId],
+    );
+    expect(audit.rows).toEqual([
+      {
+        actor_sub: 'county-inspector-1',
+        actor_role: 'county_staff',
+        reason: 'income from the shop was left out',
+      },
+    ]);
+    // The same request again is the same answer; another finding is refused.
+    expect(
+      (await finding(check.checkId, { outcome: 'reversed', reasons: 'income from the shop was left out' }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await finding(check.checkId, { outcome: 'confirmed', reasons: 'again' }, 'other-key')).statusCode,
+    ).toBe(409);
+  });
+
+  it('R-O2 R-M2: a corrected amount re-rates the case from its start month, the rostered month recovered', async () => {
+    const { caseId } = await createCase(env, VILLAGE);
+    await townshipApproval(caseId, '2025-09-10');
+    const round = await drawRound('2025-09');
+    const check = round.checks.find((c) => c.applicationId === caseId)!;
+    const bad = await finding(check.checkId, { outcome: 'corrected', reasons: 'x' }, 'no-amount');
+    expect(bad.statusCode).toBe(400); // a correction needs its amount
+    const res = await finding(check.checkId, {
+      outcome: 'corrected',
+      reasons: 'a member’s pension was not counted',
+      monthlyAmount: '800.00',
+    });
+    expect(res.json().finding).toMatchObject({ followUp: 'case_rate_changed', monthlyAmount: '800.00' });
+    const view = await until(async () => {
+      const v = await calls.caseView(caseId);
+      return v.monthlyAmount === '800.00' ? v : undefined;
+    }, 'the case re-rated');
+    expect(view.status).toBe('active');
+    // The case records the recovery of the rostered month through its activity (its one writer).
+    const adj = await until(async () => {
+      const r = await env.pool.query(`SELECT kind, amount FROM case_adjustments WHERE case_id = $1`, [
+        caseId,
+      ]);
+      return r.rows.length ? r.rows : undefined;
+    }, 'the recovery recorded');
+    expect(adj).toEqual([{ kind: 'recovery', amount: '200.00' }]);
+  });
+});
