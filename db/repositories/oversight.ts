@@ -16,7 +16,8 @@ const SUBJECT_VILLAGE = `
   LEFT JOIN complaints sk ON e.subject_kind = 'complaint' AND sk.complaint_id = e.subject_id
   LEFT JOIN spot_checks sq ON e.subject_kind = 'spot_check' AND sq.check_id = e.subject_id
   LEFT JOIN spot_check_rounds sr ON e.subject_kind = 'spot_check' AND sr.round_id = e.subject_id`;
-const VILLAGE = 'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code)';
+const VILLAGE =
+  'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code)';
 
 export interface AuditQuery {
   actor: string;

@@ -1,9 +1,12 @@
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MetricsServer, startMetricsServer } from '../../metrics/http-server';
 import { freePort } from '../../scripts/lib/procs';
 import { workerRegistry } from '../../worker/metrics';
-import { type ApiEnv, startApiEnv } from '../helpers/api-env';
+import { SPOT_CHECK_SCHEDULE_ID } from '../../worker/schedules';
+import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { bearer, clusterInfo, clusterStateFile, metricSum, scrape } from '../helpers/cluster';
+import { testDataConverter } from '../helpers/env';
 import { idNumber } from '../helpers/fixtures';
 
 // GET /metrics of the API and of the worker (README "Metrics"): Prometheus text on a port of its
@@ -84,8 +87,29 @@ describe.skipIf(!clusterStateFile)('metrics of the cluster processes', () => {
     expect(text).toContain('process_resident_memory_bytes');
 
     const worker = await scrape(info.procs['worker-2']?.metricsUrl as string);
-    expect(worker).toContain('temporal_workflow_task_execution_latency');
     expect(worker).toContain('temporal_worker_task_slots_available');
     expect(worker).toContain('# TYPE dibao_overdue_work gauge');
+    // Workflow-task latency exists once a worker has run a workflow task: the monthly spot-check
+    // Schedule, triggered now, runs its scheduler workflow on the cluster's workers.
+    const connection = await Connection.connect({ address: info.temporalAddress });
+    try {
+      const client = new Client({ connection, dataConverter: testDataConverter() });
+      await client.schedule.getHandle(SPOT_CHECK_SCHEDULE_ID).trigger();
+    } finally {
+      await connection.close();
+    }
+    const workers = ['worker-1', 'worker-2'].map((w) => info.procs[w]?.metricsUrl as string);
+    const latency = await until(
+      async () => {
+        for (const url of workers) {
+          const text = await scrape(url);
+          if (text.includes('temporal_workflow_task_execution_latency')) return text;
+        }
+        return undefined;
+      },
+      'workflow-task latency on a worker',
+      { tries: 120, everyMs: 500 },
+    );
+    expect(latency).toMatch(/temporal_workflow_task_execution_latency_bucket/);
   });
 });
