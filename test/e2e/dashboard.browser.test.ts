@@ -170,9 +170,11 @@ describe('the supervisor dashboard in a browser', () => {
     await page.selectOption('#f-township', T2);
     await page.click('#filters button[type=submit]');
     const list = await apiGet(`/v1/supervision/overdue?limit=20&flag=any&township=${T2}`);
-    await page.waitForFunction(
-      `document.querySelectorAll('#overdue tbody tr').length === ${list.items.length}`,
-    );
+    // Polled from the test, not by page.waitForFunction: its string predicate is evaluated in the
+    // page, which the page's CSP (script-src 'self', no eval) refuses.
+    await expect
+      .poll(() => page.$$eval('#overdue tbody tr', (trs) => trs.length), { timeout: 15_000 })
+      .toBe(list.items.length);
     const rows = await page.$$eval('#overdue tbody tr', (trs) =>
       trs.map((t) => t.getAttribute('data-subject')),
     );
