@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
@@ -10,6 +9,7 @@ import { importWorkflowId } from '../../workflows/messages';
 import { CSV_TYPE, type ImportFormat, readCaseloadFile, XLSX_TYPE } from '../import-file';
 import { validateImport } from '../import-validation';
 import { assertCoversCounty } from '../plugins/auth';
+import { policyContext } from '../policy-context';
 import { badRequest, notFound, ProblemError, problemResponses } from '../problem';
 
 // API.md "Documents and onboarding": a county's caseload brought in from the provincial system.
@@ -66,22 +66,6 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     (_req, body, done) => done(null, body),
   );
 
-  /** The county's parameters and runtime calendar in force today (R-O6), for every imported case. */
-  async function contextOf(countyCode: string, today: string) {
-    try {
-      const { policy, deadlines } = await app.repos.policies.inForce(countyCode, today);
-      return { policy, deadlines, runtimeYears: await app.repos.calendar.runtimeYears() };
-    } catch (err) {
-      if (!(err instanceof ApplicationFailure && err.type === 'NoPolicy')) throw err;
-      throw new ProblemError(
-        422,
-        'no-policy',
-        'No policy parameters',
-        `county ${countyCode} has no standard in force`,
-      );
-    }
-  }
-
   app.post(
     '/imports/cases',
     {
@@ -114,7 +98,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         ]);
       const cells = await readCaseloadFile(req.body, format);
       const today = civilDateOf(new Date());
-      const context = await contextOf(countyCode, today);
+      const context = await policyContext(app, countyCode, today);
       const v = await validateImport(app.repos, cells, { countyCode, today, context });
       const rowsInvalid = new Set(v.problems.map((p) => p.row)).size;
       const report = v.problems.slice(0, REPORT_LIMIT);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   enrolmentRefusal,
@@ -18,7 +18,8 @@ import {
   receiptUpdate,
 } from '../../workflows/messages';
 import { assertReach } from '../plugins/auth';
-import { badRequest, conflict, notFound, ProblemError, problemResponses } from '../problem';
+import { policyContext } from '../policy-context';
+import { badRequest, conflict, notFound, problemResponses } from '../problem';
 import { receiptBody, receiptResponse } from '../schemas/applications';
 import { updateProblem } from '../temporal-call';
 
@@ -41,22 +42,6 @@ function receiptAnswer(view: ApplicationView) {
 
 // API.md "Applications": the receipt (R-A1).
 export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
-  /** The county's parameters in force on the receipt date and the runtime calendar (R-O6). */
-  async function contextOf(countyCode: string, onDate: string): Promise<ApplicationInput['context']> {
-    try {
-      const { policy, deadlines } = await app.repos.policies.inForce(countyCode, onDate);
-      return { policy, deadlines, runtimeYears: await app.repos.calendar.runtimeYears() };
-    } catch (err) {
-      if (!(err instanceof ApplicationFailure && err.type === 'NoPolicy')) throw err;
-      throw new ProblemError(
-        422,
-        'no-policy',
-        'No policy parameters',
-        `county ${countyCode} has no standard in force on ${onDate} (PUT /v1/admin/standards)`,
-      );
-    }
-  }
-
   // R-A1: the receipt is an update-with-start. The workflow id derives from the Idempotency-Key, so
   // a retried receipt is the same workflow and the same Update, answered by Temporal with its first
   // result; the workflow's first activity writes the application, members and enrolments in one
@@ -95,7 +80,7 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
           },
         ]);
       const countyCode = countyOf(body.villageCode);
-      const context = await contextOf(countyCode, body.acceptedOn);
+      const context = await policyContext(app, countyCode, body.acceptedOn);
       const token = req.idempotency?.token ?? randomBytes(16).toString('hex');
       const applicationId = receiptApplicationId(countyCode, body.acceptedOn, token);
       const input: ApplicationInput = { ...body, applicationId, receivedBy: actorOf(req.user), context };
