@@ -9,7 +9,7 @@ import { createPool } from '../db/pool';
 import { dropDatabase, ensureDatabase, startPostgres } from '../scripts/lib/postgres';
 import { freePort } from '../scripts/lib/procs';
 import { seedPolicy } from '../test/helpers/seed';
-import { runCopy } from './copy-baseline';
+import { runCopy, runCopyWritten } from './copy-baseline';
 import { profiledPool } from './statement-profile';
 
 // R-M1: a county's payroll of 10,000 and 100,000 active cases on this machine — wall time, rows/s,
@@ -41,6 +41,8 @@ interface Result {
   rssStartMb: number;
   rssPeakMb: number;
   copyS: number;
+  /** COPY of every row the payroll leaves (ledger, ledger_history, payment_lines). */
+  copyAll: { s: number; rows: number };
 }
 
 /** N active cases with their September month (amounts with fen); ~5% open back-pay, ~2% open recovery. */
@@ -190,7 +192,8 @@ async function benchOnce(adminUrl: (db: string) => string, n: number, filesRoot:
     console.log(`[bench] N=${n}: seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const payroll = await runPayroll(pool, await mkdtemp(join(filesRoot, `files-${n}-`)));
     const copyS = await runCopy(pool, payroll.ledgerRows, COUNTY, MONTH);
-    return { n, ...payroll, copyS };
+    const copyAll = await runCopyWritten(pool, PAYROLL_ID);
+    return { n, ...payroll, copyS, copyAll };
   } finally {
     await pool.end();
     await dropDatabase(adminUrl('postgres'), name);
@@ -200,7 +203,7 @@ async function benchOnce(adminUrl: (db: string) => string, n: number, filesRoot:
 function printTable(results: Result[]) {
   const head = (
     'N|payroll s|ledger rows|rows/s|bank lines|RSS start MB|peak RSS MB|COPY s|COPY rows/s|payroll/COPY|' +
-    'roster s|stragglers s|bank file s'
+    'rows written|COPY all s|payroll/COPY all|roster s|stragglers s|bank file s'
   ).split('|');
   const body = results.map((r) => [
     r.n.toLocaleString('en'),
@@ -213,6 +216,9 @@ function printTable(results: Result[]) {
     r.copyS.toFixed(2),
     (r.ledgerRows / r.copyS).toFixed(0),
     `${(r.payrollS / r.copyS).toFixed(1)}x`,
+    String(r.copyAll.rows),
+    r.copyAll.s.toFixed(2),
+    `${(r.payrollS / r.copyAll.s).toFixed(1)}x`,
     r.phases.roster.toFixed(2),
     r.phases.stragglers.toFixed(2),
     r.phases.bankFile.toFixed(2),

@@ -94,8 +94,9 @@ export function paymentLinesRepository(pool: pg.Pool) {
                  FROM ledger WHERE payroll_id = $1 AND status = 'scheduled' AND kind <> 'temporary_grant'
                  GROUP BY case_id) g
            JOIN cases c ON c.case_id = g.case_id
-           LEFT JOIN LATERAL (SELECT value FROM jsonb_array_elements(c.members)
-                              ORDER BY (value->>'relation' = 'applicant') DESC LIMIT 1) p ON true
+           -- The applicant, else the first member: a path lookup, not a sort of each case's members.
+           CROSS JOIN LATERAL (SELECT coalesce(jsonb_path_query_first(c.members, '$[*] ? (@.relation == "applicant")'),
+                                               c.members->0) AS value) p
            WHERE g.net > 0
            ON CONFLICT (line_id) DO NOTHING`,
           [payrollId],
