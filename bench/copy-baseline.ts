@@ -59,7 +59,7 @@ export async function runCopyWritten(pool: pg.Pool, payrollId: string): Promise<
     const rows = data.flat().reduce((n, b) => n + b.reduce((k, x) => k + (x === 10 ? 1 : 0), 0), 0);
     const t0 = performance.now();
     for (const [i, t] of tables.entries()) {
-      await pipeline(Readable.from(data[i]), db.query(copyFrom(`COPY ${t}_twin FROM STDIN`)));
+      await pipeline(Readable.from(data[i]!), db.query(copyFrom(`COPY ${t}_twin FROM STDIN`)));
     }
     return { s: (performance.now() - t0) / 1000, rows };
   } finally {
