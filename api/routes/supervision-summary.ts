@@ -3,17 +3,21 @@ import { z } from 'zod';
 import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
 import { addMonthsToYearMonth, civilDateOf, firstDayOfMonth, monthOf } from '../../domain/dates';
 import { isRegionCode } from '../../domain/region';
+import { divisionName } from '../../domain/region-names';
 import { forbidden, problemResponses } from '../problem';
 import { assertSupervisedRegion } from '../supervision-scope';
 
 // The supervisor's page (GET /dashboard) reads these: R-O3 the overdue and at-risk counts by
 // township and kind, R-A6 the share of applications decided within their legal deadline by month.
-// Both come from the read models through the indexes of the overdue list.
+// The counts come from the counters the writers keep (migration 100), the share from the read
+// model through the indexes of the overdue list.
 
 const countRow = z
   .object({
     countyCode: z.string(),
     townshipCode: z.string().nullable().describe("Null for a county's payroll"),
+    countyName: z.string().nullable().describe('GB/T 2260 name; null for a code the division data lacks'),
+    townshipName: z.string().nullable(),
     kind: z.enum(KINDS),
     overdue: z.number().int(),
     atRisk: z.number().int().describe('At risk and not yet overdue'),
@@ -60,7 +64,11 @@ export const supervisionSummaryRoutes: FastifyPluginAsyncZod = async (app) => {
       const region = req.user.region;
       const { kind, township } = req.query;
       assertSupervisedRegion(req.user, township);
-      const rows = await overdue.summary({ region, kind, township, flag: 'any' });
+      const rows = (await overdue.summary({ region, kind, township, flag: 'any' })).map((r) => ({
+        ...r,
+        countyName: divisionName(r.countyCode) ?? null,
+        townshipName: r.townshipCode ? (divisionName(r.townshipCode) ?? null) : null,
+      }));
       const totals = { overdue: 0, atRisk: 0 };
       for (const r of rows) {
         totals.overdue += r.overdue;

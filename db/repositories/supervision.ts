@@ -14,6 +14,10 @@ export const SUPERVISED_KINDS = [
   'payroll',
   /** R-O2: a county check of a township decision. */
   'spot_check',
+  /** R-O4: a complaint or tip-off not yet closed. */
+  'complaint',
+  /** R-L2: a register household's warning that needs a visit. */
+  'household_visit',
 ] as const;
 export type SupervisedKind = (typeof SUPERVISED_KINDS)[number];
 

@@ -150,7 +150,15 @@ describe('R-O3 counts by township and kind', () => {
     expect(body.totals.overdue + body.totals.atRisk).toBe(whole.length);
     const t1 = (await get(`/v1/supervision/summary?township=${T1}&kind=application`)).json().rows;
     expect(t1).toEqual([
-      { countyCode: '140802', townshipCode: T1, kind: 'application', overdue: 6, atRisk: 14 },
+      {
+        countyCode: '140802',
+        countyName: '盐湖区',
+        townshipCode: T1,
+        townshipName: '龙居镇',
+        kind: 'application',
+        overdue: 6,
+        atRisk: 14,
+      },
     ]);
     expect((await get('/v1/supervision/summary?township=140821101')).statusCode).toBe(403);
   });

@@ -42,7 +42,16 @@ function logout(message = '') {
 function renderSummary({ rows, totals }) {
   $('total-overdue').textContent = String(totals.overdue);
   $('total-at-risk').textContent = String(totals.atRisk);
-  const places = [...new Set(rows.map((r) => r.townshipCode ?? `${r.countyCode}（县级）`))].sort();
+  const placeOf = (r) => r.townshipCode ?? `${r.countyCode}（县级）`;
+  const names = new Map(
+    rows.map((r) => [
+      placeOf(r),
+      r.townshipCode
+        ? `${r.townshipName ?? ''} ${r.townshipCode}`.trim()
+        : `${r.countyName ?? r.countyCode}（县级）`,
+    ]),
+  );
+  const places = [...new Set(rows.map(placeOf))].sort();
   const kinds = Object.keys(KINDS).filter((k) => rows.some((r) => r.kind === k));
   const head = $('summary').tHead;
   head.replaceChildren(
@@ -54,9 +63,9 @@ function renderSummary({ rows, totals }) {
       el(
         'tr',
         {},
-        el('td', {}, place),
+        el('td', { 'data-code': place }, names.get(place)),
         ...kinds.map((k) => {
-          const r = rows.find((x) => x.kind === k && (x.townshipCode ?? `${x.countyCode}（县级）`) === place);
+          const r = rows.find((x) => x.kind === k && placeOf(x) === place);
           const cell = el('td', {
             class: 'num',
             'data-place': place,
@@ -80,7 +89,7 @@ function renderSummary({ rows, totals }) {
   const chosen = select.value;
   select.replaceChildren(
     el('option', { value: '' }, '全部'),
-    ...places.filter((p) => /^\d{9}$/.test(p)).map((p) => el('option', { value: p }, p)),
+    ...places.filter((p) => /^\d{9}$/.test(p)).map((p) => el('option', { value: p }, names.get(p))),
   );
   select.value = chosen;
 }
@@ -140,7 +149,7 @@ async function loadPage() {
         el('td', {}, KINDS[i.kind] ?? i.kind),
         el('td', {}, i.taskId ? `${i.subjectId} / ${i.taskId}` : i.subjectId),
         el('td', {}, i.stage),
-        el('td', {}, i.townshipCode ?? '—'),
+        el('td', { 'data-code': i.townshipCode ?? '' }, i.townshipName ?? i.townshipCode ?? '—'),
         el('td', {}, i.villageCode ?? '—'),
         el('td', {}, i.dueOn + (i.provisional ? '（暂定）' : '')),
       );

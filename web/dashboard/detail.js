@@ -1,15 +1,68 @@
 import { $, el, KINDS, table, yes } from './dom.js';
 
 // The drill-down (R-O3, R-A6): an item's deadlines and history from the existing GET routes of an
-// application, a case or a payroll, read with the page's `api` (the token as Authorization header).
+// application (a spot check shows the decision it checks), a case, a payroll, a complaint (R-O4)
+// or a register household (R-L2), read with the page's `api` (the token as Authorization header).
+
+const id = (s) => encodeURIComponent(s);
+function pathOf(item) {
+  switch (item.kind) {
+    case 'application':
+    case 'spot_check':
+      return `/v1/applications/${id(item.subjectId)}`;
+    case 'payroll':
+      return `/v1/payrolls/${item.subjectId.split(':').map(id).join('/')}`;
+    case 'complaint':
+      return `/v1/complaints/${id(item.subjectId)}`;
+    case 'household_visit':
+      return `/v1/register/households/${id(item.subjectId)}`;
+    default:
+      return `/v1/cases/${id(item.subjectId)}`;
+  }
+}
+
+function complaintDetail(v) {
+  return [
+    el('p', { id: 'detail-stage' }, `阶段：${v.stage}　来源：${v.source}　${v.extension ? '已延期' : ''}`),
+    el('h3', {}, '期限'),
+    table(
+      ['期限', '日期', '临期日', '临期', '逾期', '答复日'],
+      [[v.deadline.kind, v.deadline.date, v.deadline.atRiskOn, yes(v.atRisk), yes(v.overdue), v.answer?.on]],
+    ),
+    el('h3', {}, '办理记录'),
+    table(
+      ['时间', '事项', '角色', '阶段', '理由'],
+      v.history.map((h) => [h.at, h.action, h.by.role, h.stage, h.reason]),
+    ),
+  ];
+}
+
+function householdDetail(v) {
+  return [
+    el('p', { id: 'detail-stage' }, `登记日期：${v.registeredOn}　类别：${v.groups.join('、')}`),
+    el('h3', {}, '走访期限'),
+    table(
+      ['任务', '开始', '期限', '临期日', '临期', '逾期', '完成日'],
+      v.tasks.map((t) => [
+        t.taskId,
+        t.openedOn,
+        t.due.date,
+        t.atRiskOn,
+        yes(t.atRisk),
+        yes(t.overdue),
+        t.closedOn,
+      ]),
+    ),
+    el('h3', {}, '走访记录'),
+    table(
+      ['日期', '走访人', '情况'],
+      v.visits.map((x) => [x.on, x.by, x.findings]),
+    ),
+  ];
+}
 
 export async function showDetail(item, api) {
-  const path =
-    item.kind === 'application'
-      ? `/v1/applications/${encodeURIComponent(item.subjectId)}`
-      : item.kind === 'payroll'
-        ? `/v1/payrolls/${item.subjectId.split(':').map(encodeURIComponent).join('/')}`
-        : `/v1/cases/${encodeURIComponent(item.subjectId)}`;
+  const path = pathOf(item);
   $('detail').hidden = false;
   $('detail-title').textContent =
     `${KINDS[item.kind] ?? item.kind} ${item.subjectId}${item.taskId ? ` / ${item.taskId}` : ''}`;
@@ -17,7 +70,9 @@ export async function showDetail(item, api) {
   out.replaceChildren(el('p', {}, '加载中……'));
   const { status, body: v } = await api(path);
   if (status !== 200) return out.replaceChildren(el('p', { class: 'error' }, v?.detail ?? `错误 ${status}`));
-  if (item.kind === 'application') {
+  if (item.kind === 'complaint') return out.replaceChildren(...complaintDetail(v));
+  if (item.kind === 'household_visit') return out.replaceChildren(...householdDetail(v));
+  if (item.kind === 'application' || item.kind === 'spot_check') {
     out.replaceChildren(
       el(
         'p',

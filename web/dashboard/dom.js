@@ -8,6 +8,9 @@ export const KINDS = {
   data_check: '数据比对核查',
   change_review: '变化核查',
   payroll: '资金发放',
+  spot_check: '抽查复核',
+  complaint: '投诉举报',
+  household_visit: '入户走访',
 };
 export const $ = (id) => document.getElementById(id);
 
