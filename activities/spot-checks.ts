@@ -60,7 +60,13 @@ export function spotCheckActivities(deps: ActivityDeps) {
       drawnOn: string;
       startedBy: string;
       at: string;
-    }): Promise<SpotCheckRoundResult & { population: DecisionUnit[]; opened: string[] }> {
+    }): Promise<
+      Omit<SpotCheckRoundResult, 'requested'> & {
+        population: DecisionUnit[];
+        requested: DecisionUnit[];
+        opened: string[];
+      }
+    > {
       const seed = spotCheckSeed(args.countyCode, args.month, args.nonce);
       const ratios = {
         decisionRatio: args.context.decisionRatio,
@@ -81,6 +87,7 @@ export function spotCheckActivities(deps: ActivityDeps) {
         parameterVersion: args.context.policyVersion,
         population: args.population,
         drawn: draw.drawn,
+        requested: await spotChecks.requested(args.countyCode, args.month),
         strata: draw.strata,
         drawnOn: args.drawnOn,
         startedBy: args.startedBy,
@@ -96,6 +103,7 @@ export function spotCheckActivities(deps: ActivityDeps) {
           nonce: args.nonce,
           populationSize: args.population.length,
           drawn: draw.drawn.length,
+          requested: record.requested.map((u) => u.applicationId),
         },
       });
       return {
@@ -104,6 +112,7 @@ export function spotCheckActivities(deps: ActivityDeps) {
         populationSize: stored.population.length,
         drawn: stored.drawn,
         population: stored.population,
+        requested: stored.requested,
         opened: await spotChecks.openedOf(stored.roundId),
       };
     },

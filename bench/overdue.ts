@@ -15,6 +15,7 @@ import {
   type OverdueKey,
   type OverdueQuery,
   overduePageSql,
+  overdueRecountSql,
   overdueSummarySql,
 } from '../db/repositories/overdue';
 import { dropDatabase, ensureDatabase, startPostgres } from '../scripts/lib/postgres';
@@ -149,7 +150,37 @@ async function benchSize(url: (db: string) => string, n: number): Promise<Row[]>
       const before = await timeIt(BEFORE_REQUESTS, () => pool.query(BEFORE_SQL, beforeValues(region, LIMIT)));
       rows.push({ n, what: `BEFORE: old query, limit ${LIMIT} (bare SQL)`, scope, ...before });
       console.log(`[bench] N=${n} ${scope} before: p50 ${before.p50.toFixed(2)} ms`);
+      // The summary as it was: every flagged item in scope counted from the sources.
+      const recount = overdueRecountSql(q);
+      const counted = await timeIt(BEFORE_REQUESTS, () => pool.query(named(recount)));
+      rows.push({ n, what: 'BEFORE: summary counted from the sources (bare SQL)', scope, ...counted });
     }
+    // What the counters cost a writer: one application's flags changed, as a workflow's save does,
+    // with the counting triggers and without them (disabled for the measurement only).
+    const ids = (
+      await pool.query(`SELECT application_id FROM applications TABLESAMPLE SYSTEM (1) LIMIT 2000`)
+    ).rows;
+    let i = 0;
+    const flip = () =>
+      pool.query('UPDATE applications SET at_risk = NOT at_risk, overdue = $2 WHERE application_id = $1', [
+        ids[i++ % ids.length].application_id,
+        i % 3 === 0,
+      ]);
+    rows.push({
+      n,
+      what: 'writer: one application’s flags, counters kept',
+      scope: 'one row',
+      ...(await timeIt(REQUESTS * 5, flip)),
+    });
+    const triggers = ['insert', 'update', 'delete'].map((e) => `applications_counted_${e}`);
+    for (const t of triggers) await pool.query(`ALTER TABLE applications DISABLE TRIGGER ${t}`);
+    rows.push({
+      n,
+      what: 'BEFORE: writer without the counters',
+      scope: 'one row',
+      ...(await timeIt(REQUESTS * 5, flip)),
+    });
+    for (const t of triggers) await pool.query(`ALTER TABLE applications ENABLE TRIGGER ${t}`);
     return rows;
   } finally {
     await api.close();

@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import { ParentClosePolicy, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addMonthsToYearMonth, civilDateOf, monthOf } from '../domain/dates';
 import {
@@ -22,7 +22,7 @@ const acts = proxyActivities<Activities>({
  * Reads the month's decisions from the read model (in application-id order), draws with a seed
  * derived from a nonce generated here once (uuid4 is deterministic under replay), records seed,
  * population and draw (the round's one writer), then opens one check task per drawn decision, each
- * its own workflow that outlives the round. Started by the monthly schedule for the month before,
+ * its own workflow that outlives the round; decisions a complaint asked to check (R-O4) get one too. Started by the monthly schedule for the month before,
  * or through the API for a past month; the workflow id makes it one round per county and month.
  */
 export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promise<SpotCheckRoundResult> {
@@ -45,7 +45,13 @@ export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promis
   });
   // A check already opened (this round run before, its workflows since gone from retention) stays.
   const drawn = new Set(round.drawn.filter((id) => !round.opened.includes(id)));
-  for (const unit of round.population.filter((u) => drawn.has(u.applicationId))) {
+  const units = round.population.filter((u) => drawn.has(u.applicationId));
+  // R-O4 → R-O2: the decisions complaints asked to check, beside the draw (rounds recorded before
+  // requests existed have none).
+  if (patched('spot-check-requested'))
+    for (const u of round.requested ?? [])
+      if (!round.opened.includes(u.applicationId) && !drawn.has(u.applicationId)) units.push(u);
+  for (const unit of units) {
     const checkId = spotCheckIdOf(unit.applicationId);
     try {
       await startChild(spotCheckItemWorkflow, {
@@ -68,7 +74,13 @@ export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promis
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
-  return { roundId, seed: round.seed, populationSize: round.populationSize, drawn: round.drawn };
+  return {
+    roundId,
+    seed: round.seed,
+    populationSize: round.populationSize,
+    drawn: round.drawn,
+    requested: (round.requested ?? []).map((u) => u.applicationId),
+  };
 }
 
 /** Run by the monthly Schedule: last month's round for each county given (or with township decisions). */

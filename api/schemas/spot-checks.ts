@@ -88,6 +88,9 @@ export const spotCheckRoundSchema = z
     drawn: z
       .array(z.string())
       .describe('Application ids drawn (domain/sampling.ts recomputes them from the seed)'),
+    requested: z
+      .array(decisionUnit.extend({ requestedBy: z.array(z.string()) }))
+      .describe('R-O4: decisions a complaint’s finding asked to check, opened beside the draw'),
     strata: z.array(z.object({ stratum: z.string(), size: z.number(), sampled: z.number() })),
     drawnOn: z.string(),
     startedBy: z.string(),

@@ -19,6 +19,8 @@ export interface RoundRecord {
   parameterVersion: string | null;
   population: DecisionUnit[];
   drawn: string[];
+  /** R-O4: decisions complaints asked to check, opened beside the draw. */
+  requested: DecisionUnit[];
   strata: unknown;
   drawnOn: string;
   startedBy: string;
@@ -54,7 +56,8 @@ async function audit(c: pg.PoolClient, subjectId: string, e: AuditEntry) {
 
 const ROUND_COLUMNS = `round_id AS "roundId", county_code AS "countyCode", month, nonce, seed,
   decision_ratio AS "decisionRatio", close_relative_ratio AS "closeRelativeRatio",
-  parameter_version AS "parameterVersion", population, population_size AS "populationSize", drawn, strata,
+  parameter_version AS "parameterVersion", population, population_size AS "populationSize", drawn, requested,
+  strata,
   drawn_on::text AS "drawnOn", started_by AS "startedBy", recorded_at AS "recordedAt"`;
 
 const CHECK_COLUMNS = `check_id AS "checkId", round_id AS "roundId", application_id AS "applicationId",
@@ -81,6 +84,30 @@ export function spotChecksRepository(pool: pg.Pool) {
       return rows;
     },
 
+    /**
+     * R-O4 → R-O2: township decisions of the county up to the month's end that a complaint's
+     * finding asked to check (the complaint about the application or its case) and that have no
+     * check yet, with the complaints that asked.
+     */
+    async requested(countyCode: string, month: YearMonth): Promise<DecisionUnit[]> {
+      const { rows } = await pool.query<DecisionUnit>(
+        `SELECT a.application_id AS "applicationId", c.case_id AS "caseId", a.village_code AS "villageCode",
+                a.stage AS decision, (a.view->'decision'->>'on') AS "decidedOn",
+                (a.view->'decision'->>'by') AS "decidedBy", a.close_relative AS "closeRelative",
+                array_agg(k.complaint_id ORDER BY k.complaint_id) AS "requestedBy"
+         FROM complaints k
+         JOIN applications a ON a.application_id = CASE k.subject_kind WHEN 'application' THEN k.subject_id
+           ELSE (SELECT application_id FROM cases WHERE case_id = k.subject_id AND k.subject_kind = 'case') END
+         LEFT JOIN cases c ON c.application_id = a.application_id
+         WHERE k.county_code = $1 AND k.spot_check_requested AND a.delegated AND a.stage IN ('approved', 'rejected')
+           AND (a.view->'decision'->>'on') < $2
+           AND NOT EXISTS (SELECT 1 FROM spot_checks s WHERE s.application_id = a.application_id)
+         GROUP BY a.application_id, c.case_id ORDER BY a.application_id`,
+        [countyCode, `${addMonthsToYearMonth(month, 1)}-01`],
+      );
+      return rows;
+    },
+
     /** Counties with township decisions in a month (the monthly schedule starts a round for each). */
     async counties(month: YearMonth): Promise<string[]> {
       const { rows } = await pool.query<{ county_code: string }>(
@@ -98,8 +125,9 @@ export function spotChecksRepository(pool: pg.Pool) {
       return inTransaction(pool, async (c) => {
         await c.query(
           `INSERT INTO spot_check_rounds (round_id, county_code, month, nonce, seed, decision_ratio,
-             close_relative_ratio, parameter_version, population, population_size, drawn, strata, drawn_on, started_by)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT (round_id) DO NOTHING`,
+             close_relative_ratio, parameter_version, population, population_size, drawn, strata, drawn_on, started_by,
+             requested)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (round_id) DO NOTHING`,
           [
             r.roundId,
             r.countyCode,
@@ -115,6 +143,7 @@ export function spotChecksRepository(pool: pg.Pool) {
             JSON.stringify(r.strata),
             r.drawnOn,
             r.startedBy,
+            JSON.stringify(r.requested),
           ],
         );
         await audit(c, r.roundId, entry);

@@ -117,6 +117,11 @@ describe('the supervisor dashboard in a browser', () => {
       expect(await cell.getAttribute('data-overdue')).toBe(String(r.overdue));
       expect(await cell.getAttribute('data-at-risk')).toBe(String(r.atRisk));
       expect(await cell.textContent()).toBe(`逾期 ${r.overdue} · 临期 ${r.atRisk}`);
+      // Townships by name (GB/T 2260) with their code.
+      if (r.townshipCode)
+        expect(await page.textContent(`#summary td[data-code="${r.townshipCode}"]`)).toBe(
+          `${r.townshipName} ${r.townshipCode}`,
+        );
     }
 
     const sla = await apiGet('/v1/supervision/sla?months=12');

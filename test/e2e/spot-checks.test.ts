@@ -30,6 +30,7 @@ type Round = {
   populationSize: number;
   population: { applicationId: string; closeRelative: boolean; decision: string }[];
   drawn: string[];
+  requested: { applicationId: string; requestedBy: string[] }[];
   checks: {
     checkId: string;
     applicationId: string;
@@ -55,7 +56,8 @@ async function drawRound(month: string): Promise<Round> {
       headers: county(),
     });
     const round = (list.json().rounds as Round[])[0];
-    return round && round.checks.length === round.drawn.length ? round : undefined;
+    const opened = new Set([...(round?.drawn ?? []), ...(round?.requested ?? []).map((u) => u.applicationId)]);
+    return round && round.checks.length === opened.size ? round : undefined;
   }, `the ${month} round and its checks`);
 }
 
@@ -65,6 +67,38 @@ async function townshipApproval(caseId: string, decidedOn: string) {
     caseId,
     JSON.stringify({ decision: { approve: true, on: decidedOn, by: 'township-clerk-2', reasons: 'r' } }),
   ]);
+}
+
+/** A township clerk's complaint about a case, its finding asking the county for a spot check. */
+async function complaintAskingForCheck(caseId: string): Promise<string> {
+  const post = (url: string, payload: object, key: string) =>
+    env.api.inject({
+      method: 'POST',
+      url,
+      headers: { ...env.as('township_staff', VILLAGE.slice(0, 9), 'clerk-1'), 'idempotency-key': key },
+      payload,
+    });
+  const made = await post(
+    '/v1/complaints',
+    {
+      source: 'visit',
+      receivedOn: '2025-08-04',
+      complainant: { anonymous: true },
+      subject: { kind: 'case', id: caseId },
+      summary: 'the approval overlooked a second house',
+    },
+    `complaint-${caseId}`,
+  );
+  expect(made.statusCode, made.body).toBe(201);
+  const url = `/v1/complaints/${made.json().complaintId}`;
+  expect((await post(`${url}/assignment`, { handler: 'clerk-1' }, `assign-${caseId}`)).statusCode).toBe(200);
+  const found = await post(
+    `${url}/finding`,
+    { outcome: 'partly_substantiated', summary: 'the county should look again', spotCheckRequested: true },
+    `finding-${caseId}`,
+  );
+  expect(found.statusCode, found.body).toBe(200);
+  return made.json().complaintId;
 }
 
 async function finding(checkId: string, body: object, key = `finding-${checkId}`) {
@@ -190,5 +224,25 @@ describe('R-O2 spot checks through the API (dev server)', () => {
       return r.rows.length ? r.rows : undefined;
     }, 'the recovery recorded');
     expect(adj).toEqual([{ kind: 'recovery', amount: '200.00' }]);
+  });
+
+  it('R-O4 R-O2: a complaint whose finding asks for a spot check puts the decision into the next round beside the draw, once', async () => {
+    const { caseId } = await createCase(env, VILLAGE);
+    await townshipApproval(caseId, '2025-07-20');
+    const complaintId = await complaintAskingForCheck(caseId);
+    const round = await drawRound('2025-08');
+    expect(round.drawn).not.toContain(caseId);
+    expect(round.requested).toEqual([expect.objectContaining({ applicationId: caseId, requestedBy: [complaintId] })]);
+    expect(round.checks.find((c) => c.applicationId === caseId)).toMatchObject({ caseId, outcome: null });
+    // The recorded draw is still recomputable from the seed alone: the request is beside it.
+    const again = drawSpotChecks(
+      round.population.map((u) => ({ key: u.applicationId, closeRelative: u.closeRelative })),
+      { decisionRatio: round.decisionRatio, closeRelativeRatio: round.closeRelativeRatio },
+      round.seed,
+    );
+    expect(again.drawn).toEqual(round.drawn);
+    // Checked once: a later round does not ask again.
+    const later = await drawRound('2025-12');
+    expect(later.requested.map((u) => u.applicationId)).not.toContain(caseId);
   });
 });

@@ -31,6 +31,8 @@ export interface DecisionUnit {
   decidedOn: CivilDate;
   decidedBy: string;
   closeRelative: boolean;
+  /** R-O4: the complaints whose finding asked for this decision's check (a requested unit only). */
+  requestedBy?: string[];
 }
 
 export interface SpotCheckContext {
@@ -46,6 +48,8 @@ export interface SpotCheckRoundResult {
   seed: string;
   populationSize: number;
   drawn: string[];
+  /** R-O4: application ids opened because a complaint asked (rounds since requests exist). */
+  requested?: string[];
 }
 
 export interface SpotCheckItemInput {
