@@ -1,4 +1,13 @@
+import { UTCDate } from '@date-fns/utc';
 import { fc, test } from '@fast-check/vitest';
+import {
+  differenceInCalendarDays,
+  addDays as fnsAddDays,
+  addMonths as fnsAddMonths,
+  lastDayOfMonth as fnsLastDayOfMonth,
+  format,
+  getDay,
+} from 'date-fns';
 import { describe, expect } from 'vitest';
 import {
   addDays,
@@ -125,4 +134,33 @@ describe('civil dates (R-T1: dates are civil dates in Asia/Shanghai)', () => {
     expect(civilDateOf(new Date(end.getTime() - 1))).toBe(date);
     expect(civilDateOf(new Date(end.getTime() - 24 * 3600 * 1000))).toBe(date);
   });
+});
+
+// R-T1: the day arithmetic works on UTC-calendar milliseconds; it must give what date-fns on a
+// UTC date gives (recorded histories were computed with it and replay against this code).
+describe('R-T1 day arithmetic equals date-fns on the UTC calendar', () => {
+  const reference = (d: string) => new UTCDate(`${d}T00:00:00Z`);
+  const civil = fc
+    .date({
+      min: new Date('1950-01-01T00:00:00Z'),
+      max: new Date('2150-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString().slice(0, 10));
+  test.prop([civil, fc.integer({ min: -4000, max: 4000 })])('addDays, dayOfWeek, daysBetween', (d, n) => {
+    const later = addDays(d, n);
+    expect(later).toBe(format(fnsAddDays(reference(d), n), 'yyyy-MM-dd'));
+    expect(dayOfWeek(later)).toBe(getDay(reference(later)));
+    expect(daysBetween(d, later)).toBe(differenceInCalendarDays(reference(later), reference(d)));
+  });
+  test.prop([civil, fc.integer({ min: -300, max: 300 })])(
+    'addMonths, lastDayOfMonth, civilDateOf',
+    (d, n) => {
+      expect(addMonths(d, n)).toBe(format(fnsAddMonths(reference(d), n), 'yyyy-MM-dd'));
+      const month = d.slice(0, 7);
+      expect(lastDayOfMonth(month)).toBe(format(fnsLastDayOfMonth(reference(`${month}-01`)), 'yyyy-MM-dd'));
+      expect(civilDateOf(new Date(`${d}T15:59:59.999Z`))).toBe(d);
+      expect(civilDateOf(new Date(`${d}T16:00:00Z`))).toBe(addDays(d, 1));
+    },
+  );
 });
