@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { type CivilDate, isCivilDate } from './dates';
 import { PROVINCE_CODES } from './region';
 
@@ -39,23 +38,6 @@ export function validateIdNumber(id: string, today?: CivilDate): IdNumberResult 
   const sex: Sex = Number(id[16]) % 2 === 1 ? 'male' : 'female';
   return { ok: true, birthDate, sex, region: id.slice(0, 6) };
 }
-
-const MESSAGES: Record<IdNumberFailure, string> = {
-  format: 'ID number: 17 digits followed by a digit or X',
-  region: 'ID number: unknown region prefix',
-  birth_date: 'ID number: invalid birth date',
-  future_birth_date: 'ID number: birth date is in the future',
-  check_digit: 'ID number: check digit does not match',
-};
-
-/** Zod schema for an ID number; `today` adds the future-birth-date check. */
-export function idNumberSchemaAsOf(today?: CivilDate) {
-  return z.string().superRefine((id, ctx) => {
-    const r = validateIdNumber(id, today);
-    if (!r.ok) ctx.addIssue({ code: 'custom', message: MESSAGES[r.reason], params: { reason: r.reason } });
-  });
-}
-export const idNumberSchema = idNumberSchemaAsOf();
 
 /** Whole years of age on `onDate` (a 29 February birthday is reached on 1 March in common years). */
 export function ageOn(birthDate: CivilDate, onDate: CivilDate): number {

@@ -1,5 +1,4 @@
 import Decimal from 'decimal.js';
-import { z } from 'zod';
 
 // Money is never a JS number (STYLE.md "Money and time"). At every boundary it is a decimal string
 // with at most 2 fraction digits; inside the domain, intermediate figures are `Exact` decimal strings
@@ -15,28 +14,15 @@ export type Operand = Exact | number;
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -50, toExpPos: 50 });
 type D = InstanceType<typeof D>;
 
-const MONEY = /^(0|[1-9]\d*)(\.\d{1,2})?$/;
-const SIGNED_MONEY = /^-?(0|[1-9]\d*)(\.\d{1,2})?$/;
-const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
+export const MONEY = /^(0|[1-9]\d*)(\.\d{1,2})?$/;
+export const SIGNED_MONEY = /^-?(0|[1-9]\d*)(\.\d{1,2})?$/;
+export const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
 const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
 
-export const moneySchema = z
-  .string()
-  .regex(MONEY, 'money: a non-negative decimal string with at most 2 fraction digits, e.g. "733.50"');
-export const signedMoneySchema = z
-  .string()
-  .regex(SIGNED_MONEY, 'money: a decimal string with at most 2 fraction digits, e.g. "-12.30"');
 /** Well-formed strings, for refinements that must not run Decimal on anything else. */
 export const isMoney = (s: string): boolean => MONEY.test(s);
 export const isDecimal = (s: string): boolean => DECIMAL.test(s);
-/** A non-negative decimal string of any scale, for factors and ratios (e.g. marginal factor "1.5"). */
-export const decimalSchema = z.string().regex(DECIMAL, 'a non-negative decimal string, e.g. "1.5"');
-
 export type RoundingRule = { scale: 0 | 1 | 2; mode: 'half_up' | 'up' | 'down' };
-export const roundingRuleSchema = z.object({
-  scale: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-  mode: z.enum(['half_up', 'up', 'down']),
-});
 /** R-E1 default: to 0.01 yuan, half up. */
 export const DEFAULT_ROUNDING: RoundingRule = { scale: 2, mode: 'half_up' };
 

@@ -1,19 +1,9 @@
 import { z } from 'zod';
 import { type CivilDate, isCivilDate } from './dates';
 import { incomeKinds } from './household';
-import {
-  compare,
-  DEFAULT_ROUNDING,
-  decimalSchema,
-  isDecimal,
-  isMoney,
-  type Money,
-  moneySchema,
-  mul,
-  roundingRuleSchema,
-  roundMoney,
-} from './money';
-import { countyCodeSchema } from './region';
+import { compare, DEFAULT_ROUNDING, isDecimal, isMoney, type Money, mul, roundMoney } from './money';
+import { decimalSchema, moneySchema, roundingRuleSchema } from './money-schema';
+import { countyCodeSchema } from './region-schema';
 
 // Effective-dated county parameters (DOMAIN.md: "a parameter ... per county without a code change,
 // effective-dated"). A new standard is a new version with a later `effectiveFrom` (R-M8); nothing is

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 // Administrative division codes (GB/T 2260 + the statistical township/village extension):
 //   2 province | 4 city | 6 county | 9 township (street office) | 12 village (community).
 // R-A1: a case lives in a village; API.md "Identity and reach": a caller whose JWT `region` is any of
@@ -93,18 +91,6 @@ export function parseRegion(code: string): Region {
   if (code.length === 12) region.village = code;
   return region;
 }
-
-const message = (what: string) => `${what}: a valid administrative division code`;
-export const regionCodeSchema = z.string().refine(isRegionCode, message('region (2, 4, 6, 9 or 12 digits)'));
-export const countyCodeSchema = z
-  .string()
-  .refine((c) => c.length === 6 && isRegionCode(c), message('county (6 digits)'));
-export const townshipCodeSchema = z
-  .string()
-  .refine((c) => c.length === 9 && isRegionCode(c), message('township (9 digits)'));
-export const villageCodeSchema = z
-  .string()
-  .refine((c) => c.length === 12 && isRegionCode(c), message('village (12 digits)'));
 
 /** County (6 digits) of a township or village code. */
 export function countyOf(code: string): string {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
-import { roundingRuleSchema } from '../../domain/money';
+import { roundingRuleSchema } from '../../domain/money-schema';
 import {
   assetLimitsSchema,
   defaultPolicy,
@@ -20,7 +20,7 @@ import {
   selectEffective,
   spotCheckSchema,
 } from '../../domain/policy';
-import { countyCodeSchema } from '../../domain/region';
+import { countyCodeSchema } from '../../domain/region-schema';
 import { standardAdjustmentWorkflowId } from '../../workflows/messages';
 import type { standardAdjustmentWorkflow } from '../../workflows/standard-adjustment';
 import { assertCoversCounty } from '../plugins/auth';

@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
-import { countyCodeSchema } from '../../domain/region';
+import { countyCodeSchema } from '../../domain/region-schema';
 import type { importWorkflow } from '../../workflows/import';
 import { importWorkflowId } from '../../workflows/messages';
 import { CSV_TYPE, type ImportFormat, readCaseloadFile, XLSX_TYPE } from '../import-file';

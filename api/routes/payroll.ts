@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countyCodeSchema } from '../../domain/region';
+import { countyCodeSchema } from '../../domain/region-schema';
 import { type PayrollView, payrollId, payrollStateQuery, payrollWorkflowId } from '../../workflows/messages';
 import { payrollWorkflow } from '../../workflows/payroll';
 import { assertCoversCounty } from '../plugins/auth';

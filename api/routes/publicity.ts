@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { publicityCsv, publicityXlsx } from '../../documents/publicity-export';
 import { civilDateOf } from '../../domain/dates';
-import { villageCodeSchema } from '../../domain/region';
 import { fullRegionName, regionName } from '../../domain/region-names';
+import { villageCodeSchema } from '../../domain/region-schema';
 import { problemResponses } from '../problem';
 
 /** Privacy (R-A9): the surname stays, the given name is masked; ID numbers are never shown. */

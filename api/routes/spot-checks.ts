@@ -2,8 +2,9 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { civilDateOf, monthOf } from '../../domain/dates';
-import { moneySchema } from '../../domain/money';
-import { countyCodeSchema, isRegionCode } from '../../domain/region';
+import { moneySchema } from '../../domain/money-schema';
+import { isRegionCode } from '../../domain/region';
+import { countyCodeSchema } from '../../domain/region-schema';
 import {
   SPOT_CHECK_OUTCOMES,
   spotCheckFindingUpdate,

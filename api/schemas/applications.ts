@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CLOSE_RELATIONS, RELATED_POSITIONS } from '../../domain/close-relatives';
 import { EDGE_YEARS, isCivilDate, isEdgeYear, isYearMonth } from '../../domain/dates';
-import { householdSchema } from '../../domain/household';
-import { moneySchema } from '../../domain/money';
-import { villageCodeSchema } from '../../domain/region';
+import { householdSchema } from '../../domain/household-schema';
+import { moneySchema } from '../../domain/money-schema';
+import { villageCodeSchema } from '../../domain/region-schema';
 import { VERIFIED_FIELDS } from '../../domain/verification';
 import {
   APPLICATION_CATEGORIES,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
-import { idNumberSchemaAsOf } from '../../domain/idnumber';
-import { moneySchema } from '../../domain/money';
+import { idNumberSchemaAsOf } from '../../domain/idnumber-schema';
+import { moneySchema } from '../../domain/money-schema';
 import {
   CASE_STATUSES,
   CHANGE_KINDS,

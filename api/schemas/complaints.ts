@@ -5,7 +5,7 @@ import {
   COMPLAINT_SOURCES,
   COMPLAINT_SUBJECT_KINDS,
 } from '../../domain/complaints';
-import { regionCodeSchema, villageCodeSchema } from '../../domain/region';
+import { regionCodeSchema, villageCodeSchema } from '../../domain/region-schema';
 import { COMPLAINT_STAGES } from '../../workflows/messages';
 import { text as anyText, caseIdParams, notFuture } from './cases';
 

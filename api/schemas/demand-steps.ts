@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneySchema } from '../../domain/money';
+import { moneySchema } from '../../domain/money-schema';
 import { caseIdParams, notFuture, text } from './cases';
 
 // R-M10: the county's steps on a repayment demand.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
-import { idNumberSchemaAsOf } from '../../domain/idnumber';
+import { idNumberSchemaAsOf } from '../../domain/idnumber-schema';
 import { DEATH_SOURCES, HIT_KINDS } from '../../workflows/messages';
 import { notFuture } from './cases';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
-import { householdSchema } from '../../domain/household';
-import { idNumberSchemaAsOf } from '../../domain/idnumber';
-import { regionCodeSchema, villageCodeSchema } from '../../domain/region';
+import { householdSchema } from '../../domain/household-schema';
+import { idNumberSchemaAsOf } from '../../domain/idnumber-schema';
+import { regionCodeSchema, villageCodeSchema } from '../../domain/region-schema';
 import { HOUSEHOLD_KEY_PATTERN } from '../../domain/register-key';
 import {
   MANUAL_GROUPS,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { idNumberSchema } from '../../domain/idnumber';
-import { moneySchema } from '../../domain/money';
-import { townshipCodeSchema, villageCodeSchema } from '../../domain/region';
+import { idNumberSchema } from '../../domain/idnumber-schema';
+import { moneySchema } from '../../domain/money-schema';
+import { townshipCodeSchema, villageCodeSchema } from '../../domain/region-schema';
 import { yearMonth } from './applications';
 import { dueSchema, notFuture, text } from './cases';
 

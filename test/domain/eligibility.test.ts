@@ -6,11 +6,12 @@ import {
   expenseKinds,
   type Household,
   type HouseholdInput,
-  householdSchema,
   type Member,
 } from '../../domain/household';
+import { householdSchema } from '../../domain/household-schema';
 import { makeIdNumber } from '../../domain/idnumber';
-import { compare, div, isNegative, moneySchema, mul, roundMoney, sub } from '../../domain/money';
+import { compare, div, isNegative, mul, roundMoney, sub } from '../../domain/money';
+import { moneySchema } from '../../domain/money-schema';
 import { defaultPolicy, type PolicyParameters } from '../../domain/policy';
 
 const ON = '2025-03-01';

@@ -1,13 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import {
-  ageOn,
-  checkCharacter,
-  idNumberSchema,
-  idNumberSchemaAsOf,
-  makeIdNumber,
-  validateIdNumber,
-} from '../../domain/idnumber';
+import { ageOn, checkCharacter, makeIdNumber, validateIdNumber } from '../../domain/idnumber';
+import { idNumberSchema, idNumberSchemaAsOf } from '../../domain/idnumber-schema';
 
 const birthDate = fc
   .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true })

@@ -8,15 +8,14 @@ import {
   isZero,
   max,
   min,
-  moneySchema,
   mul,
   neg,
   roundMoney,
-  signedMoneySchema,
   sub,
   sum,
   toMoney,
 } from '../../domain/money';
+import { moneySchema, signedMoneySchema } from '../../domain/money-schema';
 
 // A decimal string with up to 4 fraction digits, built from an integer so no float is involved.
 const decimal = fc

@@ -1,14 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import {
-  countyCodeSchema,
-  countyOf,
-  parseRegion,
-  reaches,
-  regionCodeSchema,
-  townshipOf,
-  villageCodeSchema,
-} from '../../domain/region';
+import { countyOf, parseRegion, reaches, townshipOf } from '../../domain/region';
+import { countyCodeSchema, regionCodeSchema, villageCodeSchema } from '../../domain/region-schema';
 
 const VILLAGE = '140802100201'; // Yuncheng, Yanhu district, a township, a village
 const nonZero = (n: number) => fc.stringMatching(new RegExp(`^\\d{${n}}$`)).filter((s) => !/^0+$/.test(s));

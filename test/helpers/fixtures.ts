@@ -1,7 +1,8 @@
 import { WorkingCalendar } from '../../domain/calendar';
 import type { CivilDate } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
-import { type Household, householdSchema } from '../../domain/household';
+import type { Household } from '../../domain/household';
+import { householdSchema } from '../../domain/household-schema';
 import { makeIdNumber } from '../../domain/idnumber';
 import { defaultPolicy } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
