@@ -10,9 +10,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { civilDateOf, endOfCivilDay } from '../domain/dates';
+import { endOfCivilDay } from '../domain/dates';
 import { countyOf, townshipOf } from '../domain/region';
-import { type CaseEffect, CaseState } from './case-state';
+import { caseEffectRunner } from './case-effects';
+import { CaseState } from './case-state';
 import {
   type CaseInput,
   type CaseResult,
@@ -75,83 +76,7 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   let wakeUps = 0;
   let monthsThisRun = 0;
   const now = () => new Date();
-  const addressee = () =>
-    (
-      v.members.find((m) => m.relation === 'applicant' && m.covered) ??
-      v.members.find((m) => m.covered) ??
-      v.members[0]
-    )?.name ?? '';
-
-  const run = async (e: CaseEffect) => {
-    const base = { caseId: v.caseId, villageCode: v.villageCode, category: v.category };
-    switch (e.kind) {
-      case 'rate':
-        return acts.recordRate({ caseId: v.caseId, entry: e.entry, recordedOn: civilDateOf(now()) });
-      case 'month':
-        monthsThisRun++;
-        return acts.recordMonth({
-          ...base,
-          residence: v.residence,
-          month: e.month,
-          rosteredOn: civilDateOf(now()),
-          parameterVersion: v.policy.version,
-        });
-      case 'adjustment':
-        return acts.recordAdjustment({ ...base, adjustment: e.adjustment });
-      case 'notice': {
-        // R-M9 / R-A7 / R-M10: every stop, reduction or repayment demand in writing, with the reasons.
-        const { noticeId } = await acts.issueNotice({
-          kind: e.notice,
-          subjectKind: 'case',
-          subjectId: v.caseId,
-          villageCode: v.villageCode,
-          addressee: addressee(),
-          reasons: e.reasons,
-          decidedOn: e.on,
-          decidedBy: e.by,
-          parameterVersion: v.policy.version,
-          ...(e.details ? { details: e.details } : {}),
-        });
-        state.noticeIssued(noticeId);
-        if (e.demandId) state.demandNoticeIssued(e.demandId, noticeId);
-        return;
-      }
-      case 'demand': {
-        const demand = v.demands?.find((d) => d.demandId === e.demandId);
-        if (!demand) return;
-        return acts.saveDemand({ caseId: v.caseId, demand });
-      }
-      case 'alert':
-        // R-O3: supervisors see the at-risk or overdue check; the case waits for staff.
-        return acts.notifySupervisor({
-          alertKey: `case:${v.caseId}:${e.task.taskId}:${e.flag}`,
-          subjectKind: 'case',
-          subjectId: v.caseId,
-          villageCode: v.villageCode,
-          flag: e.flag,
-          deadlineKind: e.task.kind,
-          dueOn: e.task.due.date,
-        });
-      case 'filing':
-        return acts.fileCloseRelative({
-          subjectKind: 'case',
-          subjectId: v.caseId,
-          occasion: e.occasion,
-          filedOn: e.on,
-          filedBy: e.by,
-        });
-      case 'death_notice':
-        // R-M2: the case is the one writer of its death notices. Histories recorded before this step
-        // only set the outcome of a row the API had inserted, and must replay that activity.
-        if (!patched('death-notice-recorded-by-case'))
-          return acts.recordDeathOutcome({
-            noticeId: e.notice.noticeId,
-            caseId: v.caseId,
-            outcome: e.outcome,
-          });
-        return acts.recordDeathNotice({ caseId: v.caseId, notice: e.notice, outcome: e.outcome });
-    }
-  };
+  const run = caseEffectRunner(state, () => monthsThisRun++);
 
   const syncSearchAttributes = () => {
     const open = state.openTasks();
