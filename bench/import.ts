@@ -64,7 +64,10 @@ async function run(size: number) {
       PAYMENT_FILES_DIR: join(dir, 'payment-files'),
     };
     const spawn = (name: string, entry: string) => {
-      const p = startProc(name, process.execPath, ['--import', 'tsx', join(ROOT, entry)], {
+      // BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node flags of the worker only.
+      const extra =
+        name === 'worker' ? (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+      const p = startProc(name, process.execPath, [...extra, '--import', 'tsx', join(ROOT, entry)], {
         env,
         cwd: ROOT,
         logFile: join(logs, `${name}.log`),

@@ -10,7 +10,7 @@ import { peakSampler, startStack } from './worker-stack';
 // dev server, all started at once as the monthly schedule starts them. Reported: wall time from
 // the starts to the last bank file, ledger rows and rows/s, each county's payroll time, peak RSS of
 // the worker, Postgres and Temporal, and a COPY of as many ledger rows in the same run (the ratio).
-// Usage: npm run bench:province -- [--households=650000] [--counties=120] [--workers=1]
+// Usage: npm run bench:province -- [--households=650000] [--counties=120] [--temporal=cluster]
 // Worker sizing through the worker's own env (WORKER_MAX_ACTIVITIES, DATABASE_POOL_MAX, WORKER_HEAP_MB).
 
 const argv = process.argv.slice(2);
@@ -19,6 +19,8 @@ const HOUSEHOLDS = Number(flag('households') ?? 650_000);
 const COUNTIES = Number(flag('counties') ?? 120);
 const MONTH = '2026-09';
 const HEAP = Number(process.env.WORKER_HEAP_MB ?? 2048);
+/** `--temporal=cluster`: Temporal's four services on Postgres and two workers (scripts/lib/cluster.ts). */
+const TEMPORAL = flag('temporal') === 'cluster' ? 'cluster' : 'dev';
 
 /** County k: 14CCNN (10 cities × 12 counties), households spread evenly; ~5% back-pay, ~2% recoveries. */
 async function seed(pool: pg.Pool) {
@@ -77,7 +79,7 @@ async function seed(pool: pg.Pool) {
 }
 
 async function main() {
-  const stack = await startStack({ name: 'bench-province', heapMb: HEAP, workerEnv: {} });
+  const stack = await startStack({ name: 'bench-province', heapMb: HEAP, workerEnv: {}, temporal: TEMPORAL });
   try {
     const t0 = performance.now();
     const counties = await seed(stack.pool);
@@ -115,9 +117,11 @@ async function main() {
     const r = rows[0];
     const copyS = await runCopy(stack.pool, r.ledger, '140101', MONTH);
     const cpu = os.cpus();
-    console.log(
-      `\nprovince run ${new Date().toISOString()}; Temporal dev server; 1 worker process (heap ${HEAP} MB)`,
-    );
+    const topology =
+      TEMPORAL === 'cluster'
+        ? `Temporal cluster (frontend, history, matching, worker on Postgres; ${process.env.BENCH_HISTORY_SHARDS ?? 4} history shards); 2 worker processes`
+        : 'Temporal dev server; 1 worker process';
+    console.log(`\nprovince run ${new Date().toISOString()}; ${topology} (heap ${HEAP} MB each)`);
     console.log(
       `machine: ${cpu.length} × ${cpu[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load ${os
         .loadavg()
@@ -125,13 +129,17 @@ async function main() {
         .join(' ')}`,
     );
     console.log(
-      '| households | counties | wall s | ledger rows | rows/s | bank lines | history rows | county payroll p50 s | max s | COPY s | wall/COPY | peak RSS MB worker | postgres | temporal |',
+      '| households | counties | wall s | ledger rows | rows/s | bank lines | history rows | county payroll p50 s | max s | COPY s | wall/COPY |',
     );
-    console.log('|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+    console.log('|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
     console.log(
       `| ${HOUSEHOLDS} | ${COUNTIES} | ${wallS.toFixed(1)} | ${r.ledger} | ${(r.ledger / wallS).toFixed(0)} | ${r.lines} | ${r.history} | ` +
-        `${Number(r.secs[0]).toFixed(1)} | ${Number(r.secs[1]).toFixed(1)} | ${copyS.toFixed(2)} | ${(wallS / copyS).toFixed(1)}x | ` +
-        `${peak.worker!.toFixed(0)} | ${peak.postgres!.toFixed(0)} | ${peak.temporal!.toFixed(0)} |`,
+        `${Number(r.secs[0]).toFixed(1)} | ${Number(r.secs[1]).toFixed(1)} | ${copyS.toFixed(2)} | ${(wallS / copyS).toFixed(1)}x |`,
+    );
+    console.log(
+      `peak RSS MB: ${Object.entries(peak)
+        .map(([name, mb]) => `${name} ${mb.toFixed(0)}`)
+        .join(', ')}`,
     );
   } finally {
     await stack.stop();

@@ -8,14 +8,18 @@ import { dataConverter } from '../codec/payload-codec';
 import { parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { ensureDatabase, startPostgres } from '../scripts/lib/postgres';
+import { clusterSecrets, startCluster } from '../scripts/lib/cluster';
+import { freePorts } from '../scripts/lib/cluster-pass';
+import { ensureDatabase, type PgCluster, startPostgres } from '../scripts/lib/postgres';
 import { freePort, type Proc, startProc, waitFor } from '../scripts/lib/procs';
 import { startDevServer } from '../scripts/lib/temporal';
 
 // The servers of bench/worker-memory.ts and bench/province.ts, private to the run and on loopback:
 // a Postgres cluster, the Temporal dev server (SQLite in memory) and the project's worker as its
 // own process, started as `npm run worker` starts it (node --max-old-space-size … worker/main.ts),
-// configured only through config/env.ts. RSS is read from /proc for each process tree.
+// configured only through config/env.ts. Or, with `temporal: 'cluster'`, the production topology
+// of scripts/lib/cluster.ts on that Postgres: Temporal's four services and two project workers
+// (no APIs). RSS is read from /proc for each process tree.
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -74,6 +78,7 @@ export async function startStack(opts: {
   workerEnv: Record<string, string>;
   heapMb: number;
   pgSettings?: string[];
+  temporal?: 'dev' | 'cluster';
 }): Promise<Stack> {
   const dir = join(ROOT, '.test-data', `${opts.name}-${process.pid}`);
   const stops: (() => Promise<unknown>)[] = [];
@@ -97,6 +102,14 @@ export async function startStack(opts: {
     await ensureDatabase(pgc.url('postgres'), 'dibao');
     const pgUrl = pgc.url('dibao');
     await migrate(pgUrl, 'up', true);
+    if (opts.temporal === 'cluster') {
+      const cluster = await clusterStack(dir, pgc, pgUrl, opts);
+      stops.push(cluster.stop);
+      const pool = createPool(pgUrl, 4);
+      stops.push(() => pool.end());
+      process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+      return { ...cluster, pool, pgUrl, dir, stop };
+    }
     const temporal = await startDevServer({ port: await freePort(), logFile: join(dir, 'temporal.log') });
     stops.push(temporal.stop);
     const env = {
@@ -147,4 +160,37 @@ export async function startStack(opts: {
     for (const s of stops.splice(0).reverse()) await s().catch(() => {});
     throw err;
   }
+}
+
+/** Temporal's four services and two workers (scripts/lib/cluster.ts) on the bench's Postgres. */
+async function clusterStack(
+  dir: string,
+  pgc: PgCluster,
+  pgUrl: string,
+  opts: { workerEnv: Record<string, string>; heapMb: number },
+): Promise<Omit<Stack, 'pool' | 'pgUrl' | 'dir'>> {
+  Object.assign(process.env, opts.workerEnv, { WORKER_HEAP_MB: String(opts.heapMb) });
+  const clusterDir = join(dir, 'cluster');
+  const cluster = await startCluster({
+    dir: clusterDir,
+    pg: { host: '127.0.0.1', port: pgc.port, user: 'postgres' },
+    databaseUrl: pgUrl,
+    ports: { ...(await freePorts()), apis: [] },
+    shards: Number(process.env.BENCH_HISTORY_SHARDS ?? 4),
+    restartDelayMs: { temporal: 1000, app: 1000 },
+  });
+  const connection = await Connection.connect({ address: cluster.temporalAddress });
+  const env = { ...process.env, ...clusterSecrets(clusterDir), DATABASE_URL: pgUrl };
+  const client = new Client({ connection, dataConverter: dataConverter(parseConfig(env)) });
+  const pids: Record<string, number> = { postgres: pgc.proc.child.pid! };
+  for (const [name, p] of Object.entries(cluster.procs)) pids[name] = p.current().child.pid!;
+  return {
+    client,
+    worker: cluster.procs['worker-1']!.current(),
+    pids,
+    async stop() {
+      await connection.close();
+      await cluster.stop();
+    },
+  };
 }

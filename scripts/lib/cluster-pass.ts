@@ -18,7 +18,8 @@ export const CLUSTER_TESTS = [
   'test/e2e/cases.test.ts',
 ];
 
-async function freePorts(): Promise<ClusterPorts> {
+/** Free loopback ports for a throw-away cluster (the cluster pass, the province benchmark). */
+export async function freePorts(): Promise<ClusterPorts> {
   const service = async (http = false) => ({
     grpc: await freePort(),
     membership: await freeLowPort(),
