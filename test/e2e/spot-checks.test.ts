@@ -56,7 +56,10 @@ async function drawRound(month: string): Promise<Round> {
       headers: county(),
     });
     const round = (list.json().rounds as Round[])[0];
-    const opened = new Set([...(round?.drawn ?? []), ...(round?.requested ?? []).map((u) => u.applicationId)]);
+    const opened = new Set([
+      ...(round?.drawn ?? []),
+      ...(round?.requested ?? []).map((u) => u.applicationId),
+    ]);
     return round && round.checks.length === opened.size ? round : undefined;
   }, `the ${month} round and its checks`);
 }
@@ -232,7 +235,9 @@ describe('R-O2 spot checks through the API (dev server)', () => {
     const complaintId = await complaintAskingForCheck(caseId);
     const round = await drawRound('2025-08');
     expect(round.drawn).not.toContain(caseId);
-    expect(round.requested).toEqual([expect.objectContaining({ applicationId: caseId, requestedBy: [complaintId] })]);
+    expect(round.requested).toEqual([
+      expect.objectContaining({ applicationId: caseId, requestedBy: [complaintId] }),
+    ]);
     expect(round.checks.find((c) => c.applicationId === caseId)).toMatchObject({ caseId, outcome: null });
     // The recorded draw is still recomputable from the seed alone: the request is beside it.
     const again = drawSpotChecks(
