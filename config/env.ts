@@ -85,7 +85,7 @@ export const envSchema = z
      * take a database connection each: keep WORKER_MAX_ACTIVITIES within DATABASE_POOL_MAX).
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
-    WORKER_CACHED_WORKFLOW_MB: z.coerce.number().positive().default(1.5),
+    WORKER_CACHED_WORKFLOW_MB: z.coerce.number().positive().default(1),
     WORKER_REUSE_V8_CONTEXT: z
       .enum(['true', 'false'])
       .default('true')

@@ -12,8 +12,11 @@ import type { Config } from '../config/env';
 // tasks, so it need not stay cached, and its history stays short (continue-as-new every 12
 // rostered months) so a miss is a bounded replay. The SDK's default derives the size from the
 // heap limit at ~1.7 MB per workflow (600 per GB above 200 MB); with reuseV8Context the SDK docs
-// measure ~1 MB per cached workflow, and our case workflows measured ~1.5 MB (RSS 3.1 GB with
-// 1,813 cached): so the default here is (heap limit − 400 MB) / WORKER_CACHED_WORKFLOW_MB, and
+// measure ~1 MB per cached workflow. Our case workflows cost ~1.5 MB while the domain modules
+// pulled zod into the bundle (every workflow evaluates the bundle's modules again); without it,
+// 4,000 cached of 10,000 open held the worker at 3.7 GB RSS (0.8 MB each above the idle 511 MB,
+// bench/worker-memory.ts): so the default here is (heap limit − 400 MB) / WORKER_CACHED_WORKFLOW_MB
+// (1 MB), and
 // WORKER_MAX_CACHED_WORKFLOWS sets it outright. 0 disables the cache (every task replays).
 //
 // reuseV8Context: one V8 context per workflow thread, workflows' globals swapped in and out per
