@@ -208,6 +208,8 @@ export function overdueSummarySql(q: OverdueQuery): { text: string; values: unkn
         AND (overdue > 0 OR at_risk > 0)`);
   }
   if ((!q.kind || q.kind === 'payroll') && scope.length <= 6) parts.push(payrollCountSql(scope, p));
+  // A county's payrolls asked of a township: nothing to count (the repository answers []).
+  if (parts.length === 0) return { text: '', values: [] };
   return { text: ordered(parts), values: p.values };
 }
 

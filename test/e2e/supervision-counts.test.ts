@@ -174,6 +174,13 @@ describe('R-O3 the counters of the supervisor’s summary', () => {
     expect(items).toContainEqual(
       expect.objectContaining({ kind: 'household_visit', subjectId: `H-${t}-4`, overdue: false }),
     );
+    // A county's payrolls are not a township's: asked of one, the summary is empty, not an error.
+    const payrolls = await env.api.inject({
+      url: `/v1/supervision/summary?kind=payroll&township=${t}`,
+      headers,
+    });
+    expect(payrolls.statusCode, payrolls.body).toBe(200);
+    expect(payrolls.json().rows).toEqual([]);
     const summary = (await env.api.inject({ url: `/v1/supervision/summary?township=${t}`, headers })).json();
     for (const kind of ['complaint', 'household_visit']) {
       const row = summary.rows.find((r: { kind: string }) => r.kind === kind);
