@@ -225,6 +225,10 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
     wakeUps++;
   }
 
+  // R-M10: the closure's own effects — its recovery above all — are recorded before anything that
+  // reads them (an Update's flush and the loop's can interleave so that the loop leaves first).
+  // Histories recorded before this step may have claimed first, and replay without it.
+  if (state.closed && patched('closure-effects-before-demand')) await flush();
   // R-L1: a closed case keeps the household in the register (former recipient) at closure, before a
   // repayment demand keeps the case open; histories recorded before the register replay without it.
   if (state.closed && patched('register-former-recipient')) {
