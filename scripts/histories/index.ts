@@ -13,6 +13,7 @@ import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
 import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
+import { caseStaffDeathDemand } from './case-staff-death-demand';
 import type { NamedScenario } from './session';
 
 // Every recorded scenario, one file each, in recording order; the file prefix names the workflow
@@ -33,4 +34,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseDeathRecordedByCase,
   caseRepaymentDemand,
   caseSpotCheckFindings,
+  caseStaffDeathDemand,
 ];
