@@ -58,6 +58,14 @@ export function divisionName(code: string): string | undefined {
   return undefined;
 }
 
+/** A supervised item's county and township names (null where unknown, or for a county's own work). */
+export function placeNames(countyCode: string, townshipCode: string | null) {
+  return {
+    countyName: divisionName(countyCode) ?? null,
+    townshipName: townshipCode ? (divisionName(townshipCode) ?? null) : null,
+  };
+}
+
 /** The name of a division of any level (a village's reads its county's villages once). */
 export async function regionName(code: string): Promise<string | undefined> {
   if (code.length !== 12 || !/^\d{12}$/.test(code)) return divisionName(code);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
 import { addMonthsToYearMonth, civilDateOf, firstDayOfMonth, monthOf } from '../../domain/dates';
 import { isRegionCode } from '../../domain/region';
-import { divisionName } from '../../domain/region-names';
+import { placeNames } from '../../domain/region-names';
 import { forbidden, problemResponses } from '../problem';
 import { assertSupervisedRegion } from '../supervision-scope';
 
@@ -66,8 +66,7 @@ export const supervisionSummaryRoutes: FastifyPluginAsyncZod = async (app) => {
       assertSupervisedRegion(req.user, township);
       const rows = (await overdue.summary({ region, kind, township, flag: 'any' })).map((r) => ({
         ...r,
-        countyName: divisionName(r.countyCode) ?? null,
-        townshipName: r.townshipCode ? (divisionName(r.townshipCode) ?? null) : null,
+        ...placeNames(r.countyCode, r.townshipCode),
       }));
       const totals = { overdue: 0, atRisk: 0 };
       for (const r of rows) {

@@ -4,7 +4,7 @@ import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
 import { type CivilDate, civilDateOf, compareDates, monthOf } from '../../domain/dates';
 import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
 import { countyOf } from '../../domain/region';
-import { divisionName } from '../../domain/region-names';
+import { placeNames } from '../../domain/region-names';
 import { problemResponses } from '../problem';
 import { missingVisitReports, supervisionQuery } from '../schemas/visit-reports';
 import { assertSupervisedRegion, decodeCursor, encodeCursor } from '../supervision-scope';
@@ -77,8 +77,7 @@ export const supervisionRoutes: FastifyPluginAsyncZod = async (app) => {
       const rows = await overdue.page({ region, kind, township, flag }, limit + 1, key);
       const items = rows.slice(0, limit).map((i) => ({
         ...i,
-        countyName: divisionName(i.countyCode) ?? null,
-        townshipName: i.townshipCode ? (divisionName(i.townshipCode) ?? null) : null,
+        ...placeNames(i.countyCode, i.townshipCode),
       }));
       const last = items.at(-1);
       const counts: Record<string, number> = {};

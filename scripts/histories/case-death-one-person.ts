@@ -1,8 +1,14 @@
 import { dayInMonth } from '../../domain/dates';
 import type { Actor } from '../../domain/roles';
-import { actor, COUNTY } from '../../test/helpers/fixtures';
-import { deathNoticeSignal, demandIdOf, demandStepUpdate } from '../../workflows/messages';
-import { caseView, checkCase, type NamedScenario, type Outcome, type Session } from './session';
+import { deathNoticeSignal } from '../../workflows/messages';
+import {
+  caseView,
+  checkCase,
+  type NamedScenario,
+  type Outcome,
+  type Session,
+  writeOffFirstDemand,
+} from './session';
 
 // R-M2: a one-person case; the death (in month 1) is notified after month 3 is rostered: paid for
 // the month of death, months 2 and 3 recovered, a stop notice, the case closed. `reportedBy` names
@@ -22,20 +28,7 @@ export async function onePersonDeath(s: Session, reportedBy?: Actor): Promise<Ou
   });
   // R-M10: the closed case tracks the repayment demand of months 2–3; written off, it ends.
   await s.sleepUntil(dayInMonth(m(3), 21));
-  if ((await caseView(handle)).demands?.length)
-    await handle.executeUpdate(demandStepUpdate, {
-      args: [
-        {
-          actor: actor('county_staff', COUNTY),
-          demandId: demandIdOf(input.caseId, 1),
-          stepId: 'w1',
-          kind: 'write_off',
-          decidedOn: await s.today(),
-          decisionRef: 'D-1',
-          reasons: 'no estate',
-        },
-      ],
-    });
+  if ((await caseView(handle)).demands?.length) await writeOffFirstDemand(s, handle, input.caseId, 'D-1');
   const result = await handle.result();
   v = await caseView(handle);
   const recovery = s.calls.adjustments.map((a) => a.adjustment);

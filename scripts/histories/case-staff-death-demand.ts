@@ -1,7 +1,7 @@
 import { addDays, dayInMonth } from '../../domain/dates';
-import { actor, COUNTY } from '../../test/helpers/fixtures';
-import { deathReportUpdate, demandIdOf, demandStepUpdate } from '../../workflows/messages';
-import { caseView, checkCase, type NamedScenario } from './session';
+import { actor } from '../../test/helpers/fixtures';
+import { deathReportUpdate } from '../../workflows/messages';
+import { caseView, checkCase, type NamedScenario, writeOffFirstDemand } from './session';
 
 // R-M2 R-M10 R-O6: township staff report (an Update) that the only recipient died before the
 // approval: the case closes from its start month, every rostered month is recovered, and — its
@@ -31,19 +31,7 @@ export const caseStaffDeathDemand: NamedScenario = {
     v = await caseView(handle);
     const demand = v.demands?.[0];
     checkCase('a repayment demand for the rostered months', !!demand && Number(demand.amount) > 0, v);
-    await handle.executeUpdate(demandStepUpdate, {
-      args: [
-        {
-          actor: actor('county_staff', COUNTY),
-          demandId: demandIdOf(input.caseId, 1),
-          stepId: 'w1',
-          kind: 'write_off',
-          decidedOn: await s.today(),
-          decisionRef: 'D-2',
-          reasons: 'no estate',
-        },
-      ],
-    });
+    await writeOffFirstDemand(s, handle, input.caseId, 'D-2');
     const result = await handle.result();
     checkCase('closed, the demand written off', result.status === 'closed', v);
     return { handle, closed: true };

@@ -12,6 +12,8 @@ import {
   type CaseView,
   caseStateQuery,
   decisionUpdate,
+  demandIdOf,
+  demandStepUpdate,
   economicCheckUpdate,
   initialOpinionUpdate,
   investigationUpdate,
@@ -107,6 +109,28 @@ export async function approve(s: Session) {
 
 export const staff = actor('township_staff');
 export const caseView = (handle: CaseHandle): Promise<CaseView> => handle.query(caseStateQuery);
+
+/** R-M10: the county writes off the whole of a closed case's first repayment demand (it then ends). */
+export async function writeOffFirstDemand(
+  s: Session,
+  handle: CaseHandle,
+  caseId: string,
+  decisionRef: string,
+) {
+  await handle.executeUpdate(demandStepUpdate, {
+    args: [
+      {
+        actor: actor('county_staff', COUNTY),
+        demandId: demandIdOf(caseId, 1),
+        stepId: 'w1',
+        kind: 'write_off',
+        decidedOn: await s.today(),
+        decisionRef,
+        reasons: 'no estate',
+      },
+    ],
+  });
+}
 
 export function checkCase(what: string, ok: boolean, view: CaseView): void {
   if (!ok) throw new Error(`${what} (status ${view.status}, last action ${view.history.at(-1)?.action})`);
