@@ -1,4 +1,4 @@
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { civilDateOf } from '../domain/dates';
 import type { CaseEffect, CaseState } from './case-state';
@@ -7,13 +7,18 @@ import type { CaseEffect, CaseState } from './case-state';
 // queued: rates, months, adjustments, written notices (R-M9, R-A7, R-M10), repayment demands,
 // supervisor alerts (R-O3), close-relative filings (R-O1) and death notices (R-M2).
 
-const acts = proxyActivities<Activities>({
+const options = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
-});
+} as const;
+const remote = proxyActivities<Activities>(options);
+const local = proxyLocalActivities<Activities>(options);
 
-/** The runner of one case's effects; `onMonth` counts the months this run rostered. */
-export function caseEffectRunner(state: CaseState, onMonth: () => void) {
+/**
+ * The runner of one case's effects; `onMonth` counts the months this run rostered. While `locally()`
+ * holds (an imported case's start) they run as local activities, in the same workflow task.
+ */
+export function caseEffectRunner(state: CaseState, onMonth: () => void, locally = () => false) {
   const v = state.view;
   const now = () => new Date();
   const addressee = () =>
@@ -24,6 +29,7 @@ export function caseEffectRunner(state: CaseState, onMonth: () => void) {
     )?.name ?? '';
 
   return async (e: CaseEffect) => {
+    const acts = locally() ? local : remote;
     const base = { caseId: v.caseId, villageCode: v.villageCode, category: v.category };
     switch (e.kind) {
       case 'rate':

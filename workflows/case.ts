@@ -68,6 +68,10 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   // A case brought in by a caseload import reads its household and starting state from the import's
   // stored batch (no personal data in the import workflow's history); an approval hands it in whole.
   const input = 'importRef' in start ? await local.importedCaseInput(start.importRef) : start;
+  // An imported case also reads newer standards, records its starting rate and filing and saves its
+  // first state as local activities: its start is one workflow task instead of four, so a county's
+  // caseload comes in at several times the rate. Cases imported before this step replay with activities.
+  const startsLocally = 'importRef' in start && patched('imported-start-local');
   const state = new CaseState(input, new Date());
   // R-E6 / R-M10: settlements count the quarter paid in advance (decided once per run).
   state.quarterlyAdvance = patched('quarterly-advance-settled');
@@ -76,7 +80,11 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   let wakeUps = 0;
   let monthsThisRun = 0;
   const now = () => new Date();
-  const run = caseEffectRunner(state, () => monthsThisRun++);
+  const run = caseEffectRunner(
+    state,
+    () => monthsThisRun++,
+    () => startsLocally && v.revision === 0,
+  );
 
   const syncSearchAttributes = () => {
     const open = state.openTasks();
@@ -101,7 +109,8 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
       if (!state.unsaved.length && v.revision > 0) return;
       const entries = state.unsaved.splice(0);
       v.revision++;
-      await acts.saveCase({ view: state.snapshot(), entries });
+      const save = startsLocally && v.revision === 1 ? local.saveCase : acts.saveCase;
+      await save({ view: state.snapshot(), entries });
       syncSearchAttributes();
     });
     return chain;
@@ -198,7 +207,8 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   // R-M8: a standard published while the application was pending (its fan-out ran before this case
   // existed) applies from its effective month. Histories recorded before this step replay without it.
   if (!input.carried && patched('case-start-policy-catch-up')) {
-    for (const p of await acts.newerPolicies({
+    const read = startsLocally ? local.newerPolicies : acts.newerPolicies;
+    for (const p of await read({
       countyCode: countyOf(v.villageCode),
       afterVersion: v.policy.version,
     }))

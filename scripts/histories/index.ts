@@ -10,6 +10,7 @@ import { caseDeathDateConflict } from './case-death-date-conflict';
 import { caseDeathOnePerson } from './case-death-one-person';
 import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
+import { caseImported, caseImportedStartLocal } from './case-imported';
 import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
@@ -35,4 +36,6 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseRepaymentDemand,
   caseSpotCheckFindings,
   caseStaffDeathDemand,
+  caseImported,
+  caseImportedStartLocal,
 ];

@@ -7,6 +7,7 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import {
   addDays,
   addMonthsToYearMonth,
+  type CivilDate,
   civilDateOf,
   dayInMonth,
   endOfCivilDay,
@@ -18,7 +19,12 @@ import { createTimeSkippingEnv } from '../../test/helpers/time-skipping';
 import { fakeActivities } from '../../test/helpers/workflow-env';
 import type { applicationWorkflow } from '../../workflows/application';
 import type { caseWorkflow } from '../../workflows/case';
-import { applicationWorkflowId, type CaseInput, caseWorkflowId } from '../../workflows/messages';
+import {
+  applicationWorkflowId,
+  type CaseInput,
+  caseWorkflowId,
+  type ImportedCaseStart,
+} from '../../workflows/messages';
 import type { CaseHandle, Handle, Prefix, Scenario, Session } from './session';
 
 // Records one scenario's history (every run of it) on its own time-skipping server.
@@ -89,6 +95,45 @@ async function runHistories(env: TestWorkflowEnvironment, handle: WorkflowHandle
   return histories;
 }
 
+/** A case approved on the 1st of the month of `today`, paid from the next month. */
+function caseInput(
+  today: CivilDate,
+  { size, ...overrides }: Partial<CaseInput> & { size?: number },
+): CaseInput {
+  const caseId = `C${COUNTY}${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+  const ctx = context();
+  return {
+    caseId,
+    applicationId: caseId,
+    category: 'dibao',
+    villageCode: VILLAGE,
+    residence: 'rural',
+    members: household({ size: size ?? 2 }).members.map((m) => ({
+      idNumber: m.idNumber,
+      name: m.name,
+      relation: m.relation,
+      covered: true,
+    })),
+    // Approved on the 1st of this month: the re-reviews then open before that month's roster.
+    approvedOn: dayInMonth(monthOf(today), 1),
+    approvedBy: 'county_staff-1',
+    startMonth: addMonthsToYearMonth(monthOf(today), 1),
+    monthlyAmount: '1000.00',
+    closeRelative: false,
+    unstableIncome: false,
+    policy: ctx.policy,
+    deadlines: ctx.deadlines,
+    runtimeYears: [],
+    ...overrides,
+  };
+}
+
+const startedCase = (input: CaseInput, handle: CaseHandle) => ({
+  input,
+  handle,
+  m: (i: number) => addMonthsToYearMonth(monthOf(input.approvedOn), i),
+});
+
 export async function record(
   name: string,
   scenario: Scenario,
@@ -105,6 +150,12 @@ export async function record(
     activities,
     dataConverter: testDataConverter(),
   });
+  const startCase = async (input: CaseInput, arg: CaseInput | ImportedCaseStart) =>
+    (await env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+      taskQueue,
+      workflowId: caseWorkflowId(input.caseId),
+      args: [arg],
+    })) as CaseHandle;
   const session: Session = {
     env,
     calls,
@@ -122,41 +173,22 @@ export async function record(
       });
       return { input, handle: handle as Handle };
     },
-    startCase: async ({ size, ...overrides } = {}) => {
-      const t = await session.today();
-      const caseId = `C${COUNTY}${Date.now()}${Math.floor(Math.random() * 1e6)}`;
-      const ctx = context();
+    startCase: async (overrides = {}) => {
+      const input = caseInput(await session.today(), overrides);
+      return startedCase(input, await startCase(input, input));
+    },
+    startImportedCase: async (state, overrides = {}) => {
+      const base = caseInput(await session.today(), overrides);
       const input: CaseInput = {
-        caseId,
-        applicationId: caseId,
-        category: 'dibao',
-        villageCode: VILLAGE,
-        residence: 'rural',
-        members: household({ size: size ?? 2 }).members.map((m) => ({
-          idNumber: m.idNumber,
-          name: m.name,
-          relation: m.relation,
-          covered: true,
-        })),
-        // Approved on the 1st of this month: the re-reviews then open before that month's roster.
-        approvedOn: dayInMonth(monthOf(t), 1),
-        approvedBy: 'county_staff-1',
-        startMonth: addMonthsToYearMonth(monthOf(t), 1),
-        monthlyAmount: '1000.00',
-        closeRelative: false,
-        unstableIncome: false,
-        policy: ctx.policy,
-        deadlines: ctx.deadlines,
-        runtimeYears: [],
-        ...overrides,
+        ...base,
+        applicationId: '',
+        imported: { importId: 'I-1', importedBy: 'admin-1', ...state },
       };
-      const handle = await env.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-        taskQueue,
-        workflowId: caseWorkflowId(caseId),
-        args: [input],
-      });
-      const m = (i: number) => addMonthsToYearMonth(monthOf(input.approvedOn), i);
-      return { input, handle: handle as CaseHandle, m };
+      calls.imported.set(input.caseId, input);
+      return startedCase(
+        input,
+        await startCase(input, { importRef: { importId: 'I-1', seq: 1, caseId: input.caseId } }),
+      );
     },
   };
   try {

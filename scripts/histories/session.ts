@@ -15,6 +15,7 @@ import {
   demandIdOf,
   demandStepUpdate,
   economicCheckUpdate,
+  type ImportedState,
   initialOpinionUpdate,
   investigationUpdate,
 } from '../../workflows/messages';
@@ -37,6 +38,11 @@ export interface Session {
   start(overrides?: Partial<ApplicationInput>): Promise<{ input: ApplicationInput; handle: Handle }>;
   /** A case approved on the 1st of this month (server time), paid from next month; m(i) is month i after approval. */
   startCase(
+    overrides?: Partial<CaseInput> & { size?: number },
+  ): Promise<{ input: CaseInput; handle: CaseHandle; m(i: number): YearMonth }>;
+  /** The same case brought in by a caseload import: started by reference, its input read back. */
+  startImportedCase(
+    imported: Omit<ImportedState, 'importId' | 'importedBy'>,
     overrides?: Partial<CaseInput> & { size?: number },
   ): Promise<{ input: CaseInput; handle: CaseHandle; m(i: number): YearMonth }>;
 }

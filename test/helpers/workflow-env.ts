@@ -37,6 +37,8 @@ export function fakeActivities() {
     registerFindings: [] as Parameters<Activities['registerFinding']>[0][],
     registerSaves: [] as Parameters<Activities['saveRegister']>[0][],
     registerApplications: [] as Parameters<Activities['openRegisterApplication']>[0][],
+    /** Inputs of imported cases by case id, as the stored batch would give them (recorded histories). */
+    imported: new Map<string, Awaited<ReturnType<Activities['importedCaseInput']>>>(),
     /** R-A1: persons already held elsewhere (a receipt naming one is refused). */
     held: new Map<string, { holderKind: 'application' | 'case'; holderId: string }>(),
   };
@@ -60,8 +62,10 @@ export function fakeActivities() {
     recordImportOutcomes: async () => {
       throw new Error('imports are tested end to end');
     },
-    importedCaseInput: async () => {
-      throw new Error('imports are tested end to end');
+    importedCaseInput: async (ref) => {
+      const input = calls.imported.get(ref.caseId);
+      if (!input) throw new Error('imports are tested end to end');
+      return input;
     },
     receiveApplication: async (a) => {
       const member = a.input.household.members.find((m) => calls.held.has(m.idNumber));
