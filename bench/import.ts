@@ -9,6 +9,7 @@ import { ensureDatabase, startPostgres } from '../scripts/lib/postgres';
 import { freePort, type Proc, startProc, waitFor } from '../scripts/lib/procs';
 import { startDevServer } from '../scripts/lib/temporal';
 import { households, toCsv } from '../test/helpers/caseload';
+import { printProbe, probeTaskLatency } from './import-probe';
 
 // The caseload import through the HTTP API on the Temporal dev server (README "Caseload import"):
 // BENCH_IMPORT_SIZES households (2 members each) per run, each size on fresh servers — Postgres,
@@ -24,10 +25,14 @@ const JWT_SECRET = 'bench-import-secret-0123456789abcdefghijklmnop';
 const sign = createSigner({ key: JWT_SECRET, iss: 'dibao', expiresIn: 6 * 3_600_000 });
 const admin = `Bearer ${sign({ sub: 'admin-bench', role: 'admin', region: '14' })}`;
 
-const peakMb = (p: Proc) => {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'));
+/** BENCH_PROBE households (0 = none) signalled after the import, evicted then cached (import-probe.ts). */
+const PROBE = Number(process.env.BENCH_PROBE ?? 1000);
+
+const statusMb = (p: Proc, field: 'VmHWM' | 'VmRSS') => {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 };
+const peakMb = (p: Proc) => statusMb(p, 'VmHWM');
 
 async function run(size: number) {
   const dir = join(ROOT, '.test-data', `bench-import-${process.pid}-${size}`);
@@ -47,6 +52,7 @@ async function run(size: number) {
     const temporal = await startDevServer({ port: await freePort(), logFile: join(logs, 'temporal.log') });
     stops.push(temporal.stop);
     const httpPort = await freePort();
+    const metricsPort = await freePort();
     const env = {
       ...process.env,
       NODE_ENV: 'production',
@@ -62,6 +68,8 @@ async function run(size: number) {
       PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
       PAYLOAD_KEY_ID: 'bench-1',
       PAYMENT_FILES_DIR: join(dir, 'payment-files'),
+      WORKER_METRICS_PORT: String(metricsPort),
+      WORKER_SDK_METRICS_PORT: String(await freePort()),
     };
     const spawn = (name: string, entry: string) => {
       // BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node flags of the worker only.
@@ -127,7 +135,10 @@ async function run(size: number) {
       };
       if (p.done - last >= size / 10 || p.status === 'completed') {
         const t = ((performance.now() - t0) / 1000).toFixed(0);
-        console.log(`[bench] ${size}: ${p.done} recorded and started, ${await saved()} cases saved (${t} s)`);
+        console.log(
+          `[bench] ${size}: ${p.done} recorded and started, ${await saved()} cases saved (${t} s); ` +
+            `RSS MB worker ${statusMb(worker, 'VmRSS')}, api ${statusMb(api, 'VmRSS')}, temporal ${statusMb(temporal.proc, 'VmRSS')}`,
+        );
         last = p.done;
       }
       if (p.status === 'completed') {
@@ -141,8 +152,19 @@ async function run(size: number) {
       if ((await saved()) >= size) break;
       await new Promise((r) => setTimeout(r, 2000));
     }
-    await pool.end();
     const tCases = performance.now();
+    const probe = PROBE
+      ? await probeTaskLatency({
+          pool,
+          temporalAddress: temporal.address,
+          importId: accepted.importId,
+          metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+          rssMb: () => statusMb(worker, 'VmRSS'),
+          k: Math.min(PROBE, size),
+          concurrency: Number(process.env.BENCH_PROBE_CONCURRENCY ?? 4),
+        })
+      : [];
+    await pool.end();
     const s = (a: number, b: number) => (b - a) / 1000;
     const figures = {
       households: size,
@@ -153,9 +175,11 @@ async function run(size: number) {
       allCasesSavedS: +s(t0, tCases).toFixed(1),
       casesPerS: +(size / s(t0, tCases)).toFixed(1),
       apiPeakMb: peakMb(api),
+      temporalPeakMb: peakMb(temporal.proc),
       workerPeakMb: peakMb(worker),
     };
     console.log(JSON.stringify(figures));
+    if (probe.length) printProbe(probe);
     return figures;
   } finally {
     for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(e.message));
