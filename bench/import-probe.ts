@@ -15,7 +15,6 @@ export interface ProbeRound {
   hits: number;
   misses: number;
   execution?: Latency;
-  replay?: Latency;
   workerRssMb: number;
 }
 
@@ -60,7 +59,6 @@ export async function probeTaskLatency(opts: {
       tasks: executed(after),
       ...cacheBetween(before, after),
       execution: latencyBetween(before, after, SDK.execution(after)),
-      replay: latencyBetween(before, after, SDK.replay(after)),
       workerRssMb: opts.rssMb(),
     };
   };
@@ -75,12 +73,10 @@ export async function probeTaskLatency(opts: {
 
 export function printProbe(rounds: ProbeRound[]): void {
   const f = (l?: Latency) => (l ? `${l.meanMs.toFixed(1)} / ${l.p50Ms} / ${l.p99Ms}` : '–');
-  console.log(
-    '| round | tasks | cache hits | misses | task mean / p50 / p99 ms | replay mean / p50 / p99 ms (n) | worker RSS MB |',
-  );
-  console.log('|---|--:|--:|--:|--:|--:|--:|');
+  console.log('| round | tasks | cache hits | misses | task mean / p50 / p99 ms | worker RSS MB |');
+  console.log('|---|--:|--:|--:|--:|--:|');
   for (const r of rounds)
     console.log(
-      `| ${r.round} | ${r.tasks} | ${r.hits} | ${r.misses} | ${f(r.execution)} | ${f(r.replay)} (${r.replay?.count ?? 0}) | ${r.workerRssMb} |`,
+      `| ${r.round} | ${r.tasks} | ${r.hits} | ${r.misses} | ${f(r.execution)} | ${r.workerRssMb} |`,
     );
 }

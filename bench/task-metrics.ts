@@ -1,8 +1,7 @@
 // Workflow-task latency from the worker's own GET /metrics (the Temporal SDK's Prometheus exporter):
-// the SDK records every task's execution latency, and a replay's latency only for tasks that had to
-// rebuild the workflow from its history (a sticky cache miss), with hit and miss counters. The
-// difference of two scrapes around a round of signals separates hits from misses without reading
-// timestamps from histories (those include the time a task waits in the worker's buffer).
+// the SDK records every task's execution latency and counts sticky cache hits and misses (a miss
+// rebuilds the workflow from its whole history first). The difference of two scrapes around a round
+// of signals gives both, without reading timestamps from histories.
 
 export type Scrape = Map<string, number>;
 
@@ -39,9 +38,9 @@ export function findName(s: Scrape, prefix: string, suffix: string): string | un
 export interface Latency {
   count: number;
   meanMs: number;
-  /** Upper bounds of the buckets holding the 50th and 99th percentile (ms). */
-  p50Ms: number;
-  p99Ms: number;
+  /** Upper bounds of the buckets holding the 50th and 99th percentile (ms; `>` the last bound). */
+  p50Ms: string;
+  p99Ms: string;
 }
 
 /** A histogram's observations between two scrapes (`base` without _bucket/_sum/_count). */
@@ -59,10 +58,13 @@ export function latencyBetween(before: Scrape, after: Scrape, base: string | und
     buckets.set(bound, (buckets.get(bound) ?? 0) + v - (before.get(k) ?? 0));
   }
   const bounds = [...buckets.keys()].sort((a, b) => a - b);
+  const finite = bounds.filter(Number.isFinite);
   const at = (p: number) => {
     const want = p * count;
-    for (const b of bounds) if ((buckets.get(b) ?? 0) >= want) return b * toMs;
-    return Number.NaN;
+    for (const b of bounds)
+      if ((buckets.get(b) ?? 0) >= want)
+        return Number.isFinite(b) ? `${b * toMs}` : `>${(finite.at(-1) ?? 0) * toMs}`;
+    return '–';
   };
   return {
     count,
@@ -75,8 +77,6 @@ export function latencyBetween(before: Scrape, after: Scrape, base: string | und
 export const SDK = {
   execution: (s: Scrape) =>
     findName(s, 'temporal_workflow_task_execution_latency', '_count')?.replace(/_count$/, ''),
-  replay: (s: Scrape) =>
-    findName(s, 'temporal_workflow_task_replay_latency', '_count')?.replace(/_count$/, ''),
   scheduleToStart: (s: Scrape) =>
     findName(s, 'temporal_workflow_task_schedule_to_start_latency', '_count')?.replace(/_count$/, ''),
 };
