@@ -14,7 +14,7 @@ import {
   monthOf,
 } from '../../domain/dates';
 import { testDataConverter } from '../../test/helpers/env';
-import { applicationInput, COUNTY, context, household, VILLAGE } from '../../test/helpers/fixtures';
+import { applicationInput, caseInput as fixtureCase } from '../../test/helpers/fixtures';
 import { createTimeSkippingEnv } from '../../test/helpers/time-skipping';
 import { fakeActivities } from '../../test/helpers/workflow-env';
 import type { applicationWorkflow } from '../../workflows/application';
@@ -95,38 +95,14 @@ async function runHistories(env: TestWorkflowEnvironment, handle: WorkflowHandle
   return histories;
 }
 
-/** A case approved on the 1st of the month of `today`, paid from the next month. */
-function caseInput(
-  today: CivilDate,
-  { size, ...overrides }: Partial<CaseInput> & { size?: number },
-): CaseInput {
-  const caseId = `C${COUNTY}${Date.now()}${Math.floor(Math.random() * 1e6)}`;
-  const ctx = context();
-  return {
-    caseId,
-    applicationId: caseId,
-    category: 'dibao',
-    villageCode: VILLAGE,
-    residence: 'rural',
-    members: household({ size: size ?? 2 }).members.map((m) => ({
-      idNumber: m.idNumber,
-      name: m.name,
-      relation: m.relation,
-      covered: true,
-    })),
-    // Approved on the 1st of this month: the re-reviews then open before that month's roster.
+/** The fixture's case, approved on the 1st of the month of `today` (the re-reviews then open before
+ * that month's roster) and paid from the next month. */
+const caseInput = (today: CivilDate, overrides: Partial<CaseInput> & { size?: number }): CaseInput =>
+  fixtureCase({
     approvedOn: dayInMonth(monthOf(today), 1),
-    approvedBy: 'county_staff-1',
     startMonth: addMonthsToYearMonth(monthOf(today), 1),
-    monthlyAmount: '1000.00',
-    closeRelative: false,
-    unstableIncome: false,
-    policy: ctx.policy,
-    deadlines: ctx.deadlines,
-    runtimeYears: [],
     ...overrides,
-  };
-}
+  });
 
 const startedCase = (input: CaseInput, handle: CaseHandle) => ({
   input,
