@@ -77,8 +77,6 @@ export function latencyBetween(before: Scrape, after: Scrape, base: string | und
 export const SDK = {
   execution: (s: Scrape) =>
     findName(s, 'temporal_workflow_task_execution_latency', '_count')?.replace(/_count$/, ''),
-  scheduleToStart: (s: Scrape) =>
-    findName(s, 'temporal_workflow_task_schedule_to_start_latency', '_count')?.replace(/_count$/, ''),
 };
 
 /** Cache hits and misses between two scrapes (the SDK's sticky cache counters). */
