@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonthsToYearMonth } from '../../domain/dates';
 import { caseWorkflowId } from '../../workflows/messages';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
-import {
-  caseCalls,
-  createCase,
-  type Made,
-  month,
-  OTHER_TOWNSHIP,
-  type Task,
-  today,
-} from '../helpers/e2e-cases';
+import { caseCalls, createCase, type Made, OTHER_TOWNSHIP, type Task, today } from '../helpers/e2e-cases';
 import { COUNTY, idNumber, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
 // Cases in benefit end to end on the Temporal dev server: HTTP API (Fastify inject) → case workflow
@@ -60,7 +51,7 @@ describe('cases in benefit through the HTTP API (dev server)', () => {
     const ledger = await api.inject({ url: `/v1/cases/${a.caseId}/payments`, headers: township() });
     expect(ledger.statusCode).toBe(200);
     expect(ledger.json().months[0]).toMatchObject({
-      month: addMonthsToYearMonth(month(), -1),
+      month: a.startMonth,
       amount: '1000.00',
       persons: 3,
       status: 'regular',

@@ -2,10 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonthsToYearMonth } from '../../domain/dates';
 import { maskIdNumber } from '../../domain/idnumber';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
-import { caseCalls, createCase, type Made, month, OTHER_TOWNSHIP, today } from '../helpers/e2e-cases';
+import {
+  caseCalls,
+  createCase,
+  type Made,
+  OTHER_TOWNSHIP,
+  rosteredSince,
+  today,
+  zhMonth,
+} from '../helpers/e2e-cases';
 import { COUNTY, idNumber, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
 // R-A7 / R-M9: the printable notice, end to end — a case's reduction and stop decided by staff
@@ -24,8 +31,15 @@ afterAll(async () => {
   await env?.stop();
 });
 
-/** A data-comparison hit opens a check on the case; staff decide it (R-M6, R-A11). */
-async function decide(made: Made, hitId: string, result: Record<string, string>): Promise<string> {
+/**
+ * A data-comparison hit opens a check on the case; staff decide it (R-M6, R-A11). Answers the notice
+ * and the months the case had rostered from `result.fromMonth` when it applied the decision.
+ */
+async function decide(
+  made: Made,
+  hitId: string,
+  result: Record<string, string>,
+): Promise<{ noticeId: string; recovered: string[] }> {
   const { post, taskOf } = caseCalls(env);
   const hit = { hitId, idNumber: made.ids[0], kind: 'police_deregistration', detectedOn: today() };
   const sent = await post(
@@ -37,13 +51,21 @@ async function decide(made: Made, hitId: string, result: Record<string, string>)
   await taskOf(made.caseId, (t) => t.taskId === `check-${hitId}`);
   const res = await post(`/v1/cases/${made.caseId}/reviews/check-${hitId}`, township(), result);
   expect(res.statusCode).toBe(200);
-  return until(async () => {
+  // R-M1: whether this month was already rostered depends on the day; the case's answer says.
+  const recovered = rosteredSince(res.json(), result.fromMonth!);
+  expect(recovered[0]).toBe(result.fromMonth);
+  const noticeId = await until(async () => {
     const { rows } = await env.pool.query('SELECT notice_id FROM notices WHERE subject_id = $1', [
       made.caseId,
     ]);
     return rows[0]?.notice_id as string | undefined;
   }, `the notice of ${made.caseId}`);
+  return { noticeId, recovered };
 }
+
+/** 387.60 × 2 = 775.20: the amount of `months` months at `perMonth`, exact to the fen. */
+const times = (perMonth: string, months: string[]) =>
+  ((Math.round(Number(perMonth) * 100) * months.length) / 100).toFixed(2);
 
 async function pdfOf(noticeId: string, file: string): Promise<string> {
   const res = await env.api.inject({
@@ -64,9 +86,9 @@ const compact = (s: string) => s.replace(/\s+/g, '');
 describe('printable notices (R-A7, R-M9)', () => {
   it('R-M9: a reduction prints as an A4 PDF in Chinese with the reasons, the amounts and months, the masked ID and the appeal route', async () => {
     const made = await createCase(env, VILLAGE, 2);
-    const last = addMonthsToYearMonth(month(), -1);
+    const last = made.startMonth;
     const reasons = '入户核查：家庭成员务工收入增加，月人均收入上升';
-    const noticeId = await decide(made, `r-${made.caseId}`, {
+    const { noticeId, recovered } = await decide(made, `r-${made.caseId}`, {
       outcome: 'adjust',
       monthlyAmount: '612.40',
       fromMonth: last,
@@ -78,8 +100,11 @@ describe('printable notices (R-A7, R-M9)', () => {
     expect(t).toContain('运城市盐湖区民政局');
     expect(t).toContain('山西省运城市盐湖区龙居镇长乐村委会');
     expect(t).toContain('由1000.00元调整为612.40元');
-    expect(t).toContain('应退回（从以后发放中抵扣）：387.60元');
-    expect(t).toContain(`${Number(last.slice(0, 4))}年${Number(last.slice(5))}月`);
+    // Every rostered month from the reduction's month on is recovered: 387.60 each.
+    expect(t).toContain(
+      `应退回（从以后发放中抵扣）：${times('387.60', recovered)}元（${recovered.map(zhMonth).join('、')}）`,
+    );
+    expect(t).toContain(zhMonth(last));
     expect(t).toContain('R-M9');
     expect(t).toContain('60日内向盐湖区人民政府申请行政复议');
     expect(t).toContain('6个月内依法向人民法院提起行政诉讼');
@@ -97,14 +122,20 @@ describe('printable notices (R-A7, R-M9)', () => {
 
   it('R-M9: a stop prints the month the payments stop from and what is recovered for which months', async () => {
     const made = await createCase(env, VILLAGE, 1);
-    const last = addMonthsToYearMonth(month(), -1);
+    const last = made.startMonth;
     const reasons = '核查发现已在外地稳定就业，家庭人均收入高于当地低保标准';
-    const noticeId = await decide(made, `s-${made.caseId}`, { outcome: 'stop', fromMonth: last, reasons });
+    const { noticeId, recovered } = await decide(made, `s-${made.caseId}`, {
+      outcome: 'stop',
+      fromMonth: last,
+      reasons,
+    });
     const t = compact(text(await pdfOf(noticeId, 'notice-stop.pdf')));
     expect(t).toContain('最低生活保障停止保障通知书');
     expect(t).toContain(compact(reasons));
-    expect(t).toContain(`停发月份：自${Number(last.slice(0, 4))}年${Number(last.slice(5))}月起`);
-    expect(t).toContain('应退回（从以后发放中抵扣）：1000.00元');
+    expect(t).toContain(`停发月份：自${zhMonth(last)}起`);
+    expect(t).toContain(
+      `应退回（从以后发放中抵扣）：${times('1000.00', recovered)}元（${recovered.map(zhMonth).join('、')}）`,
+    );
     expect(t).toContain('核查后不再符合条件');
   });
 

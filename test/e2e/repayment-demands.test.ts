@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonthsToYearMonth, dayInMonth } from '../../domain/dates';
 import { caseWorkflowId } from '../../workflows/messages';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
-import { caseCalls, createCase, month, type Task } from '../helpers/e2e-cases';
+import { caseCalls, createCase, month, rosteredSince, type Task } from '../helpers/e2e-cases';
 import { COUNTY, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { seedPolicy } from '../helpers/seed';
 
@@ -35,7 +35,6 @@ const county = () => env.as('county_staff', COUNTY, 'county-clerk-3');
 const township = () => env.as('township_staff', TOWNSHIP);
 const payments = async (id: string): Promise<Payments> =>
   (await env.api.inject({ url: `/v1/cases/${id}/payments`, headers: county() })).json();
-const lastMonth = () => addMonthsToYearMonth(month(), -1);
 
 describe('repayment demands (dev server)', () => {
   it('R-M10: a recovery on a case in benefit is offset by the payroll, never below half the household money; the rest stays open for later payments', async () => {
@@ -43,31 +42,33 @@ describe('repayment demands (dev server)', () => {
     const died = await calls.post(`/v1/cases/${c.caseId}/deaths`, township(), {
       noticeId: `staff-${c.caseId}`,
       idNumber: c.ids[2],
-      diedOn: dayInMonth(lastMonth(), 2),
+      diedOn: dayInMonth(c.startMonth, 2),
     });
     expect(died.statusCode).toBe(202);
     const review = await calls.taskOf(c.caseId, (t: Task) => t.kind === 'death_review');
     const res = await calls.post(`/v1/cases/${c.caseId}/reviews/${review.taskId}`, county(), {
       outcome: 'adjust',
       monthlyAmount: '100.00',
-      fromMonth: lastMonth(),
+      fromMonth: c.startMonth,
       reasons: 'two persons left, income from a pension',
     });
     expect(res.statusCode).toBe(200);
+    // 900.00 for each month rostered from last month on (this month too once its cut-off passed).
+    const recovered = rosteredSince(res.json(), c.startMonth);
     const recovery = await until(
       async () => (await payments(c.caseId)).adjustments.find((a) => a.kind === 'recovery'),
       'the recovery',
     );
-    expect(Number(recovery.amount)).toBeGreaterThanOrEqual(900);
+    expect(recovery.amount).toBe((900 * recovered.length).toFixed(2));
     // The payroll of the month paid at 1000.00 offsets at most 500.00 of it.
-    const start = await calls.post('/v1/payrolls', county(), { countyCode: COUNTY, month: lastMonth() });
+    const start = await calls.post('/v1/payrolls', county(), { countyCode: COUNTY, month: c.startMonth });
     expect(start.statusCode).toBe(202);
     const offset = await until(
       async () => (await payments(c.caseId)).ledger.find((l) => l.kind === 'recovery_offset'),
       'the offset',
     );
     const p = await payments(c.caseId);
-    const regular = p.ledger.filter((l) => l.kind === 'regular' && l.month === lastMonth());
+    const regular = p.ledger.filter((l) => l.kind === 'regular' && l.month === c.startMonth);
     expect(regular.map((l) => l.amount)).toEqual(['1000.00']);
     expect(offset.amount).toBe('-500.00');
     expect(p.adjustments.find((a) => a.kind === 'recovery')).toMatchObject({
@@ -82,12 +83,14 @@ describe('repayment demands (dev server)', () => {
     const died = await calls.post(`/v1/cases/${c.caseId}/deaths`, township(), {
       noticeId: `staff-${c.caseId}`,
       idNumber: c.ids[0],
-      diedOn: dayInMonth(addMonthsToYearMonth(lastMonth(), -1), 10),
+      diedOn: dayInMonth(addMonthsToYearMonth(c.startMonth, -1), 10),
     });
     expect(died.statusCode).toBe(202);
     const demand = await until(async () => (await payments(c.caseId)).demands[0], 'the demand');
     expect(demand).toMatchObject({ demandId: `D-${c.caseId}-1`, status: 'open' });
-    expect(Number(demand.amount)).toBeGreaterThanOrEqual(1000);
+    // R-M2: a death before admission recovers every month paid, from the first: 1000.00 each.
+    const view = await calls.caseView(c.caseId);
+    expect(demand.amount).toBe((1000 * rosteredSince(view, c.startMonth).length).toFixed(2));
     const owed = demand.amount;
     // Nothing of it is left for a payroll to offset (the demand took the recoveries over).
     const adjustments = (await payments(c.caseId)).adjustments.filter((a) => a.kind === 'recovery');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spotCheckSeed } from '../../activities/spot-checks';
 import { drawSpotChecks } from '../../domain/sampling';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
-import { caseCalls, createCase } from '../helpers/e2e-cases';
+import { caseCalls, createCase, rosteredSince } from '../helpers/e2e-cases';
 import { COUNTY, VILLAGE } from '../helpers/fixtures';
 import { seedPolicy } from '../helpers/seed';
 import { seedDecisions } from '../helpers/spot-check-seed';
@@ -202,7 +202,7 @@ describe('R-O2 spot checks through the API (dev server)', () => {
   });
 
   it('R-O2 R-M2: a corrected amount re-rates the case from its start month, the rostered month recovered', async () => {
-    const { caseId } = await createCase(env, VILLAGE);
+    const { caseId, startMonth } = await createCase(env, VILLAGE);
     await townshipApproval(caseId, '2025-09-10');
     const round = await drawRound('2025-09');
     const check = round.checks.find((c) => c.applicationId === caseId)!;
@@ -219,14 +219,17 @@ describe('R-O2 spot checks through the API (dev server)', () => {
       return v.monthlyAmount === '800.00' ? v : undefined;
     }, 'the case re-rated');
     expect(view.status).toBe('active');
-    // The case records the recovery of the rostered month through its activity (its one writer).
+    // R-M1: the months rostered from the start month on (this month too once its roster cut-off has
+    // passed, as the case reports) are each recovered by 200.00, through the case's activity.
+    const rostered = rosteredSince(view, startMonth);
+    expect(rostered[0]).toBe(startMonth);
     const adj = await until(async () => {
-      const r = await env.pool.query(`SELECT kind, amount FROM case_adjustments WHERE case_id = $1`, [
+      const r = await env.pool.query(`SELECT kind, amount, months FROM case_adjustments WHERE case_id = $1`, [
         caseId,
       ]);
       return r.rows.length ? r.rows : undefined;
     }, 'the recovery recorded');
-    expect(adj).toEqual([{ kind: 'recovery', amount: '200.00' }]);
+    expect(adj).toEqual([{ kind: 'recovery', amount: (200 * rostered.length).toFixed(2), months: rostered }]);
   });
 
   it('R-O4 R-O2: a complaint whose finding asks for a spot check puts the decision into the next round beside the draw, once', async () => {

@@ -9,11 +9,27 @@ import { COUNTY, context, household } from './fixtures';
 
 export const OTHER_TOWNSHIP = '140802102';
 export const OTHER_VILLAGE = '140802102201';
-export type Made = { caseId: string; ids: string[] };
+/** A case made for a test: its id, its members' ID numbers and its first month (last month). */
+export type Made = { caseId: string; ids: string[]; startMonth: string };
 export type Task = { taskId: string; kind: string; subject: { idNumber?: string }; due: { date: string } };
 
 export const today = () => civilDateOf(new Date());
 export const month = () => monthOf(today());
+
+/**
+ * The months a case has handed to the payroll from `from` on, as the case itself reports them
+ * (its view's `nextMonth` is the first month not yet rostered, R-M1). Whether the current month is
+ * among them depends on the day (its roster cut-off is the last working day on or before the 5th),
+ * so a test counts what was rostered instead of assuming it.
+ */
+export function rosteredSince(view: { nextMonth: string }, from: string): string[] {
+  const months: string[] = [];
+  for (let m = from; m < view.nextMonth; m = addMonthsToYearMonth(m, 1)) months.push(m);
+  return months;
+}
+
+/** A month as the printed notices write it: 2026年11月. */
+export const zhMonth = (m: string) => `${Number(m.slice(0, 4))}年${Number(m.slice(5))}月`;
 
 export async function createCase(env: ApiEnv, villageCode: string, size = 3): Promise<Made> {
   const { pool, client } = env;
@@ -65,7 +81,7 @@ export async function createCase(env: ApiEnv, villageCode: string, size = 3): Pr
     const { rows } = await pool.query('SELECT revision FROM cases WHERE case_id = $1', [caseId]);
     return rows[0].revision > 0;
   }, `case ${caseId} saved`);
-  return { caseId, ids: members.map((m) => m.idNumber) };
+  return { caseId, ids: members.map((m) => m.idNumber), startMonth: lastMonth };
 }
 
 /** Calls through the API as the test's callers. */
