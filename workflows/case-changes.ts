@@ -28,6 +28,7 @@ export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
     taskId: `check-${h.hitId}`,
     kind: 'data_check',
     due,
+    dueFrom: h.detectedOn,
     subject: {
       idNumber: h.idNumber,
       hitKind: h.kind,
@@ -126,6 +127,7 @@ export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): voi
     taskId: `change-${c.changeId}`,
     kind: 'change_review',
     due,
+    dueFrom: c.reportedOn,
     subject: { changeKind: c.kind, summary: c.summary },
   });
 }

@@ -142,7 +142,7 @@ export class CaseCore {
    */
   openTaskToday(
     now: Date,
-    t: Pick<CaseTask, 'taskId' | 'kind' | 'due' | 'subject'>,
+    t: Pick<CaseTask, 'taskId' | 'kind' | 'due' | 'dueFrom' | 'subject'>,
     by: By = SYSTEM,
   ): CaseTask {
     const today = civilDateOf(now);

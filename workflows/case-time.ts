@@ -7,7 +7,13 @@ import {
   endOfCivilDay,
   startOfCivilDay,
 } from '../domain/dates';
-import { actionDeadlineAfterDays, comparisonCheckDue, deathReviewDue, reviewDue } from '../domain/deadlines';
+import {
+  actionDeadlineAfterDays,
+  atRiskDate,
+  comparisonCheckDue,
+  deathReviewDue,
+  reviewDue,
+} from '../domain/deadlines';
 import { compareMonths, type RosteredMonth, rateFor, rosterCutoff } from '../domain/entitlement';
 import { SYSTEM } from './case-core';
 import type { CaseLedger } from './case-ledger';
@@ -108,20 +114,36 @@ function openReReview(s: CaseLedger, now: Date) {
     s.effects.push({ kind: 'filing', occasion: `re_review:${opened}`, on: opened, by: 'system' });
 }
 
-/** R-T2: a year's calendar arrives; deadlines computed Monday–Friday for it are computed again. */
+/**
+ * R-T2: a year's calendar arrives — a new year, or a correction of a known one (the State Council has
+ * moved holidays before): every open task is counted again from its own start on the new calendar.
+ */
 export function applyCalendar(s: CaseLedger, year: YearCalendar, now: Date): void {
   s.cal = s.cal.withYear(year);
-  if (!s.input.runtimeYears.some((y) => y.year === year.year)) s.input.runtimeYears.push(year);
+  // A correction replaces the year carried so far (continue-as-new rebuilds the calendar from it).
+  const years = s.input.runtimeYears.filter((y) => y.year !== year.year);
+  s.input.runtimeYears.splice(0, s.input.runtimeYears.length, ...years, year);
+  const today = civilDateOf(now);
+  const warn = s.input.deadlines.atRiskWorkingDays;
   for (const t of s.openTasks()) {
-    if (!t.due.provisional) continue;
-    t.due =
-      t.kind === 'death_review'
-        ? deathReviewDue(s.cal, t.subject.diedOn!, s.input.deadlines)
-        : t.kind === 'data_check'
-          ? comparisonCheckDue(s.cal, t.openedOn, s.input.deadlines)
-          : t.kind === 're_review'
-            ? reviewDue(s.cal, t.openedOn, s.input.deadlines).latest
-            : actionDeadlineAfterDays(s.cal, t.openedOn, s.input.deadlines.changeReviewDays);
+    const from = t.dueFrom ?? t.openedOn;
+    if (t.kind === 're_review') {
+      const { target, latest } = reviewDue(s.cal, t.openedOn, s.input.deadlines);
+      t.due = latest;
+      t.atRiskOn = target.date;
+    } else {
+      t.due =
+        t.kind === 'death_review'
+          ? deathReviewDue(s.cal, t.subject.diedOn!, s.input.deadlines)
+          : t.kind === 'data_check'
+            ? comparisonCheckDue(s.cal, from, s.input.deadlines)
+            : actionDeadlineAfterDays(s.cal, from, s.input.deadlines.changeReviewDays);
+      const days = t.kind === 'data_check' ? Math.min(3, warn) : warn;
+      t.atRiskOn = atRiskDate(s.cal, t.due, days, t.openedOn).date;
+    }
+    // A later date takes back a flag raised on the earlier one.
+    if (compareDates(t.atRiskOn, today) > 0) t.atRisk = false;
+    if (compareDates(t.due.date, today) >= 0) t.overdue = false;
   }
   s.record(now, 'calendar_updated', SYSTEM, undefined, { year: year.year });
 }

@@ -194,11 +194,15 @@ export class ComplaintState {
     this.record(now, 'extended', e.actor, e.reason, { from: previous.date, to: due.date });
   }
 
-  /** R-T2: a year's calendar arrived; a provisional deadline is computed again. */
-  applyCalendar(year: YearCalendar, now: Date): boolean {
+  /**
+   * R-T2: a year's calendar arrived; the deadline is computed again — a provisional one, and with
+   * `corrections` (a patch decision) any open one, since a known year may be corrected.
+   */
+  applyCalendar(year: YearCalendar, now: Date, corrections = false): boolean {
     this.cal = this.cal.withYear(year);
-    if (!this.input.runtimeYears.some((y) => y.year === year.year)) this.input.runtimeYears.push(year);
-    if (!this.view.deadline.provisional || this.closed) return false;
+    const years = this.input.runtimeYears.filter((y) => y.year !== year.year);
+    this.input.runtimeYears.splice(0, this.input.runtimeYears.length, ...years, year);
+    if ((!corrections && !this.view.deadline.provisional) || this.closed) return false;
     let due = complaintDeadline(this.cal, this.view.receivedOn, this.params);
     if (this.view.extension) due = extendedComplaintDeadline(this.cal, due, this.params);
     this.view.deadline = {

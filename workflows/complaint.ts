@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -119,8 +120,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       }
     },
   );
+  // R-T2: a correction of a known year moves a deadline that was not provisional too; histories that
+  // received a calendar before that replay recomputing provisional deadlines only.
   setHandler(calendarUpdatedSignal, (year) => {
-    if (state.applyCalendar(year, now())) changes++;
+    if (state.applyCalendar(year, now(), patched('calendar-corrections'))) changes++;
   });
 
   // Time first, then the row: a complaint logged after its deadline is overdue in its first row.

@@ -55,8 +55,9 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const y = checked.value;
       await app.repos.calendar.saveYear(y, req.user.sub);
-      // R-T2: every open application and case whose deadlines were provisional is told; each recomputes.
-      const { applicationIds, caseIds } = await app.repos.calendar.provisional();
+      // R-T2: every open application and case whose deadlines were provisional, or were counted across
+      // this year (a correction of a known year), is told; each recomputes.
+      const { applicationIds, caseIds } = await app.repos.calendar.touching(y.year);
       const tell = async (workflowIds: string[]) => {
         for (let i = 0; i < workflowIds.length; i += 50) {
           await Promise.all(
@@ -74,7 +75,7 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       // R-L2 R-T2: register visits due on a provisional count likewise.
       const entries = await app.repos.register.provisional();
       await tell(entries.map((e) => registerWorkflowId(e.countyCode, e.householdKey)));
-      await tell((await app.repos.complaints.provisionalOpen()).map(complaintWorkflowId)); // R-O4
+      await tell((await app.repos.complaints.openTouching(y.year)).map(complaintWorkflowId)); // R-O4
       // R-M1 R-T2: running payrolls recompute their roster and payment dates (visibility lists them).
       const payrolls = await app.temporalCall(async () => {
         const ids: string[] = [];

@@ -32,14 +32,22 @@ export function calendarRepository(pool: pg.Pool) {
       );
     },
 
-    /** R-T2: open applications and cases with a provisional deadline (read models, by id). */
-    async provisional(): Promise<{ applicationIds: string[]; caseIds: string[] }> {
+    /**
+     * R-T2: open applications and cases whose deadlines the calendar of `year` may move: provisional
+     * ones, and those counted across that year (a known year may be published again corrected).
+     */
+    async touching(year: number): Promise<{ applicationIds: string[]; caseIds: string[] }> {
+      const [first, last] = [`${year}-01-01`, `${year}-12-31`];
       const applications = await pool.query(
         `SELECT application_id FROM applications
-         WHERE stage NOT IN ('approved', 'rejected', 'withdrawn') AND deadline_provisional`,
+         WHERE stage NOT IN ('approved', 'rejected', 'withdrawn', 'refused')
+           AND (deadline_provisional OR (overall_deadline >= $1 AND accepted_on <= $2))`,
+        [first, last],
       );
       const cases = await pool.query(
-        'SELECT DISTINCT case_id FROM case_tasks WHERE closed_on IS NULL AND due_provisional',
+        `SELECT DISTINCT case_id FROM case_tasks
+         WHERE closed_on IS NULL AND (due_provisional OR (due_on >= $1 AND opened_on <= $2))`,
+        [first, last],
       );
       return {
         applicationIds: applications.rows.map((r) => r.application_id as string),

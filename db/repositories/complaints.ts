@@ -189,10 +189,12 @@ export function complaintsRepository(pool: pg.Pool) {
       return rows[0]?.complaint_id;
     },
 
-    /** R-T2: open complaints whose deadline lies in a year without a published calendar. */
-    async provisionalOpen(): Promise<string[]> {
+    /** R-T2: open complaints whose deadline is provisional or counted across `year`. */
+    async openTouching(year: number): Promise<string[]> {
       const { rows } = await pool.query(
-        `SELECT complaint_id FROM complaints WHERE stage <> 'closed' AND deadline_provisional`,
+        `SELECT complaint_id FROM complaints WHERE stage <> 'closed'
+           AND (deadline_provisional OR (deadline >= $1 AND received_on <= $2))`,
+        [`${year}-01-01`, `${year}-12-31`],
       );
       return rows.map((r) => r.complaint_id as string);
     },

@@ -272,4 +272,29 @@ describe('CaseState (no server)', () => {
     s.tick(at('2025-01-10'));
     expect(s.view.rostered.at(-1)).toMatchObject({ month: '2025-01', amount: '1100.00' });
   });
+
+  it('R-T2 R-M6: a calendar published later counts an open check again from the day the hit was detected, and a corrected known year moves it too', () => {
+    const s = caseOf({ size: 2 });
+    const hit = {
+      hitId: 'h-9',
+      kind: 'police_deregistration' as const,
+      idNumber: s.view.members[0]!.idNumber,
+      detectedOn: '2024-12-02',
+      source: 'police',
+      details: 'deregistered',
+    };
+    s.applyHit(hit, at('2024-12-12')); // detected ten days before it arrived
+    const check = () => s.openTasks().find((t) => t.taskId === 'check-h-9')!;
+    expect(check().due).toEqual(comparisonCheckDue(cal, '2024-12-02'));
+    // 2024 is known and published again with its due day as one more holiday (a correction):
+    // the check is counted again from the detection, not from the day it was opened.
+    const known = cal.yearCalendar(2024)!;
+    const corrected = { ...known, holidays: [...known.holidays, check().due.date].sort() };
+    s.applyCalendar(corrected, at('2024-12-13'));
+    const expected = comparisonCheckDue(cal.withYear({ ...corrected, source: 'runtime' }), '2024-12-02');
+    expect(expected.date > comparisonCheckDue(cal, '2024-12-02').date).toBe(true);
+    expect(check().due).toEqual(expected);
+    // The correction is carried (continue-as-new rebuilds the calendar from it), replacing the year once.
+    expect(s.input.runtimeYears.filter((y) => y.year === 2024)).toEqual([corrected]);
+  });
 });

@@ -110,6 +110,11 @@ export interface CaseTask {
   kind: TaskKind;
   openedOn: CivilDate;
   due: Deadline;
+  /**
+   * R-T2: the day the period counts from (a hit's detection, a change's report; else the opening day),
+   * so a calendar published later computes the same period again.
+   */
+  dueFrom?: CivilDate;
   /** R-M4: the re-review's target (2 months) before its outer limit; the at-risk point otherwise. */
   atRiskOn: CivilDate;
   atRisk: boolean;
