@@ -5,7 +5,7 @@ import { importedCaseId } from '../../domain/caseload-import';
 import { civilDateOf, startOfCivilDay } from '../../domain/dates';
 import { firstMonthToRoster, rosterCutoff } from '../../domain/entitlement';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
-import { COUNTY_CODE, households, toCsv } from '../helpers/caseload';
+import { COUNTY_CODE, households, reviewMonthAhead, toCsv } from '../helpers/caseload';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
 // An imported case and the payroll (R-M1): the roster cut-off is real workflow time, so this runs on
@@ -40,7 +40,12 @@ const rows = async (sql: string, args: unknown[]) => (await env.pool.query(sql, 
 
 describe('imported cases and the payroll (time-skipping server)', () => {
   it('R-M1: an imported case hands the next payroll its first month only, and that payroll pays it with no back-pay for earlier months', async () => {
-    const hh = households(1, { size: 3, amount: '704.30', startMonth: '2022-01', nextReview: '2027-06' });
+    const hh = households(1, {
+      size: 3,
+      amount: '704.30',
+      startMonth: '2022-01',
+      nextReview: reviewMonthAhead(6),
+    });
     const res = await env.api.inject({
       method: 'POST',
       url: `/v1/imports/cases?countyCode=${COUNTY_CODE}`,

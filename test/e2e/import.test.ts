@@ -7,7 +7,7 @@ import { civilDateOf } from '../../domain/dates';
 import { firstMonthToRoster } from '../../domain/entitlement';
 import { importWorkflowId } from '../../workflows/messages';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
-import { COUNTY_CODE, HEADERS, households, toCsv, toXlsx } from '../helpers/caseload';
+import { COUNTY_CODE, HEADERS, households, reviewMonthAhead, toCsv, toXlsx } from '../helpers/caseload';
 import { createCase } from '../helpers/e2e-cases';
 import { VILLAGE } from '../helpers/fixtures';
 import { type HistoryLike, payloadsIn, rawJson } from '../helpers/history-scan';
@@ -75,7 +75,8 @@ const caseIdOf = (key: string) => importedCaseId(COUNTY_CODE, key);
 
 describe('caseload import (dev server)', () => {
   it('R-A1 R-M1 R-M4: a valid CSV imports one case per household, visible in GET /v1/cases/{id}, the first month left to the next payroll (no back-pay)', async () => {
-    const hh = households(3, { size: 2, amount: '812.50', startMonth: '2023-05', nextReview: '2027-02' });
+    const nextReview = reviewMonthAhead(3);
+    const hh = households(3, { size: 2, amount: '812.50', startMonth: '2023-05', nextReview });
     const res = await upload(toCsv(hh));
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({
@@ -107,7 +108,7 @@ describe('caseload import (dev server)', () => {
         startMonth: '2023-05',
       });
       expect(view.nextMonth).toBe(next);
-      expect(view.nextReviewOn).toBe('2027-02-01');
+      expect(view.nextReviewOn).toBe(`${nextReview}-01`);
       expect(view.members.map((m: { idNumber: string }) => m.idNumber).sort()).toEqual([...h.ids].sort());
     }
     const ids = hh.map((h) => caseIdOf(h.key));

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { addDays } from '../../domain/dates';
+import { addDays, addMonthsToYearMonth, civilDateOf, monthOf } from '../../domain/dates';
 import { makeIdNumber } from '../../domain/idnumber';
 import { COUNTY, VILLAGE } from './fixtures';
 
@@ -54,13 +54,18 @@ export function households(
       j === 0 ? '户主' : 'child',
       opts.amount ?? '650.00',
       opts.startMonth ?? '2024-03',
-      opts.nextReview ?? '2027-03',
+      opts.nextReview ?? reviewMonthAhead(6),
       '',
       'no',
       '',
     ]);
     return { key, ids, rows };
   });
+}
+
+/** A re-review month `n` months after the current one: still ahead whenever the test runs (R-M4). */
+export function reviewMonthAhead(n: number): string {
+  return addMonthsToYearMonth(monthOf(civilDateOf(new Date())), n);
 }
 
 const csvCell = (c: string) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);

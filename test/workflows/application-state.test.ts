@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../../domain/calendar';
+import { addDays } from '../../domain/dates';
 import {
   at,
   county,
@@ -12,6 +14,7 @@ import {
   received,
   refusal,
 } from '../helpers/application-state-kit';
+import { unpublishedYear, weekdayOnOrAfter } from '../helpers/calendar';
 import { actor } from '../helpers/fixtures';
 
 // The application's rules on the state object alone: no Temporal, no Postgres (see the kit for the
@@ -223,25 +226,33 @@ describe('ApplicationState (no server)', () => {
   });
 
   it('R-T2: a deadline in a year not yet published is provisional and applyCalendar recomputes it', () => {
-    // Received Tuesday 2026-12-01: 30 working days reach into 2027, counted Monday–Friday.
-    const state = received({ acceptedOn: '2026-12-01' });
-    expect(deadline(state, 'overall')).toMatchObject({ date: '2027-01-12', provisional: true });
-    expect(deadline(state, 'investigation')).toMatchObject({ date: '2026-12-15', provisional: false });
-    const entry = state.applyCalendar(
-      {
-        year: 2027,
-        holidays: ['2027-01-01', '2027-01-02', '2027-01-03'],
-        makeUpWorkdays: [],
-        source: 'runtime',
-      },
-      at('2026-12-02'),
-    );
-    expect(deadline(state, 'overall')).toMatchObject({ date: '2027-01-13', provisional: false });
+    // Received early in December of the last known year: 30 working days reach into the next one,
+    // counted Monday–Friday (provisional); the investigation's 10 stay in the known year.
+    const next = unpublishedYear();
+    const acceptedOn = weekdayOnOrAfter(`${next - 1}-12-01`);
+    const builtin = WorkingCalendar.builtin();
+    const state = received({ acceptedOn });
+    const before = builtin.addWorkingDays(acceptedOn, 30);
+    expect(before).toMatchObject({ provisional: true });
+    expect(before.date.startsWith(`${next}-`)).toBe(true);
+    expect(deadline(state, 'overall')).toMatchObject(before);
+    expect(deadline(state, 'investigation')).toMatchObject(builtin.addWorkingDays(acceptedOn, 10));
+    expect(deadline(state, 'investigation')).toMatchObject({ provisional: false });
+    const published = {
+      year: next,
+      holidays: [`${next}-01-01`, `${next}-01-02`, `${next}-01-03`],
+      makeUpWorkdays: [],
+      source: 'runtime' as const,
+    };
+    const entry = state.applyCalendar(published, at(addDays(acceptedOn, 1)));
+    const after = builtin.withYear(published).addWorkingDays(acceptedOn, 30);
+    expect(after).toMatchObject({ provisional: false });
+    expect(deadline(state, 'overall')).toMatchObject(after);
     expect(entry).toMatchObject({
       action: 'deadlines_recomputed',
-      reason: 'calendar 2027',
-      details: { changed: ['overall: 2027-01-12 → 2027-01-13'] },
+      reason: `calendar ${next}`,
+      details: { changed: [`overall: ${before.date} → ${after.date}`] },
     });
-    expect(deadline(state, 'investigation')?.date).toBe('2026-12-15');
+    expect(deadline(state, 'investigation')?.date).toBe(builtin.addWorkingDays(acceptedOn, 10).date);
   });
 });

@@ -1,6 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../../domain/calendar';
 import { civilDateOf } from '../../domain/dates';
 import {
   type ApplicationInput,
@@ -15,6 +16,7 @@ import {
   temporaryGrantUpdate,
   withdrawalUpdate,
 } from '../../workflows/messages';
+import { firstWeekdaysOf, unpublishedYear, weekdayOnOrAfter } from '../helpers/calendar';
 import { actor, applicationInput, COUNTY } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 
@@ -184,7 +186,9 @@ describe('application workflow (time-skipping)', () => {
     const { input, handle } = await start({ acceptedOn: '2026-11-23' });
     await verify(handle, input);
     let view = await handle.executeUpdate(initialOpinionUpdate, { args: [opinion()] });
-    expect(deadline(view)?.date).toBe('2027-01-04'); // 30 working days, provisional (2027 unknown)
+    // 30 working days on the shipped calendar (provisional where it reaches an unpublished year).
+    const builtin = WorkingCalendar.builtin();
+    expect(deadline(view)).toMatchObject(builtin.addWorkingDays(input.acceptedOn, 30));
     view = await handle.executeUpdate(objectionUpdate, {
       args: [
         {
@@ -197,8 +201,7 @@ describe('application workflow (time-skipping)', () => {
     });
     expect(view.stage).toBe('verifying');
     expect(view.extended).toBe(true);
-    expect(deadline(view)?.date).toBe('2027-01-25'); // 45 working days from receipt (Mon–Fri in 2027)
-    expect(deadline(view)?.provisional).toBe(true);
+    expect(deadline(view)).toMatchObject(builtin.addWorkingDays(input.acceptedOn, 45)); // R-A6 extended
     // The economic check stands; a new investigation is needed before a new opinion.
     await handle.executeUpdate(investigationUpdate, {
       args: [
@@ -366,19 +369,28 @@ describe('application workflow (time-skipping)', () => {
   });
 
   it('R-T2: a provisional deadline is recomputed when its year arrives', async () => {
-    const { handle } = await start({ acceptedOn: '2026-11-23' });
-    expect(deadline(await handle.query(applicationStateQuery))).toMatchObject({
-      date: '2027-01-04',
-      provisional: true,
-    });
-    await handle.signal(calendarUpdatedSignal, {
-      year: 2027,
-      holidays: ['2027-01-01'],
+    // Received late in November before a year the shipped calendar does not know: the 30 working
+    // days reach into it. The test server's clock is moved to that day when it still lies ahead.
+    const next = unpublishedYear();
+    const acceptedOn = weekdayOnOrAfter(`${next - 1}-11-23`);
+    const ahead = new Date(`${acceptedOn}T12:00:00+08:00`).getTime() - (await h.env.currentTimeMs());
+    if (ahead > 0) await h.env.sleep(ahead);
+    const { handle } = await start({ acceptedOn });
+    const builtin = WorkingCalendar.builtin();
+    const before = builtin.addWorkingDays(acceptedOn, 30);
+    expect(before).toMatchObject({ provisional: true });
+    expect(deadline(await handle.query(applicationStateQuery))).toMatchObject(before);
+    const published = {
+      year: next,
+      holidays: firstWeekdaysOf(next, 1),
       makeUpWorkdays: [],
-      source: 'runtime',
-    });
+      source: 'runtime' as const,
+    };
+    await handle.signal(calendarUpdatedSignal, published);
+    const after = builtin.withYear(published).addWorkingDays(acceptedOn, 30);
+    expect(after).toMatchObject({ provisional: false });
     const view = await handle.query(applicationStateQuery);
-    expect(deadline(view)).toMatchObject({ date: '2027-01-05', provisional: false });
+    expect(deadline(view)).toMatchObject(after);
     expect(view.history.at(-1)?.action).toBe('deadlines_recomputed');
   });
 });

@@ -16,6 +16,7 @@ import {
   FAILURE,
   findingUpdate,
 } from '../../workflows/messages';
+import { firstWeekdaysOf, unpublishedYear, weekdayOnOrAfter } from '../helpers/calendar';
 import { actor, COUNTY, VILLAGE } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 
@@ -126,21 +127,57 @@ describe('complaint workflow (R-O4) with time skipping', () => {
   });
 
   it('R-O4 R-T2: a deadline in a year not yet published is provisional and computed again when the year arrives', async () => {
-    const { handle, view } = await start({ receivedOn: '2026-12-21' }); // 15 working days run into 2027
-    expect(view.deadline).toMatchObject({ date: '2027-01-11', provisional: true });
-    await handle.signal(calendarUpdatedSignal, {
-      year: 2027,
-      holidays: ['2027-01-01', '2027-01-04', '2027-01-05'],
+    // Received late in December before a year the shipped calendar does not know: 15 working days run
+    // into it. The test server's clock is moved to that day when it still lies ahead.
+    const next = unpublishedYear();
+    const receivedOn = weekdayOnOrAfter(`${next - 1}-12-21`);
+    const noon = new Date(`${receivedOn}T12:00:00+08:00`).getTime();
+    const ahead = noon - (await h.env.currentTimeMs());
+    if (ahead > 0) await h.env.sleep(ahead);
+    const { handle, view } = await start({ receivedOn });
+    const builtin = WorkingCalendar.builtin();
+    const before = builtin.addWorkingDays(receivedOn, 15);
+    expect(before).toMatchObject({ provisional: true });
+    expect(view.deadline).toMatchObject(before);
+    const published = {
+      year: next,
+      holidays: firstWeekdaysOf(next, 3),
       makeUpWorkdays: [],
-      source: 'runtime',
-    });
+      source: 'runtime' as const,
+    };
+    await handle.signal(calendarUpdatedSignal, published);
+    const after = builtin.withYear(published).addWorkingDays(receivedOn, 15);
+    expect(after).toMatchObject({ provisional: false });
+    expect(after.date > before.date).toBe(true);
     let now = await handle.query(complaintStateQuery);
     for (let i = 0; i < 50 && now.deadline.provisional; i++) {
       await new Promise((r) => setTimeout(r, 100));
       now = await handle.query(complaintStateQuery);
     }
-    expect(now.deadline).toMatchObject({ date: '2027-01-14', provisional: false });
+    expect(now.deadline).toMatchObject(after);
     expect(now.history.at(-1)).toMatchObject({ action: 'calendar_updated', by: { sub: 'system' } });
+  });
+
+  it('R-O4 R-T2: a year published again with one more holiday (a correction) moves the open deadline', async () => {
+    const { handle, view, input } = await start();
+    const builtin = WorkingCalendar.builtin();
+    const year = Number(view.deadline.date.slice(0, 4));
+    const known = builtin.yearCalendar(year);
+    const corrected = {
+      year,
+      holidays: [...(known?.holidays ?? []), view.deadline.date].sort(),
+      makeUpWorkdays: (known?.makeUpWorkdays ?? []).filter((d) => d !== view.deadline.date),
+      source: 'runtime' as const,
+    };
+    await handle.signal(calendarUpdatedSignal, corrected);
+    const expected = builtin.withYear(corrected).addWorkingDays(input.receivedOn, 15);
+    expect(expected.date > view.deadline.date).toBe(true);
+    let now = await handle.query(complaintStateQuery);
+    for (let i = 0; i < 50 && now.deadline.date !== expected.date; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = await handle.query(complaintStateQuery);
+    }
+    expect(now.deadline).toMatchObject(expected);
   });
 
   it('R-O4: an anonymous tip-off is closed by its finding; it has no one to answer', async () => {
