@@ -1,10 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { PROGRAMME_ZH, zhDate, zhMonth } from './zh';
+import { PROGRAMME_ZH, zhDate } from './zh';
 
 // The village notice board (R-A4, R-A9) as a file to print or post: CSV (both lists in one table)
-// or XLSX (one sheet per list). Built from the JSON answer itself, after masking, so a file never
-// shows more than the JSON does: the surname only, no ID number (R-O7).
+// or XLSX (one sheet per list). Built from the JSON answer itself, so a file never shows more than
+// the JSON does: the publicity masks names (R-A4), the publication names the applicant, the household
+// size and the amount (R-A9); no ID number anywhere (R-O7).
 
 export interface PublicityBoard {
   villageCode: string;
@@ -21,12 +22,10 @@ export interface PublicityBoard {
     round: number;
   }[];
   published: {
-    caseId: string;
-    recipient: string;
+    applicant: string;
     householdSize: number;
     category: string;
     monthlyAmount: string;
-    since: string;
   }[];
 }
 
@@ -34,7 +33,7 @@ const programme = (category: string) => PROGRAMME_ZH[category] ?? category;
 const CSV_COLUMNS = [
   '名单/list',
   '编号/id',
-  '户主/head',
+  '申请人/applicant',
   '家庭人数/household_size',
   '类别/category',
   '月保障金额(元)/monthly_amount',
@@ -58,12 +57,12 @@ export function publicityCsv(board: PublicityBoard): string {
     ]),
     ...board.published.map((c) => [
       '公布/published',
-      c.caseId,
-      c.recipient,
+      '',
+      c.applicant,
       c.householdSize,
       programme(c.category),
       c.monthlyAmount,
-      c.since,
+      '',
       '',
       '',
     ]),
@@ -105,15 +104,8 @@ export async function publicityXlsx(board: PublicityBoard): Promise<Buffer> {
     wb,
     '保障名单',
     `${where}社会救助对象公布${asOf}`,
-    ['编号', '户主', '家庭人数', '类别', '月保障金额(元)', '起始月份'],
-    board.published.map((c) => [
-      c.caseId,
-      c.recipient,
-      c.householdSize,
-      programme(c.category),
-      c.monthlyAmount,
-      zhMonth(c.since),
-    ]),
+    ['申请人', '保障人数', '类别', '月保障金额(元)'],
+    board.published.map((c) => [c.applicant, c.householdSize, programme(c.category), c.monthlyAmount]),
   );
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -8,10 +8,12 @@ import { ApplicationDeadlines } from './application-deadlines';
 import {
   type DecisionInput,
   type EconomicCheckInput,
+  type ExtensionDuringProcedureInput,
   FAILURE,
   type InitialOpinionInput,
   type InvestigationInput,
   type ObjectionInput,
+  type ReturnInput,
   type Stage,
   type TemporaryGrantInput,
   type WithdrawalInput,
@@ -102,14 +104,16 @@ export class ApplicationChecks extends ApplicationDeadlines {
       const posted = o.publicityPostedOn;
       if (compareDates(posted, civilDateOf(now)) > 0) this.invalid('publicityPostedOn is in the future');
       const visited = this.view.investigation?.visitedOn ?? this.view.acceptedOn;
-      const reopened = [...this.view.history].reverse().find((e) => e.action === 'objection_filed')?.at;
+      const reopened = [...this.view.history]
+        .reverse()
+        .find((e) => e.action === 'objection_filed' || e.action === 'returned_for_new_opinion')?.at;
       const earliest =
         reopened && compareDates(civilDateOf(new Date(reopened)), visited) > 0
           ? civilDateOf(new Date(reopened))
           : visited;
       if (compareDates(posted, earliest) < 0)
         this.invalid(
-          `publicityPostedOn ${posted} is before ${earliest} (the visit or the objection it follows)`,
+          `publicityPostedOn ${posted} is before ${earliest} (the visit, objection or return it follows)`,
         );
     }
     if (o.eligible) {
@@ -145,6 +149,7 @@ export class ApplicationChecks extends ApplicationDeadlines {
     if (!d.approve && (d.monthlyAmount || d.startMonth))
       this.invalid('a rejection has no amount or start month');
     if (d.approve) {
+      this.checkAgainstOpinion(d);
       const cash = this.view.opinion?.category !== 'marginal';
       if (cash && (!d.monthlyAmount || isZero(d.monthlyAmount)))
         this.invalid('an approval sets a monthly amount above zero');
@@ -156,6 +161,26 @@ export class ApplicationChecks extends ApplicationDeadlines {
       }
       if (d.monthlyAmount) this.checkAgainstPublicity(d.monthlyAmount, d.amountReason);
     }
+  }
+
+  /**
+   * R-A5 R-E2: what the public saw is the opinion. An approval follows a positive opinion in its
+   * category; a county that disagrees with a negative or marginal opinion, or wants another category,
+   * sends the application back for a new opinion and a new 7-day publicity (R-A4). A marginal
+   * household is registered (R-L1), never paid monthly money.
+   */
+  private checkAgainstOpinion(d: DecisionInput) {
+    const o = this.view.opinion;
+    if (!o?.eligible)
+      this.invalid(
+        'the publicised opinion found the household not eligible: an approval needs a new opinion and a new 7-day publicity (send the application back, R-A5, R-A4)',
+      );
+    if (d.category && d.category !== o.category)
+      this.invalid(
+        `the publicised opinion is ${o.category}, not ${d.category}: another category needs a new opinion and a new 7-day publicity (R-A5, R-A4)`,
+      );
+    if (o.category === 'marginal' && ((d.monthlyAmount && !isZero(d.monthlyAmount)) || d.startMonth))
+      this.invalid('a marginal household is registered, never paid monthly money (R-E2, R-L1)');
   }
 
   /**
@@ -183,6 +208,28 @@ export class ApplicationChecks extends ApplicationDeadlines {
       if (compare(amount, cap) > 0)
         this.invalid(`the amount ${amount} is above the assessed shortfall ${cap} (R-A5, R-E1)`);
     }
+  }
+
+  /** R-A5 R-A4: only the authority that decides sends back, with its reasons, once publicity ended. */
+  checkReturn(r: ReturnInput, now: Date) {
+    this.expect(now, ['decision'], 'sending the application back');
+    this.expectActor(
+      r.actor,
+      this.view.delegated ? ['township_staff'] : ['county_staff'],
+      'sending the application back',
+    );
+    if (!r.reasons.trim()) this.invalid('sending an application back records the reasons (R-O6)');
+  }
+
+  /** R-A6: once, with the circumstance and a reason, while the procedure is open. */
+  checkProcedureExtension(x: ExtensionDuringProcedureInput, now: Date) {
+    this.expect(now, ['verifying', 'initial_opinion', 'publicity', 'decision'], 'an extension');
+    this.expectActor(x.actor, ['township_staff', 'county_staff'], 'an extension');
+    if (!x.reason.trim()) this.invalid('an extension records its reason (R-A6)');
+    if (this.view.extended)
+      this.invalid(
+        `the procedure is already extended to 45 working days (${this.view.extensionReasons.join('; ')})`,
+      );
   }
 
   checkWithdrawal(w: WithdrawalInput, now: Date) {

@@ -10,10 +10,12 @@ import type {
   DecisionInput,
   EconomicCheckInput,
   EnrolmentConflict,
+  ExtensionDuringProcedureInput,
   HistoryEntry,
   InitialOpinionInput,
   InvestigationInput,
   ObjectionInput,
+  ReturnInput,
   TemporaryGrantInput,
   WithdrawalInput,
 } from './messages';
@@ -128,7 +130,9 @@ export class ApplicationState extends ApplicationChecks {
     this.tick(now);
     const today = civilDateOf(now);
     const { actor, ...rest } = d;
-    const startMonth = d.approve
+    // R-A8: payments start from the month after the decision; a marginal household is paid nothing (R-E2).
+    const paid = d.approve && this.view.opinion?.category !== 'marginal';
+    const startMonth = paid
       ? (d.startMonth ?? addMonthsToYearMonth(monthOf(today), this.ctx.policy.paymentStartOffsetMonths))
       : undefined;
     this.view.decision = { ...rest, startMonth, by: actor.sub, on: today };
@@ -142,6 +146,40 @@ export class ApplicationState extends ApplicationChecks {
       startMonth,
       parameterVersion: this.ctx.policy.version,
     });
+  }
+
+  /**
+   * R-A5 R-A4: back to the township for a new opinion (after a new investigation when asked) and a
+   * new 7-day publicity; the verification that stands is kept, the deadline runs on (R-A6).
+   */
+  applyReturn(r: ReturnInput, now: Date): HistoryEntry {
+    const today = civilDateOf(now);
+    for (const d of this.openDeadlines()) if (d.kind === 'decision') d.superseded = true;
+    const entry = this.record(now, 'returned_for_new_opinion', r.actor, r.reasons, {
+      opinion: this.view.opinion
+        ? { eligible: this.view.opinion.eligible, category: this.view.opinion.category }
+        : undefined,
+      reinvestigate: r.reinvestigate ?? false,
+    });
+    this.view.opinion = undefined;
+    if (r.reinvestigate) {
+      this.view.investigation = undefined;
+      this.view.assessment = undefined;
+      this.view.stage = 'verifying';
+      this.track('investigation', today, this.ctx.deadlines.investigationWorkingDays);
+    } else {
+      this.view.stage = 'initial_opinion';
+      this.track('initial_opinion', today, this.ctx.deadlines.initialOpinionWorkingDays);
+    }
+    return entry;
+  }
+
+  /** R-A6: a special circumstance found during the procedure: 45 working days from receipt. */
+  applyProcedureExtension(x: ExtensionDuringProcedureInput, now: Date): HistoryEntry {
+    this.view.extended = true;
+    this.view.extensionReasons.push(`special circumstance: ${x.circumstance} (${x.reason})`);
+    this.track('overall', this.view.acceptedOn, this.overallWorkingDays());
+    return this.record(now, 'procedure_extended', x.actor, x.reason, { circumstance: x.circumstance });
   }
 
   applyWithdrawal(w: WithdrawalInput, now: Date): HistoryEntry {

@@ -31,7 +31,9 @@ import {
   initialOpinionUpdate,
   investigationUpdate,
   objectionUpdate,
+  procedureExtensionUpdate,
   receiptUpdate,
+  returnForOpinionUpdate,
   type Stage,
   temporaryGrantUpdate,
   withdrawalUpdate,
@@ -128,7 +130,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     // Lean: the case record or notice first, then one save; recorded histories saved twice.
     if (!effects.lean) await persist([entry]);
     const decision = state.view.decision!;
-    if (d.approve) {
+    // R-E2 R-L1: an approved marginal household is registered (below), never made a paying case;
+    // histories recorded before this rule replay their case.
+    if (
+      d.approve &&
+      (state.view.opinion?.category !== 'marginal' || !patched('marginal-registered-not-paid'))
+    ) {
       // R-A8: the case is recorded with its amount and start month; payroll reads its entitlement.
       const { caseId } = await acts.recordCase({ input, view: state.snapshot() });
       state.caseRecorded(caseId);
@@ -161,6 +168,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       if (finding) registered = registerActs.registerFinding(finding);
     }
     await persist(effects.lean ? [entry] : []);
+    return state.snapshot();
+  });
+  step(returnForOpinionUpdate, state.checkReturn.bind(state), async (r) => {
+    await persist([state.applyReturn(r, now())]);
+    return state.snapshot();
+  });
+  step(procedureExtensionUpdate, state.checkProcedureExtension.bind(state), async (x) => {
+    await persist([state.applyProcedureExtension(x, now())]);
     return state.snapshot();
   });
   step(withdrawalUpdate, state.checkWithdrawal.bind(state), async (w) => {

@@ -9,6 +9,8 @@ import {
   initialOpinionUpdate,
   investigationUpdate,
   objectionUpdate,
+  procedureExtensionUpdate,
+  returnForOpinionUpdate,
   temporaryGrantUpdate,
   withdrawalUpdate,
 } from '../../workflows/messages';
@@ -22,6 +24,8 @@ import {
   initialOpinionBody,
   investigationBody,
   objectionBody,
+  procedureExtensionBody,
+  returnBody,
   temporaryGrantBody,
   withdrawalBody,
 } from '../schemas/applications';
@@ -143,6 +147,22 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     decisionBody,
     (id, b, actor, updateId) =>
       handle(id).executeUpdate(decisionUpdate, { args: [{ ...b, actor }], updateId }),
+  );
+  step(
+    'return',
+    'Send back for a new opinion and a new 7-day publicity: the deciding authority disagrees with the publicised opinion (R-A5, R-A4)',
+    ['county_staff', 'township_staff'],
+    returnBody,
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(returnForOpinionUpdate, { args: [{ ...b, actor }], updateId }),
+  );
+  step(
+    'extension',
+    'Extend the procedure to 45 working days for a special circumstance found on the way (R-A6)',
+    ['township_staff', 'county_staff'],
+    procedureExtensionBody,
+    (id, b, actor, updateId) =>
+      handle(id).executeUpdate(procedureExtensionUpdate, { args: [{ ...b, actor }], updateId }),
   );
   step(
     'withdrawal',

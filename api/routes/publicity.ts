@@ -23,19 +23,20 @@ const publicityItem = z.object({
   lastDay: z.string().describe('Objections may be raised until the end of this day (R-A4)'),
   round: z.number(),
 });
+// R-A9: after approval the village sees the applicant's name, the household size and the amount —
+// nothing else (no other member's name, no ID number, income, health or disability detail).
 const publishedItem = z.object({
-  caseId: z.string(),
-  recipient: z.string().describe('Masked as above'),
-  householdSize: z.number(),
-  category: z.string(),
+  applicant: z.string().describe("The applicant's name in full (R-A9)"),
+  householdSize: z.number().describe('Persons the case supports (a one-person enrolment is one, R-E4)'),
+  category: z.string().describe('The programme the list is part of (dibao, extreme poverty)'),
   monthlyAmount: z.string(),
-  since: z.string(),
 });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 // API.md "GET /v1/publicity?village=": what the village notice board shows — applications in their
-// 7-day publicity (R-A4) and the cases in benefit after approval (R-A9) — with names masked.
+// 7-day publicity (R-A4, names masked) and the cases in benefit after approval (R-A9: the applicant's
+// name, the household size and the amount).
 // Anyone with a token may read it: the notice board is public in the village.
 export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -44,7 +45,7 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { roles: ['township_staff', 'county_staff', 'supervisor', 'integration', 'admin'] },
       schema: {
         tags: ['supervision'],
-        summary: "A village's current publicity and publication lists, privacy-masked (R-A4, R-A9)",
+        summary: "A village's current publicity (names masked, R-A4) and publication list (R-A9)",
         querystring: z.object({
           village: villageCodeSchema,
           format: z
@@ -86,7 +87,7 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
       const village = req.query.village;
       const today = civilDateOf(new Date());
       const applicantOf = (members: { name: string; relation: string }[]) =>
-        maskName((members.find((m) => m.relation === 'applicant') ?? members[0])?.name ?? '');
+        (members.find((m) => m.relation === 'applicant') ?? members[0])?.name ?? '';
       const [inPublicity, published] = await Promise.all([
         app.repos.publicity.inPublicity(village),
         app.repos.publicity.published(village),
@@ -97,10 +98,15 @@ export const publicityRoutes: FastifyPluginAsyncZod = async (app) => {
         asOf: today,
         publicity: inPublicity.map(({ members, ...r }) => ({
           ...r,
-          applicant: applicantOf(members),
+          applicant: maskName(applicantOf(members)),
           householdSize: members.length,
         })),
-        published: published.map(({ members, ...c }) => ({ ...c, recipient: applicantOf(members) })),
+        published: published.map((c) => ({
+          applicant: applicantOf(c.members),
+          householdSize: c.householdSize,
+          category: c.category,
+          monthlyAmount: c.monthlyAmount,
+        })),
       };
       const file = `publicity-${village}-${today}`;
       if (req.query.format === 'csv') {

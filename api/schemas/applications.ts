@@ -12,6 +12,9 @@ import {
   STAGES,
 } from '../../workflows/messages';
 
+/** The categories an opinion or an approval names (temporary assistance is its own procedure, R-A10). */
+const OPINION_CATEGORIES = ['dibao', 'marginal', 'extreme_poverty', 'expenditure_type'] as const;
+
 // Request and response shapes of API.md "Applications". Shared ones carry an id so the OpenAPI
 // document lists them once under components.
 
@@ -176,7 +179,7 @@ export const economicCheckBody = z.object({
 
 export const initialOpinionBody = z.object({
   eligible: z.boolean(),
-  category: z.enum(['dibao', 'marginal', 'extreme_poverty', 'expenditure_type']).optional(),
+  category: z.enum(OPINION_CATEGORIES).optional(),
   proposedMonthlyAmount: moneySchema.optional(),
   reasons: text('reasons'),
   publicityPostedOn: civilDate
@@ -209,6 +212,10 @@ export const objectionBody = z.object({
 
 export const decisionBody = z.object({
   approve: z.boolean(),
+  category: z
+    .enum(OPINION_CATEGORIES)
+    .optional()
+    .describe('R-A5: the approved category; when given it must be the publicised one'),
   monthlyAmount: moneySchema.optional(),
   startMonth: yearMonth.optional().describe('Defaults to the month after the decision (R-A8)'),
   unstableIncome: z
@@ -223,6 +230,21 @@ export const decisionBody = z.object({
     .max(2000)
     .optional()
     .describe('Why the amount differs from the publicised one (R-A5; required then, and only a lower one)'),
+});
+
+export const returnBody = z.object({
+  reasons: text('reasons'),
+  reinvestigate: z
+    .boolean()
+    .optional()
+    .describe('R-A4: a new household investigation before the new opinion (default: the opinion only)'),
+});
+
+export const procedureExtensionBody = z.object({
+  circumstance: z
+    .enum(SPECIAL_CIRCUMSTANCES)
+    .describe('R-A6: lives apart from the registration, filed away from home, or a hard investigation'),
+  reason: text('reason'),
 });
 
 export const withdrawalBody = z.object({ reason: text('reason') });

@@ -27,6 +27,10 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
   'POST /v1/applications/{id}/initial-opinion': { roles: ['township_staff'], reach: 'record' },
   'POST /v1/applications/{id}/objections': { roles: ['township_staff'], reach: 'record' },
   'POST /v1/applications/{id}/decision': { roles: ['county_staff', 'township_staff'], reach: 'record' },
+  // Not in API.md: R-A5 sending back for a new opinion (the deciding authority), R-A6 an extension
+  // for a circumstance found during the procedure (the staff handling it).
+  'POST /v1/applications/{id}/return': { roles: ['county_staff', 'township_staff'], reach: 'record' },
+  'POST /v1/applications/{id}/extension': { roles: ['township_staff', 'county_staff'], reach: 'record' },
   'POST /v1/applications/{id}/withdrawal': { roles: ['township_staff'], reach: 'record' },
   'POST /v1/applications/{id}/temporary-assistance': { roles: ['township_staff'], reach: 'record' },
   'GET /v1/cases/{id}': { roles: STAFF, reach: 'record' },

@@ -16,9 +16,17 @@ const people = {
   applicant: { name: '欧阳小明', idNumber: idNumber('1971-02-03'), relation: 'applicant' },
   child: { name: '欧阳丽', idNumber: idNumber('2001-09-09'), relation: 'child' },
   recipient: { name: '赵大海', idNumber: idNumber('1958-11-30'), relation: 'applicant' },
+  spouse: { name: '孙桂兰', idNumber: idNumber('1960-04-04'), relation: 'spouse' },
   marginal: { name: '钱多多', idNumber: idNumber('1980-01-01'), relation: 'applicant' },
 };
-const secrets = [...Object.values(people).flatMap((p) => [p.name, p.idNumber]), '小明', '大海'];
+// What no list may show: any ID number; the names of the publicity (masked) and of members other than
+// the published applicant (R-A9 publishes the applicant's name alone).
+const secrets = [
+  ...Object.values(people).map((p) => p.idNumber),
+  ...[people.applicant, people.child, people.spouse, people.marginal].map((p) => p.name),
+  '小明',
+  '桂兰',
+];
 
 async function seed(pool: ApiEnv['pool']) {
   const app = (id: string, stage: string, category: string, view: object) =>
@@ -32,17 +40,24 @@ async function seed(pool: ApiEnv['pool']) {
     opinion: { category: 'dibao', proposedMonthlyAmount: '712.50' },
     publicity: { postedOn: '2026-03-20', lastDay: '2026-03-27', round: 1 },
   });
-  const caseRow = async (id: string, category: string, members: object[], amount: string) => {
+  const caseRow = async (
+    id: string,
+    category: string,
+    members: object[],
+    amount: string,
+    persons: number,
+  ) => {
     await app(id, 'approved', category, {});
     await pool.query(
       `INSERT INTO cases (case_id, application_id, category, village_code, township_code, county_code, status,
          monthly_amount, start_month, approved_on, approved_by, members, persons)
        VALUES ($1,$1,$2,$3,$4,$5,'active',$6,'2026-02','2026-01-20','county-1',$7,$8)`,
-      [id, category, VILLAGE, TOWNSHIP, COUNTY, amount, JSON.stringify(members), members.length],
+      [id, category, VILLAGE, TOWNSHIP, COUNTY, amount, JSON.stringify(members), persons],
     );
   };
-  await caseRow('C-PUB-1', 'extreme_poverty', [people.recipient], '1100.00');
-  await caseRow('C-PUB-2', 'marginal', [people.marginal], '0.00'); // R-E2: no cash, not published
+  // Extreme-poverty support of the applicant alone; the spouse is a member, not supported (R-E6).
+  await caseRow('C-PUB-1', 'extreme_poverty', [people.recipient, people.spouse], '1100.00', 1);
+  await caseRow('C-PUB-2', 'marginal', [people.marginal], '0.00', 1); // R-E2: no cash, not published
 }
 
 beforeAll(async () => {
@@ -61,11 +76,14 @@ const board = (format?: string) =>
   });
 
 describe('the village notice board as files (R-A4, R-A9)', () => {
-  it('R-A9: JSON, CSV and XLSX show the same masked lists and the village name, and no name or ID number in clear', async () => {
+  it('R-A4 R-A9: JSON, CSV and XLSX show the same lists and the village name: the publicity masked, the publication naming the applicant, household size and amount; no ID number, no other member', async () => {
     const json = (await board()).json();
     expect(json.villageName).toBe('长乐村委会');
     expect(json.publicity.map((p: { applicant: string }) => p.applicant)).toEqual(['欧***']);
-    expect(json.published.map((c: { recipient: string }) => c.recipient)).toEqual(['赵**']);
+    // R-A9: the applicant's name in full, the household size and the amount; nothing else.
+    expect(json.published).toEqual([
+      { applicant: '赵大海', householdSize: 1, category: 'extreme_poverty', monthlyAmount: '1100.00' },
+    ]);
 
     const csv = await board('csv');
     expect(csv.statusCode).toBe(200);
@@ -75,10 +93,10 @@ describe('the village notice board as files (R-A4, R-A9)', () => {
       .replace(/^\uFEFF/, '')
       .trimEnd()
       .split('\n');
-    expect(lines[0]).toContain('户主/head');
+    expect(lines[0]).toContain('申请人/applicant');
     expect(lines.slice(1)).toEqual([
       '公示/publicity,A-PUB-1,欧***,2,最低生活保障,712.50,2026-03-20,2026-03-27,1',
-      '公布/published,C-PUB-1,赵**,1,特困人员救助供养,1100.00,2026-02,,',
+      '公布/published,,赵大海,1,特困人员救助供养,1100.00,,,',
     ]);
 
     const xlsx = await board('xlsx');
@@ -101,9 +119,8 @@ describe('the village notice board as files (R-A4, R-A9)', () => {
       1,
     ]);
     expect(published!.rowCount).toBe(3);
-    expect((published!.getRow(3).values as unknown[]).slice(1, 6)).toEqual([
-      'C-PUB-1',
-      '赵**',
+    expect((published!.getRow(3).values as unknown[]).slice(1)).toEqual([
+      '赵大海',
       1,
       '特困人员救助供养',
       '1100.00',

@@ -61,5 +61,23 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
       CUSTOM_SEARCH_ATTRIBUTES.map((k) => [k.name, encodeSearchAttributeIndexedValueType(k.type)!]),
     ),
   });
+  await startClockAt(env);
   return env;
+}
+
+/**
+ * A clock the run controls: with TEST_CLOCK_START (an ISO instant, e.g. 2027-01-01T00:30:00+08:00)
+ * the server's time is moved forward to that instant before the test starts, so the workflow tests
+ * can be run as of any later day — the 1st, before and after the roster date, month and year end —
+ * to show that they hold on every day (`TEST_CLOCK_START=… scripts/test.sh test/workflows`).
+ */
+async function startClockAt(env: TestWorkflowEnvironment) {
+  const start = process.env.TEST_CLOCK_START;
+  if (!start) return;
+  const target = Date.parse(start);
+  if (Number.isNaN(target)) throw new Error(`TEST_CLOCK_START is not an ISO instant: ${start}`);
+  const ahead = target - (await env.currentTimeMs());
+  if (ahead < 0)
+    throw new Error(`TEST_CLOCK_START ${start} is in the past: the test server only moves forward`);
+  await env.sleep(ahead);
 }

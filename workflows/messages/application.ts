@@ -141,6 +141,8 @@ export interface ObjectionInput {
 export interface DecisionInput {
   actor: Actor;
   approve: boolean;
+  /** R-A5: the approved category, when named, is the publicised one (another needs a new publicity). */
+  category?: Exclude<ApplicationCategory, 'temporary_assistance'>;
   monthlyAmount?: Money;
   /** R-A8: defaults to the month after the decision (parameter). */
   startMonth?: YearMonth;
@@ -149,6 +151,24 @@ export interface DecisionInput {
   reasons: string;
   /** R-A5: why the approved amount differs from the publicised one (required then). */
   amountReason?: string;
+}
+
+/**
+ * R-A5 R-A4: the deciding authority disagrees with a negative or marginal opinion (or wants another
+ * category or a higher amount): the application goes back to the township for a new opinion and a
+ * new 7-day publicity, after a new investigation when `reinvestigate`.
+ */
+export interface ReturnInput {
+  actor: Actor;
+  reasons: string;
+  reinvestigate?: boolean;
+}
+
+/** R-A6: a special circumstance found during the procedure extends it to 45 working days. */
+export interface ExtensionDuringProcedureInput {
+  actor: Actor;
+  circumstance: SpecialCircumstance;
+  reason: string;
 }
 
 export interface WithdrawalInput {
@@ -215,6 +235,10 @@ export const initialOpinionUpdate = defineUpdate<ApplicationView, [InitialOpinio
 );
 export const objectionUpdate = defineUpdate<ApplicationView, [ObjectionInput]>('fileObjection');
 export const decisionUpdate = defineUpdate<ApplicationView, [DecisionInput]>('decide');
+export const returnForOpinionUpdate = defineUpdate<ApplicationView, [ReturnInput]>('returnForNewOpinion');
+export const procedureExtensionUpdate = defineUpdate<ApplicationView, [ExtensionDuringProcedureInput]>(
+  'extendProcedure',
+);
 export const withdrawalUpdate = defineUpdate<ApplicationView, [WithdrawalInput]>('withdraw');
 export const temporaryGrantUpdate = defineUpdate<ApplicationView, [TemporaryGrantInput]>(
   'grantTemporaryAssistance',
