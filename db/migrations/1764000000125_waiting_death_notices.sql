@@ -9,7 +9,12 @@ ALTER TABLE unmatched_death_notices
   ADD COLUMN reported_region text,
   ADD COLUMN application_id  text;
 
+-- R-M10: a death reported after the case closed goes to the closed case that last held the person
+-- (released enrolments, looked up by ID number).
+CREATE INDEX person_enrolments_released ON person_enrolments (id_number) WHERE released_at IS NOT NULL;
+
 -- Down Migration
+DROP INDEX person_enrolments_released;
 ALTER TABLE unmatched_death_notices
   DROP COLUMN application_id,
   DROP COLUMN reported_region,

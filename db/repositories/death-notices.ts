@@ -37,6 +37,42 @@ export function deathNoticesRepository(pool: pg.Pool) {
       ]);
     },
 
+    /**
+     * R-M2: the pending application holding each person (an active enrolment of an application): a
+     * notice for them is kept until the application is decided.
+     */
+    async pendingApplicationsOf(
+      idNumbers: string[],
+    ): Promise<Map<string, { applicationId: string; villageCode: string }>> {
+      if (idNumbers.length === 0) return new Map();
+      const { rows } = await pool.query(
+        `SELECT pe.id_number, a.application_id, a.village_code
+         FROM person_enrolments pe JOIN applications a ON a.application_id = pe.holder_id
+         WHERE pe.holder_kind = 'application' AND pe.released_at IS NULL AND pe.id_number = ANY($1::text[])`,
+        [idNumbers],
+      );
+      return new Map(
+        rows.map((r) => [r.id_number, { applicationId: r.application_id, villageCode: r.village_code }]),
+      );
+    },
+
+    /**
+     * R-M2 R-M10: the closed case that last held each person (its enrolment released at closure): a
+     * death reported after the closure is that case's to recover.
+     */
+    async closedCasesOf(idNumbers: string[]): Promise<Map<string, { caseId: string; villageCode: string }>> {
+      if (idNumbers.length === 0) return new Map();
+      const { rows } = await pool.query(
+        `SELECT DISTINCT ON (pe.id_number) pe.id_number, c.case_id, c.village_code
+         FROM person_enrolments pe JOIN cases c ON c.case_id = pe.holder_id
+         WHERE pe.holder_kind = 'case' AND pe.released_at IS NOT NULL AND c.status = 'closed'
+           AND pe.id_number = ANY($1::text[])
+         ORDER BY pe.id_number, pe.held_at DESC`,
+        [idNumbers],
+      );
+      return new Map(rows.map((r) => [r.id_number, { caseId: r.case_id, villageCode: r.village_code }]));
+    },
+
     /** The ids among `noticeIds` a case has recorded. */
     async recordedByCase(noticeIds: string[]): Promise<Set<string>> {
       if (noticeIds.length === 0) return new Set();
