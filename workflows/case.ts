@@ -261,9 +261,8 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   }
   // R-M10: a closed case's recoveries that no later payment can offset become a repayment demand,
   // and the case stays to track it until it is repaid or written off. Histories recorded before
-  // demands existed end at closure.
-  // A recovery found later (a death reported after the closure) becomes a demand of its own: the case
-  // ends once nothing is open and every recovery was claimed.
+  // demands existed end at closure. A recovery found later (a death reported after the closure)
+  // becomes a demand of its own: the case ends once nothing is open and every recovery was claimed.
   if (state.closed && patched('repayment-demand')) {
     const recoveries = () => v.adjustments.filter((a) => a.kind === 'recovery').length;
     let claimedAt = -1;
