@@ -112,6 +112,14 @@ export function caseActivities(deps: ActivityDeps) {
     },
 
     /**
+     * R-M2: notices for these persons that no case has recorded — kept while their application was
+     * pending, or when they matched no one — for a case that now holds them (oldest first).
+     */
+    async waitingDeathNotices(args: { idNumbers: string[] }): Promise<DeathNotice[]> {
+      return deathNotices.waitingFor(args.idNumbers);
+    },
+
+    /**
      * R-M2, for case histories recorded before the case wrote its own notices (patch
      * 'death-notice-recorded-by-case'): sets the outcome of a row received earlier.
      */

@@ -45,6 +45,7 @@ export function importActivities(deps: ActivityDeps) {
           importedBy: createdBy,
           nextReviewOn: firstDayOfMonth(h.nextReviewMonth),
           ...(h.taperReportedOn ? { taperReportedOn: h.taperReportedOn } : {}),
+          ...(h.paidThroughMonth ? { paidThroughMonth: h.paidThroughMonth } : {}),
         },
       };
     },

@@ -11,6 +11,8 @@ export type LineResult = {
   id?: string;
   outcome: IntakeOutcome;
   caseId?: string;
+  /** R-M2: the pending application a death notice is kept for. */
+  applicationId?: string;
   problems?: { path: string; message: string }[];
 };
 

@@ -7,7 +7,15 @@ import {
   RESIDENCE_VALUES,
   YES_NO,
 } from './caseload-layout';
-import { type CivilDate, compareDates, isCivilDate, isEdgeYear, isYearMonth, type YearMonth } from './dates';
+import {
+  addMonthsToYearMonth,
+  type CivilDate,
+  compareDates,
+  isCivilDate,
+  isEdgeYear,
+  isYearMonth,
+  type YearMonth,
+} from './dates';
 import { validateIdNumber } from './idnumber';
 import { isMoney, type Money } from './money';
 import { countyOf, isRegionCode } from './region';
@@ -34,6 +42,8 @@ export interface ImportedHousehold {
   startMonth: YearMonth;
   nextReviewMonth: YearMonth;
   taperReportedOn?: CivilDate;
+  /** R-M10: the last month the previous system paid, when the file says (else: up to the import). */
+  paidThroughMonth?: YearMonth;
   closeRelative: boolean;
   unstableIncome: boolean;
   members: ImportedMember[];
@@ -113,6 +123,14 @@ function checkRow(c: Cells, countyCode: string, today: CivilDate): { field: Colu
         compareDates(c.taperReportedOn, today) <= 0,
       'YYYY-MM-DD, not in the future (empty: no taper)',
     );
+  if (c.paidThroughMonth !== '')
+    need(
+      'paidThroughMonth',
+      month(c.paidThroughMonth) &&
+        c.paidThroughMonth <= today.slice(0, 7) &&
+        (!month(c.startMonth) || c.paidThroughMonth >= addMonthsToYearMonth(c.startMonth, -1)),
+      'YYYY-MM, from the month before the start month to this month (empty: paid up to the import)',
+    );
   need('closeRelative', has(YES_NO, c.closeRelative.toLowerCase()), 'yes or no (是, 否)');
   need('unstableIncome', has(YES_NO, c.unstableIncome.toLowerCase()), 'yes or no (是, 否), empty for no');
   return bad;
@@ -170,6 +188,7 @@ export function validateCaseload(
       startMonth: first.startMonth,
       nextReviewMonth: first.nextReviewMonth,
       ...(first.taperReportedOn ? { taperReportedOn: first.taperReportedOn } : {}),
+      ...(first.paidThroughMonth ? { paidThroughMonth: first.paidThroughMonth } : {}),
       closeRelative: YES_NO[first.closeRelative.toLowerCase()] ?? false,
       unstableIncome: YES_NO[first.unstableIncome.toLowerCase()] ?? false,
       members: members.map(({ c }) => ({

@@ -18,10 +18,12 @@ export const COLUMNS = {
   taperReportedOn: ['taper_reported_on', '渐退报告日期'],
   closeRelative: ['close_relative', '近亲属备案'],
   unstableIncome: ['unstable_income', '收入不稳定'],
+  /** R-M10: the last month the previous system paid (empty: every month up to the import). */
+  paidThroughMonth: ['paid_through_month', '已发放至月份'],
 } as const;
 export type Column = keyof typeof COLUMNS;
-/** Columns a file may leave out (empty means: no taper, stable income). */
-export const OPTIONAL_COLUMNS: readonly Column[] = ['taperReportedOn', 'unstableIncome'];
+/** Columns a file may leave out (empty means: no taper, stable income, paid up to the import). */
+export const OPTIONAL_COLUMNS: readonly Column[] = ['taperReportedOn', 'unstableIncome', 'paidThroughMonth'];
 /** Columns that describe the case: every member's row of a household must agree on them. */
 export const CASE_COLUMNS: readonly Column[] = [
   'category',
@@ -33,6 +35,7 @@ export const CASE_COLUMNS: readonly Column[] = [
   'taperReportedOn',
   'closeRelative',
   'unstableIncome',
+  'paidThroughMonth',
 ];
 
 const normal = (h: string) =>

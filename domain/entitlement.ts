@@ -1,7 +1,19 @@
 import type { WorkingCalendar } from './calendar';
 import { addMonthsToYearMonth, type CivilDate, compareDates, monthOf, type YearMonth } from './dates';
 import { DEFAULT_DEADLINE_PARAMETERS, type DeadlineParameters, rosterDate } from './deadlines';
-import { add, compare, isZero, type Money, mul, sub, toMoney } from './money';
+import {
+  add,
+  compare,
+  DEFAULT_ROUNDING,
+  div,
+  isZero,
+  type Money,
+  mul,
+  type RoundingRule,
+  roundMoney,
+  sub,
+  toMoney,
+} from './money';
 
 // A case's entitlement over time (R-A8, R-M2, R-M3, R-M8): effective-dated rate entries, the months
 // already handed to the payroll, and the settlement (back-pay or recovery) when a rate changes for
@@ -172,4 +184,29 @@ export function firstMonthToRoster(
   let m = compareMonths(from, monthOf(today)) > 0 ? from : monthOf(today);
   while (compareDates(rosterCutoff(cal, m, params), today) <= 0) m = addMonthsToYearMonth(m, 1);
   return m;
+}
+
+/**
+ * R-E6: extreme-poverty support is per person. The amount of a rate without one of its persons: the
+ * others' share of it, rounded once (by the county's rule). One person left of one: nothing.
+ */
+export function withoutOnePerson(amount: Money, persons: number, rounding: RoundingRule = DEFAULT_ROUNDING) {
+  if (persons <= 1) return '0.00';
+  return roundMoney(div(mul(amount, persons - 1), persons), rounding);
+}
+
+/** The months an imported case's previous system paid, at the amount it was imported with (R-M10). */
+export interface PaidBeforeImport {
+  fromMonth: YearMonth;
+  throughMonth: YearMonth;
+  monthlyAmount: Money;
+  persons: number;
+}
+
+/** R-M10: those months as paid months, so that a recovery can reach them (never a payroll's). */
+export function monthsPaidBefore(p: PaidBeforeImport): RosteredMonth[] {
+  const out: RosteredMonth[] = [];
+  for (let m = p.fromMonth; compareMonths(m, p.throughMonth) <= 0; m = addMonthsToYearMonth(m, 1))
+    out.push({ month: m, amount: p.monthlyAmount, persons: p.persons, status: 'regular' });
+  return out;
 }

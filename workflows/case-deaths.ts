@@ -2,13 +2,15 @@ import { addMonthsToYearMonth, civilDateOf, compareDates, monthOf } from '../dom
 import { comparisonCheckDue, deathReviewDue } from '../domain/deadlines';
 import { reaches } from '../domain/region';
 import { type DeathOutcome, refuse, SYSTEM } from './case-core';
+import { endSupport, recoverAfterClosure } from './case-death-recoveries';
 import type { CaseLedger } from './case-ledger';
 import { type DeathNotice, FAILURE } from './messages';
 
 // R-M2: a death, from whichever source (integration, staff, visit report). A one-person case is paid
 // for the month of death and nothing after (later months are recovered); a larger household goes on
-// at the current amount until a death review due 3 months after the death (R-T1). The same death
-// twice (by notice id or by person) is one event.
+// at the current amount until a death review due 3 months after the death (R-T1); an extreme-poverty
+// person's support ends alone (R-E6). A death the case learns of after it closed recovers the paid
+// months (R-M10). The same death twice (by notice id or by person) is one event.
 
 /** Patch decisions the workflow takes with patched() and hands in (a state object makes none). */
 export interface DeathPatches {
@@ -16,6 +18,10 @@ export interface DeathPatches {
   dateConflictCheck: boolean;
   /** 'death-before-admission': a death dated before the approval is flagged for a county check. */
   beforeAdmission?: boolean;
+  /** 'extreme-poverty-death-per-person': one extreme-poverty person's death ends their share only (R-E6). */
+  perPerson?: boolean;
+  /** 'late-death-recovery': a death reported after the case closed recovers the paid months (R-M10). */
+  afterClosure?: boolean;
 }
 
 /** Validator of a staff report (an Update): only a member, by township staff whose region reaches the case. */
@@ -84,9 +90,12 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: De
     diedOn: n.diedOn,
     source: n.source,
   });
-  if (s.closed) return 'applied';
+  if (s.closed) {
+    if (patches.afterClosure) recoverAfterClosure(s, n, now, patches.beforeAdmission === true);
+    return 'applied';
+  }
   if (patches.beforeAdmission && compareDates(n.diedOn, v.approvedOn) < 0) {
-    beforeAdmission(s, n, now, by);
+    beforeAdmission(s, n, now, by, patches);
     return 'applied';
   }
   const after = addMonthsToYearMonth(monthOf(n.diedOn), 1);
@@ -94,6 +103,10 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: De
     // One-person case: paid for the month of death, nothing after; later months are recovered.
     // R-O6: the closure is caused by whoever reported the death (staff, visit report, integration).
     s.close(now, by, 'death', after, `recipient died on ${n.diedOn} (R-M2)`);
+    return 'applied';
+  }
+  if (patches.perPerson && v.category === 'extreme_poverty') {
+    endSupport(s, n, now, by, s.maxMonth(after, v.startMonth));
     return 'applied';
   }
   const due = deathReviewDue(s.cal, n.diedOn, s.input.deadlines);
@@ -114,13 +127,15 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date, patches: De
  * R-M2: a death dated before the decision that admitted the household is no death in benefit: the
  * decision rested on a wrong household. A county check opens at once (no death review, which would
  * be overdue on the day it opens), and every month paid for the deceased is recoverable: a
- * one-person case closes from its first month, so all its rostered months are recovered.
+ * one-person case closes from its first month, so all its rostered months are recovered; an
+ * extreme-poverty person's support is taken back from the first month (R-E6).
  */
 function beforeAdmission(
   s: CaseLedger,
   n: DeathNotice,
   now: Date,
   by: DeathNotice['reportedBy'] | typeof SYSTEM,
+  patches: DeathPatches,
 ) {
   const v = s.view;
   s.record(now, 'death_before_admission', by ?? SYSTEM, `died ${n.diedOn}, admitted ${v.approvedOn} (R-M2)`, {
@@ -150,5 +165,8 @@ function beforeAdmission(
       v.startMonth,
       `the only recipient died on ${n.diedOn}, before admission (R-M2)`,
     );
+  } else if (patches.perPerson && v.category === 'extreme_poverty') {
+    // R-E6: the person's support was never due: every month paid for them is recovered.
+    endSupport(s, n, now, by ?? SYSTEM, v.startMonth);
   }
 }

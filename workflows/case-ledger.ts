@@ -1,6 +1,13 @@
 import { civilDateOf, type YearMonth } from '../domain/dates';
-import { compareMonths, paidMonths, type RateEntry, rateFor, settle } from '../domain/entitlement';
-import { compare, isZero, type Money, toMoney } from '../domain/money';
+import {
+  compareMonths,
+  monthsPaidBefore,
+  paidMonths,
+  type RateEntry,
+  rateFor,
+  settle,
+} from '../domain/entitlement';
+import { add, compare, isZero, type Money, toMoney } from '../domain/money';
 import type { Actor } from '../domain/roles';
 import { type By, CaseCore, SYSTEM } from './case-core';
 import { startImported } from './case-import';
@@ -16,6 +23,11 @@ export class CaseLedger extends CaseCore {
    * workflow; histories recorded before it settle against the months handed over only).
    */
   quarterlyAdvance = false;
+  /**
+   * R-M10: recoveries reach the months an imported case's previous system paid (patch decision of
+   * the workflow; cases imported before it settle against the months they handed over only).
+   */
+  importedPaid = false;
 
   constructor(input: CaseInput, now: Date) {
     super(input);
@@ -67,7 +79,11 @@ export class CaseLedger extends CaseCore {
       this.notice(now, by, 'reduction', `${reasons} (from ${from}: ${previous} → ${amount})`);
   }
 
-  /** Settles rostered months from `from` against the rates now in force: back-pay and/or recovery. */
+  /**
+   * Settles rostered months from `from` (before `until`, when given) against the rates now in
+   * force: back-pay and/or recovery. Months an imported case's previous system paid count for a
+   * recovery only (no back-pay for what the old system decided, R-M1).
+   */
   settleSince(
     now: Date,
     from: YearMonth,
@@ -75,6 +91,7 @@ export class CaseLedger extends CaseCore {
     cause: string,
     version: string,
     dueOverride?: (m: YearMonth) => Money,
+    until?: YearMonth,
   ) {
     const due =
       dueOverride ??
@@ -85,8 +102,15 @@ export class CaseLedger extends CaseCore {
       this.quarterlyAdvance &&
       v.category === 'extreme_poverty' &&
       v.policy.extremePoverty.paymentFrequency === 'quarterly';
-    const paid = paidMonths(v.rostered, quarterly).filter((r) => r.status !== 'suspended');
+    const before = (r: { month: YearMonth }) => !until || compareMonths(r.month, until) < 0;
+    const paid = paidMonths(v.rostered, quarterly).filter((r) => r.status !== 'suspended' && before(r));
     const s = settle(paid, from, due);
+    if (this.importedPaid && v.paidBeforeImport) {
+      const old = settle(monthsPaidBefore(v.paidBeforeImport).filter(before), from, due);
+      const lines = old.lines.filter((l) => compare(l.difference, 0) < 0);
+      s.lines.unshift(...lines);
+      s.recovery = toMoney(add(s.recovery, old.recovery));
+    }
     const on = civilDateOf(now);
     for (const [kind, amount] of [
       ['back_pay', s.backPay],

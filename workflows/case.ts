@@ -76,6 +76,13 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   // R-E6 / R-M10: settlements count the quarter paid in advance (decided once per run).
   state.quarterlyAdvance = patched('quarterly-advance-settled');
   const v = state.view;
+  // R-M10: an imported case's recoveries reach the months its previous system paid.
+  state.importedPaid = v.paidBeforeImport !== undefined && patched('imported-paid-months');
+  // R-M2 / R-M10: a death reported after the closure is recovered and demanded (decided once per run,
+  // for the death handlers and the demand tracking alike).
+  const lateRecovery = patched('late-death-recovery');
+  // A closed case started again (a late death, R-M10) has done its closure's register step already.
+  const closedAtStart = state.closed;
   let changes = 0;
   let wakeUps = 0;
   let monthsThisRun = 0;
@@ -144,6 +151,8 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   const deathPatches = () => ({
     dateConflictCheck: patched('death-date-conflict-check'),
     beforeAdmission: patched('death-before-admission'),
+    perPerson: patched('extreme-poverty-death-per-person'),
+    afterClosure: lateRecovery,
   });
   setHandler(
     deathNoticeSignal,
@@ -212,6 +221,13 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
     }))
       state.applyStandardChange(p, now());
   }
+  // R-M2: death notices that waited for a member — received while the application was pending, or
+  // matching no one then — apply before the first month is rostered. Earlier histories replay without.
+  if (!input.carried && patched('waiting-death-notices')) {
+    const read = startsLocally ? local.waitingDeathNotices : acts.waitingDeathNotices;
+    for (const n of await read({ idNumbers: v.members.map((m) => m.idNumber) }))
+      state.applyDeath(n, now(), deathPatches());
+  }
 
   for (;;) {
     state.tick(now());
@@ -239,21 +255,33 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   if (state.closed && patched('closure-effects-before-demand')) await flush();
   // R-L1: a closed case keeps the household in the register (former recipient) at closure, before a
   // repayment demand keeps the case open; histories recorded before the register replay without it.
-  if (state.closed && patched('register-former-recipient')) {
+  if (state.closed && !closedAtStart && patched('register-former-recipient')) {
     const finding = caseClosureFinding(state.snapshot());
     if (finding) await registerActs.registerFinding(finding);
   }
   // R-M10: a closed case's recoveries that no later payment can offset become a repayment demand,
   // and the case stays to track it until it is repaid or written off. Histories recorded before
-  // demands existed end at closure.
+  // demands existed end at closure. A recovery found later (a death reported after the closure)
+  // becomes a demand of its own: the case ends once nothing is open and every recovery was claimed.
   if (state.closed && patched('repayment-demand')) {
-    const demandId = demandIdOf(v.caseId, (v.demands?.length ?? 0) + 1);
-    const claimed = await acts.claimOpenRecoveries({ caseId: v.caseId, demandId });
-    if (claimed) {
-      state.raiseDemand(demandId, claimed, now());
-      await flush();
+    const recoveries = () => v.adjustments.filter((a) => a.kind === 'recovery').length;
+    let claimedAt = -1;
+    for (;;) {
+      if (claimedAt !== recoveries()) {
+        claimedAt = recoveries();
+        const demandId = demandIdOf(v.caseId, (v.demands?.length ?? 0) + 1);
+        const claimed = await acts.claimOpenRecoveries({ caseId: v.caseId, demandId });
+        if (claimed) {
+          state.raiseDemand(demandId, claimed, now());
+          await flush();
+        }
+      }
+      await condition(() => state.openDemands().length === 0 || (lateRecovery && recoveries() !== claimedAt));
+      if (!lateRecovery) break;
+      await condition(allHandlersFinished);
+      await flush(); // a late recovery is recorded before it is claimed
+      if (state.openDemands().length === 0 && recoveries() === claimedAt) break;
     }
-    await condition(() => state.openDemands().length === 0);
   }
 
   await condition(allHandlersFinished);

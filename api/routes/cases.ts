@@ -61,7 +61,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
       const { id } = req.params;
       const row = await cases.find(id);
       if (row) assertRecordReach(req.user, row.villageCode, `no case ${id}`);
-      // A closed case's workflow has saved its last state: the read model is final.
+      // A closed case's workflow saves every change it still makes (a late death's demand, R-M10).
       if (row?.status === 'closed' && row.view) return present(row.view, 'read_model');
       try {
         const view = await app.temporalCall(

@@ -1,10 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { civilDateOf } from '../../domain/dates';
 import { reaches } from '../../domain/region';
-import { caseWorkflowId, comparisonHitSignal, deathNoticeSignal } from '../../workflows/messages';
-import { actorOf, countOutcomes, eachLimited, type LineResult, parseLines } from '../intake';
+import { caseWorkflowId, comparisonHitSignal } from '../../workflows/messages';
+import { takeDeathNotices } from '../death-intake';
+import { countOutcomes, eachLimited, type LineResult, parseLines } from '../intake';
 import { problemResponses } from '../problem';
 import {
   comparisonHitBatch,
@@ -15,17 +15,17 @@ import {
   deathNoticeReport,
 } from '../schemas/intake';
 
-// API.md "Integrations": batches of death notices (R-M2) and data-comparison hits (R-M6). The API
-// finds the case holding each person (a repository read), answers each line, and forwards it to the
-// case as a Signal (deduplicated there by the sender's id); the workflow opens the review or check
-// and records what it made of a death notice. A hit never removes anyone by itself (R-A11).
+// API.md "Integrations": batches of death notices (R-M2, routed by api/death-intake.ts) and
+// data-comparison hits (R-M6). The API finds the case holding each person (a repository read),
+// answers each line, and forwards it to the case as a Signal (deduplicated there by the sender's
+// id); the workflow opens the review or check and records what it made of a death notice. A hit
+// never removes anyone by itself (R-A11).
 
-type DeathItem = z.output<ReturnType<typeof deathNoticeItem>>;
 type HitItem = z.output<ReturnType<typeof comparisonHitItem>>;
 
 export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
   const handle = (caseId: string) => app.temporal.workflow.getHandle(caseWorkflowId(caseId));
-  const { cases, deathNotices, comparisonHits } = app.repos;
+  const { cases, comparisonHits } = app.repos;
   // A batch may hold 5000 lines: more than Fastify's 1 MiB default body.
   const write = {
     config: { roles: ['integration'] as const },
@@ -56,51 +56,21 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'A batch of death notices (R-M2)',
         description:
           'Each line is checked on its own. A notice id already received is a duplicate; the same death ' +
-          'from another source still reaches the case, which counts it once. Unknown persons are recorded.',
+          'from another source still reaches the case, which counts it once. A closed case gets it too ' +
+          '(a death inside paid months is recovered). A person of a pending application, or of no ' +
+          'case, is kept: the case that comes to hold them applies it.',
         body: deathNoticeBatch,
         response: { 202: deathNoticeReport, ...problemResponses },
       },
     },
     async (req, reply) => {
-      const receivedOn = civilDateOf(new Date());
-      const reportedBy = actorOf(req.user);
       const { results, valid } = parseLines(
         req.body.notices,
         deathNoticeItem(),
         (n) => n.noticeId,
         'noticeId',
       );
-      const [holders, received] = await Promise.all([
-        cases.holdersOf(valid.map((v) => v.item.idNumber)),
-        deathNotices.received(valid.map((v) => v.item.noticeId)),
-      ]);
-      const unmatched: { result: LineResult; item: DeathItem }[] = [];
-      const send: { result: LineResult; item: DeathItem }[] = [];
-      for (const line of valid) {
-        const c = holders.get(line.item.idNumber);
-        if (c && !reaches(req.user.region, c.villageCode)) line.result.outcome = 'forbidden';
-        else if (received.has(line.item.noticeId))
-          continue; // a case recorded it, or it is kept as unmatched
-        else if (!c) unmatched.push(line);
-        // A closed case that already recorded this death takes no more signals: one event (R-M2).
-        else if (c.deceased && c.status === 'closed') continue;
-        else {
-          Object.assign(line.result, { outcome: 'matched', caseId: c.caseId });
-          send.push(line);
-        }
-      }
-      // Delivery is the signal's: nothing is written for a matched line, the case records the notice,
-      // and a retry of a batch whose signal failed finds no record and sends it again.
-      await forward(
-        send,
-        (l) => handle(l.result.caseId!).signal(deathNoticeSignal, { ...l.item, receivedOn, reportedBy }),
-        (line) => {
-          line.result.caseId = undefined;
-          unmatched.push(line);
-        },
-      );
-      const kept = await deathNotices.recordUnmatched(unmatched.map((u) => ({ ...u.item, reportedBy })));
-      for (const u of unmatched) u.result.outcome = kept.has(u.item.noticeId) ? 'unknown' : 'duplicate';
+      await takeDeathNotices(app, req.user, valid);
       return reply.code(202).send({
         results: results.map(({ id, ...r }) => ({ ...r, noticeId: id })),
         counts: countOutcomes(results),

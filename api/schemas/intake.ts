@@ -37,7 +37,14 @@ export const comparisonHitBatch = z
   .object({ hits: batch('{hitId, kind, idNumber, detectedOn, source, details} each; checked line by line') })
   .meta({ id: 'ComparisonHitBatch' });
 
-export const INTAKE_OUTCOMES = ['matched', 'duplicate', 'unknown', 'forbidden', 'invalid'] as const;
+export const INTAKE_OUTCOMES = [
+  'matched',
+  'duplicate',
+  'pending',
+  'unknown',
+  'forbidden',
+  'invalid',
+] as const;
 export type IntakeOutcome = (typeof INTAKE_OUTCOMES)[number];
 const problemList = z.array(z.object({ path: z.string(), message: z.string() }));
 
@@ -46,9 +53,11 @@ const intakeResult = z.object({
   outcome: z
     .enum(INTAKE_OUTCOMES)
     .describe(
-      'matched: forwarded to the case; duplicate: id already received (or repeated in the batch); ' +
-        "unknown: no case holds the person (recorded); forbidden: the case is outside the caller's " +
-        'region; invalid: see problems',
+      'matched: forwarded to the case (a closed case too: a death inside paid months is recovered); ' +
+        'duplicate: id already received (or repeated in the batch); pending (death notices): the ' +
+        "person's application is pending, the notice is kept and applied when it is approved; unknown: " +
+        'no case holds the person (kept, and applied by a case that later holds them); forbidden: the ' +
+        "case or application is outside the caller's region; invalid: see problems",
     ),
   caseId: z.string().optional(),
   problems: problemList.optional(),
@@ -62,5 +71,8 @@ const intakeReport = <T extends z.ZodRawShape>(idShape: T, id: string) =>
       counts: z.record(z.enum(INTAKE_OUTCOMES), z.number().int()),
     })
     .meta({ id });
-export const deathNoticeReport = intakeReport({ noticeId: z.string().optional() }, 'DeathNoticeReport');
+export const deathNoticeReport = intakeReport(
+  { noticeId: z.string().optional(), applicationId: z.string().optional() },
+  'DeathNoticeReport',
+);
 export const comparisonHitReport = intakeReport({ hitId: z.string().optional() }, 'ComparisonHitReport');

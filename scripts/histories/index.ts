@@ -11,6 +11,7 @@ import { caseDeathOnePerson } from './case-death-one-person';
 import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
 import { caseImported, caseImportedStartLocal } from './case-imported';
+import { caseLateDeathDemands } from './case-late-death-demands';
 import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
@@ -38,4 +39,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseStaffDeathDemand,
   caseImported,
   caseImportedStartLocal,
+  caseLateDeathDemands,
 ];

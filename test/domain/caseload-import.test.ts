@@ -21,6 +21,7 @@ const row = (over: Partial<Cells> = {}): Cells => ({
   taperReportedOn: '',
   closeRelative: '否',
   unstableIncome: '',
+  paidThroughMonth: '',
   ...over,
 });
 const opts = { countyCode: '140802', today: '2026-12-02' };
@@ -88,6 +89,44 @@ describe('caseload rows', () => {
       [6, 'idNumber'],
     ]);
     expect(JSON.stringify(problems)).not.toContain(id);
+  });
+
+  it('R-M10: an optional paid_through_month (已发放至月份) says the last month the previous system paid: from the month before the start month to this month', () => {
+    expect(mapHeaders(['已发放至月份']).ok).toBe(false); // known, but the required columns are missing
+    expect(mapHeaders(['已发放至月份'])).toMatchObject({ unknown: [] });
+    const { households, problems } = validateCaseload(
+      [
+        row({ household: 'A', paidThroughMonth: '2026-10' }),
+        row({
+          household: 'B',
+          paidThroughMonth: '2024-02',
+          idNumber: makeIdNumber('140802', '1981-01-01', 44),
+        }),
+        row({
+          household: 'C',
+          paidThroughMonth: '2024-01',
+          idNumber: makeIdNumber('140802', '1982-01-01', 55),
+        }),
+        row({
+          household: 'D',
+          paidThroughMonth: '2027-01',
+          idNumber: makeIdNumber('140802', '1983-01-01', 66),
+        }),
+        row({ household: 'E', idNumber: makeIdNumber('140802', '1984-01-01', 77) }),
+      ],
+      opts,
+    );
+    expect(problems.map((p) => [p.household, p.field])).toEqual([
+      ['C', 'paidThroughMonth'],
+      ['D', 'paidThroughMonth'],
+    ]);
+    expect(households.map((h) => [h.householdKey, h.paidThroughMonth])).toEqual([
+      ['A', '2026-10'],
+      ['B', '2024-02'],
+      ['C', '2024-01'],
+      ['D', '2027-01'],
+      ['E', undefined],
+    ]);
   });
 
   it('R-M1: the first month an imported case hands over is the next payroll’s (the cut-off still ahead), never before its start', () => {

@@ -79,7 +79,7 @@ describe('death-notice batches and visit reports through the HTTP API (dev serve
     expect(results[0]).toMatchObject({ noticeId: 'n-1', caseId: a.caseId });
     expect(results[3].problems[0].path).toBe('idNumber');
     expect(results[4].problems[0].path).toBe('diedOn');
-    expect(counts).toEqual({ matched: 1, duplicate: 2, unknown: 1, forbidden: 1, invalid: 3 });
+    expect(counts).toEqual({ matched: 1, duplicate: 2, pending: 0, unknown: 1, forbidden: 1, invalid: 3 });
     const outcomeOf = async (noticeId: string) =>
       (await pool.query('SELECT outcome, case_id FROM death_notices WHERE notice_id = $1', [noticeId]))
         .rows[0];

@@ -24,7 +24,11 @@ export function caseKit(harness: () => WorkflowHarness) {
     if (ms > 0) await harness().env.sleep(ms);
   }
 
-  async function startCase(overrides: Partial<CaseInput> & { size?: number } = {}) {
+  /** Starts a case approved on the 1st of this month; `before` sees its input first (e.g. to fake a read). */
+  async function startCase(
+    overrides: Partial<CaseInput> & { size?: number } = {},
+    before?: (input: CaseInput) => void | Promise<void>,
+  ) {
     const h = harness();
     const t = await today();
     // Approved on the 1st of this month: the re-reviews then open before that month's roster.
@@ -33,6 +37,7 @@ export function caseKit(harness: () => WorkflowHarness) {
       startMonth: addMonthsToYearMonth(monthOf(t), 1),
       ...overrides,
     });
+    await before?.(input);
     const handle = await h.env.client.workflow.start('caseWorkflow', {
       taskQueue: h.taskQueue,
       workflowId: caseWorkflowId(input.caseId),

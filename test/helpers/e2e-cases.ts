@@ -31,7 +31,12 @@ export function rosteredSince(view: { nextMonth: string }, from: string): string
 /** A month as the printed notices write it: 2026年11月. */
 export const zhMonth = (m: string) => `${Number(m.slice(0, 4))}年${Number(m.slice(5))}月`;
 
-export async function createCase(env: ApiEnv, villageCode: string, size = 3): Promise<Made> {
+export async function createCase(
+  env: ApiEnv,
+  villageCode: string,
+  size = 3,
+  category: CaseInput['category'] = 'dibao',
+): Promise<Made> {
   const { pool, client } = env;
   const hh = household({ size });
   const caseId = `A${COUNTY}${today().replaceAll('-', '')}${randomBytes(4).toString('hex').toUpperCase()}`;
@@ -40,14 +45,23 @@ export async function createCase(env: ApiEnv, villageCode: string, size = 3): Pr
   const members = hh.members.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation }));
   await pool.query(
     `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
-       delegated, close_relative, stage, received_by) VALUES ($1,'dibao',$2,$3,$4,$5,false,false,'approved','e2e')`,
-    [caseId, villageCode, villageCode.slice(0, 9), COUNTY, approvedOn],
+       delegated, close_relative, stage, received_by) VALUES ($1,$6,$2,$3,$4,$5,false,false,'approved','e2e')`,
+    [caseId, villageCode, villageCode.slice(0, 9), COUNTY, approvedOn, category],
   );
   await pool.query(
     `INSERT INTO cases (case_id, application_id, category, village_code, township_code, county_code, status,
        monthly_amount, start_month, approved_on, approved_by, members)
-     VALUES ($1,$1,'dibao',$2,$3,$4,'active','1000.00',$5,$6,'county_staff-e2e',$7)`,
-    [caseId, villageCode, villageCode.slice(0, 9), COUNTY, lastMonth, approvedOn, JSON.stringify(members)],
+     VALUES ($1,$1,$8,$2,$3,$4,'active','1000.00',$5,$6,'county_staff-e2e',$7)`,
+    [
+      caseId,
+      villageCode,
+      villageCode.slice(0, 9),
+      COUNTY,
+      lastMonth,
+      approvedOn,
+      JSON.stringify(members),
+      category,
+    ],
   );
   for (const m of members)
     await pool.query(
@@ -58,7 +72,7 @@ export async function createCase(env: ApiEnv, villageCode: string, size = 3): Pr
   const input: CaseInput = {
     caseId,
     applicationId: caseId,
-    category: 'dibao',
+    category,
     villageCode,
     residence: 'rural',
     members: members.map((m) => ({ ...m, covered: true })),

@@ -29,6 +29,10 @@ export function fakeActivities() {
     /** R-M10: a payroll offsets every recovery in full as soon as it is recorded (tests set it). */
     offsetAtOnce: false,
     demands: [] as Parameters<Activities['saveDemand']>[0][],
+    /** R-M10: recovery keys a demand has taken over (claimed once, as `demand_id` does). */
+    claimed: new Set<string>(),
+    /** R-M2: kept death notices by ID number, as waitingDeathNotices answers a starting case. */
+    waitingNotices: new Map<string, Awaited<ReturnType<Activities['waitingDeathNotices']>>>(),
     /** Case ids listOpenCases pages through (R-M8 fan-out tests set it). */
     openCases: [] as string[],
     /** Versions newerPolicies answers with (R-M8 catch-up at case start). */
@@ -125,16 +129,22 @@ export function fakeActivities() {
     recordDeathNotice: async (a) => {
       calls.deathNotices.push(a);
     },
+    waitingDeathNotices: async ({ idNumbers }) =>
+      idNumbers.flatMap((id) => calls.waitingNotices.get(id) ?? []),
     // R-M10: the open part of the case's recoveries (amount less what a payroll offset), once.
     claimOpenRecoveries: async ({ caseId }) => {
       const open = calls.adjustments
-        .filter((x) => x.caseId === caseId && x.adjustment.kind === 'recovery')
+        .filter(
+          (x) =>
+            x.caseId === caseId && x.adjustment.kind === 'recovery' && !calls.claimed.has(x.adjustment.key),
+        )
         .map((x) => ({
           a: x.adjustment,
           open: sub(x.adjustment.amount, calls.settled.get(x.adjustment.key) ?? '0'),
         }))
         .filter((x) => compare(x.open, 0) > 0);
       if (!open.length) return null;
+      for (const x of open) calls.claimed.add(x.a.key);
       return {
         amount: toMoney(sum(open.map((x) => x.open))),
         months: [...new Set(open.flatMap((x) => x.a.months))].sort(),

@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Deadline, YearCalendar } from '../../domain/calendar';
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import type { DeadlineParameters } from '../../domain/deadlines';
-import type { RateEntry, RosteredMonth } from '../../domain/entitlement';
+import type { PaidBeforeImport, RateEntry, RosteredMonth } from '../../domain/entitlement';
 import type { Money } from '../../domain/money';
 import type { PolicyParameters } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
@@ -175,6 +175,8 @@ export interface CaseView {
   rates: RateEntry[];
   /** The recent months handed to the payroll (older ones are in Postgres). */
   rostered: RosteredMonth[];
+  /** R-M10: an imported case's months its previous system paid (a recovery reaches them too). */
+  paidBeforeImport?: PaidBeforeImport;
   /** The next month whose roster cut-off the workflow waits for. */
   nextMonth: YearMonth;
   adjustments: Adjustment[];

@@ -1,5 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
-import type { CivilDate } from '../../domain/dates';
+import type { CivilDate, YearMonth } from '../../domain/dates';
 
 // The caseload import's messages (API.md "Documents and onboarding"). Only ids and counts travel
 // through the import workflow: the households are read from Postgres by (import, seq).
@@ -53,6 +53,8 @@ export interface ImportedState {
   importedBy: string;
   nextReviewOn: CivilDate;
   taperReportedOn?: CivilDate;
+  /** R-M10: the last month the previous system paid, when the file says (else: up to the import). */
+  paidThroughMonth?: YearMonth;
 }
 
 export const importProgressQuery = defineQuery<ImportResult>('importProgress');
