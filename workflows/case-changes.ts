@@ -128,4 +128,13 @@ export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): voi
     due,
     subject: { changeKind: c.kind, summary: c.summary },
   });
+  // R-O1: the household as it now stands is checked against the close-relative roster.
+  if (c.kind === 'members')
+    s.effects.push({
+      kind: 'filing',
+      occasion: `change:${c.changeId}`,
+      on: c.reportedOn,
+      by: c.actor.sub,
+      rosterOnly: true,
+    });
 }
