@@ -95,7 +95,7 @@ export function rosterFromRows(rows: RosterRow[]): {
   rowOf: (path: string) => number | undefined;
 } {
   const problems: (RosterProblem & { row: number })[] = [];
-  const byRef = new Map<string, { first: RosterRow; row: number; staff: StaffSubmission; rows: number[] }>();
+  const byRef = new Map<string, { first: RosterRow; row: number; index: number; staff: StaffSubmission }>();
   const rowsByPath = new Map<string, number>();
   rows.forEach((r, k) => {
     const row = k + 2;
@@ -117,9 +117,9 @@ export function rosterFromRows(rows: RosterRow[]): {
         relatives: [],
         ...(ended ? { ended: true } : {}),
       };
-      group = { first: r, row, staff, rows: [] };
+      group = { first: r, row, index: byRef.size, staff };
       byRef.set(ref, group);
-      rowsByPath.set(`staff[${byRef.size - 1}]`, row);
+      rowsByPath.set(`staff[${group.index}]`, row);
     } else {
       for (const c of STAFF_COLUMNS)
         if (r[c].trim() !== group.first[c].trim())
@@ -129,8 +129,7 @@ export function rosterFromRows(rows: RosterRow[]): {
     if (relative.every((v) => v === '')) return;
     const relation = RELATION_VALUES[r.relation.trim()];
     if (!relation) bad('relation', `one of ${Object.keys(RELATION_VALUES).join(', ')}`);
-    const i = [...byRef.keys()].indexOf(ref);
-    rowsByPath.set(`staff[${i}].relatives[${group.staff.relatives.length}]`, row);
+    rowsByPath.set(`staff[${group.index}].relatives[${group.staff.relatives.length}]`, row);
     const rel: RosterRelative = {
       idNumber: r.relativeIdNumber.trim(),
       name: r.relativeName,

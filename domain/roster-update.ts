@@ -112,9 +112,11 @@ export function rosterChanges(open: readonly RosterEntry[], s: RosterSubmission)
   const end: RosterEntry[] = [];
   let unchanged = 0;
   const listed = new Set(s.staff.map((st) => st.ref.trim()));
+  const byRef = new Map<string, RosterEntry[]>();
+  for (const e of open) byRef.set(e.staff.ref, [...(byRef.get(e.staff.ref) ?? []), e]);
   for (const st of s.staff) {
     const staff = cleanStaff(st);
-    const current = open.filter((e) => e.staff.ref === staff.ref);
+    const current = byRef.get(staff.ref) ?? [];
     const kept = new Set<string>();
     for (const r of st.ended ? [] : st.relatives) {
       const relative = {

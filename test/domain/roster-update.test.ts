@@ -118,6 +118,24 @@ describe('R-O1 roster updates', () => {
     expect(sameDay.conflicts).toEqual([]);
   });
 
+  it('R-O1: a county-sized roster (20,000 staff members, 100,000 relations) is compared against itself without a quadratic cost', () => {
+    const big = submission(
+      Array.from({ length: 20_000 }, (_, i) =>
+        staff(`S-${i}`, {
+          relatives: Array.from({ length: 5 }, (_, j) => ({
+            idNumber: makeIdNumber(COUNTY, '1975-06-01', (i * 5 + j) % 1000),
+            name: `亲属${j}`,
+            relation: 'sibling' as const,
+          })),
+        }),
+      ),
+    );
+    const t0 = performance.now();
+    const again = rosterChanges(recorded(big), { ...big, effectiveOn: '2026-05-01', complete: true });
+    expect(again).toMatchObject({ start: [], end: [], unchanged: 100_000 });
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
   it('R-O1: what a submission may not hold is named by path (never by value, R-O7)', () => {
     const bad = submission([
       staff('S-1', { regionCode: '140803101' }),
