@@ -133,7 +133,7 @@ describe('R-O1 the case against the roster (no server)', () => {
     expect(change).toMatchObject({
       occasion: 'change:c-2',
       on: '2024-12-11',
-      by: staff.sub,
+      by: 'system',
       rosterOnly: true,
     });
     expect(caseRosterCheck(s, change!, at('2024-12-11')).members.map((m) => m.idNumber)).toEqual([
