@@ -1,5 +1,6 @@
 import { applicationActivities } from './applications';
 import { caseActivities } from './cases';
+import { closeRelativeActivities } from './close-relatives';
 import { complaintActivities } from './complaints';
 import { type ActivityDeps, reposOf } from './deps';
 import { importActivities } from './imports';
@@ -19,6 +20,7 @@ export function createActivities(opts: ActivityDeps) {
     ...payrollActivities(deps),
     ...registerActivities(deps),
     ...spotCheckActivities(deps),
+    ...closeRelativeActivities(deps),
   };
 }
 

@@ -11,7 +11,8 @@ export const CSV_TYPE = 'text/csv';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export type ImportFormat = 'csv' | 'xlsx';
 
-async function table(body: Buffer, format: ImportFormat): Promise<string[][]> {
+/** The first sheet (or the CSV) as rows of trimmed cell texts; a date cell as YYYY-MM-DD. */
+export async function readTable(body: Buffer, format: ImportFormat): Promise<string[][]> {
   if (format === 'csv') {
     return parse(body, {
       bom: true,
@@ -42,7 +43,7 @@ async function table(body: Buffer, format: ImportFormat): Promise<string[][]> {
 export async function readCaseloadFile(body: Buffer, format: ImportFormat): Promise<Cells[]> {
   let rows: string[][];
   try {
-    rows = await table(body, format);
+    rows = await readTable(body, format);
   } catch {
     throw badRequest(`the ${format.toUpperCase()} file could not be read`, [
       { path: 'body', message: `not a readable ${format} file` },

@@ -45,6 +45,7 @@ export class ApplicationEffects {
     | 'recordCase'
     | 'issueNotice'
     | 'recordTemporaryGrant'
+    | 'checkCloseRelatives'
   >;
   private saves = 0;
   private unsaved: HistoryEntry[];

@@ -3,6 +3,7 @@ import { publicityEnds } from '../domain/deadlines';
 import { assess } from '../domain/eligibility';
 import { differences, verifiedHousehold } from '../domain/verification';
 import { ApplicationChecks } from './application-checks';
+import { isCloseRelative } from './application-close-relatives';
 import { SYSTEM } from './application-deadlines';
 import type {
   ApplicationView,
@@ -241,7 +242,7 @@ export class ApplicationState extends ApplicationChecks {
       approvedBy: decision.by,
       startMonth: decision.startMonth!,
       monthlyAmount: decision.monthlyAmount ?? '0.00',
-      closeRelative: this.input.closeRelative,
+      closeRelative: isCloseRelative(this),
       unstableIncome: d.unstableIncome ?? false,
       policy: this.ctx.policy,
       deadlines: this.ctx.deadlines,

@@ -12,6 +12,7 @@ import {
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { applyRosterCheck, rosterCheckOf } from './application-close-relatives';
 import { ApplicationEffects } from './application-effects';
 import { ApplicationState } from './application-state';
 import { caseWorkflow } from './case';
@@ -78,6 +79,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   };
 
   const now = () => new Date();
+  // R-O1: the household against the county's roster at receipt and each investigation; a match is
+  // filed by the activity. Histories recorded before the roster replay without the check.
+  const checkRoster = async (kind: 'receipt' | 'investigation') => {
+    if (!patched('close-relative-roster')) return;
+    const check = rosterCheckOf(state, kind, now());
+    const { matches } = await acts.checkCloseRelatives(check);
+    const entry = applyRosterCheck(state, check, matches, now());
+    if (entry) await persist([entry]);
+  };
   // A staff step is checked by its validator before it enters history. One that arrives while the
   // receipt is still being written waits for it in the handler and is checked then; after a
   // refused receipt every step is refused.
@@ -111,6 +121,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   });
   step(investigationUpdate, state.checkInvestigation.bind(state), async (i) => {
     await persist([state.applyInvestigation(i, now())]);
+    await checkRoster('investigation');
     return state.snapshot();
   });
   step(economicCheckUpdate, state.checkEconomicCheck.bind(state), async (e) => {
@@ -218,6 +229,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       effects.syncSearchAttributes();
       changes++;
       persisted = true;
+      await checkRoster('receipt');
     }
     for (const { deadline, flag } of flagged) {
       // R-A6 / R-O3: supervisors are told; the application waits for staff.

@@ -130,4 +130,14 @@ export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): voi
     dueFrom: c.reportedOn,
     subject: { changeKind: c.kind, summary: c.summary },
   });
+  // R-O1: the household as it now stands is checked against the close-relative roster (a match is
+  // filed by the check, not by the staff member who reported the change).
+  if (c.kind === 'members')
+    s.effects.push({
+      kind: 'filing',
+      occasion: `change:${c.changeId}`,
+      on: c.reportedOn,
+      by: SYSTEM.sub,
+      rosterOnly: true,
+    });
 }

@@ -38,7 +38,14 @@ export type CaseEffect =
     }
   | { kind: 'demand'; demandId: string }
   | { kind: 'alert'; task: CaseTask; flag: 'at_risk' | 'overdue' }
-  | { kind: 'filing'; occasion: string; on: CivilDate; by: string }
+  | {
+      kind: 'filing';
+      occasion: string;
+      on: CivilDate;
+      by: string;
+      /** R-O1: filed only if the close-relative roster names a member (not yet a close-relative case). */
+      rosterOnly?: boolean;
+    }
   | { kind: 'death_notice'; notice: DeathNotice; outcome: DeathOutcome };
 
 /** What a case made of a death notice (R-M2): the death, the same death again, or not its member. */

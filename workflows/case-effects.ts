@@ -1,6 +1,7 @@
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { civilDateOf } from '../domain/dates';
+import { applyCaseRosterCheck, caseRosterCheck } from './case-close-relatives';
 import type { CaseEffect, CaseState } from './case-state';
 
 // What a case's rules queue (CaseState.effects), done through the case's activities in the order
@@ -79,7 +80,14 @@ export function caseEffectRunner(state: CaseState, onMonth: () => void, locally 
           deadlineKind: e.task.kind,
           dueOn: e.task.due.date,
         });
-      case 'filing':
+      case 'filing': {
+        // R-O1: the roster's check files a match (and a close-relative case anyway); histories
+        // recorded before the roster replay the plain filing of a close-relative case.
+        if (patched('close-relative-roster')) {
+          const { matches } = await acts.checkCloseRelatives(caseRosterCheck(state, e, now()));
+          return applyCaseRosterCheck(state, e, matches, now());
+        }
+        if (e.rosterOnly) return;
         return acts.fileCloseRelative({
           subjectKind: 'case',
           subjectId: v.caseId,
@@ -87,6 +95,7 @@ export function caseEffectRunner(state: CaseState, onMonth: () => void, locally 
           filedOn: e.on,
           filedBy: e.by,
         });
+      }
       case 'death_notice':
         // R-M2: the case is the one writer of its death notices. Histories recorded before this step
         // only set the outcome of a row the API had inserted, and must replay that activity.

@@ -39,8 +39,14 @@ export function startImported(s: CaseLedger, imp: ImportedState, now: Date): voi
     paidThroughMonth: v.paidBeforeImport?.throughMonth,
     persons: v.persons,
   });
-  if (v.closeRelative)
-    s.effects.push({ kind: 'filing', occasion: `import:${imp.importId}`, on: today, by: imp.importedBy });
+  // R-O1: checked against the close-relative roster too; filed anyway if the file says so.
+  s.effects.push({
+    kind: 'filing',
+    occasion: `import:${imp.importId}`,
+    on: today,
+    by: imp.importedBy,
+    ...(v.closeRelative ? {} : { rosterOnly: true }),
+  });
   if (!imp.taperReportedOn) return;
   // R-M3: a taper under way goes on; one whose last payment is already behind exits now.
   const t = taperMonths(imp.taperReportedOn, v.policy.taperPayments);

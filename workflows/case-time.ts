@@ -90,7 +90,10 @@ function rosterMonth(s: CaseLedger, now: Date) {
   }
 }
 
-/** R-M4: the periodic re-review opens; close-relative cases are filed again (R-O1). */
+/**
+ * R-M4: the periodic re-review opens; the household is checked against the close-relative roster
+ * and a close-relative case is filed again whatever it finds (R-O1).
+ */
 function openReReview(s: CaseLedger, now: Date) {
   const v = s.view;
   const opened = v.nextReviewOn;
@@ -110,8 +113,13 @@ function openReReview(s: CaseLedger, now: Date) {
     subject: { summary: `periodic re-review (every ${v.reviewIntervalMonths} months)` },
     simplified: !v.unstableIncome && !changed,
   });
-  if (v.closeRelative)
-    s.effects.push({ kind: 'filing', occasion: `re_review:${opened}`, on: opened, by: 'system' });
+  s.effects.push({
+    kind: 'filing',
+    occasion: `re_review:${opened}`,
+    on: opened,
+    by: 'system',
+    ...(v.closeRelative ? {} : { rosterOnly: true }),
+  });
 }
 
 /**

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CLOSE_RELATIONS, RELATED_POSITIONS } from '../../domain/close-relatives';
+import type { FilingRow } from '../../db/repositories/oversight';
+import {
+  CLOSE_RELATIONS,
+  type CloseRelation,
+  RELATED_POSITIONS,
+  type RelatedPosition,
+} from '../../domain/close-relatives';
 import { compareDates } from '../../domain/dates';
 import { isRegionCode } from '../../domain/region';
 import { regionCodeSchema } from '../../domain/region-schema';
@@ -10,35 +16,127 @@ import { civilDate } from '../schemas/applications';
 import { maskName } from './publicity';
 
 /** A region the caller names must lie within its own (API.md "Identity and reach"): else 403. */
-function regionWithin(caller: Caller, asked: string | undefined): string {
+export function regionWithin(caller: Caller, asked: string | undefined): string {
   const region = asked ?? caller.region;
   if (!isRegionCode(caller.region) || !region.startsWith(caller.region))
     throw forbidden("the caller's region does not reach this region");
   return region;
 }
 
+const relatedTo = z.object({
+  name: z.string(),
+  position: z.enum(RELATED_POSITIONS),
+  post: z.string().optional(),
+});
+
 const filingItem = z
   .object({
-    applicationId: z.string(),
+    applicationId: z.string().nullable().describe('Null for a case brought in by a caseload import'),
     caseId: z.string().nullable(),
     villageCode: z.string(),
     townshipCode: z.string(),
     member: z.string().nullable().describe('Masked: the surname and one * per further character (R-O7)'),
-    relatedTo: z
-      .object({ name: z.string(), position: z.enum(RELATED_POSITIONS), post: z.string().optional() })
+    relatedTo: relatedTo
       .nullable()
       .describe('The staff member or village cadre; null for a filing made before this was recorded'),
     relation: z.enum(CLOSE_RELATIONS).nullable(),
+    relations: z
+      .array(
+        z.object({
+          member: z.string().describe('Masked (R-O7)'),
+          relatedTo,
+          relation: z.enum(CLOSE_RELATIONS),
+          source: z.enum(['clerk', 'roster']).describe("The receipt's box, or the close-relative roster"),
+        }),
+      )
+      .describe('Every member found related to a staff member or cadre, by the clerk or by the roster'),
     filings: z.array(
       z.object({
         subjectKind: z.enum(['application', 'case']),
-        occasion: z.string().describe('receipt, or re_review:<date> at each re-review (R-M4)'),
+        occasion: z
+          .string()
+          .describe(
+            'receipt, investigation:<n>, change:<id> (a change of members), re_review:<date> (R-M4) or import:<id>',
+          ),
         filedOn: z.string(),
         filedBy: z.string(),
+        source: z
+          .enum(['clerk', 'roster', 'case'])
+          .describe("The receipt's box, a match on the roster, or the close-relative case filed again"),
+        relatedTo: z.array(z.string()).describe('The staff members or cadres the roster named'),
       }),
     ),
   })
   .meta({ id: 'CloseRelativeFiling' });
+
+type FilingItem = z.infer<typeof filingItem>;
+
+/** R-O1: the register's items, one per application (or imported case), from its filings in order. */
+function registerItems(rows: FilingRow[]): FilingItem[] {
+  const items = new Map<string, FilingItem>();
+  const seen = new Set<string>();
+  const relate = (item: FilingItem, r: FilingItem['relations'][number], key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    item.relations.push(r);
+  };
+  for (const r of rows) {
+    const key = r.applicationId ?? `case:${r.caseId}`;
+    let item = items.get(key);
+    if (!item) {
+      const d = r.receiptDetails ?? {};
+      item = {
+        applicationId: r.applicationId,
+        caseId: r.caseId,
+        villageCode: r.villageCode,
+        townshipCode: r.villageCode.slice(0, 9),
+        member: d.member ? maskName(d.member.name) : null,
+        relatedTo: (d.relatedTo as FilingItem['relatedTo']) ?? null,
+        relation: (d.relation as FilingItem['relation']) ?? null,
+        relations: [],
+        filings: [],
+      };
+      items.set(key, item);
+      if (d.member && d.relatedTo && d.relation)
+        relate(
+          item,
+          {
+            member: maskName(d.member.name),
+            relatedTo: item.relatedTo!,
+            relation: item.relation!,
+            source: 'clerk',
+          },
+          `${key}|clerk|${d.member.idNumber}|${d.relatedTo.name}`,
+        );
+    }
+    if (r.caseId) item.caseId = r.caseId;
+    for (const m of r.details.matches ?? []) {
+      const match = {
+        member: maskName(m.member.name),
+        relatedTo: {
+          name: m.relatedTo.name,
+          position: m.relatedTo.position as RelatedPosition,
+          ...(m.relatedTo.post ? { post: m.relatedTo.post } : {}),
+        },
+        relation: m.relation as CloseRelation,
+        source: 'roster' as const,
+      };
+      relate(item, match, `${key}|roster|${m.member.idNumber}|${m.relatedTo.ref}`);
+      // The first relation found stands for the item where the clerk named none.
+      if (!item.relatedTo)
+        Object.assign(item, { member: match.member, relatedTo: match.relatedTo, relation: match.relation });
+    }
+    item.filings.push({
+      subjectKind: r.subjectKind as 'application' | 'case',
+      occasion: r.occasion,
+      filedOn: r.filedOn,
+      filedBy: r.filedBy,
+      source: r.source,
+      relatedTo: [...new Set((r.details.matches ?? []).map((m) => m.relatedTo.name))],
+    });
+  }
+  return [...items.values()];
+}
 
 const auditItem = z
   .object({
@@ -68,8 +166,9 @@ export const oversightRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['oversight'],
         summary: 'The close-relative filing register of a county or township (R-O1)',
         description:
-          'Each filed application or case: the member (masked), the staff member or village cadre, the ' +
-          'relation, and every filing: at receipt and again at each re-review.',
+          'Each filed application or case: the members found related (masked) to a staff member or village ' +
+          "cadre, by the receipt's box or by the county's close-relative roster, and every filing: at " +
+          'receipt, at each investigation and change of members the roster named, and at each re-review.',
         querystring: z.object({
           region: regionCodeSchema.optional().describe("A county or township within the caller's region"),
           limit: z.coerce.number().int().min(1).max(2000).default(500),
@@ -84,32 +183,7 @@ export const oversightRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const region = regionWithin(req.user, req.query.region);
       const rows = await oversight.closeRelativeFilings(region, req.query.limit, req.query.offset);
-      const byApplication = new Map<string, z.infer<typeof filingItem>>();
-      for (const r of rows) {
-        let item = byApplication.get(r.applicationId);
-        if (!item) {
-          const d = r.details ?? {};
-          item = {
-            applicationId: r.applicationId,
-            caseId: r.caseId,
-            villageCode: r.villageCode,
-            townshipCode: r.villageCode.slice(0, 9),
-            member: d.member ? maskName(d.member.name) : null,
-            relatedTo: (d.relatedTo as z.infer<typeof filingItem>['relatedTo']) ?? null,
-            relation: (d.relation as z.infer<typeof filingItem>['relation']) ?? null,
-            filings: [],
-          };
-          byApplication.set(r.applicationId, item);
-        }
-        if (r.caseId) item.caseId = r.caseId;
-        item.filings.push({
-          subjectKind: r.subjectKind as 'application' | 'case',
-          occasion: r.occasion,
-          filedOn: r.filedOn,
-          filedBy: r.filedBy,
-        });
-      }
-      return { region, items: [...byApplication.values()] };
+      return { region, items: registerItems(rows) };
     },
   );
 

@@ -17,6 +17,7 @@ import { publicityRoutes } from './publicity';
 import { receiptRoutes } from './receipt';
 import { registerRoutes } from './register';
 import { reportRoutes } from './reports';
+import { rosterRoutes } from './roster';
 import { spotCheckRoutes } from './spot-checks';
 import { supervisionRoutes } from './supervision';
 import { supervisionSummaryRoutes } from './supervision-summary';
@@ -46,4 +47,5 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(complaintRoutes);
   await app.register(oversightRoutes);
   await app.register(spotCheckRoutes);
+  await app.register(rosterRoutes);
 };

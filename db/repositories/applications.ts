@@ -34,6 +34,7 @@ async function upsertView(c: pg.PoolClient, { input, view, version }: SaveArgs) 
        at_risk, overdue, deadlines, view, view_version, received_by, residence, decided_on)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
      ON CONFLICT (application_id) DO UPDATE SET extended = EXCLUDED.extended, stage = EXCLUDED.stage,
+       close_relative = EXCLUDED.close_relative,
        residence = EXCLUDED.residence, decided_on = EXCLUDED.decided_on,
        policy_version = EXCLUDED.policy_version, overall_deadline = EXCLUDED.overall_deadline,
        deadline_provisional = EXCLUDED.deadline_provisional, at_risk = EXCLUDED.at_risk, overdue = EXCLUDED.overdue,
@@ -48,7 +49,8 @@ async function upsertView(c: pg.PoolClient, { input, view, version }: SaveArgs) 
       input.acceptedOn,
       input.delegated,
       view.extended,
-      input.closeRelative,
+      // R-O1: ticked at receipt, or named by the close-relative roster since.
+      input.closeRelative || (view.rosterFilings?.length ?? 0) > 0,
       view.stage,
       view.policyVersion,
       overall?.date ?? null,

@@ -93,8 +93,8 @@ export function caseEntitlementsRepository(pool: pg.Pool) {
       filedBy: string;
     }): Promise<void> {
       await pool.query(
-        `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by, source)
+         VALUES ($1, $2, $3, $4, $5, 'case') ON CONFLICT DO NOTHING`,
         [args.subjectKind, args.subjectId, args.occasion, args.filedOn, args.filedBy],
       );
     },

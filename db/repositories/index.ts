@@ -5,6 +5,7 @@ import { auditRepository } from './audit';
 import { calendarRepository } from './calendar';
 import { caseEntitlementsRepository } from './case-entitlements';
 import { casesRepository } from './cases';
+import { closeRelativesRepository } from './close-relatives';
 import { comparisonHitsRepository } from './comparison-hits';
 import { complaintsRepository } from './complaints';
 import { deathNoticesRepository } from './death-notices';
@@ -24,6 +25,7 @@ import { publicityRepository } from './publicity';
 import { registerRepository } from './register';
 import { repaymentDemandsRepository } from './repayment-demands';
 import { reportsRepository } from './reports';
+import { rosterRepository } from './roster';
 import { spotChecksRepository } from './spot-checks';
 import { supervisionRepository } from './supervision';
 import { visitReportsRepository } from './visit-reports';
@@ -66,6 +68,8 @@ export function createRepositories(pool: pg.Pool) {
     oversight: oversightRepository(pool),
     metrics: metricsRepository(pool),
     spotChecks: spotChecksRepository(pool),
+    roster: rosterRepository(pool),
+    closeRelatives: closeRelativesRepository(pool),
   };
 }
 

@@ -7,17 +7,19 @@ import type { CivilDate } from '../../domain/dates';
 
 /**
  * The village of an audit event's subject, for the reach rule: a new subject kind whose workflow
- * writes `audit_events` adds its LEFT JOIN and its column to the COALESCE. A spot-check round is
- * the county's (its county code stands for the village: only county-wide callers reach it).
+ * writes `audit_events` adds its LEFT JOIN and its column to the COALESCE. A spot-check round and
+ * a roster update (R-O1) are the county's (its county code stands for the village: only county-wide
+ * callers reach them).
  */
 const SUBJECT_VILLAGE = `
   LEFT JOIN applications sa ON e.subject_kind = 'application' AND sa.application_id = e.subject_id
   LEFT JOIN cases sc ON e.subject_kind = 'case' AND sc.case_id = e.subject_id
   LEFT JOIN complaints sk ON e.subject_kind = 'complaint' AND sk.complaint_id = e.subject_id
   LEFT JOIN spot_checks sq ON e.subject_kind = 'spot_check' AND sq.check_id = e.subject_id
-  LEFT JOIN spot_check_rounds sr ON e.subject_kind = 'spot_check' AND sr.round_id = e.subject_id`;
+  LEFT JOIN spot_check_rounds sr ON e.subject_kind = 'spot_check' AND sr.round_id = e.subject_id
+  LEFT JOIN roster_uploads ru ON e.subject_kind = 'roster' AND ru.upload_id = e.subject_id`;
 const VILLAGE =
-  'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code)';
+  'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code, ru.county_code)';
 
 export interface AuditQuery {
   actor: string;
@@ -45,7 +47,8 @@ export interface AuditItem {
 }
 
 export interface FilingRow {
-  applicationId: string;
+  /** Null for a case brought in by a caseload import (no application). */
+  applicationId: string | null;
   caseId: string | null;
   villageCode: string;
   subjectKind: string;
@@ -53,11 +56,23 @@ export interface FilingRow {
   occasion: string;
   filedOn: CivilDate;
   filedBy: string;
-  details: {
-    member?: { idNumber: string; name: string };
-    relatedTo?: { name: string; position: string; post?: string };
-    relation?: string;
-  };
+  /** `clerk` (the receipt's box), `roster` (a match), `case` (a close-relative case filed again). */
+  source: 'clerk' | 'roster' | 'case';
+  details: FilingDetails;
+  /** The clerk's filing at the application's receipt, whatever page it fell on. */
+  receiptDetails: FilingDetails | null;
+}
+
+interface FilingDetails {
+  member?: { idNumber: string; name: string };
+  relatedTo?: { name: string; position: string; post?: string };
+  relation?: string;
+  /** R-O1: the roster's matches (activities/close-relatives.ts). */
+  matches?: {
+    member: { idNumber: string; name: string };
+    relatedTo: { ref: string; name: string; position: string; post?: string };
+    relation: string;
+  }[];
 }
 
 export function oversightRepository(pool: pg.Pool) {
@@ -81,22 +96,28 @@ export function oversightRepository(pool: pg.Pool) {
     },
 
     /**
-     * R-O1: every filing of a region — the receipt's (with who, whom and how) and the case's at each
-     * re-review (which carry the receipt's details) — by township, application and date.
+     * R-O1: every filing of a region — the clerk's at receipt, the roster's matches (receipt,
+     * investigation, change of members, re-review, import) and a close-relative case's own at each
+     * re-review — by township, application (or imported case) and date.
      */
     async closeRelativeFilings(region: string, limit: number, offset: number): Promise<FilingRow[]> {
       const { rows } = await pool.query(
-        `SELECT a.application_id AS "applicationId", c.case_id AS "caseId", a.village_code AS "villageCode",
+        `SELECT a.application_id AS "applicationId", COALESCE(c.case_id, ac.case_id) AS "caseId",
+                COALESCE(a.village_code, c.village_code) AS "villageCode",
                 f.subject_kind AS "subjectKind", f.subject_id AS "subjectId", f.occasion,
-                f.filed_on AS "filedOn", f.filed_by AS "filedBy", COALESCE(r.details, f.details) AS details
+                f.filed_on AS "filedOn", f.filed_by AS "filedBy", f.source, f.details,
+                r.details AS "receiptDetails"
          FROM close_relative_filings f
          LEFT JOIN cases c ON f.subject_kind = 'case' AND c.case_id = f.subject_id
-         JOIN applications a
+         LEFT JOIN applications a
            ON a.application_id = CASE WHEN f.subject_kind = 'case' THEN c.application_id ELSE f.subject_id END
+         LEFT JOIN cases ac ON ac.application_id = a.application_id
          LEFT JOIN close_relative_filings r
            ON r.subject_kind = 'application' AND r.subject_id = a.application_id AND r.occasion = 'receipt'
-         WHERE a.village_code LIKE $1 || '%'
-         ORDER BY a.township_code, a.application_id, f.filed_on, f.occasion
+             AND r.source = 'clerk'
+         WHERE COALESCE(a.village_code, c.village_code) LIKE $1 || '%'
+         ORDER BY COALESCE(a.township_code, c.township_code), COALESCE(a.application_id, c.case_id),
+                  f.filed_on, f.occasion, f.source
          LIMIT $2 OFFSET $3`,
         [region, limit, offset],
       );

@@ -67,16 +67,24 @@ const CHECK_COLUMNS = `check_id AS "checkId", round_id AS "roundId", application
   at_risk AS "atRisk", overdue, outcome, reasons, monthly_amount::text AS "monthlyAmount",
   found_by AS "foundBy", found_on::text AS "foundOn", follow_up AS "followUp"`;
 
+/**
+ * R-O2: the decisions a round samples — the township's (delegated approval, R-A5), approvals and
+ * rejections — and, whoever decided them, the new close-relative admissions (R-O1), which join the
+ * close-relative stratum. `a` is the applications table.
+ */
+const IN_POPULATION = `a.stage IN ('approved', 'rejected')
+  AND (a.delegated OR (a.close_relative AND a.stage = 'approved'))`;
+
 export function spotChecksRepository(pool: pg.Pool) {
   return {
-    /** R-O2: the county's township decisions (delegated approval, R-A5) of a month, by application id. */
+    /** R-O2: the county's township decisions and close-relative admissions of a month, by application id. */
     async population(countyCode: string, month: YearMonth): Promise<DecisionUnit[]> {
       const { rows } = await pool.query<DecisionUnit>(
         `SELECT a.application_id AS "applicationId", c.case_id AS "caseId", a.village_code AS "villageCode",
                 a.stage AS decision, (a.view->'decision'->>'on') AS "decidedOn",
                 (a.view->'decision'->>'by') AS "decidedBy", a.close_relative AS "closeRelative"
          FROM applications a LEFT JOIN cases c ON c.application_id = a.application_id
-         WHERE a.county_code = $1 AND a.delegated AND a.stage IN ('approved', 'rejected')
+         WHERE a.county_code = $1 AND ${IN_POPULATION}
            AND (a.view->'decision'->>'on') >= $2 AND (a.view->'decision'->>'on') < $3
          ORDER BY a.application_id`,
         [countyCode, `${month}-01`, `${addMonthsToYearMonth(month, 1)}-01`],
@@ -108,13 +116,13 @@ export function spotChecksRepository(pool: pg.Pool) {
       return rows;
     },
 
-    /** Counties with township decisions in a month (the monthly schedule starts a round for each). */
+    /** Counties with decisions to sample in a month (the monthly schedule starts a round for each). */
     async counties(month: YearMonth): Promise<string[]> {
       const { rows } = await pool.query<{ county_code: string }>(
-        `SELECT DISTINCT county_code FROM applications
-         WHERE delegated AND stage IN ('approved', 'rejected')
-           AND (view->'decision'->>'on') >= $1 AND (view->'decision'->>'on') < $2
-         ORDER BY county_code`,
+        `SELECT DISTINCT a.county_code FROM applications a
+         WHERE ${IN_POPULATION}
+           AND (a.view->'decision'->>'on') >= $1 AND (a.view->'decision'->>'on') < $2
+         ORDER BY a.county_code`,
         [`${month}-01`, `${addMonthsToYearMonth(month, 1)}-01`],
       );
       return rows.map((r) => r.county_code);

@@ -1,11 +1,13 @@
 import { applicationApprovalStartsCase } from './application-approval-starts-case';
 import { applicationCalendarUpdated } from './application-calendar-updated';
 import { applicationCleanApproval } from './application-clean-approval';
+import { applicationCloseRelativeRoster } from './application-close-relative-roster';
 import { applicationGrantOverdue } from './application-grant-overdue';
 import { applicationObjectionRejection } from './application-objection-rejection';
 import { applicationReceiptInWorkflow } from './application-receipt-in-workflow';
 import { applicationReceiptRefused } from './application-receipt-refused';
 import { applicationWithdrawal } from './application-withdrawal';
+import { caseCloseRelativeRoster } from './case-close-relative-re-review';
 import { caseDeathDateConflict } from './case-death-date-conflict';
 import { caseDeathOnePerson } from './case-death-one-person';
 import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
@@ -40,4 +42,6 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseImported,
   caseImportedStartLocal,
   caseLateDeathDemands,
+  applicationCloseRelativeRoster,
+  caseCloseRelativeRoster,
 ];

@@ -178,6 +178,17 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
     body: { countyCode: '140802', month: '2026-01' },
   },
   'POST /v1/oversight/spot-checks/{id}/finding': { roles: ['county_staff', 'supervisor'], reach: 'record' },
+  // API.md "Close-relative roster" (R-O1): county staff and supervisors read, county staff keep it.
+  'GET /v1/oversight/roster': {
+    roles: ['county_staff', 'supervisor'],
+    reach: 'region',
+    url: '/v1/oversight/roster?region=140802',
+  },
+  'POST /v1/oversight/roster': {
+    roles: ['county_staff'],
+    reach: 'region',
+    body: { countyCode: '140802', staff: [] },
+  },
 };
 
 // The record lives in village 140802101201 (county 140802); regions by the caller's usual level.

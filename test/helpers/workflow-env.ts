@@ -3,6 +3,7 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { payrollActivities } from '../../activities/payroll';
 import { spotCheckActivities } from '../../activities/spot-checks';
+import { matchRoster, type RosterEntry } from '../../domain/close-relative-roster';
 import { compare, sub, sum, toMoney } from '../../domain/money';
 import type { ApplicationView, HistoryEntry } from '../../workflows/messages';
 import { testDataConverter, testEnv } from './env';
@@ -21,6 +22,9 @@ export function fakeActivities() {
     months: [] as Parameters<Activities['recordMonth']>[0][],
     adjustments: [] as Parameters<Activities['recordAdjustment']>[0][],
     filings: [] as Parameters<Activities['fileCloseRelative']>[0][],
+    /** R-O1: the county's roster the checks read (tests set it), and every check with what it filed. */
+    roster: [] as RosterEntry[],
+    rosterChecks: [] as (Parameters<Activities['checkCloseRelatives']>[0] & { filed: boolean })[],
     deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
     deathNotices: [] as Parameters<Activities['recordDeathNotice']>[0][],
     complaintSaves: [] as Parameters<Activities['saveComplaint']>[0][],
@@ -117,6 +121,12 @@ export function fakeActivities() {
     },
     fileCloseRelative: async (a) => {
       calls.filings.push(a);
+    },
+    checkCloseRelatives: async (a) => {
+      const matches = matchRoster(a.members, calls.roster, [a.on, a.filedOn]);
+      const filed = matches.length > 0 || a.fileAnyway === true;
+      calls.rosterChecks.push({ ...structuredClone(a), filed });
+      return { matches, filed };
     },
     listOpenCases: async ({ afterCaseId, limit }) => {
       const sorted = [...calls.openCases].sort();

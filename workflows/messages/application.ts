@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Deadline, YearCalendar } from '../../domain/calendar';
-import type { CloseRelativeFiling } from '../../domain/close-relatives';
+import type { RosterStaff } from '../../domain/close-relative-roster';
+import type { CloseRelation, CloseRelativeFiling } from '../../domain/close-relatives';
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import type { DeadlineParameters } from '../../domain/deadlines';
 import type { Assessment, Category } from '../../domain/eligibility';
@@ -210,7 +211,16 @@ export interface ApplicationView {
   };
   decision?: Omit<DecisionInput, 'actor'> & { by: string; on: CivilDate; noticeId?: string; caseId?: string };
   temporaryGrants: { grantId: string; amount: Money; reason: string; on: CivilDate; by: string }[];
+  /** R-O1: what the county's roster named at receipt and at each investigation (each filed). */
+  rosterFilings?: RosterFiling[];
   history: HistoryEntry[];
+}
+
+/** R-O1: a roster check that named members of the household, as the filing records it. */
+export interface RosterFiling {
+  occasion: string;
+  on: CivilDate;
+  matches: { memberIdNumber: string; relatedTo: RosterStaff; relation: CloseRelation }[];
 }
 
 export const applicationStateQuery = defineQuery<ApplicationView>('applicationState');
