@@ -2,6 +2,7 @@ import { applicationActivities } from './applications';
 import { caseActivities } from './cases';
 import { complaintActivities } from './complaints';
 import { type ActivityDeps, reposOf } from './deps';
+import { enrolmentActivities } from './enrolments';
 import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
 import { registerActivities } from './register';
@@ -14,6 +15,7 @@ export function createActivities(opts: ActivityDeps) {
   return {
     ...applicationActivities(deps),
     ...caseActivities(deps),
+    ...enrolmentActivities(deps),
     ...importActivities(deps),
     ...complaintActivities(deps),
     ...payrollActivities(deps),

@@ -45,6 +45,7 @@ export class ApplicationEffects {
     | 'recordCase'
     | 'issueNotice'
     | 'recordTemporaryGrant'
+    | 'holdEnrolments'
   >;
   private saves = 0;
   private unsaved: HistoryEntry[];

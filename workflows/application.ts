@@ -13,16 +13,19 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { ApplicationEffects } from './application-effects';
+import { applicationEnrolment } from './application-enrolment';
 import { ApplicationState } from './application-state';
 import { caseWorkflow } from './case';
 import {
   type ApplicationInput,
   type ApplicationResult,
   type ApplicationView,
+  alreadyEnrolledFailure,
   applicationStateQuery,
   type CaseInput,
   calendarUpdatedSignal,
   caseWorkflowId,
+  type DecisionInput,
   decisionUpdate,
   type EnrolmentConflict,
   economicCheckUpdate,
@@ -64,6 +67,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   // Histories recorded when the API wrote the receipt replay without it (and with remote saves).
   const effects = new ApplicationEffects(input, state, patched('receipt-in-workflow'));
   const { acts } = effects;
+  const enrolment = applicationEnrolment(input, state, acts);
   let receipt: Receipt | undefined = effects.lean ? undefined : {};
   let changes = 0;
   // R-A8: the case workflow's start, awaited before this workflow ends.
@@ -104,13 +108,19 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   setHandler(applicationStateQuery, () => state.snapshot());
   setHandler(receiptUpdate, async () => {
     await condition(() => receipt !== undefined);
-    if (receipt?.refused) throw alreadyEnrolled(receipt.refused);
+    if (receipt?.refused) throw alreadyEnrolledFailure(receipt.refused, { stage: 'refused' });
     return state.snapshot();
   });
-  step(investigationUpdate, state.checkInvestigation.bind(state), async (i) => {
-    await persist([state.applyInvestigation(i, now())]);
-    return state.snapshot();
-  });
+  step(investigationUpdate, state.checkInvestigation.bind(state), (i) =>
+    enrolment.investigation(
+      i,
+      () => state.checkInvestigation(i, now()),
+      async () => {
+        await persist([state.applyInvestigation(i, now())]);
+        return state.snapshot();
+      },
+    ),
+  );
   step(economicCheckUpdate, state.checkEconomicCheck.bind(state), async (e) => {
     await persist([state.applyEconomicCheck(e, now())]);
     return state.snapshot();
@@ -123,7 +133,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     await persist([state.applyObjection(o, now())]);
     return state.snapshot();
   });
-  step(decisionUpdate, state.checkDecision.bind(state), async (d) => {
+  const decide = async (d: DecisionInput) => {
     const entry = state.applyDecision(d, now());
     // Lean: the case record or notice first, then one save; recorded histories saved twice.
     if (!effects.lean) await persist([entry]);
@@ -162,7 +172,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
     await persist(effects.lean ? [entry] : []);
     return state.snapshot();
-  });
+  };
+  // R-A1: an approval first holds the persons its case will cover (application-enrolment.ts).
+  step(decisionUpdate, state.checkDecision.bind(state), (d) =>
+    d.approve
+      ? enrolment.approval(
+          () => state.checkDecision(d, now()),
+          () => decide(d),
+        )
+      : decide(d),
+  );
   step(withdrawalUpdate, state.checkWithdrawal.bind(state), async (w) => {
     await persist([state.applyWithdrawal(w, now())]);
     return state.snapshot();
@@ -245,13 +264,4 @@ const refusedStep = (stage: Stage) =>
     message: stage === 'refused' ? 'the receipt was refused' : 'the receipt is still being recorded',
     nonRetryable: true,
     details: [{ stage }],
-  });
-
-// R-O7: the message names no person; the holder and the ID number travel in the details.
-const alreadyEnrolled = (c: EnrolmentConflict) =>
-  ApplicationFailure.create({
-    type: FAILURE.alreadyEnrolled,
-    message: `a member is already in ${c.holderKind} ${c.holderId}`,
-    nonRetryable: true,
-    details: [{ idNumber: c.idNumber, holderKind: c.holderKind, holderId: c.holderId, stage: 'refused' }],
   });
