@@ -1,6 +1,7 @@
 import { applicationApprovalStartsCase } from './application-approval-starts-case';
 import { applicationCalendarUpdated } from './application-calendar-updated';
 import { applicationCleanApproval } from './application-clean-approval';
+import { applicationEnrolmentHeld } from './application-enrolment-held';
 import { applicationGrantOverdue } from './application-grant-overdue';
 import { applicationObjectionRejection } from './application-objection-rejection';
 import { applicationReceiptInWorkflow } from './application-receipt-in-workflow';
@@ -11,6 +12,7 @@ import { caseDeathOnePerson } from './case-death-one-person';
 import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
 import { caseImported, caseImportedStartLocal } from './case-imported';
+import { caseMemberChange } from './case-member-change';
 import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
@@ -38,4 +40,6 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseStaffDeathDemand,
   caseImported,
   caseImportedStartLocal,
+  applicationEnrolmentHeld,
+  caseMemberChange,
 ];
