@@ -199,6 +199,15 @@ describe('enrolment through the HTTP API (time-skipping server)', () => {
       reasons: 'the disabled son is enrolled alone (R-E3)',
     });
     expect(opinion.statusCode).toBe(200);
+    // R-A4: the notice board shows the one person being enrolled, not the household.
+    const posted = (await get(`/v1/publicity?village=${VILLAGE}`)).json();
+    expect(
+      posted.publicity.find((p: { applicationId: string }) => p.applicationId === applicationId),
+    ).toMatchObject({
+      householdSize: 1,
+      applicant: '钱*',
+      proposedMonthlyAmount: '650.00',
+    });
     await ts.sleep('8 days');
     const approved = await post(`${url}/decision`, county(), {
       approve: true,
@@ -219,5 +228,10 @@ describe('enrolment through the HTTP API (time-skipping server)', () => {
     // R-A1: the case holds its one person; the others are held by nobody.
     const holders = await activeHolders([earner.idNumber, disabled.idNumber, spouse.idNumber]);
     expect(holders).toEqual([{ id_number: disabled.idNumber, holder_kind: 'case', holder_id: caseId }]);
+    // R-O5: each month handed to the payroll counts one person (the statistics sum these).
+    await ts.sleep('40 days');
+    const months = (await get(`/v1/cases/${caseId}/payments`)).json().months as { persons: number }[];
+    expect(months.length).toBeGreaterThan(0);
+    expect(months.every((m) => m.persons === 1)).toBe(true);
   }, 120_000);
 });
