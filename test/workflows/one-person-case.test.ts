@@ -5,7 +5,7 @@ import type { ApplicationState } from '../../workflows/application-state';
 import { CaseState } from '../../workflows/case-state';
 import type { DecisionInput, InitialOpinionInput } from '../../workflows/messages';
 import { applicationFinding } from '../../workflows/register-hooks';
-import { at, county, economicCheck, received } from '../helpers/application-state-kit';
+import { at, county, economicCheck, received, refusal } from '../helpers/application-state-kit';
 import { actor, idNumber, policy } from '../helpers/fixtures';
 
 // R-E3 / R-E4: a one-person enrolment makes a case of ONE person — its persons, its amount, a
@@ -118,6 +118,33 @@ describe('one-person enrolment (R-E3, R-E4), no server', () => {
     expect(c.applyDeath(notice, at('2026-03-19'), { dateConflictCheck: true })).toBe('not_member');
     expect(c.view.status).toBe('active');
     expect(c.openTasks()).toEqual([]);
+  });
+
+  it('R-E3: with two members who may be enrolled alone, the opinion names one (422 otherwise), and the case is that one', () => {
+    const { hh, disabled } = marginalHousehold();
+    const ill = person({ name: '王四', relation: 'child', seriousIllness: true });
+    // Four persons: 3000 is marginal (≥ 2600, < 3900).
+    const earner = { ...hh.members[0]!, incomes: [{ kind: 'pension' as const, monthlyAmount: '3000.00' }] };
+    const four = household([earner, ...hh.members.slice(1), ill]);
+    const state = received({ household: four });
+    state.applyInvestigation(
+      { actor: actor('township_staff'), household: four, findings: 'visited', visitedOn: '2026-03-06' },
+      at('2026-03-06'),
+    );
+    state.applyEconomicCheck(economicCheck, at('2026-03-06'));
+    expect(state.view.assessment?.singlePersonEnrolments.map((e) => e.idNumber)).toEqual([
+      disabled.idNumber,
+      ill.idNumber,
+    ]);
+    expect(refusal(() => state.checkInitialOpinion(opinion('650.00'), at('2026-03-09')))).toBe(
+      'InvalidStep in initial_opinion',
+    );
+    const stranger = opinion('650.00', { enrolledAlone: hh.members[0]!.idNumber });
+    expect(refusal(() => state.checkInitialOpinion(stranger, at('2026-03-09')))).toBe(
+      'InvalidStep in initial_opinion',
+    );
+    const { input } = decided(four, opinion('650.00', { enrolledAlone: ill.idNumber }), '650.00');
+    expect(input).toMatchObject({ alone: 'R-E3', members: [{ idNumber: ill.idNumber, covered: true }] });
   });
 
   it('R-E4: a severely disabled adult applying alone makes a case of that person only', () => {
