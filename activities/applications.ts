@@ -1,12 +1,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { inTransaction } from '../db/pool';
 import type { Alert } from '../db/repositories/alerts';
 import type { SaveArgs } from '../db/repositories/applications';
 import type { NoticeToIssue } from '../db/repositories/notices';
 import { type CivilDate, civilDateOf } from '../domain/dates';
+import { caseEnrolment, enrolledAlone } from '../domain/enrolment';
 import type { Money } from '../domain/money';
-import { countyOf, townshipOf } from '../domain/region';
 import type {
   ApplicationContext,
   ApplicationInput,
@@ -15,6 +14,7 @@ import type {
   ImportOutcome,
 } from '../workflows/messages';
 import { type ActivityDeps, reposOf } from './deps';
+import { alreadyEnrolled } from './enrolments';
 
 // Side effects of the application workflow. Each is idempotent: a retried activity writes once
 // (unique keys, ON CONFLICT DO NOTHING, version-guarded upserts).
@@ -66,58 +66,17 @@ export function applicationActivities(deps: ActivityDeps) {
         };
       }
       const { input, view } = args;
-      const decision = view.decision;
-      if (!decision?.startMonth)
+      if (!view.decision?.startMonth)
         throw ApplicationFailure.nonRetryable('approval without start month', 'InvalidStep');
       const caseId = input.applicationId;
-      const members = (view.investigation?.household ?? input.household).members;
-      const amount = decision.monthlyAmount ?? '0.00';
-      await inTransaction(pool, async (c) => {
-        await c.query(
-          `INSERT INTO cases (case_id, application_id, category, village_code, township_code, county_code, status,
-             monthly_amount, start_month, approved_on, approved_by, members)
-           VALUES ($1,$2,$3,$4,$5,$6,'active',$7,$8,$9,$10,$11) ON CONFLICT (case_id) DO NOTHING`,
-          [
-            caseId,
-            input.applicationId,
-            view.opinion?.category ?? input.category,
-            input.villageCode,
-            townshipOf(input.villageCode),
-            countyOf(input.villageCode),
-            amount,
-            decision.startMonth,
-            decision.on,
-            decision.by,
-            JSON.stringify(
-              members.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation })),
-            ),
-          ],
-        );
-        await c.query(
-          `INSERT INTO entitlements (entry_key, case_id, effective_month, monthly_amount, reason, parameter_version)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (entry_key) DO NOTHING`,
-          [
-            `${caseId}:${decision.startMonth}:approval`,
-            caseId,
-            decision.startMonth,
-            amount,
-            'approval (R-A8)',
-            view.policyVersion,
-          ],
-        );
-        await c.query(
-          `UPDATE person_enrolments SET released_at = now()
-           WHERE holder_kind = 'application' AND holder_id = $1 AND released_at IS NULL`,
-          [input.applicationId],
-        );
-        for (const m of members) {
-          await c.query(
-            `INSERT INTO person_enrolments (id_number, holder_kind, holder_id) VALUES ($1, 'case', $2)
-             ON CONFLICT DO NOTHING`,
-            [m.idNumber, caseId],
-          );
-        }
-      });
+      const household = view.investigation?.household ?? input.household;
+      // R-E3 / R-E4: a one-person enrolment is a case of that person; else the household (R-A8).
+      const { members, claim } = caseEnrolment(
+        household.members,
+        enrolledAlone(household, view.assessment, view.opinion),
+      );
+      const { refused } = await repos.applications.recordApproval({ input, view, caseId, members, claim });
+      if (refused) throw alreadyEnrolled(refused);
       return { caseId };
     },
 

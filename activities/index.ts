@@ -3,6 +3,7 @@ import { caseActivities } from './cases';
 import { closeRelativeActivities } from './close-relatives';
 import { complaintActivities } from './complaints';
 import { type ActivityDeps, reposOf } from './deps';
+import { enrolmentActivities } from './enrolments';
 import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
 import { registerActivities } from './register';
@@ -15,6 +16,7 @@ export function createActivities(opts: ActivityDeps) {
   return {
     ...applicationActivities(deps),
     ...caseActivities(deps),
+    ...enrolmentActivities(deps),
     ...importActivities(deps),
     ...complaintActivities(deps),
     ...payrollActivities(deps),

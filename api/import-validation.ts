@@ -30,7 +30,7 @@ export async function validateImport(
 ): Promise<Validated> {
   const { households, problems } = validateCaseload(cells, opts);
   const ids = households.flatMap((h) => h.members.map((m) => m.idNumber));
-  const held = await repos.imports.activeHolders(ids);
+  const held = await repos.enrolments.activeHolders(ids);
   const { policy, deadlines, runtimeYears } = opts.context;
   const cal = runtimeYears.reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
   for (const h of households) {

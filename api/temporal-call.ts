@@ -66,6 +66,17 @@ export async function temporalCall<T>(client: Client, ms: number, fn: () => Prom
 }
 
 /**
+ * R-A1: 409 naming the application or case that holds a person. R-O7: neither the detail nor the
+ * body carries the person's ID number or name (the workflow's failure details may: they are
+ * encrypted payloads).
+ */
+export const enrolmentConflict = (held: { holderKind?: unknown; holderId?: unknown }) =>
+  conflict('already-enrolled', `a member is already in ${held.holderKind} ${held.holderId}`, {
+    holderKind: held.holderKind,
+    holderId: held.holderId,
+  });
+
+/**
  * Maps a refused Update (typed ApplicationFailure from the workflow's validator) onto the API's
  * problem responses: wrong stage → 409 with the current stage, wrong role → 403, inconsistent → 422,
  * a member already enrolled → 409 naming the holder (R-A1).
@@ -81,7 +92,7 @@ export function updateProblem(err: unknown, id: string, rowStage: string): unkno
       case FAILURE.publicityNotEnded:
         return conflict('publicity-not-ended', cause.message, { stage });
       case FAILURE.alreadyEnrolled:
-        return conflict('already-enrolled', cause.message, details);
+        return enrolmentConflict(details);
       case FAILURE.wrongRole:
         return forbidden(cause.message);
       case FAILURE.notFound:

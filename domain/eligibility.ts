@@ -38,20 +38,22 @@ export type Assessment = {
 
 const monthly = (i: Income): Exact => ('monthlyAmount' in i ? i.monthlyAmount : div(i.annualAmount, 12));
 
-/** R-E4: an adult (18+ on `asOf`) with a disability and no work ability. */
+/** R-E3 / R-E4 [001 §一] severe (重度): grade 1–2 of any type, grade 3 intellectual or mental only. */
+export function isSevereDisability(d: Disability | undefined): boolean {
+  if (d === undefined) return false;
+  return d.grade <= 2 || (d.grade === 3 && (d.type === 'intellectual' || d.type === 'mental'));
+}
+
+/** R-E4: an adult (18+ on `asOf`) with a severe disability and no work ability. */
 export function isDisabledAdultWithoutWork(m: Member, asOf: CivilDate): boolean {
-  if (m.disability === undefined || m.ableToWork) return false;
+  if (!isSevereDisability(m.disability) || m.ableToWork) return false;
   const id = validateIdNumber(m.idNumber);
   return id.ok && ageOn(id.birthDate, asOf) >= 18;
 }
 
-/** R-E3: grade 1–2 of any type, grade 3 intellectual or mental, or a serious illness. */
+/** R-E3: a severe disability (grade 1–2 of any type, grade 3 intellectual or mental) or a serious illness. */
 export function qualifiesForSinglePerson(m: Member): boolean {
-  const d = m.disability;
-  const severe =
-    d !== undefined &&
-    (d.grade <= 2 || (d.grade === 3 && (d.type === 'intellectual' || d.type === 'mental')));
-  return severe || m.seriousIllness;
+  return isSevereDisability(m.disability) || m.seriousIllness;
 }
 
 /** R-E6 [001 §一]: intellectual/mental 1–3, physical 1–2, visual 1 ('multiple' is not listed). */
@@ -173,7 +175,7 @@ function assessedUnit(h: Household, asOf: CivilDate): { unit: Member[]; reasons:
     return { unit: [applicant], reasons: [{ rule: 'R-E4', text }] };
   }
   const text =
-    'single-person application refused: the applicant is not a disabled adult without work ability';
+    'single-person application refused: the applicant is not a severely disabled adult without work ability';
   return { unit: h.members, reasons: [{ rule: 'R-E4', text }] };
 }
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { civilDateOf, compareDates, monthOf } from '../domain/dates';
+import { enrolledAloneProblem } from '../domain/enrolment';
 import { compare, isZero, type Money } from '../domain/money';
 import { reaches } from '../domain/region';
 import type { Actor, Role } from '../domain/roles';
@@ -126,6 +127,8 @@ export class ApplicationChecks extends ApplicationDeadlines {
         this.invalid('marginal households get no monthly cash (R-E2)');
       }
     }
+    const alone = enrolledAloneProblem(this.view.assessment, o);
+    if (alone) this.invalid(alone);
   }
 
   checkObjection(o: ObjectionInput, now: Date) {

@@ -46,6 +46,7 @@ export class ApplicationEffects {
     | 'issueNotice'
     | 'recordTemporaryGrant'
     | 'checkCloseRelatives'
+    | 'holdEnrolments'
   >;
   private saves = 0;
   private unsaved: HistoryEntry[];

@@ -1,6 +1,7 @@
 import { addMonthsToYearMonth, civilDateOf, compareDates, monthOf } from '../domain/dates';
 import { publicityEnds } from '../domain/deadlines';
 import { assess } from '../domain/eligibility';
+import { caseEnrolment, enrolledAlone } from '../domain/enrolment';
 import { differences, verifiedHousehold } from '../domain/verification';
 import { ApplicationChecks } from './application-checks';
 import { isCloseRelative } from './application-close-relatives';
@@ -222,22 +223,27 @@ export class ApplicationState extends ApplicationChecks {
     if (this.view.decision) this.view.decision.caseId = caseId;
   }
 
-  /** What the case-in-benefit workflow starts from (R-A8): the household as investigated. */
+  /**
+   * What the case-in-benefit workflow starts from (R-A8): the household as investigated — or, for a
+   * one-person enrolment (R-E3, R-E4), that person alone (the rest of the household is no part of it).
+   */
   caseInput(caseId: string, d: DecisionInput): CaseInput {
     const decision = this.view.decision!;
     const category = this.view.opinion?.category ?? this.input.category;
+    const alone = enrolledAlone(this.household(), this.view.assessment, this.view.opinion);
     return {
       caseId,
       applicationId: this.input.applicationId,
       category: category === 'temporary_assistance' ? 'dibao' : category,
       villageCode: this.input.villageCode,
       residence: this.household().residence,
-      members: this.household().members.map((m) => ({
+      members: caseEnrolment(this.household().members, alone).members.map((m) => ({
         idNumber: m.idNumber,
         name: m.name,
         relation: m.relation,
         covered: true,
       })),
+      ...(alone ? { alone: alone.rule } : {}),
       approvedOn: decision.on,
       approvedBy: decision.by,
       startMonth: decision.startMonth!,

@@ -14,16 +14,19 @@ import {
 } from '@temporalio/workflow';
 import { applyRosterCheck, rosterCheckOf } from './application-close-relatives';
 import { ApplicationEffects } from './application-effects';
+import { applicationEnrolment } from './application-enrolment';
 import { ApplicationState } from './application-state';
 import { caseWorkflow } from './case';
 import {
   type ApplicationInput,
   type ApplicationResult,
   type ApplicationView,
+  alreadyEnrolledFailure,
   applicationStateQuery,
   type CaseInput,
   calendarUpdatedSignal,
   caseWorkflowId,
+  type DecisionInput,
   decisionUpdate,
   type EnrolmentConflict,
   economicCheckUpdate,
@@ -67,6 +70,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   // Histories recorded when the API wrote the receipt replay without it (and with remote saves).
   const effects = new ApplicationEffects(input, state, patched('receipt-in-workflow'));
   const { acts } = effects;
+  const enrolment = applicationEnrolment(input, state, acts);
   let receipt: Receipt | undefined = effects.lean ? undefined : {};
   let changes = 0;
   // R-A8: the case workflow's start, awaited before this workflow ends.
@@ -116,14 +120,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   setHandler(applicationStateQuery, () => state.snapshot());
   setHandler(receiptUpdate, async () => {
     await condition(() => receipt !== undefined);
-    if (receipt?.refused) throw alreadyEnrolled(receipt.refused);
+    if (receipt?.refused) throw alreadyEnrolledFailure(receipt.refused, { stage: 'refused' });
     return state.snapshot();
   });
-  step(investigationUpdate, state.checkInvestigation.bind(state), async (i) => {
-    await persist([state.applyInvestigation(i, now())]);
-    await checkRoster('investigation');
-    return state.snapshot();
-  });
+  step(investigationUpdate, state.checkInvestigation.bind(state), (i) =>
+    enrolment.investigation(
+      i,
+      () => state.checkInvestigation(i, now()),
+      async () => {
+        await persist([state.applyInvestigation(i, now())]);
+        await checkRoster('investigation');
+        return state.snapshot();
+      },
+    ),
+  );
   step(economicCheckUpdate, state.checkEconomicCheck.bind(state), async (e) => {
     await persist([state.applyEconomicCheck(e, now())]);
     return state.snapshot();
@@ -136,17 +146,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     await persist([state.applyObjection(o, now())]);
     return state.snapshot();
   });
-  step(decisionUpdate, state.checkDecision.bind(state), async (d) => {
+  const decide = async (d: DecisionInput) => {
     const entry = state.applyDecision(d, now());
     // Lean: the case record or notice first, then one save; recorded histories saved twice.
     if (!effects.lean) await persist([entry]);
     const decision = state.view.decision!;
     // R-E2 R-L1: an approved marginal household is registered (below), never made a paying case;
     // histories recorded before this rule replay their case.
-    if (
-      d.approve &&
-      (state.view.opinion?.category !== 'marginal' || !patched('marginal-registered-not-paid'))
-    ) {
+    const paying =
+      d.approve && (state.view.opinion?.category !== 'marginal' || !patched('marginal-registered-not-paid'));
+    if (paying) {
       // R-A8: the case is recorded with its amount and start month; payroll reads its entitlement.
       const { caseId } = await acts.recordCase({ input, view: state.snapshot() });
       state.caseRecorded(caseId);
@@ -156,7 +165,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         caseStarted = startCase(caseId, state.caseInput(caseId, d));
         if (!effects.lean) await caseStarted;
       }
-    } else {
+    } else if (!d.approve) {
       // R-A7: the written notice with reasons, issued at once (due within the parameter).
       const notice = await acts.issueNotice({
         kind: 'rejection',
@@ -180,7 +189,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
     await persist(effects.lean ? [entry] : []);
     return state.snapshot();
-  });
+  };
+  // R-A1: an approval first holds the persons its case will cover (application-enrolment.ts).
+  step(decisionUpdate, state.checkDecision.bind(state), (d) =>
+    d.approve
+      ? enrolment.approval(
+          () => state.checkDecision(d, now()),
+          () => decide(d),
+        )
+      : decide(d),
+  );
   step(returnForOpinionUpdate, state.checkReturn.bind(state), async (r) => {
     await persist([state.applyReturn(r, now())]);
     return state.snapshot();
@@ -272,13 +290,4 @@ const refusedStep = (stage: Stage) =>
     message: stage === 'refused' ? 'the receipt was refused' : 'the receipt is still being recorded',
     nonRetryable: true,
     details: [{ stage }],
-  });
-
-// R-O7: the message names no person; the holder and the ID number travel in the details.
-const alreadyEnrolled = (c: EnrolmentConflict) =>
-  ApplicationFailure.create({
-    type: FAILURE.alreadyEnrolled,
-    message: `a member is already in ${c.holderKind} ${c.holderId}`,
-    nonRetryable: true,
-    details: [{ idNumber: c.idNumber, holderKind: c.holderKind, holderId: c.holderId, stage: 'refused' }],
   });

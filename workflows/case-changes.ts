@@ -5,6 +5,7 @@ import { compare } from '../domain/money';
 import { reaches } from '../domain/region';
 import { refuse, SYSTEM } from './case-core';
 import type { CaseLedger } from './case-ledger';
+import { applyMemberChange, checkMemberChange } from './case-members';
 import { type ChangeReportInput, type ComparisonHit, type ComplaintCheck, FAILURE } from './messages';
 
 // Events that open work on a case without deciding it: a data-comparison hit opens a 14-day check
@@ -67,6 +68,9 @@ export function checkChange(s: CaseLedger, c: ChangeReportInput, now: Date): voi
     throw refuse(FAILURE.wrongRole, `region ${c.actor.region} does not reach this case`, status);
   if (compareDates(c.reportedOn, civilDateOf(now)) > 0)
     throw refuse(FAILURE.invalidStep, `reportedOn ${c.reportedOn} is in the future`, status);
+  if (c.members && c.kind !== 'members')
+    throw refuse(FAILURE.invalidStep, 'members belong to a change of kind members (R-M5)', status);
+  checkMemberChange(s, c.members);
 }
 
 /** R-M5 / R-M3: a change report; employment above the standard starts the taper. */
@@ -80,6 +84,7 @@ export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): voi
     perCapitaIncome: c.perCapitaIncome,
     viaVisitReport: c.viaVisitReport,
   });
+  if (c.members) applyMemberChange(s, c.members, c.actor, now);
   const standard = s.standard(v.policy);
   const above = c.perCapitaIncome !== undefined && compare(c.perCapitaIncome, standard) >= 0;
   if (v.status === 'tapering' && c.perCapitaIncome !== undefined && !above) {

@@ -83,6 +83,7 @@ export class CaseCore {
       residence: input.residence,
       status: 'active',
       members: input.members,
+      ...(input.alone ? { alone: input.alone } : {}),
       approvedOn: input.approvedOn,
       startMonth: input.startMonth,
       monthlyAmount: input.monthlyAmount,

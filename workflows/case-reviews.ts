@@ -4,6 +4,7 @@ import { isZero, toMoney } from '../domain/money';
 import { reaches } from '../domain/region';
 import { refuse } from './case-core';
 import type { CaseLedger } from './case-ledger';
+import { applyMemberChange, checkMemberChange } from './case-members';
 import { type CaseTask, FAILURE, type ReviewResultInput } from './messages';
 
 // Staff results of a death review (R-M2), re-review (R-M4), data check (R-M6) or change review
@@ -39,6 +40,14 @@ export function checkReviewResult(s: CaseLedger, r: ReviewResultInput, _now: Dat
   if (compareMonths(from, s.view.startMonth) < 0) throw invalid(`fromMonth ${from} is before the case began`);
   if (r.overpaidFromMonth && compareMonths(r.overpaidFromMonth, s.view.startMonth) < 0)
     throw invalid(`overpaidFromMonth ${r.overpaidFromMonth} is before the case began`);
+  if (r.members) {
+    // R-M4 / R-M5: a re-review or change review may find the household changed; it then goes on.
+    if (task.kind !== 're_review' && task.kind !== 'change_review')
+      throw invalid('members change at a re-review or a change review (R-M4, R-M5)');
+    if (r.outcome !== 'continue' && r.outcome !== 'adjust')
+      throw invalid('a member change goes with continue or adjust');
+    checkMemberChange(s, r.members);
+  }
 }
 
 /** R-M2 / R-M4 / R-M6: a staff result is the only thing that changes the entitlement (R-A11). */
@@ -59,6 +68,7 @@ export function applyReviewResult(s: CaseLedger, r: ReviewResultInput, now: Date
     outcome: r.outcome,
     monthlyAmount: r.monthlyAmount,
   });
+  if (r.members) applyMemberChange(s, r.members, r.actor, now);
   const from = fromMonthOf(s, task, r);
   const persons = s.coveredPersons();
   const current = rateFor(v.rates, from)?.monthlyAmount ?? v.monthlyAmount;

@@ -13,6 +13,7 @@ import type { Activities } from '../activities';
 import { endOfCivilDay } from '../domain/dates';
 import { countyOf, townshipOf } from '../domain/region';
 import { caseEffectRunner } from './case-effects';
+import { caseMemberSteps } from './case-members';
 import { CaseState } from './case-state';
 import {
   type CaseInput,
@@ -122,22 +123,34 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   };
 
   setHandler(caseStateQuery, () => state.snapshot());
+  // R-A1 / R-M5 / R-M4: members who join are held for the case before the step applies (409 else).
+  const members = caseMemberSteps(state, local);
   setHandler(
     changeReportUpdate,
-    async (c) => {
-      state.applyChange(c, now());
-      await flush();
-      return state.snapshot();
-    },
+    (c) =>
+      members(
+        c.members,
+        () => state.checkChange(c, now()),
+        async () => {
+          state.applyChange(c, now());
+          await flush();
+          return state.snapshot();
+        },
+      ),
     { validator: (c) => state.checkChange(c, now()) },
   );
   setHandler(
     reviewResultUpdate,
-    async (r) => {
-      state.applyReviewResult(r, now());
-      await flush();
-      return state.snapshot();
-    },
+    (r) =>
+      members(
+        r.members,
+        () => state.checkReviewResult(r, now()),
+        async () => {
+          state.applyReviewResult(r, now());
+          await flush();
+          return state.snapshot();
+        },
+      ),
     { validator: (r) => state.checkReviewResult(r, now()) },
   );
   const onSignal =

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { enrolledAlone } from '../domain/enrolment';
 import type {
   ApplicationInput,
   ApplicationView,
@@ -31,17 +32,20 @@ export function applicationFinding(
   d: DecisionInput,
 ): RegisterFinding | undefined {
   const category = view.opinion?.category ?? input.category;
+  const household = view.investigation?.household ?? input.household;
+  // R-E3 / R-E4: one member enrolled alone; the others keep their own status (a marginal household
+  // stays marginal).
+  const alone = enrolledAlone(household, view.assessment, view.opinion);
   let add: RegisterGroup[] = [];
   let remove: RegisterGroup[] = [];
   if (d.approve && category !== 'temporary_assistance') {
-    add = [category];
+    add = alone?.rule === 'R-E3' ? [category, 'marginal'] : [category];
     // Admitted to cash support: no longer marginal, no longer only a former recipient.
-    if (CASH_GROUPS.includes(category)) remove = ['marginal', 'former_recipient'];
+    if (CASH_GROUPS.includes(category) && !alone) remove = ['marginal', 'former_recipient'];
   } else if (!d.approve && view.assessment?.suggestedCategory === 'marginal') {
     add = ['marginal'];
   }
   if (add.length === 0) return undefined;
-  const household = view.investigation?.household ?? input.household;
   return {
     findingId: `application:${input.applicationId}:${d.approve ? 'approved' : 'rejected'}`,
     source: 'application',

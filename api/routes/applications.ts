@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import type { ApplicationRow } from '../../db/repositories/applications';
+import { applicationHolder } from '../../db/repositories/enrolments';
+import { applicationClaim } from '../../domain/enrolment';
 import type { Actor, Role } from '../../domain/roles';
 import {
   applicationStateQuery,
@@ -29,6 +32,7 @@ import {
   temporaryGrantBody,
   withdrawalBody,
 } from '../schemas/applications';
+import { enrolmentConflict } from '../temporal-call';
 
 const STAFF_READERS = ['township_staff', 'county_staff', 'supervisor'] as const;
 
@@ -82,7 +86,13 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     summary: string,
     roles: readonly Role[],
     body: B,
-    send: (id: string, body: z.output<B>, actor: Actor, updateId?: string) => Promise<unknown>,
+    send: (
+      id: string,
+      body: z.output<B>,
+      actor: Actor,
+      updateId: string | undefined,
+      row: ApplicationRow,
+    ) => Promise<unknown>,
   ) =>
     app.post(
       `/applications/:id/${path}`,
@@ -102,7 +112,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
         assertRecordReach(req.user, row.village_code, `no application ${req.params.id}`);
         // The key names the Update: a retry whose first answer was lost gets that answer again.
         return (await app.runUpdate(req, req.params.id, row.stage, (updateId) =>
-          send(req.params.id, req.body as z.output<B>, actorOf(req.user), updateId),
+          send(req.params.id, req.body as z.output<B>, actorOf(req.user), updateId, row),
         )) as never;
       },
     );
@@ -113,8 +123,16 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
     'Household investigation result (R-A2)',
     ['township_staff'],
     investigationBody,
-    (id, b, actor, updateId) =>
-      handle(id).executeUpdate(investigationUpdate, { args: [{ ...b, actor }], updateId }),
+    async (id, b, actor, updateId, row) => {
+      // R-A1: a person held by another application or case is refused here, before the step
+      // enters the workflow's history; the workflow holds the persons itself (races, other callers).
+      const held = await app.repos.enrolments.heldElsewhere(
+        applicationHolder(id),
+        applicationClaim(row.category, b.household),
+      );
+      if (held) throw enrolmentConflict(held);
+      return handle(id).executeUpdate(investigationUpdate, { args: [{ ...b, actor }], updateId });
+    },
   );
   step(
     'economic-check',

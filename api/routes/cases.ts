@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { caseHolder } from '../../db/repositories/enrolments';
 import { civilDateOf } from '../../domain/dates';
 import {
   type CaseView,
@@ -8,6 +9,7 @@ import {
   caseWorkflowId,
   changeReportUpdate,
   deathReportUpdate,
+  type MemberChange,
   reviewResultUpdate,
 } from '../../workflows/messages';
 import { actorOf } from '../intake';
@@ -22,6 +24,7 @@ import {
   reviewParams,
   staffDeathBody,
 } from '../schemas/cases';
+import { enrolmentConflict } from '../temporal-call';
 
 const STAFF_READERS = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECENT_HISTORY = 20;
@@ -104,6 +107,17 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
+  // R-A1: a newcomer held by another application or case is refused before the step enters the
+  // case's history; the case holds its persons itself when it applies the change (races).
+  const guardNewcomers = async (caseId: string, m: MemberChange | undefined) => {
+    const added = (m?.added ?? []).map((a) => a.idNumber);
+    const held = await app.repos.enrolments.heldElsewhere(caseHolder(caseId), {
+      idNumbers: added,
+      alone: false,
+    });
+    if (held) throw enrolmentConflict(held);
+  };
+
   app.post(
     '/cases/:id/changes',
     {
@@ -120,6 +134,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { id } = req.params;
       const row = await reachableRow(id, req.user);
+      await guardNewcomers(id, req.body.members);
       const view = await app.runUpdate(req, id, row.status, (updateId) =>
         handle(id).executeUpdate(changeReportUpdate, {
           args: [{ ...req.body, actor: actorOf(req.user) }],
@@ -197,6 +212,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const { id, reviewId } = req.params;
       const row = await reachableRow(id, req.user);
+      await guardNewcomers(id, req.body.members);
       const view = await app.runUpdate(req, id, row.status, (updateId) =>
         handle(id).executeUpdate(reviewResultUpdate, {
           args: [{ ...req.body, taskId: reviewId, actor: actorOf(req.user) }],

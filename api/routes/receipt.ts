@@ -19,9 +19,9 @@ import {
 } from '../../workflows/messages';
 import { assertReach } from '../plugins/auth';
 import { policyContext } from '../policy-context';
-import { badRequest, conflict, notFound, problemResponses } from '../problem';
+import { badRequest, notFound, problemResponses } from '../problem';
 import { receiptBody, receiptResponse } from '../schemas/applications';
-import { updateProblem } from '../temporal-call';
+import { enrolmentConflict, updateProblem } from '../temporal-call';
 
 /** The receipt's answer (201) from the workflow's view of it. */
 const actorOf = (u: { sub: string; role: Actor['role']; region: string }): Actor => ({
@@ -45,7 +45,7 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
   // R-A1: the receipt is an update-with-start. The workflow id derives from the Idempotency-Key, so
   // a retried receipt is the same workflow and the same Update, answered by Temporal with its first
   // result; the workflow's first activity writes the application, members and enrolments in one
-  // transaction, or refuses (409 naming the holder) and ends. No Postgres connection is held
+  // transaction, or refuses (409 naming the holder, not the person) and ends. No Postgres connection is held
   // across the call.
   app.post(
     '/applications',
@@ -85,18 +85,6 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
       const applicationId = receiptApplicationId(countyCode, body.acceptedOn, token);
       const input: ApplicationInput = { ...body, applicationId, receivedBy: actorOf(req.user), context };
       const workflowId = applicationWorkflowId(applicationId);
-      const enrolled = (details: Record<string, unknown>) => {
-        const name = body.household.members.find((m) => m.idNumber === details.idNumber)?.name ?? '';
-        return conflict(
-          'already-enrolled',
-          `member ${name} is already in ${details.holderKind} ${details.holderId}`,
-          {
-            idNumber: details.idNumber,
-            holderKind: details.holderKind,
-            holderId: details.holderId,
-          },
-        );
-      };
       try {
         const view = await app.temporalCall(() =>
           app.temporal.workflow.executeUpdateWithStart(receiptUpdate, {
@@ -107,7 +95,7 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
         return reply.code(201).send(receiptAnswer(view));
       } catch (err) {
         const refused = enrolmentRefusal(err);
-        if (refused) throw enrolled(refused);
+        if (refused) throw enrolmentConflict(refused);
         if (!(err instanceof WorkflowExecutionAlreadyStartedError))
           throw updateProblem(err, applicationId, 'received');
       }
@@ -115,7 +103,7 @@ export const receiptRoutes: FastifyPluginAsyncZod = async (app) => {
       const result: ApplicationResult = await app.temporalCall(() =>
         app.temporal.workflow.getHandle(workflowId).result(),
       );
-      if (result.refused) throw enrolled({ ...result.refused });
+      if (result.refused) throw enrolmentConflict({ ...result.refused });
       const row = await app.repos.applications.find(applicationId);
       if (!row?.view) throw notFound(`no application ${applicationId}`);
       return reply.code(201).send(receiptAnswer(row.view));

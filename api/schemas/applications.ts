@@ -202,6 +202,14 @@ export const initialOpinionBody = z.object({
     .describe(
       'R-A2: one per difference listed in the view: the verified figure, or the declared one with a reason',
     ),
+  enrolledAlone: z
+    .string()
+    .length(18)
+    .optional()
+    .describe(
+      "R-E3: the ID number of the member of a marginal household enrolled alone (one of the assessment's " +
+        'singlePersonEnrolments; needed when there are several). The case is then that person alone',
+    ),
 });
 
 export const objectionBody = z.object({

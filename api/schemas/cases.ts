@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
-import { idNumberSchemaAsOf } from '../../domain/idnumber-schema';
+import { relations } from '../../domain/household';
+import { idNumberSchema, idNumberSchemaAsOf } from '../../domain/idnumber-schema';
 import { moneySchema } from '../../domain/money-schema';
 import {
   CASE_STATUSES,
@@ -82,6 +83,10 @@ export const caseViewSchema = z
         diedOn: z.string().optional(),
       }),
     ),
+    alone: z
+      .enum(['R-E3', 'R-E4'])
+      .optional()
+      .describe('A one-person enrolment: the case is its one member, whatever the household (R-E3, R-E4)'),
     monthlyAmount: z.string(),
     persons: z.number().int(),
     approvedOn: z.string(),
@@ -119,6 +124,23 @@ export const caseViewSchema = z
   })
   .meta({ id: 'Case' });
 
+/** R-M5 / R-M4: who joined or left the household (R-A1: a newcomer held elsewhere is refused, 409). */
+export const memberChangeSchema = z
+  .object({
+    added: z
+      .array(
+        z.object({
+          idNumber: idNumberSchema,
+          name: z.string().trim().min(1).max(100),
+          relation: z.enum(relations),
+        }),
+      )
+      .max(50)
+      .optional(),
+    removed: z.array(idNumberSchema).max(50).optional().describe('ID numbers of members the case covers'),
+  })
+  .meta({ id: 'MemberChange' });
+
 export const changeBody = z
   .object({
     changeId: z.string().min(1).max(200).describe("The sender's id; a repeated id is one report"),
@@ -128,6 +150,7 @@ export const changeBody = z
       .optional()
       .describe('Per-capita monthly income after the change; above the standard starts the taper (R-M3)'),
     summary: text('summary'),
+    members: memberChangeSchema.optional().describe('Kind members: who joined or left (R-M5, R-A1)'),
   })
   .meta({ id: 'ChangeReport' });
 
@@ -153,6 +176,9 @@ export const reviewBody = z
       .optional()
       .describe('Defaults: a death review from the month after death (R-M2), else the next month'),
     overpaidFromMonth: yearMonth.optional().describe("'fraud': received wrongly since this month (R-M5)"),
+    members: memberChangeSchema
+      .optional()
+      .describe('A re-review or change review that found members joined or left (R-M4, R-M5, R-A1)'),
   })
   .meta({ id: 'ReviewResult' });
 

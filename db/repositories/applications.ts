@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { applicationClaim, type Claim } from '../../domain/enrolment';
 import { countyOf, townshipOf } from '../../domain/region';
 import type {
   ApplicationInput,
@@ -7,9 +8,11 @@ import type {
   HistoryEntry,
 } from '../../workflows/messages';
 import { inTransaction } from '../pool';
+import { applicationHolder, caseHolder, claim, type HeldElsewhere, move, release } from './enrolments';
 
-// The application's read model, members, enrolments (R-A1), receipt filings (R-O1) and audit
-// trail (R-O6). Written only by the application workflow's activities; the API reads.
+// The application's read model, members, receipt filings (R-O1) and audit trail (R-O6), with its
+// enrolments through the enrolment module (R-A1). Written only by the application workflow's
+// activities; the API reads.
 
 export interface SaveArgs {
   input: ApplicationInput;
@@ -21,6 +24,7 @@ export interface SaveArgs {
 
 export interface ApplicationRow {
   village_code: string;
+  category: string;
   stage: string;
   view: ApplicationView | null;
 }
@@ -139,29 +143,10 @@ export function applicationsRepository(pool: pg.Pool) {
            ON CONFLICT DO NOTHING`,
           [id, members.map((m) => m.idNumber), members.map((m) => m.name), members.map((m) => m.relation)],
         );
-        // The partial unique index serialises concurrent receipts of one person: the second waits
-        // for the first to commit, inserts nothing, and then sees the holder.
-        await c.query(
-          `INSERT INTO person_enrolments (id_number, holder_kind, holder_id)
-           SELECT i, 'application', $1 FROM unnest($2::text[]) AS t(i) ON CONFLICT DO NOTHING`,
-          [id, members.map((m) => m.idNumber)],
-        );
-        const { rows } = await c.query(
-          `SELECT id_number, holder_kind, holder_id FROM person_enrolments
-           WHERE id_number = ANY($1::text[]) AND released_at IS NULL
-             AND NOT (holder_kind = 'application' AND holder_id = $2)
-           ORDER BY id_number LIMIT 1`,
-          [members.map((m) => m.idNumber), id],
-        );
-        const held = rows[0];
+        const held = await claim(c, applicationHolder(id), applicationClaim(input.category, input.household));
         if (held) {
-          const name = members.find((m) => m.idNumber === held.id_number)?.name ?? '';
-          throw new Refused({
-            idNumber: held.id_number,
-            name,
-            holderKind: held.holder_kind,
-            holderId: held.holder_id,
-          });
+          const name = members.find((m) => m.idNumber === held.idNumber)?.name ?? '';
+          throw new Refused({ ...held, name });
         }
         if (input.closeRelative) {
           await c.query(
@@ -183,13 +168,68 @@ export function applicationsRepository(pool: pg.Pool) {
       await inTransaction(pool, async (c) => {
         await upsertView(c, args);
         await appendAudit(c, args.input.applicationId, args.view.policyVersion, args.entries);
-        if (args.view.stage === 'rejected' || args.view.stage === 'withdrawn') {
-          await c.query(
-            `UPDATE person_enrolments SET released_at = now()
-             WHERE holder_kind = 'application' AND holder_id = $1 AND released_at IS NULL`,
-            [args.input.applicationId],
-          );
-        }
+        // R-E2: an approved marginal household is registered, never made a case: nobody stays held.
+        const closedWithoutCase =
+          args.view.stage === 'rejected' ||
+          args.view.stage === 'withdrawn' ||
+          (args.view.stage === 'approved' && args.view.opinion?.category === 'marginal');
+        if (closedWithoutCase) await release(c, applicationHolder(args.input.applicationId));
+      });
+    },
+
+    /**
+     * R-A8: approval records the case row and its first entitlement and moves the case's persons
+     * from the application to the case (R-A1), releasing the application's others (a one-person
+     * enrolment, R-E3/R-E4) — in one transaction, or nothing when a person is held by a third
+     * holder. Run again after its commit, it finds its own rows and answers the same.
+     */
+    async recordApproval(a: {
+      input: ApplicationInput;
+      view: ApplicationView;
+      caseId: string;
+      members: { idNumber: string; name: string; relation: string }[];
+      claim: Claim;
+    }): Promise<{ refused?: HeldElsewhere }> {
+      const { input, view, caseId } = a;
+      const decision = view.decision!;
+      const amount = decision.monthlyAmount ?? '0.00';
+      return inTransaction(pool, async (c) => {
+        const refused = await move(c, applicationHolder(input.applicationId), caseHolder(caseId), a.claim);
+        if (refused) return { refused };
+        await c.query(
+          `INSERT INTO cases (case_id, application_id, category, village_code, township_code, county_code, status,
+             monthly_amount, start_month, approved_on, approved_by, members, persons)
+           VALUES ($1,$2,$3,$4,$5,$6,'active',$7,$8,$9,$10,$11,$12) ON CONFLICT (case_id) DO NOTHING`,
+          [
+            caseId,
+            input.applicationId,
+            view.opinion?.category ?? input.category,
+            input.villageCode,
+            townshipOf(input.villageCode),
+            countyOf(input.villageCode),
+            amount,
+            decision.startMonth,
+            decision.on,
+            decision.by,
+            JSON.stringify(
+              a.members.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation })),
+            ),
+            a.members.length,
+          ],
+        );
+        await c.query(
+          `INSERT INTO entitlements (entry_key, case_id, effective_month, monthly_amount, reason, parameter_version)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (entry_key) DO NOTHING`,
+          [
+            `${caseId}:${decision.startMonth}:approval`,
+            caseId,
+            decision.startMonth,
+            amount,
+            'approval (R-A8)',
+            view.policyVersion,
+          ],
+        );
+        return {};
       });
     },
 
@@ -197,7 +237,7 @@ export function applicationsRepository(pool: pg.Pool) {
     async find(applicationId: string, withView = true): Promise<ApplicationRow | undefined> {
       // A staff step needs only the reach and the stage, not the whole stored view.
       const { rows } = await pool.query(
-        `SELECT village_code, stage${withView ? ', view' : ', NULL AS view'} FROM applications WHERE application_id = $1`,
+        `SELECT village_code, category, stage${withView ? ', view' : ', NULL AS view'} FROM applications WHERE application_id = $1`,
         [applicationId],
       );
       return rows[0];

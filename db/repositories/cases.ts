@@ -2,9 +2,11 @@ import type pg from 'pg';
 import { countyOf, townshipOf } from '../../domain/region';
 import type { CaseHistoryEntry, CaseView } from '../../workflows/messages';
 import { inTransaction } from '../pool';
+import { caseHolder, release } from './enrolments';
 
-// The case read model: `cases` (with `case_tasks`, the case's `audit_events` and the release of its
-// `person_enrolments`) is written only by the case workflow (activity saveCase); the API reads it.
+// The case read model: `cases` (with `case_tasks`, the case's `audit_events` and, through the
+// enrolment module, the release of its persons) is written only by the case workflow (activity
+// saveCase); the API reads it.
 
 export interface CaseRow {
   villageCode: string;
@@ -184,13 +186,7 @@ export function casesRepository(pool: pg.Pool) {
         const released = view.members
           .filter((m) => view.status === 'closed' || !m.covered || m.diedOn !== undefined)
           .map((m) => m.idNumber);
-        if (released.length > 0) {
-          await c.query(
-            `UPDATE person_enrolments SET released_at = now()
-             WHERE holder_kind = 'case' AND holder_id = $1 AND id_number = ANY($2::text[]) AND released_at IS NULL`,
-            [caseId, released],
-          );
-        }
+        await release(c, caseHolder(caseId), released);
         return true;
       });
     },

@@ -3,11 +3,12 @@ import type { ImportedHousehold, RowProblem } from '../../domain/caseload-import
 import { countyOf, townshipOf } from '../../domain/region';
 import type { ApplicationContext, ImportOutcome } from '../../workflows/messages';
 import { inTransaction } from '../pool';
+import { caseHolder, claim } from './enrolments';
 
 // Caseload imports (API.md "Documents and onboarding"). Writers: `imports` and `import_households`
 // the import route (the parsed, validated batch, written once); `import_outcomes` the import
-// workflow (recordImportOutcomes); the imported case's `cases` row and `person_enrolments` the
-// recordCase activity (R-A1), the same writer as at approval.
+// workflow (recordImportOutcomes); the imported case's `cases` row the recordCase activity, the same
+// writer as at approval, with its members claimed through the enrolment module (R-A1).
 
 export interface ImportBatch {
   importId: string;
@@ -71,20 +72,6 @@ export function importsRepository(pool: pg.Pool) {
       });
     },
 
-    /** R-A1: the active enrolment (holder) of each person named, for the validation report. */
-    async activeHolders(idNumbers: string[]): Promise<Map<string, { kind: string; id: string }>> {
-      const held = new Map<string, { kind: string; id: string }>();
-      for (let i = 0; i < idNumbers.length; i += 10 * CHUNK) {
-        const { rows } = await pool.query(
-          `SELECT id_number, holder_kind, holder_id FROM person_enrolments
-           WHERE id_number = ANY($1::text[]) AND released_at IS NULL`,
-          [idNumbers.slice(i, i + 10 * CHUNK)],
-        );
-        for (const r of rows) held.set(r.id_number, { kind: r.holder_kind, id: r.holder_id });
-      }
-      return held;
-    },
-
     async household(importId: string, seq: number): Promise<StoredHousehold | undefined> {
       const { rows } = await pool.query(
         `SELECT h.case_id, h.household, i.context, i.created_by FROM import_households h
@@ -128,20 +115,10 @@ export function importsRepository(pool: pg.Pool) {
         );
         const owner = await c.query('SELECT import_id FROM cases WHERE case_id = $1', [caseId]);
         if (owner.rows[0]?.import_id !== importId) return { caseId, outcome: 'already_present' as const };
-        await c.query(
-          `INSERT INTO person_enrolments (id_number, holder_kind, holder_id)
-           SELECT i, 'case', $1 FROM unnest($2::text[]) AS t(i) ON CONFLICT DO NOTHING`,
-          [caseId, h.members.map((m) => m.idNumber)],
-        );
-        const held = await c.query(
-          `SELECT holder_kind, holder_id FROM person_enrolments
-           WHERE id_number = ANY($1::text[]) AND released_at IS NULL
-             AND NOT (holder_kind = 'case' AND holder_id = $2) LIMIT 1`,
-          [h.members.map((m) => m.idNumber), caseId],
-        );
-        const other = held.rows[0];
+        const ids = h.members.map((m) => m.idNumber);
+        const other = await claim(c, caseHolder(caseId), { idNumbers: ids, alone: false });
         if (other)
-          throw new HeldElsewhere(`R-A1: a member is already in ${other.holder_kind} ${other.holder_id}`);
+          throw new HeldElsewhere(`R-A1: a member is already in ${other.holderKind} ${other.holderId}`);
         return { caseId, outcome: 'created' as const };
       }).catch((err) => {
         if (err instanceof HeldElsewhere) return { caseId, outcome: 'failed' as const, reason: err.message };

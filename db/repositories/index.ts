@@ -9,6 +9,7 @@ import { closeRelativesRepository } from './close-relatives';
 import { comparisonHitsRepository } from './comparison-hits';
 import { complaintsRepository } from './complaints';
 import { deathNoticesRepository } from './death-notices';
+import { enrolmentsRepository } from './enrolments';
 import { idempotencyRepository } from './idempotency';
 import { importsRepository } from './imports';
 import { ledgerRepository } from './ledger';
@@ -43,6 +44,7 @@ export function createRepositories(pool: pg.Pool) {
     cases: casesRepository(pool),
     caseEntitlements: caseEntitlementsRepository(pool),
     deathNotices: deathNoticesRepository(pool),
+    enrolments: enrolmentsRepository(pool),
     comparisonHits: comparisonHitsRepository(pool),
     visitReports: visitReportsRepository(pool),
     supervision: supervisionRepository(pool),

@@ -1,4 +1,7 @@
 import type pg from 'pg';
+import { caseEnrolment, enrolledAlone } from '../../domain/enrolment';
+import type { Household } from '../../domain/household';
+import type { ApplicationView } from '../../workflows/messages';
 
 // The village notice board (R-A4, R-A9), read from the workflows' read models: applications in
 // their 7-day publicity (applications, written by the application workflow) and cases in benefit
@@ -26,6 +29,16 @@ export interface PublishedRow {
   since: string;
 }
 
+/**
+ * The household the opinion publicises: as investigated — or, for a one-person enrolment (R-E3,
+ * R-E4), that person alone, as the case will be.
+ */
+function publicisedMembers(view: ApplicationView & { household?: Household }): Member[] {
+  const h = view.investigation?.household ?? view.household;
+  if (!h?.members) return [];
+  return caseEnrolment(h.members, enrolledAlone(h, view.assessment, view.opinion)).members;
+}
+
 export function publicityRepository(pool: pg.Pool) {
   return {
     /** Applications of a village in publicity, with the household as investigated (R-A4). */
@@ -39,7 +52,7 @@ export function publicityRepository(pool: pg.Pool) {
         .filter((r) => r.view?.publicity)
         .map((r) => ({
           applicationId: r.application_id,
-          members: (r.view.investigation?.household ?? r.view.household ?? { members: [] }).members ?? [],
+          members: publicisedMembers(r.view),
           category: r.view.opinion?.category ?? r.category,
           proposedMonthlyAmount: r.view.opinion?.proposedMonthlyAmount ?? null,
           postedOn: r.view.publicity.postedOn,

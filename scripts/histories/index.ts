@@ -2,6 +2,7 @@ import { applicationApprovalStartsCase } from './application-approval-starts-cas
 import { applicationCalendarUpdated } from './application-calendar-updated';
 import { applicationCleanApproval } from './application-clean-approval';
 import { applicationCloseRelativeRoster } from './application-close-relative-roster';
+import { applicationEnrolmentHeld } from './application-enrolment-held';
 import { applicationGrantOverdue } from './application-grant-overdue';
 import { applicationObjectionRejection } from './application-objection-rejection';
 import { applicationReceiptInWorkflow } from './application-receipt-in-workflow';
@@ -14,6 +15,7 @@ import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
 import { caseImported, caseImportedStartLocal } from './case-imported';
 import { caseLateDeathDemands } from './case-late-death-demands';
+import { caseMemberChange } from './case-member-change';
 import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
@@ -44,4 +46,6 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseLateDeathDemands,
   applicationCloseRelativeRoster,
   caseCloseRelativeRoster,
+  applicationEnrolmentHeld,
+  caseMemberChange,
 ];

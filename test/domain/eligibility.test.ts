@@ -215,7 +215,7 @@ describe('R-E4 disabled adult without work', () => {
 
   test('R-E4: support from siblings and from people aged 60+ is exempt', () => {
     const p = member({
-      disability: { grade: 4, type: 'hearing' },
+      disability: { grade: 2, type: 'hearing' },
       ableToWork: false,
       incomes: [...support, pension('100.00')],
     });
@@ -225,9 +225,9 @@ describe('R-E4 disabled adult without work', () => {
   });
 
   test('R-E4: the exemption needs a disability, no work ability, and adulthood', () => {
-    const able = member({ disability: { grade: 4, type: 'hearing' }, incomes: support });
+    const able = member({ disability: { grade: 2, type: 'hearing' }, incomes: support });
     const minor = member({
-      disability: { grade: 4, type: 'hearing' },
+      disability: { grade: 2, type: 'hearing' },
       ableToWork: false,
       incomes: support,
       born: '2010-01-01',
@@ -252,6 +252,34 @@ describe('R-E4 disabled adult without work', () => {
     const alone = run(household([person, sibling], { residence: 'rural', singlePersonApplication: true }));
     expect(alone).toMatchObject({ householdSize: 1, assessedMembers: [person.idNumber], countedIncome: '0' });
     expect(alone).toMatchObject({ suggestedCategory: 'dibao', monthlyAmount: '600.00' });
+  });
+
+  test('R-E4: only a severe disability counts: grade 1–2 of any type, grade 3 intellectual or mental; grade 3 physical and grade 4 do not', () => {
+    const withDisability = (disability: Member['disability']) =>
+      member({ disability, ableToWork: false, incomes: support });
+    const severe = [
+      { grade: 1, type: 'physical' },
+      { grade: 2, type: 'visual' },
+      { grade: 3, type: 'intellectual' },
+      { grade: 3, type: 'mental' },
+    ] as const;
+    const notSevere = [
+      { grade: 3, type: 'physical' },
+      { grade: 3, type: 'hearing' },
+      { grade: 4, type: 'mental' },
+    ] as const;
+    for (const d of severe) {
+      expect(run(household([withDisability(d)], { residence: 'rural' })).exemptIncome).toBe('500');
+    }
+    for (const d of notSevere) {
+      const p = withDisability(d);
+      const earner = member({ relation: 'sibling', incomes: [pension('3000.00')] });
+      expect(run(household([p], { residence: 'rural' })).exemptIncome).toBe('0');
+      // Applying alone is refused: the whole household is assessed.
+      const alone = run(household([p, earner], { residence: 'rural', singlePersonApplication: true }));
+      expect(alone).toMatchObject({ householdSize: 2, assessedMembers: [p.idNumber, earner.idNumber] });
+      expect(alone.reasons.some((r) => r.rule === 'R-E4' && r.text.includes('refused'))).toBe(true);
+    }
   });
 
   test('R-E4: a single-person application by someone else is assessed as the whole household', () => {

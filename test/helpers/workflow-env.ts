@@ -49,6 +49,8 @@ export function fakeActivities() {
     imported: new Map<string, Awaited<ReturnType<Activities['importedCaseInput']>>>(),
     /** R-A1: persons already held elsewhere (a receipt naming one is refused). */
     held: new Map<string, { holderKind: 'application' | 'case'; holderId: string }>(),
+    /** R-A1: what the workflows asked the enrolment module to hold (investigations, member changes). */
+    holds: [] as Parameters<Activities['holdEnrolments']>[0][],
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -83,6 +85,14 @@ export function fakeActivities() {
       }
       calls.saved.push({ view: a.view, entries: a.entries, version: a.version });
       return {};
+    },
+    holdEnrolments: async ({ holder, claim }) => {
+      calls.holds.push({ holder, claim });
+      const id = claim.idNumbers.find((i) => {
+        const h = calls.held.get(i);
+        return h && !(h.holderKind === holder.kind && h.holderId === holder.id);
+      });
+      return id === undefined ? {} : { refused: { idNumber: id, ...calls.held.get(id)! } };
     },
     saveApplication: async (a) => {
       calls.saved.push({ view: a.view, entries: a.entries, version: a.version });

@@ -10,6 +10,7 @@ import type { Money } from '../../domain/money';
 import type { PolicyParameters } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
 import type { Difference, Resolution } from '../../domain/verification';
+import type { EnrolmentHolder } from './common';
 
 // The application workflow's messages (R-A1 … R-A11).
 
@@ -129,6 +130,11 @@ export interface InitialOpinionInput {
   publicityPostedOn?: CivilDate;
   /** R-A2: how each difference between declared and verified data is resolved. */
   resolutions?: Resolution[];
+  /**
+   * R-E3: the ID number of the member of a marginal household enrolled alone, among those the
+   * assessment found may be (needed when there are several; the only one otherwise).
+   */
+  enrolledAlone?: string;
 }
 
 export interface ObjectionInput {
@@ -232,11 +238,8 @@ export const applicationStateQuery = defineQuery<ApplicationView>('applicationSt
 export const receiptUpdate = defineUpdate<ApplicationView, []>('receipt');
 
 /** R-A1: the member that made a receipt impossible, and where that person is enrolled. */
-export interface EnrolmentConflict {
-  idNumber: string;
+export interface EnrolmentConflict extends EnrolmentHolder {
   name: string;
-  holderKind: 'application' | 'case';
-  holderId: string;
 }
 export const investigationUpdate = defineUpdate<ApplicationView, [InvestigationInput]>('recordInvestigation');
 export const economicCheckUpdate = defineUpdate<ApplicationView, [EconomicCheckInput]>('recordEconomicCheck');

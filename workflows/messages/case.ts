@@ -2,6 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Deadline, YearCalendar } from '../../domain/calendar';
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import type { DeadlineParameters } from '../../domain/deadlines';
+import type { AloneRule } from '../../domain/enrolment';
 import type { PaidBeforeImport, RateEntry, RosteredMonth } from '../../domain/entitlement';
 import type { Money } from '../../domain/money';
 import type { PolicyParameters } from '../../domain/policy';
@@ -87,6 +88,8 @@ export interface CaseInput {
   villageCode: string;
   residence: 'urban' | 'rural';
   members: CaseMember[];
+  /** R-E3 / R-E4: a one-person enrolment — the case is its one member, whatever the household. */
+  alone?: AloneRule;
   approvedOn: CivilDate;
   approvedBy: string;
   startMonth: YearMonth;
@@ -166,6 +169,8 @@ export interface CaseView {
   status: CaseStatus;
   closed?: { reason: CloseReason; fromMonth: YearMonth; on: CivilDate };
   members: CaseMember[];
+  /** R-E3 / R-E4: a one-person enrolment (absent for a household). */
+  alone?: AloneRule;
   approvedOn: CivilDate;
   startMonth: YearMonth;
   monthlyAmount: Money;
@@ -228,6 +233,17 @@ export interface ComplaintCheck {
   requestedBy: Actor;
 }
 
+/**
+ * R-M5 / R-M4: people who joined the household or left it, reported on a case (a change report of
+ * kind `members`, or a re-review's or change review's result). A newcomer is claimed for the case
+ * (R-A1: refused while held by another application or case); a leaver is released.
+ */
+export interface MemberChange {
+  added?: { idNumber: string; name: string; relation: string }[];
+  /** ID numbers of members the case covers. */
+  removed?: string[];
+}
+
 export interface ChangeReportInput {
   actor: Actor;
   changeId: string;
@@ -238,6 +254,8 @@ export interface ChangeReportInput {
   summary: string;
   /** Reported through the village's monthly visit report (R-M7) rather than by the household. */
   viaVisitReport?: string;
+  /** Kind `members`: who joined or left (R-M5). */
+  members?: MemberChange;
 }
 
 export interface ReviewResultInput {
@@ -251,6 +269,8 @@ export interface ReviewResultInput {
   fromMonth?: YearMonth;
   /** 'fraud': benefit received wrongly since this month; it is recovered (R-M5). */
   overpaidFromMonth?: YearMonth;
+  /** A re-review or change review that found members joined or left (R-M4, R-M5). */
+  members?: MemberChange;
 }
 
 export interface StandardChange {
