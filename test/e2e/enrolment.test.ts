@@ -221,10 +221,10 @@ describe('enrolment through the HTTP API (time-skipping server)', () => {
     expect(c).toMatchObject({ persons: 1, monthlyAmount: '650.00' });
     expect(c.members.map((m: { idNumber: string }) => m.idNumber)).toEqual([disabled.idNumber]);
     const board = (await get(`/v1/publicity?village=${VILLAGE}`)).json();
-    expect(board.published.find((p: { caseId: string }) => p.caseId === caseId)).toMatchObject({
-      householdSize: 1,
-      monthlyAmount: '650.00',
-    });
+    // R-A9: published under the name of the person the case supports, as one person.
+    expect(board.published.filter((p: { applicant: string }) => p.applicant === disabled.name)).toEqual([
+      expect.objectContaining({ householdSize: 1, monthlyAmount: '650.00' }),
+    ]);
     // R-A1: the case holds its one person; the others are held by nobody.
     const holders = await activeHolders([earner.idNumber, disabled.idNumber, spouse.idNumber]);
     expect(holders).toEqual([{ id_number: disabled.idNumber, holder_kind: 'case', holder_id: caseId }]);

@@ -157,7 +157,11 @@ describe('deaths the case learns of late (HTTP API, time-skipping server)', () =
       'the repayment demand',
       { tries: 300, everyMs: 200 },
     );
-    const v = await calls.caseView(caseId, county());
+    // The demand's notice reaches the payments view and the case's own list in separate effects.
+    const v = await until(async () => {
+      const view = await calls.caseView(caseId, county());
+      return view.notices.length === 2 ? view : undefined;
+    }, "the case's notices");
     const after = addMonthsToYearMonth(month(), -3);
     expect(v.closed).toMatchObject({ reason: 'death', fromMonth: after });
     const paidByOldSystem = rosteredSince(v, after); // up to the first month this system rosters
