@@ -15,6 +15,7 @@ import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
 import { caseStaffDeathDemand } from './case-staff-death-demand';
+import { registerHitVisit } from './register-hit-visit';
 import type { NamedScenario } from './session';
 
 // Every recorded scenario, one file each, in recording order; the file prefix names the workflow
@@ -38,4 +39,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseStaffDeathDemand,
   caseImported,
   caseImportedStartLocal,
+  registerHitVisit,
 ];
