@@ -12,11 +12,15 @@ import { type ChangeReportInput, type ComparisonHit, type ComplaintCheck, FAILUR
 // employment above the standard, which starts the 6-payment taper (R-M3), and income falling back
 // below it, which ends the taper.
 
-/** R-M6: a hit opens a check due in 14 days; it never changes the entitlement by itself (R-A11). */
+/**
+ * R-M6: a hit opens a check due in 14 days; it never changes the entitlement by itself (R-A11). Both
+ * are recorded as the integration that sent it (R-O6).
+ */
 export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
   if (s.hasSeen(`hit:${h.hitId}`)) return;
   s.markSeen(`hit:${h.hitId}`);
-  s.record(now, 'comparison_hit', SYSTEM, undefined, {
+  const by = h.reportedBy ?? SYSTEM;
+  s.record(now, 'comparison_hit', by, undefined, {
     hitId: h.hitId,
     kind: h.kind,
     idNumber: h.idNumber,
@@ -24,16 +28,20 @@ export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
   });
   if (s.closed) return;
   const due = comparisonCheckDue(s.cal, h.detectedOn, s.input.deadlines);
-  s.openTaskToday(now, {
-    taskId: `check-${h.hitId}`,
-    kind: 'data_check',
-    due,
-    subject: {
-      idNumber: h.idNumber,
-      hitKind: h.kind,
-      summary: `${h.kind} reported by ${h.source}: ${h.details}`,
+  s.openTaskToday(
+    now,
+    {
+      taskId: `check-${h.hitId}`,
+      kind: 'data_check',
+      due,
+      subject: {
+        idNumber: h.idNumber,
+        hitKind: h.kind,
+        summary: `${h.kind} reported by ${h.source}: ${h.details}`,
+      },
     },
-  });
+    by,
+  );
 }
 
 /**

@@ -123,6 +123,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      const reportedBy = actorOf(req.user); // R-O6: the case records the hit and its check as this sender
       const { results, valid } = parseLines(req.body.hits, comparisonHitItem(), (h) => h.hitId, 'hitId');
       const holders = await cases.holdersOf(valid.map((v) => v.item.idNumber));
       const lines = valid.flatMap((line) => {
@@ -155,7 +156,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       await forward(
         send,
-        (l) => handle(l.caseId).signal(comparisonHitSignal, l.item),
+        (l) => handle(l.caseId).signal(comparisonHitSignal, { ...l.item, reportedBy }),
         async (l) => {
           await comparisonHits.markUnknown(l.item.hitId);
           if (l.result.outcome === 'matched') l.result.outcome = 'unknown';

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
-import { civilDateOf, startOfCivilDay } from '../../domain/dates';
+import { addDays, civilDateOf, startOfCivilDay } from '../../domain/dates';
 import type { Household } from '../../domain/household';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
@@ -40,7 +40,6 @@ afterAll(async () => {
 
 const township = () => env.as('township_staff', TOWNSHIP);
 const county = () => env.as('county_staff', COUNTY);
-const workflowToday = async () => civilDateOf(new Date(await ts.currentTimeMs()));
 // Dates the API checks against the wall clock ("not in the future"); workflow time runs ahead of it.
 const today = async () => civilDateOf(new Date());
 const post = (url: string, headers: Record<string, string>, payload: unknown) =>
@@ -121,14 +120,16 @@ async function registerByVisit(hh: Household, extra: Record<string, unknown> = {
 
 describe('low-income register (R-L1 … R-L3)', () => {
   // First: once cases exist, every skipped week also runs their roster months.
-  it('R-L2: a warning indicator opens a visit due in 15 working days, at risk and then overdue', async () => {
+  it('R-L2 R-O6: a warning opens a visit due 15 working days after it was detected; a visit dated before it is refused; at risk, then overdue', async () => {
     const hh = household();
     const { householdId } = await registerByVisit(hh, { groups: ['marginal'] });
+    // Detected three days before it is sent: the visit is counted from detection (R-L2, as R-M6).
+    const detectedOn = addDays(await today(), -3);
     const sent = {
       hitId: `warn-${householdId}`,
       kind: 'job_loss',
       idNumber: hh.members[1]!.idNumber,
-      detectedOn: await today(),
+      detectedOn,
       source: 'human resources bureau',
     };
     const hits = await post('/v1/integrations/monitoring-hits', env.as('integration', COUNTY), {
@@ -136,10 +137,16 @@ describe('low-income register (R-L1 … R-L3)', () => {
     });
     expect(hits.statusCode).toBe(202);
     expect(hits.json().results).toMatchObject([{ outcome: 'matched', householdId }]);
-    const openedOn = await workflowToday();
     const warning = await until(async () => (await household$(householdId)).openWarnings[0], 'the warning');
-    expect(warning.due.date).toBe(WorkingCalendar.builtin().addWorkingDays(openedOn, 15).date);
+    expect(warning.due.date).toBe(WorkingCalendar.builtin().addWorkingDays(detectedOn, 15).date);
     expect(warning).toMatchObject({ atRisk: false, overdue: false, reasons: [{ kind: 'job_loss' }] });
+    // R-O6: the warning is recorded as the integration that sent it.
+    const warned = await env.pool.query(
+      `SELECT actor_sub, actor_role FROM audit_events
+       WHERE subject_kind = 'register' AND subject_id = $1 AND action = 'warning'`,
+      [householdId],
+    );
+    expect(warned.rows).toEqual([{ actor_sub: 'integration-register', actor_role: 'integration' }]);
     // The same hit again is a duplicate: no second warning.
     const again = await post('/v1/integrations/monitoring-hits', env.as('integration', COUNTY), {
       hits: [sent],
@@ -147,6 +154,17 @@ describe('low-income register (R-L1 … R-L3)', () => {
     expect(again.json().results[0].outcome).toBe('duplicate');
     const flagged = (await get(`/v1/register?region=${TOWNSHIP}&flag=open`)).json();
     expect(flagged.items.map((i: { householdId: string }) => i.householdId)).toContain(householdId);
+    // A visit dated before the warning was detected does not answer it: 422, nothing written.
+    const revision = (await entriesOf(hh.members[0]!.idNumber))[0]!.revision;
+    const early = await post(`/v1/register/households/${householdId}/visits`, township(), {
+      visitId: 'v-early',
+      visitedOn: addDays(detectedOn, -1),
+      findings: 'seen before the job loss',
+    });
+    expect(early.statusCode).toBe(422);
+    expect(early.headers['content-type']).toContain('application/problem+json');
+    expect((await entriesOf(hh.members[0]!.idNumber))[0]!.revision).toBe(revision);
+    expect((await household$(householdId)).openWarnings).toHaveLength(1);
 
     const untilInstant = async (at: Date) =>
       ts.sleep(Math.max(1, at.getTime() + 3_600_000 - (await ts.currentTimeMs())));
@@ -201,7 +219,7 @@ describe('low-income register (R-L1 … R-L3)', () => {
     expect(view.sources[1].ref).toBe(applicationId);
   }, 120_000);
 
-  it('R-L1: an approval then a closure keeps the household as a former recipient', async () => {
+  it("R-L1 R-O6: an approval then a closure keeps the household as a former recipient; the hit is the integration's", async () => {
     const hh = household();
     const { caseId } = await decide(hh, 'dibao');
     const [entry] = await until(async () => {
@@ -229,6 +247,20 @@ describe('low-income register (R-L1 … R-L3)', () => {
       const c = (await get(`/v1/cases/${caseId}`)).json();
       return c.tasks?.find((t: { kind: string }) => t.kind === 'data_check');
     }, 'the data check');
+    // R-O6: the hit and the check it opened are recorded as the integration that sent it.
+    const actors = await until(async () => {
+      const { rows } = await env.pool.query(
+        `SELECT action, actor_sub, actor_role FROM audit_events
+         WHERE subject_kind = 'case' AND subject_id = $1 AND action IN ('comparison_hit', 'data_check_opened')
+         ORDER BY id`,
+        [caseId],
+      );
+      return rows.length === 2 ? rows : undefined;
+    }, 'the hit in the audit trail');
+    expect(actors).toEqual([
+      { action: 'comparison_hit', actor_sub: 'integration-register', actor_role: 'integration' },
+      { action: 'data_check_opened', actor_sub: 'integration-register', actor_role: 'integration' },
+    ]);
     const stop = await post(`/v1/cases/${caseId}/reviews/${task.taskId}`, township(), {
       outcome: 'stop',
       reasons: 'no longer eligible',

@@ -211,6 +211,8 @@ export interface ComparisonHit {
   detectedOn: CivilDate;
   source: string;
   details: string;
+  /** R-O6: the integration that sent it; absent in signals sent before it was carried. */
+  reportedBy?: Actor;
 }
 
 /** R-O4: what a complaint's finding asks the case to check; the staff member who asked (R-O6). */

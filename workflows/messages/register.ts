@@ -91,6 +91,8 @@ export interface MonitoringHit {
   detectedOn: CivilDate;
   source: string;
   details?: string;
+  /** R-O6: the integration that sent it; absent in signals sent before it was carried. */
+  reportedBy?: Actor;
 }
 
 /** R-L2: a visit due within 15 working days (parameter) of the warning; flagged like other tasks. */
@@ -98,6 +100,9 @@ export interface RegisterTask {
   taskId: string;
   kind: 'visit';
   openedOn: CivilDate;
+  /** R-L2: the day its earliest warning was detected, which the due date counts from; absent on visits
+   * opened before that rule, which count from `openedOn`. */
+  countedFrom?: CivilDate;
   due: Deadline;
   atRiskOn: CivilDate;
   atRisk: boolean;
