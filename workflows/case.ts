@@ -32,7 +32,7 @@ import {
   standardChangedSignal,
   visitEventSignal,
 } from './messages';
-import { caseClosureFinding, registerActs } from './register-hooks';
+import { caseClosureFinding, registerActs, registerImported } from './register-hooks';
 import {
   SA_AT_RISK,
   SA_CASE_KIND,
@@ -215,6 +215,7 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
 
   for (;;) {
     state.tick(now());
+    await registerImported(state, input.imported, starting());
     await flush();
     if (state.closed) break;
     const due =

@@ -1,22 +1,45 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { type CivilDate, civilDateOf } from '../domain/dates';
+import { countyOf } from '../domain/region';
+import type { CaseState } from './case-state';
 import type {
   ApplicationInput,
   ApplicationView,
+  CaseInput,
   CaseView,
   DecisionInput,
+  ImportedState,
   RegisterFinding,
   RegisterGroup,
 } from './messages';
 
-// R-L1: the register fills itself from applications and cases. The application and case workflows
-// call one activity (signal-with-start of the household's entry, deduplicated there by the finding
-// id); these pure functions say what each decision means for the register.
+// R-L1: the register fills itself from applications, cases and the caseload import. The application
+// and case workflows call one activity (signal-with-start of the household's entry, deduplicated
+// there by the finding id); the pure functions below say what each decision means for the register.
 
-export const registerActs = proxyActivities<Pick<Activities, 'registerFinding'>>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '1m' },
-});
+const options = { startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '1m' } };
+export const registerActs = proxyActivities<Pick<Activities, 'registerFinding'>>(options);
+const localActs = proxyLocalActivities<Pick<Activities, 'registerFinding'>>(options);
+
+/** The case's seen-id that says its imported household was sent to the register. */
+const IMPORT_REGISTERED = 'register:import';
+
+/**
+ * R-L1: an imported case registers its household once: in its first workflow task (`locally`, beside
+ * its first save), or — a case imported before this step (patch `register-imported`) — at its next
+ * wake-up; histories recorded before it replay without it.
+ */
+export async function registerImported(
+  state: CaseState,
+  imported: ImportedState | undefined,
+  locally: boolean,
+): Promise<void> {
+  if (!imported || state.hasSeen(IMPORT_REGISTERED) || !patched('register-imported')) return;
+  state.markSeen(IMPORT_REGISTERED);
+  const finding = importFinding({ ...state.view, imported }, civilDateOf(new Date()));
+  if (finding) await (locally ? localActs : registerActs).registerFinding(finding);
+}
 
 const CASH_GROUPS: readonly RegisterGroup[] = ['dibao', 'extreme_poverty'];
 
@@ -52,6 +75,32 @@ export function applicationFinding(
     ref: input.applicationId,
     on: view.decision?.on ?? input.acceptedOn,
     by: d.actor,
+  };
+}
+
+/**
+ * R-L1: a household brought in by the caseload import is registered in its group like an approved
+ * one (its import stands for its approval), found by the import and registered by whoever imported
+ * it (R-O6). A case approved here was registered by its application; nobody alive, nobody registered.
+ */
+export function importFinding(
+  input: Pick<CaseInput, 'caseId' | 'category' | 'villageCode' | 'members' | 'imported'>,
+  on: CivilDate,
+): RegisterFinding | undefined {
+  const imp = input.imported;
+  const living = input.members.filter((m) => !m.diedOn);
+  if (!imp || living.length === 0) return undefined;
+  return {
+    findingId: `import:${imp.importId}:${input.caseId}`,
+    source: 'import',
+    villageCode: input.villageCode,
+    members: living.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation })),
+    add: [input.category],
+    remove: CASH_GROUPS.includes(input.category) ? ['marginal', 'former_recipient'] : [],
+    ref: input.caseId,
+    note: `import ${imp.importId}`,
+    on,
+    by: { sub: imp.importedBy, role: 'admin', region: countyOf(input.villageCode) },
   };
 }
 

@@ -4,6 +4,7 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { addDays, civilDateOf, startOfCivilDay } from '../../domain/dates';
 import type { Household } from '../../domain/household';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
+import { households, toCsv } from '../helpers/caseload';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
@@ -447,5 +448,27 @@ describe('low-income register (R-L1 … R-L3)', () => {
       ],
     });
     expect(hits.json().results[0].outcome).toBe('forbidden');
+  }, 120_000);
+
+  // Last: imported cases are rostered in every week the tests above skip.
+  it('R-L1: an imported dibao household is in the register like an approved one, found by the import', async () => {
+    const [hh] = households(1, { size: 2, amount: '650.00', startMonth: '2024-03', nextReview: '2099-01' });
+    const uploaded = await env.api.inject({
+      method: 'POST',
+      url: `/v1/imports/cases?countyCode=${COUNTY}`,
+      headers: { ...env.as('admin', COUNTY), 'content-type': 'text/csv' },
+      payload: toCsv([hh!]),
+    });
+    expect(uploaded.statusCode).toBe(202);
+    const [entry] = await until(async () => {
+      const e = await entriesOf(hh!.ids[0]!);
+      return e.length ? e : undefined;
+    }, 'the imported household in the register');
+    const view = await household$(entry!.household_key);
+    expect(view.groups).toEqual(['dibao']);
+    expect(view.sources).toMatchObject([{ source: 'import', by: 'admin-register' }]);
+    expect(view.members.map((m: { idNumber: string }) => m.idNumber).sort()).toEqual([...hh!.ids].sort());
+    const list = (await get(`/v1/register?region=${TOWNSHIP}&group=dibao`)).json();
+    expect(list.items.map((i: { householdId: string }) => i.householdId)).toContain(entry!.household_key);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplicationView, CaseView, DecisionInput } from '../../workflows/messages';
-import { applicationFinding, caseClosureFinding } from '../../workflows/register-hooks';
-import { actor, applicationInput } from '../helpers/fixtures';
+import type { ApplicationView, CaseInput, CaseView, DecisionInput } from '../../workflows/messages';
+import { applicationFinding, caseClosureFinding, importFinding } from '../../workflows/register-hooks';
+import { actor, applicationInput, caseInput } from '../helpers/fixtures';
 
 // What each decision means for the register (R-L1, R-E2): pure, no server.
 const county = actor('county_staff', '140802');
@@ -59,5 +59,33 @@ describe('register hooks', () => {
     const dead = { ...base, members: members.map((m) => ({ ...m, diedOn: '2026-11-01' })) } as CaseView;
     expect(caseClosureFinding(dead)).toBeUndefined();
     expect(caseClosureFinding({ ...base, closed: undefined } as CaseView)).toBeUndefined();
+  });
+
+  it('R-L1: an imported dibao or extreme-poverty household is registered in its group like an approved one, found by the import', () => {
+    const base = caseInput({ approvedOn: '2026-11-01', startMonth: '2026-12' });
+    const imported: CaseInput = {
+      ...base,
+      imported: { importId: 'I-7', importedBy: 'admin-7', nextReviewOn: '2027-03-01' },
+    };
+    for (const category of ['dibao', 'extreme_poverty'] as const) {
+      const f = importFinding({ ...imported, category }, '2026-12-03')!;
+      expect(f).toMatchObject({
+        source: 'import',
+        add: [category],
+        remove: ['marginal', 'former_recipient'],
+        ref: base.caseId,
+        on: '2026-12-03',
+        by: { sub: 'admin-7', role: 'admin' },
+      });
+      expect(f.members.map((m) => m.idNumber)).toEqual(base.members.map((m) => m.idNumber));
+    }
+    expect(importFinding({ ...imported, category: 'marginal' }, '2026-12-03')).toMatchObject({
+      add: ['marginal'],
+      remove: [],
+    });
+    // An approved case was registered by its application; nobody alive, nobody to register.
+    expect(importFinding(base, '2026-12-03')).toBeUndefined();
+    const dead = imported.members.map((m) => ({ ...m, diedOn: '2026-12-01' }));
+    expect(importFinding({ ...imported, members: dead }, '2026-12-03')).toBeUndefined();
   });
 });

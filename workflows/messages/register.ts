@@ -25,10 +25,11 @@ export type RegisterGroup = (typeof REGISTER_GROUPS)[number];
  */
 export const MANUAL_GROUPS = ['marginal', 'expenditure_type', 'county_named'] as const;
 
-/** R-L1: how a household was found (applications and cases fill the register themselves). */
+/** R-L1: how a household was found (applications, cases and the caseload import fill the register themselves). */
 export const REGISTER_SOURCES = [
   'application',
   'case',
+  'import',
   'visit',
   'self_declaration',
   'village_report',
