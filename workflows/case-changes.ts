@@ -87,6 +87,8 @@ export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): voi
     perCapitaIncome: c.perCapitaIncome,
     viaVisitReport: c.viaVisitReport,
   });
+  if (c.perCapitaIncome !== undefined)
+    v.perCapitaIncome = { amount: c.perCapitaIncome, reportedOn: c.reportedOn };
   const standard = s.standard(v.policy);
   const above = c.perCapitaIncome !== undefined && compare(c.perCapitaIncome, standard) >= 0;
   if (v.status === 'tapering' && c.perCapitaIncome !== undefined && !above) {

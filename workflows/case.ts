@@ -241,7 +241,8 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   // R-L1: a closed case keeps the household in the register (former recipient) at closure, before a
   // repayment demand keeps the case open; histories recorded before the register replay without it.
   if (state.closed && patched('register-former-recipient')) {
-    const finding = caseClosureFinding(state.snapshot());
+    // Which closures make a former recipient (R-L1): by reason and income since this patch.
+    const finding = caseClosureFinding(state.snapshot(), patched('register-closure-by-reason'));
     if (finding) await registerActs.registerFinding(finding);
   }
   // R-M10: a closed case's recoveries that no later payment can offset become a repayment demand,

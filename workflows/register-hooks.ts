@@ -1,6 +1,7 @@
 import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { type CivilDate, civilDateOf } from '../domain/dates';
+import { compare, mul } from '../domain/money';
 import { countyOf } from '../domain/region';
 import type { CaseState } from './case-state';
 import type {
@@ -8,6 +9,7 @@ import type {
   ApplicationView,
   CaseInput,
   CaseView,
+  CloseReason,
   DecisionInput,
   ImportedState,
   RegisterFinding,
@@ -104,25 +106,54 @@ export function importFinding(
   };
 }
 
+/** R-L1: closures of households that did not leave support still poor (see stillLowIncome). */
+const NOT_FORMER_RECIPIENT: readonly CloseReason[] = ['death', 'fraud', 'spot_check_reversed'];
+
 /**
- * A closed case keeps its household in the register: a dibao or extreme-poverty household becomes a
- * former recipient (history, R-L1); a marginal or expenditure-type one leaves that group. Nobody
- * left alive, nothing to register.
+ * R-L1 / R-E2: what is known of the household's income says it is still low-income: the latest
+ * per-capita income a change report measured lies below the marginal line (the dibao standard of
+ * its residence × the marginal factor); with no measure, nothing shows it is better off.
  */
-export function caseClosureFinding(v: CaseView): RegisterFinding | undefined {
+function stillLowIncome(v: CaseView): boolean {
+  if (!v.perCapitaIncome) return true;
+  const standard = v.residence === 'urban' ? v.policy.standardUrban : v.policy.standardRural;
+  return compare(v.perCapitaIncome.amount, mul(standard, v.policy.marginalFactor)) < 0;
+}
+
+/**
+ * A closed case and the register (R-L1). A dibao or extreme-poverty household that left support and
+ * is still low-income becomes a former recipient (history): a taper exit or a stop after a review
+ * or check, unless its measured income reached the marginal line. The death of those supported, a
+ * fraud and a reversed approval make no former recipient. Every closure takes the case's group
+ * away; one that adds no group changes an existing entry only, and nobody left alive is not
+ * registered. `byReason` is the workflow's patch decision: closures before it made every living
+ * dibao household a former recipient and registered nothing when nobody was alive.
+ */
+export function caseClosureFinding(v: CaseView, byReason = true): RegisterFinding | undefined {
+  if (!v.closed) return undefined;
   const living = v.members.filter((m) => !m.diedOn);
-  if (!v.closed || living.length === 0) return undefined;
-  const former = CASH_GROUPS.includes(v.category);
+  if (!byReason && living.length === 0) return undefined;
+  const former =
+    CASH_GROUPS.includes(v.category) &&
+    living.length > 0 &&
+    (!byReason || (!NOT_FORMER_RECIPIENT.includes(v.closed.reason) && stillLowIncome(v)));
+  const add: RegisterGroup[] = former ? ['former_recipient'] : [];
   return {
     findingId: `case:${v.caseId}:closed`,
     source: 'case',
     villageCode: v.villageCode,
-    members: living.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation })),
-    add: former ? ['former_recipient'] : [],
+    // The dead only name the entry to change (a closure that adds nothing registers nobody).
+    members: (living.length > 0 ? living : v.members).map((m) => ({
+      idNumber: m.idNumber,
+      name: m.name,
+      relation: m.relation,
+    })),
+    add,
     remove: [v.category],
     ref: v.caseId,
     note: v.closed.reason,
     on: v.closed.on,
     by: { sub: 'system', role: 'system' },
+    ...(byReason && add.length === 0 ? { onlyIfRegistered: true } : {}),
   };
 }

@@ -220,41 +220,51 @@ describe('low-income register (R-L1 … R-L3)', () => {
     expect(view.sources[1].ref).toBe(applicationId);
   }, 120_000);
 
-  it("R-L1 R-O6: an approval then a closure keeps the household as a former recipient; the hit is the integration's", async () => {
-    const hh = household();
-    const { caseId } = await decide(hh, 'dibao');
-    const [entry] = await until(async () => {
-      const e = await entriesOf(hh.members[0]!.idNumber);
-      return e.length ? e : undefined;
-    }, 'the register entry');
-    const key = entry!.household_key;
-    expect((await household$(key)).groups).toEqual(['dibao']);
-
-    // A data check closed by staff with `stop` closes the case (R-M6, R-A11: staff decide, not the hit).
-    const hit = await post('/v1/integrations/comparison-hits', env.as('integration', COUNTY), {
-      hits: [
-        {
-          hitId: `hit-${caseId}`,
-          kind: 'imprisonment',
-          idNumber: hh.members[1]!.idNumber,
-          detectedOn: await today(),
-          source: 'police',
-          details: 'sentenced',
-        },
-      ],
-    });
-    expect(hit.json().counts.matched).toBe(1);
-    const task = await until(async () => {
-      const c = (await get(`/v1/cases/${caseId}`)).json();
-      return c.tasks?.find((t: { kind: string }) => t.kind === 'data_check');
-    }, 'the data check');
+  it("R-L1 R-O6: a closure by stop keeps a former recipient, one for fraud only leaves dibao; the hit is the integration's", async () => {
+    // Both approvals first: on the time-skipping server a publicity sleep after a closed case's Update
+    // does not return (seen before this test too).
+    const stopped = household();
+    const defrauded = household();
+    const cases = [await decide(stopped, 'dibao'), await decide(defrauded, 'dibao')];
+    const keys: string[] = [];
+    for (const hh of [stopped, defrauded]) {
+      const [entry] = await until(async () => {
+        const e = await entriesOf(hh.members[0]!.idNumber);
+        return e.length ? e : undefined;
+      }, 'the register entry');
+      keys.push(entry!.household_key);
+      expect((await household$(entry!.household_key)).groups).toEqual(['dibao']);
+    }
+    // A data check closed by staff closes the case (R-M6, R-A11: staff decide, not the hit).
+    const checkOf = async (caseId: string, hh: Household) => {
+      const hit = await post('/v1/integrations/comparison-hits', env.as('integration', COUNTY), {
+        hits: [
+          {
+            hitId: `hit-${caseId}`,
+            kind: 'state_funded_employment',
+            idNumber: hh.members[1]!.idNumber,
+            detectedOn: await today(),
+            source: 'human resources bureau',
+            details: 'on a state payroll',
+          },
+        ],
+      });
+      expect(hit.json().counts.matched).toBe(1);
+      return until(async () => {
+        const c = (await get(`/v1/cases/${caseId}`)).json();
+        const task = c.tasks?.find((t: { kind: string }) => t.kind === 'data_check');
+        return task && { taskId: task.taskId as string, startMonth: c.startMonth as string };
+      }, 'the data check');
+    };
+    const [first, second] = cases.map((c) => c.caseId!);
+    const stopCheck = await checkOf(first!, stopped);
     // R-O6: the hit and the check it opened are recorded as the integration that sent it.
     const actors = await until(async () => {
       const { rows } = await env.pool.query(
         `SELECT action, actor_sub, actor_role FROM audit_events
          WHERE subject_kind = 'case' AND subject_id = $1 AND action IN ('comparison_hit', 'data_check_opened')
          ORDER BY id`,
-        [caseId],
+        [first],
       );
       return rows.length === 2 ? rows : undefined;
     }, 'the hit in the audit trail');
@@ -262,17 +272,32 @@ describe('low-income register (R-L1 … R-L3)', () => {
       { action: 'comparison_hit', actor_sub: 'integration-register', actor_role: 'integration' },
       { action: 'data_check_opened', actor_sub: 'integration-register', actor_role: 'integration' },
     ]);
-    const stop = await post(`/v1/cases/${caseId}/reviews/${task.taskId}`, township(), {
+    const stop = await post(`/v1/cases/${first}/reviews/${stopCheck.taskId}`, township(), {
       outcome: 'stop',
       reasons: 'no longer eligible',
     });
     expect(stop.statusCode).toBe(200);
-    const view = await until(async () => {
-      const v = await household$(key);
+    const former = await until(async () => {
+      const v = await household$(keys[0]!);
       return v.groups.includes('former_recipient') ? v : undefined;
     }, 'the former recipient');
-    expect(view.groups).toEqual(['former_recipient']);
-    expect(view.sources.map((s: { source: string }) => s.source)).toEqual(['application', 'case']);
+    expect(former.groups).toEqual(['former_recipient']);
+    expect(former.sources.map((s: { source: string }) => s.source)).toEqual(['application', 'case']);
+
+    // R-L1: a household that received support by fraud is no former recipient; it leaves dibao.
+    const fraudCheck = await checkOf(second!, defrauded);
+    const fraud = await post(`/v1/cases/${second}/reviews/${fraudCheck.taskId}`, township(), {
+      outcome: 'fraud',
+      overpaidFromMonth: fraudCheck.startMonth,
+      reasons: 'concealed state employment',
+    });
+    expect(fraud.statusCode).toBe(200);
+    const left = await until(async () => {
+      const v = await household$(keys[1]!);
+      return v.sources.some((s: { source: string }) => s.source === 'case') ? v : undefined;
+    }, 'the closure in the register');
+    expect(left.groups).toEqual([]);
+    expect(left.sources.map((s: { source: string }) => s.source)).toEqual(['application', 'case']);
   }, 120_000);
 
   it('R-L2 R-A1 R-A11: a visit finding the household eligible opens an application through the receipt', async () => {

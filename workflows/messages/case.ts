@@ -177,6 +177,8 @@ export interface CaseView {
   demands?: RepaymentDemand[];
   tasks: CaseTask[];
   taper?: { changeId: string; reportedOn: CivilDate; firstMonth: YearMonth; lastMonth: YearMonth };
+  /** R-M5: the latest per-capita monthly income a change report measured (R-L1 reads it at closure). */
+  perCapitaIncome?: { amount: Money; reportedOn: CivilDate };
   nextReviewOn: CivilDate;
   reviewIntervalMonths: number;
   unstableIncome: boolean;

@@ -82,6 +82,8 @@ export interface RegisterFinding {
   note?: string;
   on: CivilDate;
   by: RegisterActor;
+  /** Only changes the groups of an entry that exists: starts none (a closure that registers nobody). */
+  onlyIfRegistered?: boolean;
 }
 
 /** R-L2: one screening hit or warning indicator for a person of the household. */
