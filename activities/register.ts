@@ -34,8 +34,14 @@ export function registerActivities(deps: ActivityDeps) {
       await repos.register.save(args.view, args.entries);
     },
 
-    /** R-L1: a finding reaches the household's one entry (started if new); deduplicated by its id there. */
-    async registerFinding(finding: RegisterFinding): Promise<{ householdKey: string }> {
+    /**
+     * R-L1: a finding reaches the household's one entry (started if new); deduplicated by its id
+     * there. One `onlyIfRegistered` (a closure that registers nobody) reaches an existing entry only.
+     */
+    async registerFinding(finding: RegisterFinding): Promise<{ householdKey?: string }> {
+      const ids = finding.members.map((m) => m.idNumber);
+      if (finding.onlyIfRegistered && !(await repos.register.keyOf(countyOf(finding.villageCode), ids)))
+        return {};
       const householdKey = await sendFinding(
         clientOf(deps),
         Context.current().info.taskQueue,

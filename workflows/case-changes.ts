@@ -13,11 +13,15 @@ import { type ChangeReportInput, type ComparisonHit, type ComplaintCheck, FAILUR
 // employment above the standard, which starts the 6-payment taper (R-M3), and income falling back
 // below it, which ends the taper.
 
-/** R-M6: a hit opens a check due in 14 days; it never changes the entitlement by itself (R-A11). */
+/**
+ * R-M6: a hit opens a check due in 14 days; it never changes the entitlement by itself (R-A11). Both
+ * are recorded as the integration that sent it (R-O6).
+ */
 export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
   if (s.hasSeen(`hit:${h.hitId}`)) return;
   s.markSeen(`hit:${h.hitId}`);
-  s.record(now, 'comparison_hit', SYSTEM, undefined, {
+  const by = h.reportedBy ?? SYSTEM;
+  s.record(now, 'comparison_hit', by, undefined, {
     hitId: h.hitId,
     kind: h.kind,
     idNumber: h.idNumber,
@@ -25,17 +29,21 @@ export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
   });
   if (s.closed) return;
   const due = comparisonCheckDue(s.cal, h.detectedOn, s.input.deadlines);
-  s.openTaskToday(now, {
-    taskId: `check-${h.hitId}`,
-    kind: 'data_check',
-    due,
-    dueFrom: h.detectedOn,
-    subject: {
-      idNumber: h.idNumber,
-      hitKind: h.kind,
-      summary: `${h.kind} reported by ${h.source}: ${h.details}`,
+  s.openTaskToday(
+    now,
+    {
+      taskId: `check-${h.hitId}`,
+      kind: 'data_check',
+      due,
+      dueFrom: h.detectedOn,
+      subject: {
+        idNumber: h.idNumber,
+        hitKind: h.kind,
+        summary: `${h.kind} reported by ${h.source}: ${h.details}`,
+      },
     },
-  });
+    by,
+  );
 }
 
 /**
@@ -85,6 +93,8 @@ export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): voi
     viaVisitReport: c.viaVisitReport,
   });
   if (c.members) applyMemberChange(s, c.members, c.actor, now);
+  if (c.perCapitaIncome !== undefined)
+    v.perCapitaIncome = { amount: c.perCapitaIncome, reportedOn: c.reportedOn };
   const standard = s.standard(v.policy);
   const above = c.perCapitaIncome !== undefined && compare(c.perCapitaIncome, standard) >= 0;
   if (v.status === 'tapering' && c.perCapitaIncome !== undefined && !above) {

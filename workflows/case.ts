@@ -33,7 +33,7 @@ import {
   standardChangedSignal,
   visitEventSignal,
 } from './messages';
-import { caseClosureFinding, registerActs } from './register-hooks';
+import { caseClosureFinding, registerActs, registerImported } from './register-hooks';
 import {
   SA_AT_RISK,
   SA_CASE_KIND,
@@ -244,6 +244,7 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
 
   for (;;) {
     state.tick(now());
+    await registerImported(state, input.imported, starting());
     await flush();
     if (state.closed) break;
     const due =
@@ -269,7 +270,8 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   // R-L1: a closed case keeps the household in the register (former recipient) at closure, before a
   // repayment demand keeps the case open; histories recorded before the register replay without it.
   if (state.closed && !closedAtStart && patched('register-former-recipient')) {
-    const finding = caseClosureFinding(state.snapshot());
+    // Which closures make a former recipient (R-L1): by reason and income since this patch.
+    const finding = caseClosureFinding(state.snapshot(), patched('register-closure-by-reason'));
     if (finding) await registerActs.registerFinding(finding);
   }
   // R-M10: a closed case's recoveries that no later payment can offset become a repayment demand,

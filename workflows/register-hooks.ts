@@ -1,23 +1,48 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { type CivilDate, civilDateOf } from '../domain/dates';
 import { enrolledAlone } from '../domain/enrolment';
+import { compare, mul } from '../domain/money';
+import { countyOf } from '../domain/region';
+import type { CaseState } from './case-state';
 import type {
   ApplicationInput,
   ApplicationView,
+  CaseInput,
   CaseView,
+  CloseReason,
   DecisionInput,
+  ImportedState,
   RegisterFinding,
   RegisterGroup,
 } from './messages';
 
-// R-L1: the register fills itself from applications and cases. The application and case workflows
-// call one activity (signal-with-start of the household's entry, deduplicated there by the finding
-// id); these pure functions say what each decision means for the register.
+// R-L1: the register fills itself from applications, cases and the caseload import. The application
+// and case workflows call one activity (signal-with-start of the household's entry, deduplicated
+// there by the finding id); the pure functions below say what each decision means for the register.
 
-export const registerActs = proxyActivities<Pick<Activities, 'registerFinding'>>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '1m' },
-});
+const options = { startToCloseTimeout: '30s', retry: { initialInterval: '1s', maximumInterval: '1m' } };
+export const registerActs = proxyActivities<Pick<Activities, 'registerFinding'>>(options);
+const localActs = proxyLocalActivities<Pick<Activities, 'registerFinding'>>(options);
+
+/** The case's seen-id that says its imported household was sent to the register. */
+const IMPORT_REGISTERED = 'register:import';
+
+/**
+ * R-L1: an imported case registers its household once: in its first workflow task (`locally`, beside
+ * its first save), or — a case imported before this step (patch `register-imported`) — at its next
+ * wake-up; histories recorded before it replay without it.
+ */
+export async function registerImported(
+  state: CaseState,
+  imported: ImportedState | undefined,
+  locally: boolean,
+): Promise<void> {
+  if (!imported || state.hasSeen(IMPORT_REGISTERED) || !patched('register-imported')) return;
+  state.markSeen(IMPORT_REGISTERED);
+  const finding = importFinding({ ...state.view, imported }, civilDateOf(new Date()));
+  if (finding) await (locally ? localActs : registerActs).registerFinding(finding);
+}
 
 const CASH_GROUPS: readonly RegisterGroup[] = ['dibao', 'extreme_poverty'];
 
@@ -60,24 +85,79 @@ export function applicationFinding(
 }
 
 /**
- * A closed case keeps its household in the register: a dibao or extreme-poverty household becomes a
- * former recipient (history, R-L1); a marginal or expenditure-type one leaves that group. Nobody
- * left alive, nothing to register.
+ * R-L1: a household brought in by the caseload import is registered in its group like an approved
+ * one (its import stands for its approval), found by the import and registered by whoever imported
+ * it (R-O6). A case approved here was registered by its application; nobody alive, nobody registered.
  */
-export function caseClosureFinding(v: CaseView): RegisterFinding | undefined {
+export function importFinding(
+  input: Pick<CaseInput, 'caseId' | 'category' | 'villageCode' | 'members' | 'imported'>,
+  on: CivilDate,
+): RegisterFinding | undefined {
+  const imp = input.imported;
+  const living = input.members.filter((m) => !m.diedOn);
+  if (!imp || living.length === 0) return undefined;
+  return {
+    findingId: `import:${imp.importId}:${input.caseId}`,
+    source: 'import',
+    villageCode: input.villageCode,
+    members: living.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation })),
+    add: [input.category],
+    remove: CASH_GROUPS.includes(input.category) ? ['marginal', 'former_recipient'] : [],
+    ref: input.caseId,
+    note: `import ${imp.importId}`,
+    on,
+    by: { sub: imp.importedBy, role: 'admin', region: countyOf(input.villageCode) },
+  };
+}
+
+/** R-L1: closures of households that did not leave support still poor (see stillLowIncome). */
+const NOT_FORMER_RECIPIENT: readonly CloseReason[] = ['death', 'fraud', 'spot_check_reversed'];
+
+/**
+ * R-L1 / R-E2: what is known of the household's income says it is still low-income: the latest
+ * per-capita income a change report measured lies below the marginal line (the dibao standard of
+ * its residence × the marginal factor); with no measure, nothing shows it is better off.
+ */
+function stillLowIncome(v: CaseView): boolean {
+  if (!v.perCapitaIncome) return true;
+  const standard = v.residence === 'urban' ? v.policy.standardUrban : v.policy.standardRural;
+  return compare(v.perCapitaIncome.amount, mul(standard, v.policy.marginalFactor)) < 0;
+}
+
+/**
+ * A closed case and the register (R-L1). A dibao or extreme-poverty household that left support and
+ * is still low-income becomes a former recipient (history): a taper exit or a stop after a review
+ * or check, unless its measured income reached the marginal line. The death of those supported, a
+ * fraud and a reversed approval make no former recipient. Every closure takes the case's group
+ * away; one that adds no group changes an existing entry only, and nobody left alive is not
+ * registered. `byReason` is the workflow's patch decision: closures before it made every living
+ * dibao household a former recipient and registered nothing when nobody was alive.
+ */
+export function caseClosureFinding(v: CaseView, byReason = true): RegisterFinding | undefined {
+  if (!v.closed) return undefined;
   const living = v.members.filter((m) => !m.diedOn);
-  if (!v.closed || living.length === 0) return undefined;
-  const former = CASH_GROUPS.includes(v.category);
+  if (!byReason && living.length === 0) return undefined;
+  const former =
+    CASH_GROUPS.includes(v.category) &&
+    living.length > 0 &&
+    (!byReason || (!NOT_FORMER_RECIPIENT.includes(v.closed.reason) && stillLowIncome(v)));
+  const add: RegisterGroup[] = former ? ['former_recipient'] : [];
   return {
     findingId: `case:${v.caseId}:closed`,
     source: 'case',
     villageCode: v.villageCode,
-    members: living.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation })),
-    add: former ? ['former_recipient'] : [],
+    // The dead only name the entry to change (a closure that adds nothing registers nobody).
+    members: (living.length > 0 ? living : v.members).map((m) => ({
+      idNumber: m.idNumber,
+      name: m.name,
+      relation: m.relation,
+    })),
+    add,
     remove: [v.category],
     ref: v.caseId,
     note: v.closed.reason,
     on: v.closed.on,
     by: { sub: 'system', role: 'system' },
+    ...(byReason && add.length === 0 ? { onlyIfRegistered: true } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkingCalendar, type YearCalendar } from '../domain/calendar';
-import { civilDateOf, compareDates, endOfCivilDay, startOfCivilDay } from '../domain/dates';
+import { type CivilDate, civilDateOf, compareDates, endOfCivilDay, startOfCivilDay } from '../domain/dates';
 import { atRiskDate, registerVisitDue } from '../domain/deadlines';
 import {
   FAILURE,
@@ -100,33 +100,55 @@ export class RegisterState {
     return true;
   }
 
-  /** R-L2: a hit for someone of the household opens a visit due in 15 working days (or joins the open one). */
-  applyHit(h: MonitoringHit, now: Date): boolean {
+  /**
+   * R-L2: a hit for someone of the household opens a visit due 15 working days after the warning was
+   * detected, as R-M6 counts its checks (or joins the open one, whose due date its detection may bring
+   * forward). `fromDetection` is the workflow's patch decision: entries that took hits before counted
+   * from the day the hit arrived.
+   */
+  applyHit(h: MonitoringHit, now: Date, fromDetection = true): boolean {
     if (this.hasSeen(`hit:${h.hitId}`)) return false;
     this.markSeen(`hit:${h.hitId}`);
     const today = civilDateOf(now);
     const reason = { hitId: h.hitId, kind: h.kind, detectedOn: h.detectedOn };
     const open = this.openTasks()[0];
-    if (open) open.reasons.push(reason);
-    else {
-      const due = registerVisitDue(this.cal, today, this.input.deadlines);
+    if (open) {
+      open.reasons.push(reason);
+      if (open.countedFrom && compareDates(h.detectedOn, open.countedFrom) < 0)
+        Object.assign(open, { countedFrom: h.detectedOn }, this.deadline(h.detectedOn, today));
+    } else {
+      const from = fromDetection ? h.detectedOn : today;
       this.view.tasks.push({
         taskId: `visit-${this.view.tasks.length + 1}`,
         kind: 'visit',
         openedOn: today,
-        due,
-        atRiskOn: atRiskDate(this.cal, due, this.input.deadlines.atRiskWorkingDays, today).date,
+        ...(fromDetection ? { countedFrom: from } : {}),
+        ...this.deadline(from, today),
         atRisk: false,
         overdue: false,
         reasons: [reason],
       });
     }
-    this.record(now, 'warning', SYSTEM, { hitId: h.hitId, kind: h.kind, source: h.source });
+    // R-O6: the integration that sent the hit caused the warning.
+    this.record(now, 'warning', h.reportedBy ?? SYSTEM, { hitId: h.hitId, kind: h.kind, source: h.source });
     return true;
+  }
+
+  /** R-L2: a visit's due date counted from `from`, and the day it turns at risk (flagged from `since`). */
+  private deadline(from: CivilDate, since: CivilDate): Pick<RegisterTask, 'due' | 'atRiskOn'> {
+    const due = registerVisitDue(this.cal, from, this.input.deadlines);
+    return { due, atRiskOn: atRiskDate(this.cal, due, this.input.deadlines.atRiskWorkingDays, since).date };
   }
 
   checkVisit(i: VisitInput, now: Date) {
     if (compareDates(i.visitedOn, civilDateOf(now)) > 0) throw invalid('visitedOn is in the future');
+    // R-L2: a visit dated before a warning it would close does not answer that warning.
+    const detected = this.openTasks()
+      .flatMap((t) => t.reasons.map((r) => r.detectedOn))
+      .sort()
+      .at(-1);
+    if (detected && compareDates(i.visitedOn, detected) < 0)
+      throw invalid(`visitedOn ${i.visitedOn} is before the warning it would answer (detected ${detected})`);
     if (i.application && compareDates(i.application.acceptedOn, civilDateOf(now)) > 0)
       throw invalid('application.acceptedOn is in the future');
     if (i.application && !i.application.household.members.some((m) => this.isMember(m.idNumber)))
@@ -203,8 +225,8 @@ export class RegisterState {
     const today = civilDateOf(now);
     for (const t of this.openTasks()) {
       if (!t.due.provisional) continue;
-      t.due = registerVisitDue(this.cal, t.openedOn, this.input.deadlines);
-      t.atRiskOn = atRiskDate(this.cal, t.due, this.input.deadlines.atRiskWorkingDays, t.openedOn).date;
+      // Counted from detection, or from opening on visits opened before that rule (R-L2).
+      Object.assign(t, this.deadline(t.countedFrom ?? t.openedOn, t.openedOn));
       // A later date takes back a flag raised on the provisional one.
       if (compareDates(t.atRiskOn, today) > 0) t.atRisk = false;
       if (compareDates(t.due.date, today) >= 0) t.overdue = false;

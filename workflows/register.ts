@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -31,11 +32,11 @@ const acts = proxyActivities<Activities>({
 
 /**
  * A household's entry in the county's low-income register (R-L1 … R-L3): `register:<county>:<key>`,
- * the one writer of its rows. Findings (applications, cases, staff) and monitoring hits arrive as
- * signals or Updates; a hit opens a visit due in 15 working days, flagged at risk and overdue by
- * timers; a visit that finds the household eligible has an application received for it through the
- * normal receipt (R-A1, never an admission without the procedure, R-A11). Lives as long as the
- * register; continues as new when the server suggests it.
+ * the one writer of its rows. Findings (applications, cases, imports, staff) and monitoring hits
+ * arrive as signals or Updates; a hit opens a visit due 15 working days after the warning was
+ * detected, flagged at risk and overdue by timers; a visit that finds the household eligible has an
+ * application received for it through the normal receipt (R-A1, never an admission without the
+ * procedure, R-A11). Lives as long as the register; continues as new when the server suggests it.
  */
 export async function registerWorkflow(input: RegisterInput): Promise<void> {
   const state = new RegisterState(input, new Date());
@@ -77,8 +78,10 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
   setHandler(registerFindingSignal, (f) => {
     if (state.applyFinding(f, now())) changes++;
   });
+  // R-L2: a visit counts from the warning's detection; entries that took a hit before this rule
+  // replay the count from its arrival.
   setHandler(monitoringHitSignal, (h) => {
-    if (state.applyHit(h, now())) {
+    if (state.applyHit(h, now(), patched('register-visit-from-detection'))) {
       state.tick(now());
       changes++;
     }

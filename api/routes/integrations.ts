@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { reaches } from '../../domain/region';
 import { caseWorkflowId, comparisonHitSignal } from '../../workflows/messages';
 import { takeDeathNotices } from '../death-intake';
-import { countOutcomes, eachLimited, type LineResult, parseLines } from '../intake';
+import { actorOf, countOutcomes, eachLimited, type LineResult, parseLines } from '../intake';
 import { problemResponses } from '../problem';
 import {
   comparisonHitBatch,
@@ -93,6 +93,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
+      const reportedBy = actorOf(req.user); // R-O6: the case records the hit and its check as this sender
       const { results, valid } = parseLines(req.body.hits, comparisonHitItem(), (h) => h.hitId, 'hitId');
       const holders = await cases.holdersOf(valid.map((v) => v.item.idNumber));
       const lines = valid.flatMap((line) => {
@@ -125,7 +126,7 @@ export const integrationRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       await forward(
         send,
-        (l) => handle(l.caseId).signal(comparisonHitSignal, l.item),
+        (l) => handle(l.caseId).signal(comparisonHitSignal, { ...l.item, reportedBy }),
         async (l) => {
           await comparisonHits.markUnknown(l.item.hitId);
           if (l.result.outcome === 'matched') l.result.outcome = 'unknown';

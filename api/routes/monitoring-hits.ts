@@ -102,9 +102,10 @@ export const monitoringHitRoutes: FastifyPluginAsyncZod = async (app) => {
         const county = countyOf(item.villageCode ?? holders.get(item.idNumber)!.villageCode);
         try {
           const { villageCode: _v, ...hit } = item;
+          // R-O6: the entry records the warning as the integration that sent it.
           await app.temporal.workflow
             .getHandle(registerWorkflowId(county, key))
-            .signal(monitoringHitSignal, hit);
+            .signal(monitoringHitSignal, { ...hit, reportedBy: by });
         } catch (err) {
           // Temporal away: the hit is recorded and the resend signals it again.
           if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -110,6 +110,10 @@ const warning = z.object({
   taskId: z.string(),
   kind: z.literal('visit'),
   openedOn: z.string(),
+  countedFrom: z
+    .string()
+    .optional()
+    .describe('R-L2: the day the earliest warning was detected; the due date counts from it'),
   due: dueSchema,
   atRiskOn: z.string(),
   atRisk: z.boolean(),

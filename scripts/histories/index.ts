@@ -20,6 +20,7 @@ import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
 import { caseStaffDeathDemand } from './case-staff-death-demand';
+import { registerHitVisit } from './register-hit-visit';
 import type { NamedScenario } from './session';
 
 // Every recorded scenario, one file each, in recording order; the file prefix names the workflow
@@ -48,4 +49,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseCloseRelativeRoster,
   applicationEnrolmentHeld,
   caseMemberChange,
+  registerHitVisit,
 ];

@@ -135,6 +135,7 @@ export async function record(
   const session: Session = {
     env,
     calls,
+    taskQueue,
     today: async () => civilDateOf(new Date(await env.currentTimeMs())),
     sleepUntil: async (date) => {
       const ms = endOfCivilDay(addDays(date, -1)).getTime() + 12 * 3600_000 - (await env.currentTimeMs());

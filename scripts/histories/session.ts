@@ -24,7 +24,7 @@ import {
 // time-skipping server with fake activities, and the steps the scenarios share.
 
 /** The workflow a history file is named after. */
-export type Prefix = 'application' | 'case';
+export type Prefix = 'application' | 'case' | 'register';
 
 export type Handle = WorkflowHandleWithFirstExecutionRunId<(input: ApplicationInput) => Promise<unknown>>;
 export type CaseHandle = WorkflowHandleWithFirstExecutionRunId<(input: CaseInput) => Promise<CaseResult>>;
@@ -32,6 +32,8 @@ export type CaseHandle = WorkflowHandleWithFirstExecutionRunId<(input: CaseInput
 export interface Session {
   env: TestWorkflowEnvironment;
   calls: ReturnType<typeof fakeActivities>['calls'];
+  /** The recording worker's task queue (for workflows without a start helper here). */
+  taskQueue: string;
   today(): Promise<CivilDate>;
   /** Moves workflow time to noon (Asia/Shanghai) of a civil date, as test/workflows/case.test.ts does. */
   sleepUntil(date: CivilDate): Promise<void>;

@@ -1,9 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
-import { civilDateOf, startOfCivilDay } from '../../domain/dates';
+import { addDays, civilDateOf, startOfCivilDay } from '../../domain/dates';
 import type { Household } from '../../domain/household';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
+import { households, toCsv } from '../helpers/caseload';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
@@ -40,7 +41,6 @@ afterAll(async () => {
 
 const township = () => env.as('township_staff', TOWNSHIP);
 const county = () => env.as('county_staff', COUNTY);
-const workflowToday = async () => civilDateOf(new Date(await ts.currentTimeMs()));
 // Dates the API checks against the wall clock ("not in the future"); workflow time runs ahead of it.
 const today = async () => civilDateOf(new Date());
 const post = (url: string, headers: Record<string, string>, payload: unknown) =>
@@ -121,14 +121,16 @@ async function registerByVisit(hh: Household, extra: Record<string, unknown> = {
 
 describe('low-income register (R-L1 … R-L3)', () => {
   // First: once cases exist, every skipped week also runs their roster months.
-  it('R-L2: a warning indicator opens a visit due in 15 working days, at risk and then overdue', async () => {
+  it('R-L2 R-O6: a warning opens a visit due 15 working days after it was detected; a visit dated before it is refused; at risk, then overdue', async () => {
     const hh = household();
     const { householdId } = await registerByVisit(hh, { groups: ['marginal'] });
+    // Detected three days before it is sent: the visit is counted from detection (R-L2, as R-M6).
+    const detectedOn = addDays(await today(), -3);
     const sent = {
       hitId: `warn-${householdId}`,
       kind: 'job_loss',
       idNumber: hh.members[1]!.idNumber,
-      detectedOn: await today(),
+      detectedOn,
       source: 'human resources bureau',
     };
     const hits = await post('/v1/integrations/monitoring-hits', env.as('integration', COUNTY), {
@@ -136,10 +138,16 @@ describe('low-income register (R-L1 … R-L3)', () => {
     });
     expect(hits.statusCode).toBe(202);
     expect(hits.json().results).toMatchObject([{ outcome: 'matched', householdId }]);
-    const openedOn = await workflowToday();
     const warning = await until(async () => (await household$(householdId)).openWarnings[0], 'the warning');
-    expect(warning.due.date).toBe(WorkingCalendar.builtin().addWorkingDays(openedOn, 15).date);
+    expect(warning.due.date).toBe(WorkingCalendar.builtin().addWorkingDays(detectedOn, 15).date);
     expect(warning).toMatchObject({ atRisk: false, overdue: false, reasons: [{ kind: 'job_loss' }] });
+    // R-O6: the warning is recorded as the integration that sent it.
+    const warned = await env.pool.query(
+      `SELECT actor_sub, actor_role FROM audit_events
+       WHERE subject_kind = 'register' AND subject_id = $1 AND action = 'warning'`,
+      [householdId],
+    );
+    expect(warned.rows).toEqual([{ actor_sub: 'integration-register', actor_role: 'integration' }]);
     // The same hit again is a duplicate: no second warning.
     const again = await post('/v1/integrations/monitoring-hits', env.as('integration', COUNTY), {
       hits: [sent],
@@ -147,6 +155,17 @@ describe('low-income register (R-L1 … R-L3)', () => {
     expect(again.json().results[0].outcome).toBe('duplicate');
     const flagged = (await get(`/v1/register?region=${TOWNSHIP}&flag=open`)).json();
     expect(flagged.items.map((i: { householdId: string }) => i.householdId)).toContain(householdId);
+    // A visit dated before the warning was detected does not answer it: 422, nothing written.
+    const revision = (await entriesOf(hh.members[0]!.idNumber))[0]!.revision;
+    const early = await post(`/v1/register/households/${householdId}/visits`, township(), {
+      visitId: 'v-early',
+      visitedOn: addDays(detectedOn, -1),
+      findings: 'seen before the job loss',
+    });
+    expect(early.statusCode).toBe(422);
+    expect(early.headers['content-type']).toContain('application/problem+json');
+    expect((await entriesOf(hh.members[0]!.idNumber))[0]!.revision).toBe(revision);
+    expect((await household$(householdId)).openWarnings).toHaveLength(1);
 
     const untilInstant = async (at: Date) =>
       ts.sleep(Math.max(1, at.getTime() + 3_600_000 - (await ts.currentTimeMs())));
@@ -201,45 +220,84 @@ describe('low-income register (R-L1 … R-L3)', () => {
     expect(view.sources[1].ref).toBe(applicationId);
   }, 120_000);
 
-  it('R-L1: an approval then a closure keeps the household as a former recipient', async () => {
-    const hh = household();
-    const { caseId } = await decide(hh, 'dibao');
-    const [entry] = await until(async () => {
-      const e = await entriesOf(hh.members[0]!.idNumber);
-      return e.length ? e : undefined;
-    }, 'the register entry');
-    const key = entry!.household_key;
-    expect((await household$(key)).groups).toEqual(['dibao']);
-
-    // A data check closed by staff with `stop` closes the case (R-M6, R-A11: staff decide, not the hit).
-    const hit = await post('/v1/integrations/comparison-hits', env.as('integration', COUNTY), {
-      hits: [
-        {
-          hitId: `hit-${caseId}`,
-          kind: 'imprisonment',
-          idNumber: hh.members[1]!.idNumber,
-          detectedOn: await today(),
-          source: 'police',
-          details: 'sentenced',
-        },
-      ],
-    });
-    expect(hit.json().counts.matched).toBe(1);
-    const task = await until(async () => {
-      const c = (await get(`/v1/cases/${caseId}`)).json();
-      return c.tasks?.find((t: { kind: string }) => t.kind === 'data_check');
-    }, 'the data check');
-    const stop = await post(`/v1/cases/${caseId}/reviews/${task.taskId}`, township(), {
+  it("R-L1 R-O6: a closure by stop keeps a former recipient, one for fraud only leaves dibao; the hit is the integration's", async () => {
+    // Both approvals first: on the time-skipping server a publicity sleep after a closed case's Update
+    // does not return (seen before this test too).
+    const stopped = household();
+    const defrauded = household();
+    const cases = [await decide(stopped, 'dibao'), await decide(defrauded, 'dibao')];
+    const keys: string[] = [];
+    for (const hh of [stopped, defrauded]) {
+      const [entry] = await until(async () => {
+        const e = await entriesOf(hh.members[0]!.idNumber);
+        return e.length ? e : undefined;
+      }, 'the register entry');
+      keys.push(entry!.household_key);
+      expect((await household$(entry!.household_key)).groups).toEqual(['dibao']);
+    }
+    // A data check closed by staff closes the case (R-M6, R-A11: staff decide, not the hit).
+    const checkOf = async (caseId: string, hh: Household) => {
+      const hit = await post('/v1/integrations/comparison-hits', env.as('integration', COUNTY), {
+        hits: [
+          {
+            hitId: `hit-${caseId}`,
+            kind: 'state_funded_employment',
+            idNumber: hh.members[1]!.idNumber,
+            detectedOn: await today(),
+            source: 'human resources bureau',
+            details: 'on a state payroll',
+          },
+        ],
+      });
+      expect(hit.json().counts.matched).toBe(1);
+      return until(async () => {
+        const c = (await get(`/v1/cases/${caseId}`)).json();
+        const task = c.tasks?.find((t: { kind: string }) => t.kind === 'data_check');
+        return task && { taskId: task.taskId as string, startMonth: c.startMonth as string };
+      }, 'the data check');
+    };
+    const [first, second] = cases.map((c) => c.caseId!);
+    const stopCheck = await checkOf(first!, stopped);
+    // R-O6: the hit and the check it opened are recorded as the integration that sent it.
+    const actors = await until(async () => {
+      const { rows } = await env.pool.query(
+        `SELECT action, actor_sub, actor_role FROM audit_events
+         WHERE subject_kind = 'case' AND subject_id = $1 AND action IN ('comparison_hit', 'data_check_opened')
+         ORDER BY id`,
+        [first],
+      );
+      return rows.length === 2 ? rows : undefined;
+    }, 'the hit in the audit trail');
+    expect(actors).toEqual([
+      { action: 'comparison_hit', actor_sub: 'integration-register', actor_role: 'integration' },
+      { action: 'data_check_opened', actor_sub: 'integration-register', actor_role: 'integration' },
+    ]);
+    const stop = await post(`/v1/cases/${first}/reviews/${stopCheck.taskId}`, township(), {
       outcome: 'stop',
       reasons: 'no longer eligible',
     });
     expect(stop.statusCode).toBe(200);
-    const view = await until(async () => {
-      const v = await household$(key);
+    const former = await until(async () => {
+      const v = await household$(keys[0]!);
       return v.groups.includes('former_recipient') ? v : undefined;
     }, 'the former recipient');
-    expect(view.groups).toEqual(['former_recipient']);
-    expect(view.sources.map((s: { source: string }) => s.source)).toEqual(['application', 'case']);
+    expect(former.groups).toEqual(['former_recipient']);
+    expect(former.sources.map((s: { source: string }) => s.source)).toEqual(['application', 'case']);
+
+    // R-L1: a household that received support by fraud is no former recipient; it leaves dibao.
+    const fraudCheck = await checkOf(second!, defrauded);
+    const fraud = await post(`/v1/cases/${second}/reviews/${fraudCheck.taskId}`, township(), {
+      outcome: 'fraud',
+      overpaidFromMonth: fraudCheck.startMonth,
+      reasons: 'concealed state employment',
+    });
+    expect(fraud.statusCode).toBe(200);
+    const left = await until(async () => {
+      const v = await household$(keys[1]!);
+      return v.sources.some((s: { source: string }) => s.source === 'case') ? v : undefined;
+    }, 'the closure in the register');
+    expect(left.groups).toEqual([]);
+    expect(left.sources.map((s: { source: string }) => s.source)).toEqual(['application', 'case']);
   }, 120_000);
 
   it('R-L2 R-A1 R-A11: a visit finding the household eligible opens an application through the receipt', async () => {
@@ -415,5 +473,27 @@ describe('low-income register (R-L1 … R-L3)', () => {
       ],
     });
     expect(hits.json().results[0].outcome).toBe('forbidden');
+  }, 120_000);
+
+  // Last: imported cases are rostered in every week the tests above skip.
+  it('R-L1: an imported dibao household is in the register like an approved one, found by the import', async () => {
+    const [hh] = households(1, { size: 2, amount: '650.00', startMonth: '2024-03', nextReview: '2099-01' });
+    const uploaded = await env.api.inject({
+      method: 'POST',
+      url: `/v1/imports/cases?countyCode=${COUNTY}`,
+      headers: { ...env.as('admin', COUNTY), 'content-type': 'text/csv' },
+      payload: toCsv([hh!]),
+    });
+    expect(uploaded.statusCode).toBe(202);
+    const [entry] = await until(async () => {
+      const e = await entriesOf(hh!.ids[0]!);
+      return e.length ? e : undefined;
+    }, 'the imported household in the register');
+    const view = await household$(entry!.household_key);
+    expect(view.groups).toEqual(['dibao']);
+    expect(view.sources).toMatchObject([{ source: 'import', by: 'admin-register' }]);
+    expect(view.members.map((m: { idNumber: string }) => m.idNumber).sort()).toEqual([...hh!.ids].sort());
+    const list = (await get(`/v1/register?region=${TOWNSHIP}&group=dibao`)).json();
+    expect(list.items.map((i: { householdId: string }) => i.householdId)).toContain(entry!.household_key);
   }, 120_000);
 });

@@ -255,6 +255,35 @@ describe('CaseState (no server)', () => {
     ]);
   });
 
+  it('R-O6: a comparison hit and the check it opens are recorded as the integration that sent it', () => {
+    const s = caseOf({ size: 2 });
+    const integration = actor('integration', '140802', 'police-feed');
+    s.applyHit(
+      {
+        hitId: 'h-o6',
+        kind: 'imprisonment',
+        idNumber: s.view.members[1]!.idNumber,
+        detectedOn: '2024-12-11',
+        source: 'police',
+        details: 'sentenced',
+        reportedBy: integration,
+      },
+      at('2024-12-12'),
+    );
+    expect(s.unsaved.map((e) => [e.action, e.by])).toEqual([
+      ['comparison_hit', integration],
+      ['data_check_opened', integration],
+    ]);
+  });
+
+  it('R-M5: the case keeps the latest per-capita income a change report measured', () => {
+    const s = caseOf({ size: 2 });
+    const report = { actor: actor('township_staff'), changeId: 'c1', kind: 'income' as const, summary: 's' };
+    s.applyChange({ ...report, reportedOn: '2024-12-11', perCapitaIncome: '400.00' }, at('2024-12-12'));
+    s.applyChange({ ...report, changeId: 'c2', reportedOn: '2024-12-13' }, at('2024-12-13'));
+    expect(s.view.perCapitaIncome).toEqual({ amount: '400.00', reportedOn: '2024-12-11' });
+  });
+
   it('R-M8: a standard rise moves the amount from its effective month with back-pay for rostered months, once', () => {
     const s = caseOf({ size: 2 });
     const rise = { ...policy('2024-11-01'), standardRural: '700.00' };

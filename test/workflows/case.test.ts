@@ -159,7 +159,7 @@ describe('case in benefit (time-skipping)', () => {
     expect(h.calls.adjustments).toEqual([]);
   });
 
-  it('R-M5: fraud found by a check stops the case, recovers what was paid since, and records the referral', async () => {
+  it('R-M5 R-L1: fraud found by a check stops the case, recovers what was paid since, records the referral, makes no former recipient', async () => {
     const { input, handle, m } = await startCase();
     await sleepUntil(dayInMonth(m(4), 10));
     await handle.signal(comparisonHitSignal, {
@@ -193,6 +193,10 @@ describe('case in benefit (time-skipping)', () => {
     ]);
     const saved = h.calls.caseSaves.flatMap((s) => s.entries.map((e) => e.action));
     expect(saved).toContain('referred');
+    // R-L1: a fraud makes no former recipient: the register entry, if any, only leaves dibao.
+    expect(h.calls.registerFindings.map((f) => [f.source, f.add, f.remove, f.onlyIfRegistered])).toEqual([
+      ['case', [], ['dibao'], true],
+    ]);
   });
 
   it('R-M3: income falling back during the taper ends it and the case goes on', async () => {

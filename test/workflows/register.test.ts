@@ -3,13 +3,15 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { addDays, civilDateOf, endOfCivilDay } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
 import {
+  type CaseInput,
+  caseWorkflowId,
   monitoringHitSignal,
   type RegisterInput,
   registerFindingSignal,
   registerStateQuery,
   registerWorkflowId,
 } from '../../workflows/messages';
-import { actor, COUNTY, household, VILLAGE } from '../helpers/fixtures';
+import { actor, COUNTY, caseInput, household, VILLAGE } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 
 // The register entry on the time-skipping server with in-memory activities (R-L1, R-L2): warnings,
@@ -97,5 +99,35 @@ describe('register entry (time-skipping)', () => {
     expect(last.tasks[0]!.overdue).toBe(true);
     // R-O7: no ID number in the workflow id.
     expect(handle.workflowId).not.toContain(members[0]!.idNumber);
+  }, 120_000);
+
+  it('R-L1: an imported case registers its household once, found by the import, before anything its closure sends', async () => {
+    const on = await today();
+    const start = async (caseId: string, taperReportedOn?: string) => {
+      const input: CaseInput = {
+        ...caseInput({ approvedOn: addDays(on, -400), startMonth: '2024-03', caseId }),
+        applicationId: '',
+        imported: { importId: 'I-9', importedBy: 'admin-9', nextReviewOn: addDays(on, 300), taperReportedOn },
+        continueAsNewAfter: 1,
+      };
+      h.calls.imported.set(caseId, input);
+      return h.env.client.workflow.start('caseWorkflow', {
+        taskQueue: h.taskQueue,
+        workflowId: caseWorkflowId(caseId),
+        args: [{ importRef: { importId: 'I-9', seq: 1, caseId } }],
+      });
+    };
+    const findingsOf = (caseId: string) => h.calls.registerFindings.filter((f) => f.ref === caseId);
+    await start('CIMP-active');
+    // A taper that ended before the import closes the case at once: registered first, then former.
+    await start('CIMP-tapered', addDays(on, -400));
+    await h.env.sleep('40 days'); // wake-ups and a continue-as-new: still once
+    expect(findingsOf('CIMP-active').map((f) => [f.source, f.add, f.by.sub])).toEqual([
+      ['import', ['dibao'], 'admin-9'],
+    ]);
+    expect(findingsOf('CIMP-tapered').map((f) => [f.source, f.add])).toEqual([
+      ['import', ['dibao']],
+      ['case', ['former_recipient']],
+    ]);
   }, 120_000);
 });

@@ -189,6 +189,8 @@ export interface CaseView {
   demands?: RepaymentDemand[];
   tasks: CaseTask[];
   taper?: { changeId: string; reportedOn: CivilDate; firstMonth: YearMonth; lastMonth: YearMonth };
+  /** R-M5: the latest per-capita monthly income a change report measured (R-L1 reads it at closure). */
+  perCapitaIncome?: { amount: Money; reportedOn: CivilDate };
   nextReviewOn: CivilDate;
   reviewIntervalMonths: number;
   unstableIncome: boolean;
@@ -223,6 +225,8 @@ export interface ComparisonHit {
   detectedOn: CivilDate;
   source: string;
   details: string;
+  /** R-O6: the integration that sent it; absent in signals sent before it was carried. */
+  reportedBy?: Actor;
 }
 
 /** R-O4: what a complaint's finding asks the case to check; the staff member who asked (R-O6). */

@@ -25,10 +25,11 @@ export type RegisterGroup = (typeof REGISTER_GROUPS)[number];
  */
 export const MANUAL_GROUPS = ['marginal', 'expenditure_type', 'county_named'] as const;
 
-/** R-L1: how a household was found (applications and cases fill the register themselves). */
+/** R-L1: how a household was found (applications, cases and the caseload import fill the register themselves). */
 export const REGISTER_SOURCES = [
   'application',
   'case',
+  'import',
   'visit',
   'self_declaration',
   'village_report',
@@ -81,6 +82,8 @@ export interface RegisterFinding {
   note?: string;
   on: CivilDate;
   by: RegisterActor;
+  /** Only changes the groups of an entry that exists: starts none (a closure that registers nobody). */
+  onlyIfRegistered?: boolean;
 }
 
 /** R-L2: one screening hit or warning indicator for a person of the household. */
@@ -91,6 +94,8 @@ export interface MonitoringHit {
   detectedOn: CivilDate;
   source: string;
   details?: string;
+  /** R-O6: the integration that sent it; absent in signals sent before it was carried. */
+  reportedBy?: Actor;
 }
 
 /** R-L2: a visit due within 15 working days (parameter) of the warning; flagged like other tasks. */
@@ -98,6 +103,9 @@ export interface RegisterTask {
   taskId: string;
   kind: 'visit';
   openedOn: CivilDate;
+  /** R-L2: the day its earliest warning was detected, which the due date counts from; absent on visits
+   * opened before that rule, which count from `openedOn`. */
+  countedFrom?: CivilDate;
   due: Deadline;
   atRiskOn: CivilDate;
   atRisk: boolean;
