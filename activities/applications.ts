@@ -12,7 +12,7 @@ import type {
   ApplicationView,
   EnrolmentConflict,
   ImportOutcome,
-} from '../workflows/messages';
+} from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 import { alreadyEnrolled } from './enrolments';
 

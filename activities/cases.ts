@@ -10,7 +10,7 @@ import type {
   DeathNotice,
   DeathNoticeOutcome,
   RepaymentDemand,
-} from '../workflows/messages';
+} from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9), written through the repositories in
@@ -73,11 +73,6 @@ export function caseActivities(deps: ActivityDeps) {
       await repaymentDemands.save(args.caseId, args.demand);
     },
 
-    /** R-O1: close-relative cases are filed again at each re-review. */
-    async fileCloseRelative(args: Parameters<typeof caseEntitlements.fileCloseRelative>[0]): Promise<void> {
-      await caseEntitlements.fileCloseRelative(args);
-    },
-
     /**
      * R-M8: the county's versions published after `afterVersion` (oldest first). A case that starts
      * after a standard change was fanned out catches up with it here.
@@ -117,18 +112,6 @@ export function caseActivities(deps: ActivityDeps) {
      */
     async waitingDeathNotices(args: { idNumbers: string[] }): Promise<DeathNotice[]> {
       return deathNotices.waitingFor(args.idNumbers);
-    },
-
-    /**
-     * R-M2, for case histories recorded before the case wrote its own notices (patch
-     * 'death-notice-recorded-by-case'): sets the outcome of a row received earlier.
-     */
-    async recordDeathOutcome(args: {
-      noticeId: string;
-      caseId: string;
-      outcome: DeathNoticeOutcome;
-    }): Promise<void> {
-      await deathNotices.setOutcome(args.noticeId, args.caseId, args.outcome);
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   deathReportUpdate,
   type MemberChange,
   reviewResultUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { actorOf } from '../intake';
 import { assertRecordReach, type Caller } from '../plugins/auth';
 import { badRequest, notFound, problemResponses } from '../problem';

@@ -9,7 +9,7 @@ import {
   caseWorkflowId,
   deathNoticeSignal,
   visitEventSignal,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { actorOf, eachLimited } from '../intake';
 import { assertReach, type Caller } from '../plugins/auth';
 import { badRequest, conflict, forbidden, problemResponses } from '../problem';

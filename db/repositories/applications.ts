@@ -6,7 +6,7 @@ import type {
   ApplicationView,
   EnrolmentConflict,
   HistoryEntry,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 import { applicationHolder, caseHolder, claim, type HeldElsewhere, move, release } from './enrolments';
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { CivilDate } from '../../domain/dates';
 import type { RateEntry, RosteredMonth } from '../../domain/entitlement';
-import type { Adjustment, CaseView } from '../../workflows/messages';
+import type { Adjustment, CaseView } from '../../workflows/contracts';
 import { regionOf } from './cases';
 
 // A case's money: its effective-dated rates (`entitlements`, R-A8, R-M8), the months handed to the

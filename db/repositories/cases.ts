@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { countyOf, townshipOf } from '../../domain/region';
-import type { CaseHistoryEntry, CaseView } from '../../workflows/messages';
+import type { CaseHistoryEntry, CaseView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 import { caseHolder, release } from './enrolments';
 

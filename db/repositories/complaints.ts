@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { REPEAT_WINDOW_DAYS } from '../../domain/complaints';
 import type { CivilDate } from '../../domain/dates';
 import { countyOf, townshipOf } from '../../domain/region';
-import type { ComplaintEntry, ComplaintStage, ComplaintView } from '../../workflows/messages';
+import type { ComplaintEntry, ComplaintStage, ComplaintView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 
 // complaints (R-O4): the ledger row of each complaint workflow and its audit events (R-O6). Written

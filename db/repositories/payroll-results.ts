@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PaymentResultInput, PaymentResultOutcome } from '../../workflows/messages';
+import type { PaymentResultInput, PaymentResultOutcome } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 
 // `payment_results`, and the bank's answer carried onto `payment_lines` and the ledger rows of the

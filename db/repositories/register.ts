@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { townshipOf } from '../../domain/region';
-import type { MonitoringHit, RegisterHistoryEntry, RegisterView } from '../../workflows/messages';
+import type { MonitoringHit, RegisterHistoryEntry, RegisterView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 
 // The low-income register (R-L1 … R-L3). `register_households` and `register_members` are written

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { YearMonth } from '../../domain/dates';
 import { addMonthsToYearMonth } from '../../domain/dates';
-import type { DecisionUnit, SpotCheckView } from '../../workflows/messages';
+import type { DecisionUnit, SpotCheckView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 
 // R-O2: spot-check rounds and their check tasks. `spot_check_rounds` is written by the round

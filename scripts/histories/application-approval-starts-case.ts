@@ -1,4 +1,4 @@
-import { caseWorkflowId } from '../../workflows/messages';
+import { caseWorkflowId } from '../../workflows/contracts';
 import { approve, check, type NamedScenario } from './session';
 
 // R-A8: the same path with patched('start-case-workflow') active: the approval starts the

@@ -1,4 +1,4 @@
-import { applicationStateQuery, calendarUpdatedSignal } from '../../workflows/messages';
+import { applicationStateQuery, calendarUpdatedSignal } from '../../workflows/contracts';
 import { check, type NamedScenario, overall, until } from './session';
 
 // R-T2: a provisional deadline (2027 unknown to the built-in calendar) recomputed by the signal.

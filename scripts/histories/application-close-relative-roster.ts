@@ -1,6 +1,6 @@
 import type { RosterEntry } from '../../domain/close-relative-roster';
 import { actor, COUNTY, household } from '../../test/helpers/fixtures';
-import { decisionUpdate, initialOpinionUpdate } from '../../workflows/messages';
+import { decisionUpdate, initialOpinionUpdate } from '../../workflows/contracts';
 import { check, type NamedScenario, opinion, until, verify } from './session';
 
 /** A sibling of a village cadre on the county's roster (R-O1). */

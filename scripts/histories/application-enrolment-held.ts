@@ -1,5 +1,5 @@
 import { actor, COUNTY, household } from '../../test/helpers/fixtures';
-import { decisionUpdate, initialOpinionUpdate, investigationUpdate } from '../../workflows/messages';
+import { decisionUpdate, initialOpinionUpdate, investigationUpdate } from '../../workflows/contracts';
 import { check, type NamedScenario, opinion, verify } from './session';
 
 // R-A1 since investigations and approvals hold their persons (patched 'enrolment-at-investigation'

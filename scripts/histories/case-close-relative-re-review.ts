@@ -1,5 +1,5 @@
 import { dayInMonth } from '../../domain/dates';
-import { changeReportUpdate } from '../../workflows/messages';
+import { changeReportUpdate } from '../../workflows/contracts';
 import { rosterEntry } from './application-close-relative-roster';
 import { caseView, checkCase, type NamedScenario, staff } from './session';
 

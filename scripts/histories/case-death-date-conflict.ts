@@ -1,5 +1,5 @@
 import { dayInMonth } from '../../domain/dates';
-import { deathNoticeSignal } from '../../workflows/messages';
+import { deathNoticeSignal } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario } from './session';
 
 // R-M2 (after patched 'case-start-policy-catch-up' and 'death-date-conflict-check'): a member of a

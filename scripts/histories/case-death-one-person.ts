@@ -1,6 +1,6 @@
 import { dayInMonth } from '../../domain/dates';
 import type { Actor } from '../../domain/roles';
-import { deathNoticeSignal } from '../../workflows/messages';
+import { deathNoticeSignal } from '../../workflows/contracts';
 import {
   caseView,
   checkCase,

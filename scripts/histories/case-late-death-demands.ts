@@ -6,7 +6,7 @@ import {
   demandIdOf,
   demandStepUpdate,
   reviewResultUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario } from './session';
 
 // R-E6 R-M2 R-M10 since a closed case recovers a death it learns of late (patch late-death-recovery,

@@ -1,6 +1,6 @@
 import { dayInMonth } from '../../domain/dates';
 import { household } from '../../test/helpers/fixtures';
-import { changeReportUpdate, reviewResultUpdate } from '../../workflows/messages';
+import { changeReportUpdate, reviewResultUpdate } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario, staff } from './session';
 
 // R-A1 / R-M5 since a case's members change through the enrolment module: a change report adding a

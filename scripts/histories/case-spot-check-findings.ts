@@ -1,6 +1,6 @@
 import { dayInMonth } from '../../domain/dates';
 import { actor, COUNTY } from '../../test/helpers/fixtures';
-import { spotCheckCaseSignal } from '../../workflows/messages';
+import { spotCheckCaseSignal } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario } from './session';
 
 // R-O2 since the case takes spot-check findings (patched 'spot-check-finding'): months 1–2 rostered,

@@ -1,6 +1,6 @@
 import { addDays, dayInMonth } from '../../domain/dates';
 import { actor } from '../../test/helpers/fixtures';
-import { deathReportUpdate } from '../../workflows/messages';
+import { deathReportUpdate } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario, writeOffFirstDemand } from './session';
 
 // R-M2 R-M10 R-O6: township staff report (an Update) that the only recipient died before the

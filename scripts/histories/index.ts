@@ -13,7 +13,7 @@ import { caseDeathDateConflict } from './case-death-date-conflict';
 import { caseDeathOnePerson } from './case-death-one-person';
 import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
-import { caseImported, caseImportedStartLocal } from './case-imported';
+import { caseImported } from './case-imported';
 import { caseLateDeathDemands } from './case-late-death-demands';
 import { caseMemberChange } from './case-member-change';
 import { caseMonthsAndReview } from './case-months-and-review';
@@ -43,7 +43,6 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseSpotCheckFindings,
   caseStaffDeathDemand,
   caseImported,
-  caseImportedStartLocal,
   caseLateDeathDemands,
   applicationCloseRelativeRoster,
   caseCloseRelativeRoster,

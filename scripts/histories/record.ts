@@ -17,14 +17,14 @@ import { testDataConverter } from '../../test/helpers/env';
 import { applicationInput, caseInput as fixtureCase } from '../../test/helpers/fixtures';
 import { createTimeSkippingEnv } from '../../test/helpers/time-skipping';
 import { fakeActivities } from '../../test/helpers/workflow-env';
-import type { applicationWorkflow } from '../../workflows/application';
-import type { caseWorkflow } from '../../workflows/case';
+import type { applicationWorkflow } from '../../workflows/application/workflow';
+import type { caseWorkflow } from '../../workflows/case/workflow';
 import {
   applicationWorkflowId,
   type CaseInput,
   caseWorkflowId,
   type ImportedCaseStart,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import type { CaseHandle, Handle, Prefix, Scenario, Session } from './session';
 
 // Records one scenario's history (every run of it) on its own time-skipping server.

@@ -7,8 +7,8 @@ import {
   registerStateQuery,
   registerVisitUpdate,
   registerWorkflowId,
-} from '../../workflows/messages';
-import type { registerWorkflow } from '../../workflows/register';
+} from '../../workflows/contracts';
+import type { registerWorkflow } from '../../workflows/register/workflow';
 import type { NamedScenario } from './session';
 
 // R-L1 R-L2: a household found by a village report; a warning detected 40 days before it arrived

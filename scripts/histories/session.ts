@@ -18,7 +18,7 @@ import {
   type ImportedState,
   initialOpinionUpdate,
   investigationUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 
 // What a recorded scenario works with (scripts/record-histories.ts): the session on its own
 // time-skipping server with fake activities, and the steps the scenarios share.

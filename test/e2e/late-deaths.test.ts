@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importedCaseId } from '../../domain/caseload-import';
 import { addDays, addMonthsToYearMonth, dayInMonth } from '../../domain/dates';
-import { caseWorkflowId } from '../../workflows/messages';
+import { caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, households, toCsv } from '../helpers/caseload';
 import { caseCalls, createCase, month, rosteredSince, type Task, today } from '../helpers/e2e-cases';

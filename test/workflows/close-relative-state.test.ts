@@ -5,9 +5,9 @@ import {
   applyRosterCheck,
   isCloseRelative,
   rosterCheckOf,
-} from '../../workflows/application-close-relatives';
-import { applyCaseRosterCheck, caseRosterCheck } from '../../workflows/case-close-relatives';
-import { type CaseEffect, CaseState } from '../../workflows/case-state';
+} from '../../workflows/application/close-relatives';
+import { applyCaseRosterCheck, caseRosterCheck } from '../../workflows/case/close-relatives';
+import { type CaseEffect, CaseState } from '../../workflows/case/state';
 import { at, county, inDecision, investigation, received } from '../helpers/application-state-kit';
 import { actor, caseInput, household } from '../helpers/fixtures';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar, type YearCalendar } from '../../domain/calendar';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
-import { FAILURE, type MonitoringHit } from '../../workflows/messages';
-import { RegisterState } from '../../workflows/register-state';
+import { FAILURE, type MonitoringHit } from '../../workflows/contracts';
+import { RegisterState } from '../../workflows/register/state';
 import { actor, COUNTY, VILLAGE } from '../helpers/fixtures';
 
 // The register entry's rules without a server (R-L2, R-T2, R-O6).
@@ -86,12 +86,6 @@ describe('register state', () => {
     s.applyHit(hitOf('earlier', '2026-11-16'), at('2026-12-03'));
     expect(s.openTasks()).toHaveLength(1);
     expect(s.openTasks()[0]!.due).toEqual(cal.addWorkingDays('2026-11-16', 15));
-  });
-
-  it('R-L2: an entry that took a hit before the rule counted from arrival keeps that count (patch handed in)', () => {
-    const s = entry(at('2026-12-01'));
-    s.applyHit(hitOf('old', '2026-11-20'), at('2026-12-01'), false);
-    expect(s.openTasks()[0]!.due).toEqual(cal.addWorkingDays('2026-12-01', 15));
   });
 
   it('R-L2: a visit dated before its warning was detected does not answer it: refused, nothing changes', () => {
