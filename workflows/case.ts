@@ -83,7 +83,7 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
   // for the death handlers and the demand tracking alike).
   const lateRecovery = patched('late-death-recovery');
   // A closed case started again (a late death, R-M10) has done its closure's register step already.
-  const closedAtStart = state.closed;
+  const closedAtStart = input.carried !== undefined && state.closed;
   let changes = 0;
   let wakeUps = 0;
   let monthsThisRun = 0;
