@@ -85,6 +85,16 @@ export function deathNoticesRepository(pool: pg.Pool) {
       return new Set(rows.map((r) => r.notice_id as string));
     },
 
+    /** R-M2: of these kept notices, the pending application each waits for (null: for any later case). */
+    async keptFor(noticeIds: string[]): Promise<Map<string, string | null>> {
+      if (noticeIds.length === 0) return new Map();
+      const { rows } = await pool.query(
+        'SELECT notice_id, application_id FROM unmatched_death_notices WHERE notice_id = ANY($1::text[])',
+        [noticeIds],
+      );
+      return new Map(rows.map((r) => [r.notice_id as string, r.application_id as string | null]));
+    },
+
     /**
      * R-M2: the kept notices for these persons that no case has recorded yet, oldest first — what a
      * case that now holds them (an approval, an import) applies at its start. The reporter is the
