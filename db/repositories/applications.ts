@@ -9,11 +9,13 @@ import type {
 } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 import { appendAudit, historyEvent } from './audit';
+import { fileCloseRelative } from './close-relatives';
 import { applicationHolder, caseHolder, claim, type HeldElsewhere, move, release } from './enrolments';
 
-// The application's read model, members and receipt filings (R-O1), written only by the
-// application workflow's activities, with its enrolments (enrolments.ts, R-A1) and audit trail
-// (audit.ts, R-O6) through their one writers in the same transactions. The API reads.
+// The application's read model and members, written only by the application workflow's
+// activities, with what goes in the same transactions through their one writers: the enrolments
+// (enrolments.ts, R-A1), the receipt's close-relative filing (close-relatives.ts, R-O1) and the
+// audit trail (audit.ts, R-O6). The API reads.
 
 export interface SaveArgs {
   input: ApplicationInput;
@@ -128,11 +130,15 @@ export function applicationsRepository(pool: pg.Pool) {
           throw new Refused({ ...held, name });
         }
         if (input.closeRelative) {
-          await c.query(
-            `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by, details)
-             VALUES ('application', $1, 'receipt', $2, $3, $4) ON CONFLICT DO NOTHING`,
-            [id, args.filedOn, input.receivedBy.sub, JSON.stringify(filingDetails(input))],
-          );
+          await fileCloseRelative(c, {
+            subjectKind: 'application',
+            subjectId: id,
+            occasion: 'receipt',
+            filedOn: args.filedOn,
+            filedBy: input.receivedBy.sub,
+            source: 'clerk',
+            details: filingDetails(input),
+          });
         }
         await appendAudit(c, auditEvents(id, args.view.policyVersion, args.entries));
         return {};
