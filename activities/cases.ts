@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { storedPolicy } from '../db/repositories/policies';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
@@ -30,8 +29,7 @@ async function refusingInvalid<T>(what: string, write: () => Promise<T>): Promis
 }
 
 export function caseActivities(deps: ActivityDeps) {
-  const { pool } = deps;
-  const { cases, caseEntitlements, deathNotices, repaymentDemands } = reposOf(deps);
+  const { cases, caseEntitlements, deathNotices, policies, repaymentDemands } = reposOf(deps);
   return {
     /**
      * The read model (cases row, view and revision guard), the case's tasks (case_tasks, for
@@ -78,14 +76,7 @@ export function caseActivities(deps: ActivityDeps) {
      * after a standard change was fanned out catches up with it here.
      */
     async newerPolicies(args: { countyCode: string; afterVersion: string }): Promise<PolicyParameters[]> {
-      const { rows } = await pool.query(
-        `SELECT version, parameters FROM policy_versions
-         WHERE county_code = $1
-           AND created_at > coalesce((SELECT created_at FROM policy_versions WHERE version = $2), '-infinity')
-         ORDER BY effective_from, created_at`,
-        [args.countyCode, args.afterVersion],
-      );
-      return rows.map((r) => storedPolicy(r).policy);
+      return policies.newerThan(args.countyCode, args.afterVersion);
     },
 
     /** R-M8 fan-out: a page of the county's cases not closed, by case id. */
