@@ -5,9 +5,9 @@ import { caseView, checkCase, type NamedScenario } from './session';
 // back from the stored batch), with a close-relative filing and its next re-review in month 3; the
 // first two months are rostered at their cut-off and the re-review opens; its start (newer standards
 // read, the first state saved) is one workflow task of local activities.
-const importedCase = (name: string): NamedScenario => ({
+export const caseImported: NamedScenario = {
   prefix: 'case',
-  name,
+  name: 'imported',
   run: async (s) => {
     const today = await s.today();
     const { handle, m } = await s.startImportedCase(
@@ -24,6 +24,4 @@ const importedCase = (name: string): NamedScenario => ({
     );
     return { handle, closed: false };
   },
-});
-
-export const caseImported = importedCase('imported');
+};

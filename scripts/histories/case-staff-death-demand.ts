@@ -5,8 +5,8 @@ import { caseView, checkCase, type NamedScenario, writeOffFirstDemand } from './
 
 // R-M2 R-M10 R-O6: township staff report (an Update) that the only recipient died before the
 // approval: the case closes from its start month, every rostered month is recovered, and — its
-// closure's effects recorded first (patch closure-effects-before-demand) — the recovery becomes a
-// repayment demand with its notice; written off by the county, the case ends.
+// closure's effects recorded first — the recovery becomes a repayment demand with its notice;
+// written off by the county, the case ends.
 export const caseStaffDeathDemand: NamedScenario = {
   prefix: 'case',
   name: 'staff-death-demand',

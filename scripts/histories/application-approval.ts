@@ -1,26 +1,28 @@
 import { caseWorkflowId } from '../../workflows/contracts';
 import { approve, check, type NamedScenario } from './session';
 
-// R-A8: the same path with patched('start-case-workflow') active: the approval starts the
-// case-in-benefit workflow as an abandoned child, which outlives the application.
-export const applicationApprovalStartsCase: NamedScenario = {
+// R-A1 … R-A8: the receipt as the API sends it (update-with-start; the workflow's first local
+// activity writes it), verification, opinion, 7-day publicity, county approval: the persons held,
+// the case recorded and started as an abandoned child workflow that outlives the application, the
+// household registered (R-L1).
+export const applicationApproval: NamedScenario = {
   prefix: 'application',
-  name: 'approval-starts-case',
+  name: 'approval',
   run: async (s) => {
     const { handle, view } = await approve(s);
     const events = (await handle.fetchHistory()).events ?? [];
-    const marker = events.some((e) => e.markerRecordedEventAttributes);
     const child = events.find(
       (e) => e.startChildWorkflowExecutionInitiatedEventAttributes,
     )?.startChildWorkflowExecutionInitiatedEventAttributes;
     const caseId = view.decision!.caseId!;
     check(
-      'the patch marker and the child start in history',
-      marker && child?.workflowId === caseWorkflowId(caseId) && child.parentClosePolicy === 2, // ABANDON
+      'the case started as an abandoned child',
+      child?.workflowId === caseWorkflowId(caseId) && child.parentClosePolicy === 2, // ABANDON
       view,
     );
     const running = await s.env.client.workflow.getHandle(caseWorkflowId(caseId)).describe();
     check('the case workflow outlives the application', running.status.name === 'RUNNING', view);
+    check('the household registered', s.calls.registerFindings.length === 1, view);
     return { handle, closed: true };
   },
 };
