@@ -164,3 +164,38 @@ export function selectEffective<P extends Pick<PolicyParameters, 'effectiveFrom'
   }
   return best;
 }
+
+/**
+ * R-A10: a county's temporary-assistance limits from a date (PUT /v1/admin/temporary-assistance-limits):
+ * the township's reserve fund per grant and per household and calendar year, and the working days
+ * within which a grant paid first is documented (domain/temporary-assistance.ts applies them).
+ */
+export const temporaryAssistanceLimitsSchema = z
+  .object({
+    countyCode: countyCodeSchema,
+    effectiveFrom: civilDateSchema,
+    perGrant: moneySchema.describe("The township's reserve fund: the most it grants at once"),
+    perHouseholdYear: moneySchema.describe(
+      'The most the township grants one household within a calendar year, all its grants together',
+    ),
+    documentationWorkingDays: z
+      .int()
+      .min(1)
+      .max(60)
+      .default(5)
+      .describe('A grant paid first is documented within this many working days of its decision'),
+    documentationAtRiskWorkingDays: z
+      .int()
+      .min(0)
+      .max(60)
+      .default(2)
+      .describe('The documentation is flagged at risk this many working days before it is due (R-O3)'),
+  })
+  .refine(
+    (l) =>
+      !isMoney(l.perGrant) || !isMoney(l.perHouseholdYear) || compare(l.perGrant, l.perHouseholdYear) <= 0,
+    {
+      path: ['perGrant'],
+      message: 'a grant cannot pass the yearly limit of a household',
+    },
+  );
