@@ -8,6 +8,7 @@ import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
 import { registerActivities } from './register';
 import { spotCheckActivities } from './spot-checks';
+import { temporaryAssistanceActivities } from './temporary-assistance';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
 // tests pass their own (or replace single functions). One set of repositories serves them all.
@@ -23,6 +24,7 @@ export function createActivities(opts: ActivityDeps) {
     ...registerActivities(deps),
     ...spotCheckActivities(deps),
     ...closeRelativeActivities(deps),
+    ...temporaryAssistanceActivities(deps),
   };
 }
 

@@ -9,6 +9,7 @@ export { registerWorkflow } from './register/workflow';
 export { spotCheckItemWorkflow } from './spot-check/item';
 export { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from './spot-check/round';
 export { standardAdjustmentWorkflow } from './standard/workflow';
+export { temporaryAssistanceWorkflow } from './temporary-assistance/workflow';
 
 import type { applicationWorkflow as application } from './application/workflow';
 import type { ApplicationWorkflow } from './contracts';

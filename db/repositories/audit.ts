@@ -18,6 +18,7 @@ export interface AuditEvent {
     | 'register'
     | 'roster'
     | 'spot_check'
+    | 'temporary_assistance'
     | 'temporal_namespace';
   subjectId: string;
   action: string;

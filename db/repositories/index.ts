@@ -29,7 +29,10 @@ import { reportsRepository } from './reports';
 import { rosterRepository } from './roster';
 import { spotChecksRepository } from './spot-checks';
 import { supervisionRepository } from './supervision';
+import { temporaryAssistanceRepository } from './temporary-assistance';
+import { temporaryAssistanceLimitsRepository } from './temporary-assistance-limits';
 import { temporaryGrantsRepository } from './temporary-grants';
+import { temporaryPaymentsRepository } from './temporary-payments';
 import { visitReportsRepository } from './visit-reports';
 
 // Every SQL statement of the system lives in a repository here, one file per group of tables
@@ -74,6 +77,9 @@ export function createRepositories(pool: pg.Pool) {
     roster: rosterRepository(pool),
     closeRelatives: closeRelativesRepository(pool),
     temporaryGrants: temporaryGrantsRepository(pool),
+    temporaryAssistance: temporaryAssistanceRepository(pool),
+    temporaryAssistanceLimits: temporaryAssistanceLimitsRepository(pool),
+    temporaryPayments: temporaryPaymentsRepository(pool),
   };
 }
 

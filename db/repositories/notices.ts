@@ -21,7 +21,14 @@ export interface Notice {
 
 /** What a workflow issues (R-A7, R-M9): one notice per subject, kind and decision day. */
 export interface NoticeToIssue {
-  kind: 'rejection' | 'stop' | 'reduction' | 'suspension' | 'repayment_demand';
+  kind:
+    | 'rejection'
+    | 'stop'
+    | 'reduction'
+    | 'suspension'
+    | 'repayment_demand'
+    | 'temporary_assistance_grant'
+    | 'temporary_assistance_refusal';
   subjectKind: string;
   subjectId: string;
   villageCode: string;

@@ -7,7 +7,7 @@ import { raiseAlert } from './alerts';
 // line (R-M1). Written only by the payroll workflow's activity, one transaction per result.
 
 // Allowed moves of a bank line: a later return of paid money, a correction of a failure.
-const NEXT: Record<string, readonly string[]> = {
+export const NEXT: Record<string, readonly string[]> = {
   sent: ['paid', 'failed', 'returned'],
   paid: ['returned'],
   failed: ['paid'],

@@ -49,6 +49,11 @@ export function fakeActivities() {
     held: new Map<string, { holderKind: 'application' | 'case'; holderId: string }>(),
     /** R-A1: what the workflows asked the enrolment module to hold (investigations, member changes). */
     holds: [] as Parameters<Activities['holdEnrolments']>[0][],
+    /** R-A10: temporary-assistance saves, recorded grants (by request), payments and bank results. */
+    temporarySaves: [] as Parameters<Activities['saveTemporaryAssistance']>[0][],
+    temporaryGrants: new Map<string, Parameters<Activities['reserveTemporaryGrant']>[0]>(),
+    temporaryPayments: [] as Parameters<Activities['payTemporaryGrant']>[0][],
+    temporaryResults: [] as Parameters<Activities['applyTemporaryPaymentResult']>[0][],
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -178,8 +183,54 @@ export function fakeActivities() {
       calls.registerApplications.push(a);
       return { applicationId: `A-from-${a.visitId}` };
     },
+    ...fakeTemporaryAssistance(calls),
   };
   return { activities, calls };
+}
+
+/** R-A10: the household's grants of a year as the repository sums them, the payment once per request. */
+function fakeTemporaryAssistance(calls: {
+  temporarySaves: Parameters<Activities['saveTemporaryAssistance']>[0][];
+  temporaryGrants: Map<string, Parameters<Activities['reserveTemporaryGrant']>[0]>;
+  temporaryPayments: Parameters<Activities['payTemporaryGrant']>[0][];
+  temporaryResults: Parameters<Activities['applyTemporaryPaymentResult']>[0][];
+}): Pick<
+  Activities,
+  'saveTemporaryAssistance' | 'reserveTemporaryGrant' | 'payTemporaryGrant' | 'applyTemporaryPaymentResult'
+> {
+  return {
+    saveTemporaryAssistance: async (a) => {
+      calls.temporarySaves.push(structuredClone(a));
+    },
+    reserveTemporaryGrant: async (a) => {
+      const before = toMoney(
+        sum(
+          [...calls.temporaryGrants.values()]
+            .filter(
+              (g) => g.assistanceId !== a.assistanceId && g.decidedOn.slice(0, 4) === a.decidedOn.slice(0, 4),
+            )
+            .filter((g) => g.idNumbers.some((i) => a.idNumbers.includes(i)))
+            .map((g) => g.amount),
+        ),
+      );
+      const over =
+        compare(a.amount, a.limits.perGrant) > 0 ||
+        compare(sum([before, a.amount]), a.limits.perHouseholdYear) > 0;
+      if (a.level === 'township' && over) return { refused: true, grantedThisYear: before };
+      calls.temporaryGrants.set(a.assistanceId, a);
+      return { refused: false, grantedThisYear: before };
+    },
+    payTemporaryGrant: async (a) => {
+      if (!calls.temporaryPayments.some((p) => p.assistanceId === a.assistanceId))
+        calls.temporaryPayments.push(a);
+      return { lineId: `${a.assistanceId}:grant`, fileName: `${a.assistanceId}.csv` };
+    },
+    applyTemporaryPaymentResult: async (r) => {
+      const seen = calls.temporaryResults.some((x) => x.resultId === r.resultId);
+      calls.temporaryResults.push(r);
+      return seen ? 'duplicate' : 'applied';
+    },
+  };
 }
 
 export interface WorkflowHarness {

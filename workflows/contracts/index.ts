@@ -10,3 +10,4 @@ export * from './import';
 export * from './payroll';
 export * from './register';
 export * from './spot-checks';
+export * from './temporary-assistance';
