@@ -2,6 +2,7 @@ import type { NoticeFacts } from '../db/repositories/notice-documents';
 import type { Notice } from '../db/repositories/notices';
 import { civilDateOf } from '../domain/dates';
 import { maskIdNumber } from '../domain/idnumber';
+import { temporaryAssistanceNoticeText } from './temporary-assistance-notice';
 import { PROGRAMME_ZH, zhDate, zhMonth } from './zh';
 
 // The wording of a written notice (R-A7, R-M9, R-M10), in Chinese, as structured text that
@@ -10,28 +11,9 @@ import { PROGRAMME_ZH, zhDate, zhMonth } from './zh';
 // county civil-affairs bureau), the household's head with the ID number masked (R-O7), the decision,
 // its reasons, the rule, the amounts and months concerned, the date and the route of appeal.
 
-export interface NoticeText {
-  issuer: string;
-  title: string;
-  number: string;
-  salutation: string;
-  household: [label: string, value: string][];
-  decision: string;
-  reasons: string;
-  particulars: [label: string, value: string][];
-  basis: string;
-  appeal: string;
-  date: string;
-}
+import type { NoticePlace, NoticeText } from './notice-types';
 
-export interface NoticePlace {
-  /** e.g. 运城市盐湖区 — the county with its city, or the county code when unknown. */
-  county: string;
-  /** e.g. 盐湖区 — how the county names its own bureau and government. */
-  countyShort: string;
-  /** e.g. 山西省运城市盐湖区龙居镇长乐村委会. */
-  village: string;
-}
+export type { NoticePlace, NoticeText } from './notice-types';
 
 const yuan = (amount: string) => `${amount}元`;
 // A reduction's recorded reasons end with the rate change in the workflow's own words
@@ -101,6 +83,8 @@ function detailLines(notice: Notice): [string, string][] {
 
 /** The whole text of one notice. `facts` come from the read models; `place` from region-names. */
 export function noticeText(notice: Notice, facts: NoticeFacts, place: NoticePlace): NoticeText {
+  if (notice.kind.startsWith('temporary_assistance_'))
+    return temporaryAssistanceNoticeText(notice, facts, place);
   const programme = PROGRAMME_ZH[facts.category ?? ''] ?? '社会救助';
   const kind = KINDS[notice.kind];
   const issuer = `${place.county}民政局`;

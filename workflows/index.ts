@@ -12,6 +12,10 @@ export { standardAdjustmentWorkflow } from './standard/workflow';
 export { temporaryAssistanceWorkflow } from './temporary-assistance/workflow';
 
 import type { applicationWorkflow as application } from './application/workflow';
-import type { ApplicationWorkflow } from './contracts';
+import type { ApplicationWorkflow, TemporaryAssistanceWorkflow } from './contracts';
+import type { temporaryAssistanceWorkflow as temporaryAssistance } from './temporary-assistance/workflow';
 // The contract's signature is the function's own (checked by the compiler, nothing at run time).
 export type _ApplicationContract = typeof application extends ApplicationWorkflow ? true : never;
+export type _TemporaryAssistanceContract = typeof temporaryAssistance extends TemporaryAssistanceWorkflow
+  ? true
+  : never;

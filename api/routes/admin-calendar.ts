@@ -8,6 +8,7 @@ import {
   caseWorkflowId,
   complaintWorkflowId,
   registerWorkflowId,
+  temporaryAssistanceWorkflowId,
 } from '../../workflows/contracts';
 import { coversNation } from '../plugins/auth';
 import { badRequest, forbidden, problemResponses } from '../problem';
@@ -76,6 +77,10 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const entries = await app.repos.register.provisional();
       await tell(entries.map((e) => registerWorkflowId(e.countyCode, e.householdKey)));
       await tell((await app.repos.complaints.openTouching(y.year)).map(complaintWorkflowId)); // R-O4
+      // R-A10: documentation of temporary grants paid first.
+      await tell(
+        (await app.repos.temporaryAssistance.openTouching(y.year)).map(temporaryAssistanceWorkflowId),
+      );
       // R-M1 R-T2: running payrolls recompute their roster and payment dates (visibility lists them).
       const payrolls = await app.temporalCall(async () => {
         const ids: string[] = [];

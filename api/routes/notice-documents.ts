@@ -34,15 +34,13 @@ export const noticeDocumentRoutes: FastifyPluginAsyncZod = async (app) => {
       const notice = await app.repos.notices.byId(id);
       if (!notice) throw notFound(`no notice ${id}`);
       assertRecordReach(req.user, notice.villageCode, `no notice ${id}`);
+      const docs = app.repos.noticeDocuments;
       const facts =
         notice.subjectKind === 'case'
-          ? await app.repos.noticeDocuments.caseFacts(
-              notice.subjectId,
-              notice.addressee,
-              notice.decidedOn,
-              notice.reasons,
-            )
-          : await app.repos.noticeDocuments.applicationFacts(notice.subjectId, notice.addressee);
+          ? await docs.caseFacts(notice.subjectId, notice.addressee, notice.decidedOn, notice.reasons)
+          : notice.subjectKind === 'temporary_assistance'
+            ? await docs.temporaryAssistanceFacts(notice.subjectId, notice.addressee)
+            : await docs.applicationFacts(notice.subjectId, notice.addressee);
       const county = notice.villageCode.slice(0, 6);
       const place = {
         // The bureau is named by its city and county (运城市盐湖区民政局), the province left out.
@@ -53,6 +51,7 @@ export const noticeDocumentRoutes: FastifyPluginAsyncZod = async (app) => {
             .join('') || county,
         countyShort: divisionName(county) ?? county,
         village: await fullRegionName(notice.villageCode),
+        township: divisionName(notice.villageCode.slice(0, 9)),
       };
       try {
         const pdf = await noticePdf(

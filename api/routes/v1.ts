@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin';
 import { calendarRoutes } from './admin-calendar';
+import { temporaryLimitsRoutes } from './admin-temporary-limits';
 import { applicationRoutes } from './applications';
 import { caseDemandRoutes } from './case-demands';
 import { caseRoutes } from './cases';
@@ -21,6 +22,7 @@ import { rosterRoutes } from './roster';
 import { spotCheckRoutes } from './spot-checks';
 import { supervisionRoutes } from './supervision';
 import { supervisionSummaryRoutes } from './supervision-summary';
+import { temporaryAssistanceRoutes } from './temporary-assistance';
 import { visitReportRoutes } from './visit-reports';
 
 // Everything under /v1 (API.md).
@@ -48,4 +50,6 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(oversightRoutes);
   await app.register(spotCheckRoutes);
   await app.register(rosterRoutes);
+  await app.register(temporaryAssistanceRoutes);
+  await app.register(temporaryLimitsRoutes);
 };

@@ -29,6 +29,9 @@ export interface NoticeFacts {
   rate?: { fromMonth: string; amount: Money; previous?: Money };
   /** Back-pay and recoveries decided the same day for the same reasons. */
   adjustments: NoticeAdjustment[];
+  /** R-A10: a request for temporary assistance: its hardship and the amount asked. */
+  hardshipKind?: string;
+  amountAsked?: Money;
 }
 
 type Member = { name?: string; idNumber?: string; relation?: string; covered?: boolean };
@@ -58,6 +61,25 @@ export function noticeDocumentsRepository(pool: pg.Pool) {
         category: app.rows[0]?.category,
         residence: app.rows[0]?.residence ?? undefined,
         head: headOf(members.rows, addressee),
+        adjustments: [],
+      };
+    },
+
+    /** R-A10: a request for temporary assistance: the person who asked (first member) and the hardship. */
+    async temporaryAssistanceFacts(assistanceId: string, addressee: string): Promise<NoticeFacts> {
+      const { rows } = await pool.query(
+        `SELECT residence, hardship_kind, amount_asked, view->'members' AS members
+         FROM temporary_assistance WHERE assistance_id = $1`,
+        [assistanceId],
+      );
+      const r = rows[0];
+      if (!r) return { adjustments: [] };
+      return {
+        category: 'temporary_assistance',
+        residence: r.residence,
+        head: headOf(r.members ?? [], addressee),
+        hardshipKind: r.hardship_kind,
+        amountAsked: r.amount_asked,
         adjustments: [],
       };
     },

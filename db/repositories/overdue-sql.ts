@@ -92,6 +92,15 @@ const SOURCES: Record<Exclude<SupervisedKind, 'payroll'>, Source> = {
     due: 'next_due_on',
     provisional: 'false',
   },
+  // R-A10: a temporary grant paid first from the township's reserve fund, not yet documented.
+  temporary_documentation: {
+    table: 'temporary_assistance',
+    open: 'documentation_due IS NOT NULL AND documented_on IS NULL',
+    subject: 'assistance_id',
+    stage: `'documentation'::text`,
+    due: 'documentation_due',
+    provisional: 'documentation_provisional',
+  },
 };
 
 /**

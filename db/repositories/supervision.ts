@@ -18,6 +18,8 @@ export const SUPERVISED_KINDS = [
   'complaint',
   /** R-L2: a register household's warning that needs a visit. */
   'household_visit',
+  /** R-A10: a temporary grant the township paid first, to be documented afterwards. */
+  'temporary_documentation',
 ] as const;
 export type SupervisedKind = (typeof SUPERVISED_KINDS)[number];
 

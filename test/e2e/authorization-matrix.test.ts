@@ -19,6 +19,7 @@ const STAFF = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECORD_ID = 'A14080220260101ABCDEF01';
 const HOUSEHOLD = 'H000000000000000000000000';
 const COMPLAINT_ID = 'C14080220260101ABCDEF012345';
+const ASSISTANCE_ID = 'T14080220260101ABCDEF012345';
 const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: string; body?: object }> = {
   'POST /v1/applications': { roles: ['township_staff'], reach: 'lines' },
   'GET /v1/applications/{id}': { roles: STAFF, reach: 'record' },
@@ -188,6 +189,45 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
     roles: ['county_staff'],
     reach: 'region',
     body: { countyCode: '140802', staff: [] },
+  },
+  // API.md "Temporary assistance" (R-A10): the township receives where the hardship happened; the
+  // township or the county decides and records the bank's result; the township documents what it
+  // paid first (the rule). Not in API.md: supervisors read a request (the overdue list's drill-down).
+  'POST /v1/temporary-assistance': { roles: ['township_staff'], reach: 'lines' },
+  'GET /v1/temporary-assistance/{id}': {
+    roles: ['township_staff', 'county_staff', 'supervisor'],
+    reach: 'record',
+    url: `/v1/temporary-assistance/${ASSISTANCE_ID}`,
+  },
+  'POST /v1/temporary-assistance/{id}/decision': {
+    roles: ['township_staff', 'county_staff'],
+    reach: 'record',
+    url: `/v1/temporary-assistance/${ASSISTANCE_ID}/decision`,
+  },
+  'POST /v1/temporary-assistance/{id}/documentation': {
+    roles: ['township_staff'],
+    reach: 'record',
+    url: `/v1/temporary-assistance/${ASSISTANCE_ID}/documentation`,
+  },
+  'POST /v1/temporary-assistance/{id}/payment-result': {
+    roles: ['township_staff', 'county_staff'],
+    reach: 'record',
+    url: `/v1/temporary-assistance/${ASSISTANCE_ID}/payment-result`,
+  },
+  'PUT /v1/admin/temporary-assistance-limits': {
+    roles: ['admin'],
+    reach: 'region',
+    body: {
+      countyCode: '140802',
+      effectiveFrom: '2026-01-01',
+      perGrant: '1000.00',
+      perHouseholdYear: '3000.00',
+    },
+  },
+  // Not in API.md: reading a county's limits, by those who act on them (as its standards).
+  'GET /v1/admin/temporary-assistance-limits/{countyCode}': {
+    roles: ['admin', 'supervisor', 'county_staff'],
+    reach: 'region',
   },
 };
 

@@ -16,6 +16,8 @@ function pathOf(item) {
       return `/v1/complaints/${id(item.subjectId)}`;
     case 'household_visit':
       return `/v1/register/households/${id(item.subjectId)}`;
+    case 'temporary_documentation':
+      return `/v1/temporary-assistance/${id(item.subjectId)}`;
     default:
       return `/v1/cases/${id(item.subjectId)}`;
   }
@@ -28,6 +30,27 @@ function complaintDetail(v) {
     table(
       ['期限', '日期', '临期日', '临期', '逾期', '答复日'],
       [[v.deadline.kind, v.deadline.date, v.deadline.atRiskOn, yes(v.atRisk), yes(v.overdue), v.answer?.on]],
+    ),
+    el('h3', {}, '办理记录'),
+    table(
+      ['时间', '事项', '角色', '阶段', '理由'],
+      v.history.map((h) => [h.at, h.action, h.by.role, h.stage, h.reason]),
+    ),
+  ];
+}
+
+function temporaryDetail(v) {
+  const d = v.documentation ?? {};
+  return [
+    el(
+      'p',
+      { id: 'detail-stage' },
+      `阶段：${v.stage}　受理日期：${v.receivedOn}　救助金额：${v.decision?.amount ?? ''}`,
+    ),
+    el('h3', {}, '补充说明期限'),
+    table(
+      ['期限', '临期日', '临期', '逾期', '说明日'],
+      [[d.due?.date, d.atRiskOn, yes(d.atRisk), yes(d.overdue), d.documentedOn]],
     ),
     el('h3', {}, '办理记录'),
     table(
@@ -72,6 +95,7 @@ export async function showDetail(item, api) {
   if (status !== 200) return out.replaceChildren(el('p', { class: 'error' }, v?.detail ?? `错误 ${status}`));
   if (item.kind === 'complaint') return out.replaceChildren(...complaintDetail(v));
   if (item.kind === 'household_visit') return out.replaceChildren(...householdDetail(v));
+  if (item.kind === 'temporary_documentation') return out.replaceChildren(...temporaryDetail(v));
   if (item.kind === 'application' || item.kind === 'spot_check') {
     out.replaceChildren(
       el(

@@ -11,6 +11,7 @@ export const KINDS = {
   spot_check: '抽查复核',
   complaint: '投诉举报',
   household_visit: '入户走访',
+  temporary_documentation: '临时救助补充说明',
 };
 export const $ = (id) => document.getElementById(id);
 

@@ -154,6 +154,9 @@ export interface TemporaryAssistanceResult {
   stage: TemporaryAssistanceStage;
 }
 
+/** The workflow's signature, for the clients that start it by name (checked in workflows/index.ts). */
+export type TemporaryAssistanceWorkflow = (input: TemporaryAssistanceInput) => Promise<TemporaryAssistanceResult>;
+
 export const temporaryAssistanceStateQuery = defineQuery<TemporaryAssistanceView>('temporaryAssistanceState');
 /** The receipt answers once the read-model row is written (update-with-start). */
 export const temporaryAssistanceReceiptUpdate = defineUpdate<TemporaryAssistanceView, []>(

@@ -1,0 +1,59 @@
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+} from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { countyOf, townshipOf } from '../domain/region';
+import {
+  type TemporaryAssistanceInput,
+  type TemporaryAssistanceView,
+  type TemporaryAssistanceWorkflow,
+  temporaryAssistanceReceiptUpdate,
+  temporaryAssistanceWorkflowId,
+} from '../workflows/contracts';
+import {
+  SA_CASE_KIND,
+  SA_COUNTY,
+  SA_STAGE,
+  SA_TOWNSHIP,
+  SA_VILLAGE,
+} from '../workflows/contracts/search-attributes';
+
+// R-A10: a request for temporary assistance is an update-with-start of `temporary-assistance:<id>`
+// whose first step writes its row. Shared by the API's receipt and the register's referral (R-L3)
+// that opens one, so both are the same procedure: the same id scheme, start options and Update id,
+// hence the same answer to a retry.
+
+/** The request's id: county, receipt date and 12 hex of the request's token (no personal data, R-O7). */
+export const temporaryAssistanceId = (countyCode: string, receivedOn: string, token: string) =>
+  `T${countyCode}${receivedOn.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
+
+/** Receives the request (or answers the first receipt again): the workflow's view once its row exists. */
+export function receiveTemporaryAssistance(
+  client: Client,
+  taskQueue: string,
+  input: TemporaryAssistanceInput,
+  token: string,
+): Promise<TemporaryAssistanceView> {
+  const village = input.villageCode;
+  const start = new WithStartWorkflowOperation<TemporaryAssistanceWorkflow>('temporaryAssistanceWorkflow', {
+    taskQueue,
+    workflowId: temporaryAssistanceWorkflowId(input.assistanceId),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    args: [input],
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: SA_CASE_KIND, value: 'temporary_assistance' },
+      { key: SA_STAGE, value: 'received' },
+      { key: SA_COUNTY, value: countyOf(village) },
+      { key: SA_TOWNSHIP, value: townshipOf(village) },
+      { key: SA_VILLAGE, value: village },
+    ]),
+  });
+  return client.workflow.executeUpdateWithStart(temporaryAssistanceReceiptUpdate, {
+    updateId: `receipt:${token}`,
+    startWorkflowOperation: start,
+  });
+}
