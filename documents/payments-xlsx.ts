@@ -12,6 +12,8 @@ import { zhDate, zhMonth } from './zh';
 // R-O5: the monthly payment statistics in the provincial tables' layout [001 附件1–3], one sheet per
 // table: 地区 | 资金补发情况 人次, 金额(元) | 资金累计发放情况 人次, 金额(元) | 备注, the region's
 // counties (each city's subtotal after its counties), 合计, and the 填报单位 / 填报人 / 时间 footer.
+// Temporary assistance (R-A10) has a sheet of the same layout whose first pair is the month's grants
+// (本月救助) instead of back-pay, which a one-off grant never has.
 
 export interface PaymentsSheetInput {
   region: string;
@@ -27,10 +29,27 @@ export interface PaymentsSheetInput {
   on: string;
 }
 
-const TABLES: Record<Programme, { sheet: string; title: (year: string) => string }> = {
-  urbanDibao: { sheet: '城市低保', title: (y) => `${y}年城市低保资金发放统计表` },
-  ruralDibao: { sheet: '农村低保', title: (y) => `${y}年农村低保资金发放统计表` },
-  extremePoverty: { sheet: '特困人员', title: (y) => `${y}年特困人员救助供养基本生活费发放统计表` },
+type Pair = { label: string; persons: keyof Figures; amount: keyof Figures };
+const BACK_PAY: Pair = { label: '资金补发情况', persons: 'backPayPersons', amount: 'backPayAmount' };
+const CUMULATIVE: Pair = {
+  label: '资金累计发放情况',
+  persons: 'cumulativePersons',
+  amount: 'cumulativeAmount',
+};
+
+const TABLES: Record<Programme, { sheet: string; title: (year: string) => string; first: Pair }> = {
+  urbanDibao: { sheet: '城市低保', title: (y) => `${y}年城市低保资金发放统计表`, first: BACK_PAY },
+  ruralDibao: { sheet: '农村低保', title: (y) => `${y}年农村低保资金发放统计表`, first: BACK_PAY },
+  extremePoverty: {
+    sheet: '特困人员',
+    title: (y) => `${y}年特困人员救助供养基本生活费发放统计表`,
+    first: BACK_PAY,
+  },
+  temporaryAssistance: {
+    sheet: '临时救助',
+    title: (y) => `${y}年临时救助资金发放统计表`,
+    first: { label: '本月救助情况', persons: 'monthPersons', amount: 'monthAmount' },
+  },
 };
 
 // A spreadsheet cell holds an IEEE double; every amount of the report (two decimals, far below
@@ -58,7 +77,7 @@ function addSheet(wb: ExcelJS.Workbook, programme: Programme, input: PaymentsShe
   ws.getCell('A1').alignment = { horizontal: 'center' };
   ws.mergeCells('A2:F2');
   ws.getCell('A2').value = `统计月份：${zhMonth(input.month)}　地区：${input.regionName}（${input.region}）`;
-  ws.getRow(3).values = ['地区', '资金补发情况', '', '资金累计发放情况', '', '备注'];
+  ws.getRow(3).values = ['地区', t.first.label, '', CUMULATIVE.label, '', '备注'];
   ws.getRow(4).values = ['', '人次', '金额(元)', '人次', '金额(元)', ''];
   for (const range of ['A3:A4', 'B3:C3', 'D3:E3', 'F3:F4']) ws.mergeCells(range);
   for (const r of [3, 4]) {
@@ -68,10 +87,10 @@ function addSheet(wb: ExcelJS.Workbook, programme: Programme, input: PaymentsShe
   const line = (name: string, f: Figures, note: string) => {
     const row = ws.addRow([
       name,
-      f.backPayPersons,
-      amountCell(f.backPayAmount),
-      f.cumulativePersons,
-      amountCell(f.cumulativeAmount),
+      f[t.first.persons],
+      amountCell(f[t.first.amount] as Money),
+      f[CUMULATIVE.persons],
+      amountCell(f[CUMULATIVE.amount] as Money),
       note,
     ]);
     row.getCell(3).numFmt = '#,##0.00';

@@ -2,10 +2,11 @@ import { add, type Money, toMoney } from './money';
 
 // R-O5: monthly payment statistics in the shape of the provincial tables [001 附件1–3]: per region,
 // 资金补发情况 (back-pay 人次, 金额) and 资金累计发放情况 (cumulative 人次, 金额) for urban dibao,
-// rural dibao and extreme-poverty support, plus the month's own figures. Counties are the rows the
+// rural dibao and extreme-poverty support, plus the month's own figures; and temporary assistance
+// (R-A10) in its own line: the grants paid (人次, 金额) in the month and cumulatively, no back-pay. Counties are the rows the
 // ledger gives; cities, the province and the total are rolled up here, exactly (never a JS number).
 
-export const PROGRAMMES = ['urbanDibao', 'ruralDibao', 'extremePoverty'] as const;
+export const PROGRAMMES = ['urbanDibao', 'ruralDibao', 'extremePoverty', 'temporaryAssistance'] as const;
 export type Programme = (typeof PROGRAMMES)[number];
 
 /**
@@ -15,6 +16,8 @@ export type Programme = (typeof PROGRAMMES)[number];
  */
 export function programmeOf(category: string, residence: string): Programme | undefined {
   if (category === 'extreme_poverty') return 'extremePoverty';
+  // R-A10: a one-off grant, whoever it helped, counts in its own line.
+  if (category === 'temporary_assistance') return 'temporaryAssistance';
   if (category !== 'dibao' && category !== 'expenditure_type') return undefined;
   if (residence === 'urban') return 'urbanDibao';
   if (residence === 'rural') return 'ruralDibao';
@@ -42,11 +45,8 @@ export const zeroFigures = (): Figures => ({
   cumulativePersons: 0,
   cumulativeAmount: '0.00',
 });
-const zeroRegion = (): RegionFigures => ({
-  urbanDibao: zeroFigures(),
-  ruralDibao: zeroFigures(),
-  extremePoverty: zeroFigures(),
-});
+const zeroRegion = (): RegionFigures =>
+  Object.fromEntries(PROGRAMMES.map((p) => [p, zeroFigures()])) as RegionFigures;
 
 export function addFigures(a: Figures, b: Figures): Figures {
   return {
@@ -59,11 +59,8 @@ export function addFigures(a: Figures, b: Figures): Figures {
   };
 }
 
-const addRegion = (a: RegionFigures, b: RegionFigures): RegionFigures => ({
-  urbanDibao: addFigures(a.urbanDibao, b.urbanDibao),
-  ruralDibao: addFigures(a.ruralDibao, b.ruralDibao),
-  extremePoverty: addFigures(a.extremePoverty, b.extremePoverty),
-});
+const addRegion = (a: RegionFigures, b: RegionFigures): RegionFigures =>
+  Object.fromEntries(PROGRAMMES.map((p) => [p, addFigures(a[p], b[p])])) as RegionFigures;
 
 /** One programme's figures of one county, as the ledger query returns them. */
 export interface CountyProgrammeFigures extends Figures {

