@@ -1,11 +1,16 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { stringify } from 'csv-stringify/sync';
 import type { ReserveGrantArgs, SaveTemporaryAssistanceArgs } from '../db/repositories/temporary-assistance';
 import type { TemporaryResult } from '../db/repositories/temporary-payments';
-import type { YearMonth } from '../domain/dates';
+import type { CivilDate, YearMonth } from '../domain/dates';
 import type { Money } from '../domain/money';
-import type { PaymentResultOutcome } from '../workflows/contracts';
+import { countyOf } from '../domain/region';
+import type { Actor } from '../domain/roles';
+import { type PaymentResultOutcome, referralAnswerUpdate, registerWorkflowId } from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the temporary-assistance workflow (R-A10), each idempotent: the read model and its
@@ -54,6 +59,46 @@ export function temporaryAssistanceActivities(deps: ActivityDeps) {
       );
       await rename(`${path}.tmp`, path);
       return { lineId: line.lineId, fileName };
+    },
+
+    /**
+     * R-L3: the register's referral that opened the request, answered with its decision (an Update
+     * of the household's entry, named by the request: a retry is the same Update). A referral
+     * answered meanwhile by hand, or an entry no longer there, is left as it is.
+     */
+    async answerTemporaryReferral(args: {
+      villageCode: string;
+      householdKey: string;
+      referralId: string;
+      assistanceId: string;
+      outcome: 'provided' | 'declined';
+      answer: string;
+      answeredOn: CivilDate;
+      actor: Actor;
+    }): Promise<{ answered: boolean }> {
+      const client = deps.temporal ?? Context.current().client;
+      const entry = client.workflow.getHandle(
+        registerWorkflowId(countyOf(args.villageCode), args.householdKey),
+      );
+      try {
+        await entry.executeUpdate(referralAnswerUpdate, {
+          updateId: `temporary-assistance:${args.assistanceId}`,
+          args: [
+            {
+              actor: args.actor,
+              referralId: args.referralId,
+              outcome: args.outcome,
+              answer: args.answer,
+              answeredOn: args.answeredOn,
+            },
+          ],
+        });
+        return { answered: true };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError)
+          return { answered: false };
+        throw err;
+      }
     },
 
     /** R-M1: the bank's result for the grant's line, applied once and in the bank's order. */

@@ -19,6 +19,7 @@ import type { registerWorkflow } from '../../workflows/register/workflow';
 import { actorOf } from '../intake';
 import { assertReach, assertRecordReach } from '../plugins/auth';
 import { conflict, forbidden, notFound, problemResponses } from '../problem';
+import { referralAnswerSchema, referralAssistance } from '../register-referral';
 import {
   householdParams,
   newHouseholdBody,
@@ -186,22 +187,28 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: [app.idempotency],
       schema: {
         tags: ['register'],
-        summary: 'A need referred to another department (R-L3)',
+        summary:
+          'A need referred to another department (R-L3); to temporary assistance it opens the request (R-A10)',
         params: householdParams,
         body: referralBody,
-        response: { 200: registerViewSchema, ...problemResponses },
+        response: { 200: referralAnswerSchema, ...problemResponses },
       },
     },
     async (req) => {
       const row = await load(req.params.id);
       assertRecordReach(req.user, row.villageCode, `no register household ${req.params.id}`);
+      const { temporaryAssistance: asked, ...referral } = req.body;
+      // R-L3 → R-A10: checked before the referral is recorded, opened once it is.
+      const open = asked && (await referralAssistance(app, row, referral, asked, actorOf(req.user)));
       const view = await app.runUpdate(req, row.householdKey, 'registered', (updateId) =>
         handle(row.countyCode, row.householdKey).executeUpdate(referralUpdate, {
-          args: [{ ...req.body, actor: actorOf(req.user) }],
+          args: [{ ...referral, actor: actorOf(req.user) }],
           updateId,
         }),
       );
-      return registerAnswer(view);
+      if (!open) return registerAnswer(view);
+      const opened = await open();
+      return { ...registerAnswer(view), temporaryAssistanceId: opened.assistanceId };
     },
   );
 

@@ -15,6 +15,7 @@ import {
   SPECIAL_CIRCUMSTANCES,
 } from '../../workflows/contracts';
 import { dueSchema, notFuture, text } from './cases';
+import { referralAssistanceSchema } from './temporary-assistance';
 
 // Request and response shapes of API.md "Low-income register" (R-L1 … R-L3).
 
@@ -99,6 +100,13 @@ export const referralBody = z
     department: z.enum(REFERRAL_DEPARTMENTS),
     need: text('need'),
     referredOn: notFuture('referredOn'),
+    temporaryAssistance: referralAssistanceSchema
+      .optional()
+      .describe('R-A10: with department temporary_assistance (required there), the request it opens'),
+  })
+  .refine((b) => (b.department === 'temporary_assistance') === (b.temporaryAssistance !== undefined), {
+    path: ['temporaryAssistance'],
+    message: 'a referral to temporary assistance, and only one, names the request it opens',
   })
   .meta({ id: 'RegisterReferral' });
 

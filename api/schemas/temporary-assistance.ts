@@ -66,6 +66,26 @@ export const assistanceBody = z
   })
   .meta({ id: 'TemporaryAssistanceReceipt' });
 
+/**
+ * R-L3 → R-A10: a register household referred to temporary assistance opens its request: the
+ * member who asks (the household's others are taken from the register), the hardship and the amount.
+ */
+export const referralAssistanceSchema = z
+  .object({
+    personIdNumber: idNumber().describe('A member of the registered household: who asks and is paid'),
+    residence: assistanceFields.residence,
+    hardshipKind: assistanceFields.hardshipKind,
+    hardship: assistanceFields.hardship,
+    occurredOn: assistanceFields.occurredOn,
+    unemployment: assistanceFields.unemployment,
+    amountAsked: assistanceFields.amountAsked,
+  })
+  .superRefine((b, ctx) => {
+    const problem = hardshipProblem(b.hardshipKind, b.unemployment);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['unemployment'], message: problem });
+  })
+  .meta({ id: 'ReferralTemporaryAssistance' });
+
 export const decisionBody = z
   .object({
     approve: z.boolean(),

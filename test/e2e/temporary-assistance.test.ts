@@ -22,7 +22,9 @@ const county = () => env.as('county_staff', COUNTY);
 const post = (url: string, headers: Record<string, string>, payload: object, key = `k-${Math.random()}`) =>
   env.api.inject({ method: 'POST', url, headers: { ...headers, 'idempotency-key': key }, payload });
 const get = async (id: string) =>
-  (await env.api.inject({ url: `/v1/temporary-assistance/${id}`, headers: env.as('supervisor', '14') })).json();
+  (
+    await env.api.inject({ url: `/v1/temporary-assistance/${id}`, headers: env.as('supervisor', '14') })
+  ).json();
 const count = async (sql: string, params: unknown[]) =>
   (await env.pool.query(sql, params)).rows[0].n as number;
 
@@ -401,6 +403,80 @@ describe('temporary assistance through the API (R-A10)', () => {
         [ids[1]],
       ),
     ).toBe(1);
+  }, 60_000);
+
+  it('R-L3 R-A10: a register household referred to temporary assistance opens the request; its decision answers the referral', async () => {
+    const members = [
+      { idNumber: idNumber('1960-10-10'), name: '孙七', relation: 'applicant' },
+      { idNumber: idNumber('1990-11-11'), name: '孙小七', relation: 'child' },
+    ];
+    const registered = await post('/v1/register/households', township(), {
+      source: 'visit',
+      villageCode: VILLAGE,
+      foundOn: today(),
+      members,
+    });
+    expect(registered.statusCode).toBe(201);
+    const householdId = registered.json().householdId as string;
+    const url = `/v1/register/households/${householdId}/referrals`;
+    const asked = {
+      personIdNumber: members[1]!.idNumber,
+      residence: 'rural',
+      hardshipKind: 'disaster',
+      hardship: '暴雨冲毁住房',
+      occurredOn: today(),
+      amountAsked: '500.00',
+    };
+    const referral = {
+      referralId: 'ta-1',
+      department: 'temporary_assistance',
+      need: '住房损毁，生活困难',
+      referredOn: today(),
+    };
+    // Refused before anything is recorded: no request named, or a person not of the household.
+    expect((await post(url, township(), referral)).statusCode).toBe(400);
+    const stranger = await post(url, township(), {
+      ...referral,
+      temporaryAssistance: { ...asked, personIdNumber: idNumber('1950-01-01') },
+    });
+    expect(stranger.statusCode).toBe(422);
+    const key = `ref-${householdId}`;
+    const res = await post(url, township(), { ...referral, temporaryAssistance: asked }, key);
+    expect(res.statusCode).toBe(200);
+    const id = res.json().temporaryAssistanceId as string;
+    expect(res.json().referrals).toMatchObject([{ referralId: 'ta-1', department: 'temporary_assistance' }]);
+    expect(JSON.stringify(res.json().referrals)).not.toContain('暴雨');
+    // The same referral again opens no second request.
+    expect(
+      (await post(url, township(), { ...referral, temporaryAssistance: asked }, key)).json()
+        .temporaryAssistanceId,
+    ).toBe(id);
+    expect(
+      (await post(url, township(), { ...referral, temporaryAssistance: asked })).json().temporaryAssistanceId,
+    ).toBe(id);
+    expect(
+      await count('SELECT count(*)::int AS n FROM temporary_assistance WHERE source_ref = $1', [
+        `${householdId}:ta-1`,
+      ]),
+    ).toBe(1);
+    const v = await get(id);
+    expect(v).toMatchObject({
+      source: { kind: 'referral', householdId, referralId: 'ta-1' },
+      members: [{ name: '孙小七' }, { name: '孙七' }],
+      amountAsked: '500.00',
+    });
+    const decided = await post(`/v1/temporary-assistance/${id}/decision`, township(), {
+      approve: true,
+      amount: '500.00',
+      reasons: '暴雨灾害',
+    });
+    expect(decided.statusCode).toBe(200);
+    const answered = await until(async () => {
+      const h = await env.api.inject({ url: `/v1/register/households/${householdId}`, headers: township() });
+      return h.json().referrals[0].answer;
+    }, 'the referral answered');
+    expect(answered).toMatchObject({ outcome: 'provided', by: 'township_staff-e2e', on: today() });
+    expect(answered.text).toContain(id);
   }, 60_000);
 
   it('R-A10 R-M1: paid exactly once when the worker is killed (SIGKILL) during the payment: another worker finishes it', async () => {

@@ -54,6 +54,7 @@ export function fakeActivities() {
     temporaryGrants: new Map<string, Parameters<Activities['reserveTemporaryGrant']>[0]>(),
     temporaryPayments: [] as Parameters<Activities['payTemporaryGrant']>[0][],
     temporaryResults: [] as Parameters<Activities['applyTemporaryPaymentResult']>[0][],
+    referralAnswers: [] as Parameters<Activities['answerTemporaryReferral']>[0][],
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -194,9 +195,14 @@ function fakeTemporaryAssistance(calls: {
   temporaryGrants: Map<string, Parameters<Activities['reserveTemporaryGrant']>[0]>;
   temporaryPayments: Parameters<Activities['payTemporaryGrant']>[0][];
   temporaryResults: Parameters<Activities['applyTemporaryPaymentResult']>[0][];
+  referralAnswers: Parameters<Activities['answerTemporaryReferral']>[0][];
 }): Pick<
   Activities,
-  'saveTemporaryAssistance' | 'reserveTemporaryGrant' | 'payTemporaryGrant' | 'applyTemporaryPaymentResult'
+  | 'saveTemporaryAssistance'
+  | 'reserveTemporaryGrant'
+  | 'payTemporaryGrant'
+  | 'applyTemporaryPaymentResult'
+  | 'answerTemporaryReferral'
 > {
   return {
     saveTemporaryAssistance: async (a) => {
@@ -224,6 +230,10 @@ function fakeTemporaryAssistance(calls: {
       if (!calls.temporaryPayments.some((p) => p.assistanceId === a.assistanceId))
         calls.temporaryPayments.push(a);
       return { lineId: `${a.assistanceId}:grant`, fileName: `${a.assistanceId}.csv` };
+    },
+    answerTemporaryReferral: async (a) => {
+      calls.referralAnswers.push(a);
+      return { answered: true };
     },
     applyTemporaryPaymentResult: async (r) => {
       const seen = calls.temporaryResults.some((x) => x.resultId === r.resultId);

@@ -122,6 +122,8 @@ export interface TemporaryAssistanceView {
   /** R-A10: only a township grant paid first from the reserve fund is documented afterwards. */
   documentation?: TemporaryDocumentation;
   noticeId?: string;
+  /** R-L3: a request opened by a register referral answers it when decided. */
+  referralAnswered?: boolean;
   closedOn?: CivilDate;
   history: TemporaryAssistanceEntry[];
 }
@@ -155,7 +157,9 @@ export interface TemporaryAssistanceResult {
 }
 
 /** The workflow's signature, for the clients that start it by name (checked in workflows/index.ts). */
-export type TemporaryAssistanceWorkflow = (input: TemporaryAssistanceInput) => Promise<TemporaryAssistanceResult>;
+export type TemporaryAssistanceWorkflow = (
+  input: TemporaryAssistanceInput,
+) => Promise<TemporaryAssistanceResult>;
 
 export const temporaryAssistanceStateQuery = defineQuery<TemporaryAssistanceView>('temporaryAssistanceState');
 /** The receipt answers once the read-model row is written (update-with-start). */

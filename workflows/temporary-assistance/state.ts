@@ -54,7 +54,21 @@ export class TemporaryAssistanceState {
 
   /** Decided and every effect of it done: the workflow may end. */
   get done(): boolean {
-    return (this.view.stage === 'closed' || this.view.stage === 'rejected') && !this.needsNotice;
+    const terminal = this.view.stage === 'closed' || this.view.stage === 'rejected';
+    return terminal && !this.needsNotice && !this.needsReferralAnswer;
+  }
+
+  /** R-L3: the register's referral that opened the request is answered with the decision. */
+  get needsReferralAnswer(): boolean {
+    return (
+      this.view.source.kind === 'referral' && this.view.decision !== undefined && !this.view.referralAnswered
+    );
+  }
+
+  /** Who decided, as the history recorded them (the actor of the register's answer, R-O6). */
+  decider(): Actor {
+    const e = [...this.view.history].reverse().find((x) => x.action === 'granted' || x.action === 'rejected');
+    return e!.by as Actor;
   }
 
   /** R-A10: an approval is paid at once, once. */
@@ -160,6 +174,11 @@ export class TemporaryAssistanceState {
       amount: p.amount,
       month: p.month,
     });
+  }
+
+  referralAnswered(answered: boolean, now: Date): void {
+    this.view.referralAnswered = true;
+    this.record(now, answered ? 'referral_answered' : 'referral_already_answered', SYSTEM);
   }
 
   noticeIssued(noticeId: string, now: Date): void {

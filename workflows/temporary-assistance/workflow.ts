@@ -191,11 +191,33 @@ export async function temporaryAssistanceWorkflow(
       state.noticeIssued(noticeId, now());
       continue;
     }
+    if (state.needsReferralAnswer) {
+      // R-L3: the department's answer, recorded with the register's referral.
+      const d = state.view.decision!;
+      const source = state.view.source as Extract<TemporaryAssistanceInput['source'], { kind: 'referral' }>;
+      const { answered } = await acts.answerTemporaryReferral({
+        villageCode: input.villageCode,
+        householdKey: source.householdId,
+        referralId: source.referralId,
+        assistanceId: input.assistanceId,
+        outcome: d.approve ? 'provided' : 'declined',
+        answer: d.approve
+          ? `temporary assistance ${input.assistanceId}: granted ${d.amount}`
+          : `temporary assistance ${input.assistanceId}: refused`,
+        answeredOn: d.on,
+        actor: state.decider(),
+      });
+      state.referralAnswered(answered, now());
+      continue;
+    }
     if (state.done) break;
     const seen = changes;
     const wake = state.nextWakeUp();
     const timeout = wake ? Math.max(1, wake.getTime() - Date.now()) : undefined;
-    await condition(() => changes !== seen || state.needsPayment || state.needsNotice, timeout);
+    await condition(
+      () => changes !== seen || state.needsPayment || state.needsNotice || state.needsReferralAnswer,
+      timeout,
+    );
   }
   await condition(allHandlersFinished);
   return { assistanceId: input.assistanceId, stage: state.view.stage };
