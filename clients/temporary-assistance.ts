@@ -30,15 +30,10 @@ import {
 export const temporaryAssistanceId = (countyCode: string, receivedOn: string, token: string) =>
   `T${countyCode}${receivedOn.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
 
-/** Receives the request (or answers the first receipt again): the workflow's view once its row exists. */
-export function receiveTemporaryAssistance(
-  client: Client,
-  taskQueue: string,
-  input: TemporaryAssistanceInput,
-  token: string,
-): Promise<TemporaryAssistanceView> {
+/** The start half of the receipt's update-with-start (conflict: use the existing run; never reuse an id). */
+export function temporaryAssistanceStart(taskQueue: string, input: TemporaryAssistanceInput) {
   const village = input.villageCode;
-  const start = new WithStartWorkflowOperation<TemporaryAssistanceWorkflow>('temporaryAssistanceWorkflow', {
+  return new WithStartWorkflowOperation<TemporaryAssistanceWorkflow>('temporaryAssistanceWorkflow', {
     taskQueue,
     workflowId: temporaryAssistanceWorkflowId(input.assistanceId),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
@@ -52,8 +47,20 @@ export function receiveTemporaryAssistance(
       { key: SA_VILLAGE, value: village },
     ]),
   });
+}
+
+/** The Update id of a receipt: one per request token, so a retry reaches the first answer. */
+export const temporaryAssistanceReceiptId = (token: string) => `receipt:${token}`;
+
+/** Receives the request (or answers the first receipt again): the workflow's view once its row exists. */
+export function receiveTemporaryAssistance(
+  client: Client,
+  taskQueue: string,
+  input: TemporaryAssistanceInput,
+  token: string,
+): Promise<TemporaryAssistanceView> {
   return client.workflow.executeUpdateWithStart(temporaryAssistanceReceiptUpdate, {
-    updateId: `receipt:${token}`,
-    startWorkflowOperation: start,
+    updateId: temporaryAssistanceReceiptId(token),
+    startWorkflowOperation: temporaryAssistanceStart(taskQueue, input),
   });
 }

@@ -33,6 +33,9 @@ import { spotCheckItemCorrected } from './spot-check-item-corrected';
 import { spotCheckRoundDraw } from './spot-check-round-draw';
 import { spotCheckSchedulerMonthly } from './spot-check-scheduler-monthly';
 import { standardAdjustmentFanOut } from './standard-adjustment-fan-out';
+import { temporaryAssistanceAwaitingDocumentation } from './temporary-assistance-awaiting-documentation';
+import { temporaryAssistanceReferralCounty } from './temporary-assistance-referral-county';
+import { temporaryAssistanceTownshipDocumented } from './temporary-assistance-township-documented';
 
 // Every recorded scenario, one file each, grouped by workflow; the file prefix names the workflow
 // (test/replay/README.md). A scenario's name is unique across workflows (the command line takes it).
@@ -71,4 +74,7 @@ export const SCENARIOS: readonly NamedScenario[] = [
   spotCheckItemCorrected,
   importCaseload,
   standardAdjustmentFanOut,
+  temporaryAssistanceTownshipDocumented,
+  temporaryAssistanceReferralCounty,
+  temporaryAssistanceAwaitingDocumentation,
 ];
