@@ -161,6 +161,24 @@ describe('temporary assistance through the API (R-A10)', () => {
     });
     expect(documented.statusCode).toBe(200);
     expect(documented.json()).toMatchObject({ stage: 'closed', documentation: { late: false } });
+    // R-M1: closed, it still takes the bank's later return of the money (never lost), raised to supervisors.
+    const late = await post(`/v1/temporary-assistance/${id}/payment-result`, county(), {
+      resultId: `bank-late-${id}`,
+      outcome: 'returned',
+      reason: 'payee deceased',
+      reportedAt: new Date().toISOString(),
+    });
+    expect(late.statusCode).toBe(200);
+    expect(late.json()).toMatchObject({ stage: 'closed', payment: { status: 'returned' } });
+    expect(
+      await count(`SELECT count(*)::int AS n FROM ledger WHERE case_id = $1 AND status = 'returned'`, [id]),
+    ).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM supervision_alerts WHERE subject_id = $1 AND deadline_kind = 'payment_returned'`,
+        [id],
+      ),
+    ).toBe(1);
     // R-O6 R-O7: every step audited, never with the person.
     const audit = await env.pool.query(
       `SELECT action, payload::text FROM audit_events WHERE subject_kind = 'temporary_assistance' AND subject_id = $1 ORDER BY id`,

@@ -119,6 +119,12 @@ describe('TemporaryAssistanceState (no server)', () => {
     expect(s.view).toMatchObject({ stage: 'granted', payment: { status: 'failed' } });
     s.applyPaymentResult({ ...failed, resultId: 'r2', outcome: 'paid' }, 'applied', at('2026-03-09'));
     expect(s.view).toMatchObject({ stage: 'closed', payment: { status: 'paid' } });
+    // R-M1: closed as paid, the request still takes a return for 45 days.
+    expect(s.returnWindowEnd()).toEqual(new Date(at('2026-03-10', '00:00').getTime() + 45 * 86_400_000));
+    s.checkPaymentResult({ ...failed, resultId: 'r3', outcome: 'returned' });
+    s.applyPaymentResult({ ...failed, resultId: 'r3', outcome: 'returned' }, 'applied', at('2026-03-20'));
+    expect(s.view).toMatchObject({ stage: 'closed', payment: { status: 'returned' } });
+    expect(s.returnWindowEnd()).toBeUndefined();
   });
 
   it('R-T2: documentation due in a year not yet published is provisional and recounted when the year arrives', () => {

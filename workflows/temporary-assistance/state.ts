@@ -22,6 +22,8 @@ import {
 // members of households in support included (R-A1 does not apply).
 
 const SYSTEM = { sub: 'system', role: 'system' } as const;
+/** R-M1: after a grant closed as paid, the bank may still return it; the request waits this long. */
+export const RETURN_WAIT_DAYS = 45;
 const DECIDERS: readonly Role[] = ['township_staff', 'county_staff'];
 
 export type Flag = 'at_risk' | 'overdue';
@@ -56,6 +58,16 @@ export class TemporaryAssistanceState {
   get done(): boolean {
     const terminal = this.view.stage === 'closed' || this.view.stage === 'rejected';
     return terminal && !this.needsNotice && !this.needsReferralAnswer;
+  }
+
+  /**
+   * R-M1: a grant closed as paid may still come back from the bank (a return is never lost): the
+   * request takes the bank's result until this instant, then ends.
+   */
+  returnWindowEnd(): Date | undefined {
+    const v = this.view;
+    if (v.stage !== 'closed' || v.payment?.status !== 'paid' || !v.closedOn) return undefined;
+    return new Date(endOfCivilDay(v.closedOn).getTime() + RETURN_WAIT_DAYS * 86_400_000);
   }
 
   /** R-L3: the register's referral that opened the request is answered with the decision. */

@@ -210,8 +210,14 @@ export async function temporaryAssistanceWorkflow(
       state.referralAnswered(answered, now());
       continue;
     }
-    if (state.done) break;
     const seen = changes;
+    if (state.done) {
+      // R-M1: a paid grant may still be returned by the bank; its result is taken until the window ends.
+      const end = state.returnWindowEnd();
+      if (!end || Date.now() >= end.getTime()) break;
+      await condition(() => changes !== seen, end.getTime() - Date.now());
+      continue;
+    }
     const wake = state.nextWakeUp();
     const timeout = wake ? Math.max(1, wake.getTime() - Date.now()) : undefined;
     await condition(
