@@ -223,7 +223,7 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
 
   for (;;) {
     state.tick(now());
-    await registerImported(state, input.imported, starting());
+    await registerImported(state.record, input.imported, starting());
     await flush();
     if (state.closed) break;
     const due =
