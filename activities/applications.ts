@@ -3,16 +3,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Alert } from '../db/repositories/alerts';
 import type { SaveArgs } from '../db/repositories/applications';
 import type { NoticeToIssue } from '../db/repositories/notices';
+import type { TemporaryGrant } from '../db/repositories/temporary-grants';
 import { type CivilDate, civilDateOf } from '../domain/dates';
 import { caseEnrolment, enrolledAlone } from '../domain/enrolment';
-import type { Money } from '../domain/money';
 import type {
   ApplicationContext,
   ApplicationInput,
   ApplicationView,
   EnrolmentConflict,
   ImportOutcome,
-} from '../workflows/messages';
+} from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 import { alreadyEnrolled } from './enrolments';
 
@@ -20,7 +20,6 @@ import { alreadyEnrolled } from './enrolments';
 // (unique keys, ON CONFLICT DO NOTHING, version-guarded upserts).
 
 export function applicationActivities(deps: ActivityDeps) {
-  const { pool } = deps;
   const repos = reposOf(deps);
   const { policies, calendar } = repos;
   return {
@@ -86,28 +85,8 @@ export function applicationActivities(deps: ActivityDeps) {
     },
 
     /** R-A10: the one-off grant, recorded once (grant id chosen by the caller). */
-    async recordTemporaryGrant(args: {
-      grantId: string;
-      applicationId: string;
-      villageCode: string;
-      amount: Money;
-      reason: string;
-      grantedOn: CivilDate;
-      grantedBy: string;
-    }) {
-      await pool.query(
-        `INSERT INTO temporary_grants (grant_id, application_id, village_code, amount, reason, granted_on, granted_by)
-         VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (grant_id) DO NOTHING`,
-        [
-          args.grantId,
-          args.applicationId,
-          args.villageCode,
-          args.amount,
-          args.reason,
-          args.grantedOn,
-          args.grantedBy,
-        ],
-      );
+    async recordTemporaryGrant(args: TemporaryGrant) {
+      await repos.temporaryGrants.record(args);
     },
 
     /** R-A6 / R-O3: an at-risk or overdue flag raised to supervisors (one row per deadline and flag). */

@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { storedPolicy } from '../db/repositories/policies';
 import type { CivilDate } from '../domain/dates';
 import type { RateEntry } from '../domain/entitlement';
 import type { PolicyParameters } from '../domain/policy';
@@ -10,7 +9,7 @@ import type {
   DeathNotice,
   DeathNoticeOutcome,
   RepaymentDemand,
-} from '../workflows/messages';
+} from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the case-in-benefit workflow (R-M2 … R-M9), written through the repositories in
@@ -30,8 +29,7 @@ async function refusingInvalid<T>(what: string, write: () => Promise<T>): Promis
 }
 
 export function caseActivities(deps: ActivityDeps) {
-  const { pool } = deps;
-  const { cases, caseEntitlements, deathNotices, repaymentDemands } = reposOf(deps);
+  const { cases, caseEntitlements, deathNotices, policies, repaymentDemands } = reposOf(deps);
   return {
     /**
      * The read model (cases row, view and revision guard), the case's tasks (case_tasks, for
@@ -73,24 +71,12 @@ export function caseActivities(deps: ActivityDeps) {
       await repaymentDemands.save(args.caseId, args.demand);
     },
 
-    /** R-O1: close-relative cases are filed again at each re-review. */
-    async fileCloseRelative(args: Parameters<typeof caseEntitlements.fileCloseRelative>[0]): Promise<void> {
-      await caseEntitlements.fileCloseRelative(args);
-    },
-
     /**
      * R-M8: the county's versions published after `afterVersion` (oldest first). A case that starts
      * after a standard change was fanned out catches up with it here.
      */
     async newerPolicies(args: { countyCode: string; afterVersion: string }): Promise<PolicyParameters[]> {
-      const { rows } = await pool.query(
-        `SELECT version, parameters FROM policy_versions
-         WHERE county_code = $1
-           AND created_at > coalesce((SELECT created_at FROM policy_versions WHERE version = $2), '-infinity')
-         ORDER BY effective_from, created_at`,
-        [args.countyCode, args.afterVersion],
-      );
-      return rows.map((r) => storedPolicy(r).policy);
+      return policies.newerThan(args.countyCode, args.afterVersion);
     },
 
     /** R-M8 fan-out: a page of the county's cases not closed, by case id. */
@@ -117,18 +103,6 @@ export function caseActivities(deps: ActivityDeps) {
      */
     async waitingDeathNotices(args: { idNumbers: string[] }): Promise<DeathNotice[]> {
       return deathNotices.waitingFor(args.idNumbers);
-    },
-
-    /**
-     * R-M2, for case histories recorded before the case wrote its own notices (patch
-     * 'death-notice-recorded-by-case'): sets the outcome of a row received earlier.
-     */
-    async recordDeathOutcome(args: {
-      noticeId: string;
-      caseId: string;
-      outcome: DeathNoticeOutcome;
-    }): Promise<void> {
-      await deathNotices.setOutcome(args.noticeId, args.caseId, args.outcome);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Holder } from '../db/repositories/enrolments';
 import type { Claim } from '../domain/enrolment';
-import { alreadyEnrolledFailure, type EnrolmentHolder } from '../workflows/messages';
+import { alreadyEnrolledFailure, type EnrolmentHolder } from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 
 // R-A1: the workflows' door to the enrolment module when a household's members change outside the

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { firstDayOfMonth } from '../domain/dates';
-import type { CaseInput, ImportedCaseStart, ImportOutcome } from '../workflows/messages';
+import type { CaseInput, ImportedCaseStart, ImportOutcome } from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the caseload import (API.md "Documents and onboarding"): the import workflow's

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { enrolmentRefusal, receiptApplicationId, receiptStart, receiptUpdateId } from '../clients/receipt';
+import { sendFinding } from '../clients/register-entry';
 import { countyOf } from '../domain/region';
 import type { Actor } from '../domain/roles';
 import {
@@ -14,10 +16,8 @@ import {
   receiptUpdate,
   type Visit,
   type VisitInput,
-} from '../workflows/messages';
+} from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
-import { enrolmentRefusal, receiptApplicationId, receiptStart, receiptUpdateId } from './receipt-start';
-import { sendFinding } from './register-start';
 
 // Side effects of the low-income register (R-L1 … R-L3): the register workflow's rows, the hooks the
 // application and case workflows call to reach a household's entry (signal-with-start), and the

@@ -9,7 +9,7 @@ import type {
   SpotCheckContext,
   SpotCheckRoundResult,
   SpotCheckView,
-} from '../workflows/messages';
+} from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 
 /**

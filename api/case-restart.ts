@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { civilDateOf } from '../domain/dates';
 import { countyOf } from '../domain/region';
-import type { CaseInput, CaseView } from '../workflows/messages';
+import type { CaseInput, CaseView } from '../workflows/contracts';
 
 /**
  * R-M2 R-M10: the case workflow's input to run a closed case again from the state it saved last (the

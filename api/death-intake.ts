@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { civilDateOf } from '../domain/dates';
 import { reaches } from '../domain/region';
-import { caseWorkflowId, type DeathNotice, deathNoticeSignal } from '../workflows/messages';
+import { caseWorkflowId, type DeathNotice, deathNoticeSignal } from '../workflows/contracts';
 import { closedCaseInput } from './case-restart';
 import { actorOf, eachLimited, type LineResult } from './intake';
 import type { Caller } from './plugins/auth';

@@ -8,7 +8,7 @@ import {
 } from '../domain/caseload-import';
 import type { CivilDate } from '../domain/dates';
 import { compareMonths, firstMonthToRoster, taperMonths } from '../domain/entitlement';
-import type { ApplicationContext } from '../workflows/messages';
+import type { ApplicationContext } from '../workflows/contracts';
 
 // Validation of a caseload import before anything is written: every row (domain/caseload-import.ts),
 // then what needs the database — a member already in another active case or open application

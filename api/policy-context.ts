@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
-import type { ApplicationInput } from '../workflows/messages';
+import type { ApplicationInput } from '../workflows/contracts';
 import { ProblemError } from './problem';
 
 /**

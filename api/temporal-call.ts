@@ -6,7 +6,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { FAILURE } from '../workflows/messages';
+import { FAILURE } from '../workflows/contracts';
 import { conflict, forbidden, notFound, ProblemError, unavailable } from './problem';
 
 // Every call the API makes to Temporal goes through `temporalCall`: it has the API's own deadline

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type pg from 'pg';
-import { calendarUpdatedSignal, caseWorkflowId } from '../workflows/messages';
+import { calendarUpdatedSignal, caseWorkflowId } from '../workflows/contracts';
 import { cacheBetween, type Latency, latencyBetween, SDK, scrape } from './task-metrics';
 
 // Workflow-task latency on a worker holding a county's caseload (R-M1: every case in benefit is an

@@ -122,7 +122,7 @@ function rssSampler() {
   };
 }
 
-/** The workflow's database work in its order (workflows/payroll.ts), activities run in a mock context. */
+/** The workflow's database work in its order (workflows/payroll/workflow.ts), activities run in a mock context. */
 async function runPayroll(pool: pg.Pool, filesDir: string) {
   const profile = PROFILE ? profiledPool(pool) : undefined;
   const acts = payrollActivities({ pool: profile?.pool ?? pool, paymentFilesDir: filesDir });

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type pg from 'pg';
 import { seedPolicy } from '../test/helpers/seed';
-import { payrollWorkflowId } from '../workflows/messages';
+import { payrollWorkflowId } from '../workflows/contracts';
 import { runCopy } from './copy-baseline';
 import { peakSampler, startStack } from './worker-stack';
 

@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import { COUNTY, caseInput, VILLAGE } from '../test/helpers/fixtures';
 import { seedPolicy } from '../test/helpers/seed';
-import { calendarUpdatedSignal } from '../workflows/messages';
+import { calendarUpdatedSignal } from '../workflows/contracts';
 import { peakSampler, startStack } from './worker-stack';
 
 // Worker memory and workflow-task latency with many open case workflows (R-M1: a county has tens

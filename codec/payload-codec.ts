@@ -6,7 +6,6 @@ import {
   type PayloadCodec,
 } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import type { Config } from '../config/env';
 
 // R-O7: personal data never in clear in the workflow engine's history. Every payload the SDK sends
 // (workflow input, Update arguments and results, activity input and output, queries, memos…) is
@@ -122,7 +121,8 @@ export function parsePayloadKeys(spec: string): Map<string, Buffer> {
   return keys;
 }
 
-type KeyConfig = Pick<Config, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>;
+/** The keys the codec is built with (config/env.ts parses them from PAYLOAD_KEYS, PAYLOAD_KEY_ID). */
+export type KeyConfig = { PAYLOAD_KEYS: ReturnType<typeof parsePayloadKeys>; PAYLOAD_KEY_ID: string };
 
 /** R-O7: the codec of the configured keys (PAYLOAD_KEYS, PAYLOAD_KEY_ID). */
 export function payloadCodec(config: KeyConfig): EncryptionCodec {

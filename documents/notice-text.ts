@@ -35,7 +35,7 @@ export interface NoticePlace {
 
 const yuan = (amount: string) => `${amount}元`;
 // A reduction's recorded reasons end with the rate change in the workflow's own words
-// (workflows/case-ledger.ts); the notice states it in the particulars instead.
+// (workflows/case/ledger.ts); the notice states it in the particulars instead.
 const RATE_SUFFIX = / \(from \d{4}-\d{2}: [\d.]+ → [\d.]+\)$/;
 
 const CLOSE_REASON: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { disabilityTypes, expenseKinds, incomeKinds, relations } from './household';
+import { disabilityTypes, expenseKinds, incomeKinds, relations } from './household-kinds';
 import { idNumberSchema } from './idnumber-schema';
 import { moneySchema } from './money-schema';
 

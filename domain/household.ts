@@ -1,46 +1,7 @@
 // R-A1: a household has members (name, national ID number, relation, disability grade and type,
 // income, assets). Incomes and assets are recorded per member so that a person can be assessed alone
 // (R-E3 single-person enrolment, R-E4 own share and own assets only).
-
-export const relations = [
-  'applicant',
-  'spouse',
-  'child',
-  'parent',
-  'sibling',
-  'grandchild',
-  'other',
-] as const;
-export type Relation = (typeof relations)[number];
-
-export const disabilityTypes = [
-  'physical',
-  'visual',
-  'hearing',
-  'speech',
-  'intellectual',
-  'mental',
-  'multiple',
-] as const;
-export type DisabilityType = (typeof disabilityTypes)[number];
-
-// R-E4 and the policy's exemptions refer to these kinds; `support_from_*` is maintenance money paid
-// to the member by a sibling / by a person aged 60 or over (000 §一(二)).
-export const incomeKinds = [
-  'wage',
-  'business',
-  'property',
-  'pension',
-  'transfer',
-  'support_from_sibling',
-  'support_from_elderly_60plus',
-  'other',
-] as const;
-export type IncomeKind = (typeof incomeKinds)[number];
-
-// R-E5 rigid spending (000 §一(三)): illness, disability, schooling.
-export const expenseKinds = ['illness', 'disability', 'schooling'] as const;
-export type ExpenseKind = (typeof expenseKinds)[number];
+export * from './household-kinds';
 
 // The members' shapes are the API's schemas (domain/household-schema.ts); only their types are
 // here, so the rules and workflows that use them never load zod.

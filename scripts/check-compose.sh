@@ -18,7 +18,7 @@
 #   5. Every target deploy/prometheus.yml scrapes is a service of the file that
 #      listens on that port on all its interfaces (API_METRICS_PORT,
 #      WORKER_METRICS_PORT, TEMPORAL_METRICS_PORT), and the search attributes the
-#      namespace job registers are the workflows' (workflows/search-attributes.ts).
+#      namespace job registers are the workflows' (workflows/contracts/search-attributes.ts).
 #
 # Exit status: 0 when every check that ran passed, non-zero otherwise.
 set -euo pipefail
@@ -326,14 +326,14 @@ sys.exit(1 if bad else 0)
 		return
 	fi
 	local want have
-	want="$(node_modules/.bin/tsx -e "import { searchAttributeFlags } from './workflows/search-attributes.ts';
+	want="$(node_modules/.bin/tsx -e "import { searchAttributeFlags } from './workflows/contracts/search-attributes.ts';
 const f = searchAttributeFlags(); const o = [];
 for (let i = 1; i < f.length; i += 2) o.push(f[i].replace('=', ':'));
 console.log(o.sort().join(' '));")"
 	have="$(JWT_SECRET=x docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
 import sys, yaml
 print(" ".join(sorted(yaml.safe_load(sys.stdin)["services"]["temporal-create-namespace"]["environment"]["SEARCH_ATTRIBUTES"].split())))')"
-	[ "$want" = "$have" ] || die "SEARCH_ATTRIBUTES ($have) differ from workflows/search-attributes.ts ($want)"
+	[ "$want" = "$have" ] || die "SEARCH_ATTRIBUTES ($have) differ from workflows/contracts/search-attributes.ts ($want)"
 	log "ok: the namespace job registers the workflows' search attributes"
 }
 

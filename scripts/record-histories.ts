@@ -5,11 +5,11 @@ import { scrub } from '../config/logging';
 import { installRuntimeLogger } from '../worker/logging';
 import { SCENARIOS } from './histories';
 import { historyFile, OUT, ROOT, record } from './histories/record';
-import type { Scenario } from './histories/session';
+import type { NamedScenario } from './histories/session';
 
-// Records the histories that test/workflows/replay.test.ts replays on every run (STYLE.md: policy
-// changes to running workflows go through patched()).
-//   npx tsx scripts/record-histories.ts [name ...] [--force]
+// Records the histories that test/workflows/replay.test.ts replays on every run (ARCHITECTURE.md,
+// "Changing a running workflow": a change to running workflows goes through patched()).
+//   npx tsx scripts/record-histories.ts [<workflow>-<name> ...] [--force]
 // Records the scenarios whose file is missing; an existing history is kept unless --force, because
 // it stands for workflows already running in production (test/replay/README.md). A scenario writes
 // `<workflow>-<name>.json`; when its workflow continued as new, the first run goes there and each
@@ -22,10 +22,12 @@ process.chdir(ROOT);
 // R-O7: the SDK's lines through the project's redacting logger, as in the worker.
 installRuntimeLogger('warn');
 
-const scenarios: Record<string, Scenario> = {};
+// Scenarios are named on the command line as their files are: `<workflow>-<name>`.
+const scenarios: Record<string, NamedScenario> = {};
 for (const { name, prefix, run } of SCENARIOS) {
-  if (name in scenarios) throw new Error(`scenario ${name} named twice`);
-  scenarios[name] = { prefix, run };
+  const key = `${prefix}-${name}`;
+  if (key in scenarios) throw new Error(`scenario ${key} named twice`);
+  scenarios[key] = { name, prefix, run };
 }
 
 async function main() {
@@ -34,11 +36,11 @@ async function main() {
   const only = args.filter((a) => a !== '--force');
   const unknown = only.filter((n) => !(n in scenarios));
   if (unknown.length) throw new Error(`no scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios)}`);
-  const todo = Object.entries(scenarios).filter(([name]) => {
-    if (only.length && !only.includes(name)) return false;
-    const file = historyFile(scenarios[name]!.prefix, name);
+  const todo = Object.entries(scenarios).filter(([key, { prefix, name }]) => {
+    if (only.length && !only.includes(key)) return false;
+    const file = historyFile(prefix, name);
     if (force || !existsSync(file)) return true;
-    console.log(`[record] ${name}: kept ${file} (--force re-records it)`);
+    console.log(`[record] ${key}: kept ${file} (--force re-records it)`);
     return false;
   });
   if (todo.length === 0) return;
@@ -51,7 +53,7 @@ async function main() {
         workflowsPath: join(ROOT, 'workflows', 'index.ts'),
         logger: new DefaultLogger('WARN'),
       });
-  for (const [name, scenario] of todo) await record(name, scenario, bundle);
+  for (const [, scenario] of todo) await record(scenario.name, scenario, bundle);
 }
 
 main().catch((err: Error) => {

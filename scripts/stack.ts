@@ -21,6 +21,20 @@ import { startDevServer } from './lib/temporal';
 //           four services, two workers, two APIs; prints the URLs; Ctrl-C stops all.
 
 const ROOT = join(import.meta.dirname, '..');
+/** The product's folders whose imports the layering rules check (tests, benches and scripts are outside). */
+const LAYERED_FOLDERS = [
+  'domain',
+  'workflows',
+  'activities',
+  'clients',
+  'api',
+  'db',
+  'documents',
+  'codec',
+  'config',
+  'metrics',
+  'worker',
+];
 const stops: (() => Promise<void>)[] = [];
 let stopping: Promise<void> | undefined;
 // One shutdown, however many paths ask for it (a signal and a child's exit can race).
@@ -143,6 +157,15 @@ async function test(vitestArgs: string[]) {
   if (!only && !fuzzOnly && !clusterOnly) {
     checks.typecheck = check('typecheck (tsc)', bin('tsc'), ['--noEmit', '-p', '.']);
     checks.lint = check('lint (biome)', bin('biome'), ['check', '.']);
+    // The layers (ARCHITECTURE.md "Layers", .dependency-cruiser.cjs): no circles, a pure domain,
+    // deterministic workflows, an API that reaches workflows only through their contracts.
+    checks.layers = check('layers (dependency-cruiser)', bin('depcruise'), [
+      ...LAYERED_FOLDERS,
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+    ]);
     if (existsSync(join(ROOT, 'scripts', 'check-compose.sh'))) {
       checks['docker-compose config'] = check('docker-compose.yml', 'bash', [
         join(ROOT, 'scripts', 'check-compose.sh'),

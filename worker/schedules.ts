@@ -1,6 +1,4 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import { payrollSchedulerWorkflow } from '../workflows/payroll-scheduler';
-import { spotCheckSchedulerWorkflow } from '../workflows/spot-check-round';
 
 export const PAYROLL_SCHEDULE_ID = 'payroll-monthly';
 
@@ -20,7 +18,7 @@ export async function ensurePayrollSchedule(
       action: {
         type: 'startWorkflow',
         // By function reference: the schedule's arguments are checked against the workflow's.
-        workflowType: payrollSchedulerWorkflow,
+        workflowType: 'payrollSchedulerWorkflow',
         taskQueue,
         args: [{}],
       },
@@ -48,7 +46,7 @@ export async function ensureSpotCheckSchedule(
     await client.schedule.create({
       scheduleId: SPOT_CHECK_SCHEDULE_ID,
       spec: { calendars: [{ dayOfMonth: 1, hour: 2, minute: 0 }], timezone: 'Asia/Shanghai' },
-      action: { type: 'startWorkflow', workflowType: spotCheckSchedulerWorkflow, taskQueue, args: [{}] },
+      action: { type: 'startWorkflow', workflowType: 'spotCheckSchedulerWorkflow', taskQueue, args: [{}] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' },
       memo: { purpose: 'monthly spot checks of township decisions per county (R-O2)' },
     });

@@ -1,11 +1,16 @@
 // The worker's workflow bundle: every workflow type the task queue serves.
-export { applicationWorkflow } from './application';
-export { caseWorkflow } from './case';
-export { complaintWorkflow } from './complaint';
-export { importWorkflow } from './import';
-export { payrollWorkflow } from './payroll';
-export { payrollSchedulerWorkflow } from './payroll-scheduler';
-export { registerWorkflow } from './register';
-export { spotCheckItemWorkflow } from './spot-check-item';
-export { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from './spot-check-round';
-export { standardAdjustmentWorkflow } from './standard-adjustment';
+export { applicationWorkflow } from './application/workflow';
+export { caseWorkflow } from './case/workflow';
+export { complaintWorkflow } from './complaint/workflow';
+export { importWorkflow } from './import/workflow';
+export { payrollSchedulerWorkflow } from './payroll/scheduler';
+export { payrollWorkflow } from './payroll/workflow';
+export { registerWorkflow } from './register/workflow';
+export { spotCheckItemWorkflow } from './spot-check/item';
+export { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from './spot-check/round';
+export { standardAdjustmentWorkflow } from './standard/workflow';
+
+import type { applicationWorkflow as application } from './application/workflow';
+import type { ApplicationWorkflow } from './contracts';
+// The contract's signature is the function's own (checked by the compiler, nothing at run time).
+export type _ApplicationContract = typeof application extends ApplicationWorkflow ? true : never;

@@ -1,6 +1,6 @@
 import type { YearMonth } from '../../domain/dates';
 import { toMoney } from '../../domain/money';
-import type { PayrollContext } from '../../workflows/messages';
+import type { PayrollContext } from '../../workflows/contracts';
 import { type ActivityDeps, reposOf } from '../deps';
 import { bankFileActivities } from './bank-file';
 import { resultActivities } from './results';

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Repositories } from '../../db/repositories';
 import type { CivilDate } from '../../domain/dates';
-import type { PaymentResultInput, PaymentResultOutcome } from '../../workflows/messages';
+import type { PaymentResultInput, PaymentResultOutcome } from '../../workflows/contracts';
 import { type ActivityDeps, reposOf } from '../deps';
 
 // The bank's answers (R-M1): failed lines go out again or are escalated, and each result is

@@ -8,7 +8,7 @@ import {
   caseWorkflowId,
   complaintWorkflowId,
   registerWorkflowId,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { coversNation } from '../plugins/auth';
 import { badRequest, forbidden, problemResponses } from '../problem';
 

@@ -21,8 +21,8 @@ import {
   spotCheckSchema,
 } from '../../domain/policy';
 import { countyCodeSchema } from '../../domain/region-schema';
-import { standardAdjustmentWorkflowId } from '../../workflows/messages';
-import type { standardAdjustmentWorkflow } from '../../workflows/standard-adjustment';
+import { standardAdjustmentWorkflowId } from '../../workflows/contracts';
+import type { standardAdjustmentWorkflow } from '../../workflows/standard/workflow';
 import { assertCoversCounty } from '../plugins/auth';
 import { badRequest, notFound, problemResponses } from '../problem';
 import { civilDate } from '../schemas/applications';

@@ -16,7 +16,7 @@ import {
   returnForOpinionUpdate,
   temporaryGrantUpdate,
   withdrawalUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { assertRecordReach } from '../plugins/auth';
 import { notFound, problemResponses } from '../problem';
 import {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { caseWorkflowId, type DemandStepInput, demandStepUpdate } from '../../workflows/messages';
+import { caseWorkflowId, type DemandStepInput, demandStepUpdate } from '../../workflows/contracts';
 import { actorOf } from '../intake';
 import { assertRecordReach } from '../plugins/auth';
 import { notFound, problemResponses } from '../problem';

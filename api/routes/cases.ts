@@ -11,8 +11,9 @@ import {
   deathReportUpdate,
   type MemberChange,
   reviewResultUpdate,
-} from '../../workflows/messages';
-import { actorOf } from '../intake';
+} from '../../workflows/contracts';
+import { takeDeathNotices } from '../death-intake';
+import { actorOf, type LineResult } from '../intake';
 import { assertRecordReach, type Caller } from '../plugins/auth';
 import { badRequest, notFound, problemResponses } from '../problem';
 import {
@@ -155,8 +156,9 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'A death reported by staff (R-M2): the same handling as an integration notice',
         description:
           'Sent to the case, which counts the same death (by notice id or by person) once and records it ' +
-          'in its death-notice register with source staff and the reporter (R-O6). A case no longer ' +
-          'running answers 409 and records nothing.',
+          'in its death-notice register with source staff and the reporter (R-O6). A closed case takes ' +
+          'the death like a late notice (its workflow run again if it has completed; R-M10); an open ' +
+          'case whose workflow is gone answers 409 and records nothing.',
         params: caseIdParams,
         body: staffDeathBody,
         response: {
@@ -176,6 +178,20 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         throw badRequest(`${req.body.idNumber} is not a member of case ${id}`, [
           { path: 'body.idNumber', message: 'not a member of this case' },
         ]);
+      // R-M2 R-M10: a death on a closed case — whose workflow may have completed — goes the way an
+      // integration's late notice goes: to the case, run again from its saved state if need be.
+      if (row.status === 'closed') {
+        const line = {
+          result: { index: 0, outcome: 'unknown' } as LineResult,
+          item: { ...req.body, source: 'staff' as const },
+        };
+        await takeDeathNotices(app, req.user, [line]);
+        return reply.code(202).send({
+          noticeId: req.body.noticeId,
+          outcome: line.result.outcome === 'matched' ? 'matched' : 'duplicate',
+          caseId: line.result.caseId ?? id,
+        });
+      }
       const notice = { ...req.body, source: 'staff' as const, receivedOn: civilDateOf(new Date()) };
       // An Update: the case records the notice before it answers, and a case whose workflow is gone
       // refuses (409) with nothing recorded. The same notice id or person again is one event (R-M2).

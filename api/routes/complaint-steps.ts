@@ -9,7 +9,7 @@ import {
   complaintWorkflowId,
   extensionUpdate,
   findingUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { actorOf } from '../intake';
 import { assertRecordReach } from '../plugins/auth';
 import { conflict, notFound, ProblemError, problemResponses } from '../problem';

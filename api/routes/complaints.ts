@@ -10,20 +10,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maskPhone } from '../../domain/complaints';
 import { countyOf, isRegionCode, reaches, townshipOf } from '../../domain/region';
-import type { complaintWorkflow } from '../../workflows/complaint';
+import type { complaintWorkflow } from '../../workflows/complaint/workflow';
 import {
   type ComplaintInput,
   type ComplaintView,
   complaintReceiptUpdate,
   complaintWorkflowId,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import {
   SA_CASE_KIND,
   SA_COUNTY,
   SA_STAGE,
   SA_TOWNSHIP,
   SA_VILLAGE,
-} from '../../workflows/search-attributes';
+} from '../../workflows/contracts/search-attributes';
 import { actorOf } from '../intake';
 import { assertReach, assertRecordReach, type Caller } from '../plugins/auth';
 import { badRequest, forbidden, notFound, ProblemError, problemResponses } from '../problem';

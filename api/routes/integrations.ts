@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { reaches } from '../../domain/region';
-import { caseWorkflowId, comparisonHitSignal } from '../../workflows/messages';
+import { caseWorkflowId, comparisonHitSignal } from '../../workflows/contracts';
 import { takeDeathNotices } from '../death-intake';
 import { actorOf, countOutcomes, eachLimited, type LineResult, parseLines } from '../intake';
 import { problemResponses } from '../problem';

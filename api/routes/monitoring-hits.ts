@@ -1,10 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { sendFinding } from '../../activities/register-start';
+import { sendFinding } from '../../clients/register-entry';
 import { civilDateOf } from '../../domain/dates';
 import { countyOf, reaches } from '../../domain/region';
-import { monitoringHitSignal, registerWorkflowId } from '../../workflows/messages';
+import { monitoringHitSignal, registerWorkflowId } from '../../workflows/contracts';
 import { actorOf, eachLimited, parseLines } from '../intake';
 import { problemResponses } from '../problem';
 import {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FontMissingError, noticePdf } from '../../documents/notice-pdf';
 import { noticeText } from '../../documents/notice-text';
-import { divisionName, fullRegionName, regionPath } from '../../domain/region-names';
+import { divisionName, fullRegionName, regionPath } from '../../documents/region-names';
 import { assertRecordReach } from '../plugins/auth';
 import { notFound, problemResponses, unavailable } from '../problem';
 

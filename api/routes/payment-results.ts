@@ -9,8 +9,8 @@ import {
   payrollId,
   payrollOfLine,
   payrollWorkflowId,
-} from '../../workflows/messages';
-import { payrollWorkflow } from '../../workflows/payroll';
+} from '../../workflows/contracts';
+import type { payrollWorkflow } from '../../workflows/payroll/workflow';
 import { ProblemError, problemResponses } from '../problem';
 
 const resultItem = z.object({
@@ -116,14 +116,17 @@ export const paymentResultRoutes: FastifyPluginAsyncZod = async (app) => {
           return await app.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
             app.temporal.workflow.executeUpdateWithStart(paymentResultsUpdate, {
               args: [{ results: chunk }],
-              startWorkflowOperation: new WithStartWorkflowOperation(payrollWorkflow, {
-                workflowId,
-                taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-                args: [{ countyCode, month, resultsOnly: true }],
-                // The running payroll takes the Update; a completed one gets a results-only run.
-                workflowIdConflictPolicy: 'USE_EXISTING',
-                workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-              }),
+              startWorkflowOperation: new WithStartWorkflowOperation<typeof payrollWorkflow>(
+                'payrollWorkflow',
+                {
+                  workflowId,
+                  taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+                  args: [{ countyCode, month, resultsOnly: true }],
+                  // The running payroll takes the Update; a completed one gets a results-only run.
+                  workflowIdConflictPolicy: 'USE_EXISTING',
+                  workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+                },
+              ),
             }),
           );
         } catch (err) {

@@ -4,8 +4,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { countyCodeSchema } from '../../domain/region-schema';
-import { type PayrollView, payrollId, payrollStateQuery, payrollWorkflowId } from '../../workflows/messages';
-import { payrollWorkflow } from '../../workflows/payroll';
+import { type PayrollView, payrollId, payrollStateQuery, payrollWorkflowId } from '../../workflows/contracts';
+import type { payrollWorkflow } from '../../workflows/payroll/workflow';
 import { assertCoversCounty } from '../plugins/auth';
 import { notFound, problemResponses } from '../problem';
 import { yearMonth } from '../schemas/applications';
@@ -70,7 +70,7 @@ export const payrollRoutes: FastifyPluginAsyncZod = async (app) => {
       let started = true;
       try {
         await app.temporalCall(() =>
-          app.temporal.workflow.start(payrollWorkflow, {
+          app.temporal.workflow.start<typeof payrollWorkflow>('payrollWorkflow', {
             taskQueue: app.config.TEMPORAL_TASK_QUEUE,
             workflowId,
             args: [{ countyCode, month }],

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { publicityCsv, publicityXlsx } from '../../documents/publicity-export';
+import { fullRegionName, regionName } from '../../documents/region-names';
 import { civilDateOf } from '../../domain/dates';
-import { fullRegionName, regionName } from '../../domain/region-names';
 import { villageCodeSchema } from '../../domain/region-schema';
 import { problemResponses } from '../problem';
 

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import {
-  enrolmentRefusal,
-  receiptApplicationId,
-  receiptStart,
-  receiptUpdateId,
-} from '../../activities/receipt-start';
+import { enrolmentRefusal, receiptApplicationId, receiptStart, receiptUpdateId } from '../../clients/receipt';
 import { civilDateOf } from '../../domain/dates';
 import { countyOf } from '../../domain/region';
 import type { Actor } from '../../domain/roles';
@@ -16,7 +11,7 @@ import {
   type ApplicationView,
   applicationWorkflowId,
   receiptUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { assertReach } from '../plugins/auth';
 import { policyContext } from '../policy-context';
 import { badRequest, notFound, problemResponses } from '../problem';

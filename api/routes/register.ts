@@ -5,7 +5,7 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { registerEntryFor } from '../../activities/register-start';
+import { registerEntryFor } from '../../clients/register-entry';
 import { reaches } from '../../domain/region';
 import {
   type RegisterView,
@@ -14,8 +14,8 @@ import {
   registerFindingUpdate,
   registerVisitUpdate,
   registerWorkflowId,
-} from '../../workflows/messages';
-import type { registerWorkflow } from '../../workflows/register';
+} from '../../workflows/contracts';
+import type { registerWorkflow } from '../../workflows/register/workflow';
 import { actorOf } from '../intake';
 import { assertReach, assertRecordReach } from '../plugins/auth';
 import { conflict, forbidden, notFound, problemResponses } from '../problem';

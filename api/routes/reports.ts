@@ -2,10 +2,10 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { paymentsWorkbook } from '../../documents/payments-xlsx';
+import { divisionName } from '../../documents/region-names';
 import { civilDateOf } from '../../domain/dates';
 import { add, toMoney } from '../../domain/money';
 import { isRegionCode } from '../../domain/region';
-import { divisionName } from '../../domain/region-names';
 import {
   type CountyProgrammeFigures,
   type Figures,

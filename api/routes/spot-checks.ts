@@ -11,8 +11,8 @@ import {
   spotCheckItemWorkflowId,
   spotCheckRoundId,
   spotCheckRoundWorkflowId,
-} from '../../workflows/messages';
-import { spotCheckRoundWorkflow } from '../../workflows/spot-check-round';
+} from '../../workflows/contracts';
+import type { spotCheckRoundWorkflow } from '../../workflows/spot-check/round';
 import { actorOf } from '../intake';
 import { assertCoversCounty, assertRecordReach } from '../plugins/auth';
 import { badRequest, forbidden, notFound, problemResponses } from '../problem';
@@ -76,7 +76,7 @@ export const spotCheckRoutes: FastifyPluginAsyncZod = async (app) => {
       let started = true;
       try {
         await app.temporalCall(() =>
-          app.temporal.workflow.start(spotCheckRoundWorkflow, {
+          app.temporal.workflow.start<typeof spotCheckRoundWorkflow>('spotCheckRoundWorkflow', {
             taskQueue: app.config.TEMPORAL_TASK_QUEUE,
             workflowId,
             args: [{ countyCode, month, startedBy: req.user.sub }],

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
+import { placeNames } from '../../documents/region-names';
 import { addMonthsToYearMonth, civilDateOf, firstDayOfMonth, monthOf } from '../../domain/dates';
 import { isRegionCode } from '../../domain/region';
-import { placeNames } from '../../domain/region-names';
 import { forbidden, problemResponses } from '../problem';
 import { assertSupervisedRegion } from '../supervision-scope';
 

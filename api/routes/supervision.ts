@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SUPERVISED_KINDS as KINDS } from '../../db/repositories/supervision';
+import { placeNames } from '../../documents/region-names';
 import { type CivilDate, civilDateOf, compareDates, monthOf } from '../../domain/dates';
 import { townshipForwardDue, visitReportDue } from '../../domain/deadlines';
 import { countyOf } from '../../domain/region';
-import { placeNames } from '../../domain/region-names';
 import { problemResponses } from '../problem';
 import { missingVisitReports, supervisionQuery } from '../schemas/visit-reports';
 import { assertSupervisedRegion, decodeCursor, encodeCursor } from '../supervision-scope';

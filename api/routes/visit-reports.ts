@@ -9,8 +9,9 @@ import {
   caseWorkflowId,
   deathNoticeSignal,
   visitEventSignal,
-} from '../../workflows/messages';
-import { actorOf, eachLimited } from '../intake';
+} from '../../workflows/contracts';
+import { takeDeathNotices } from '../death-intake';
+import { actorOf, eachLimited, type LineResult } from '../intake';
 import { assertReach, type Caller } from '../plugins/auth';
 import { badRequest, conflict, forbidden, problemResponses } from '../problem';
 import {
@@ -93,6 +94,56 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
     );
   }
 
+  /** The death intake's answer for each death entry that no case held at receipt, by entry index. */
+  type DeathAnswer = {
+    outcome: 'matched' | 'pending' | 'forbidden' | 'unknown';
+    caseId?: string;
+    applicationId?: string;
+  };
+  async function takeUnheldDeaths(
+    caller: Caller,
+    village: string,
+    month: YearMonth,
+    entries: StoredEntry[],
+  ): Promise<Map<number, DeathAnswer>> {
+    const lines = entries.flatMap((e, index) =>
+      e.kind === 'death' && e.outcome === 'unknown'
+        ? [
+            {
+              result: { index, outcome: 'unknown' } as LineResult,
+              item: {
+                noticeId: `visit:${village}:${month}:${index}`,
+                idNumber: e.idNumber,
+                diedOn: e.occurredOn,
+                source: 'visit_report' as const,
+              },
+            },
+          ]
+        : [],
+    );
+    if (lines.length) await takeDeathNotices(app, caller, lines);
+    // A repeated report finds its notices kept already: it answers as the first did.
+    const repeated = lines.filter((l) => l.result.outcome === 'unknown').map((l) => l.item.noticeId);
+    const waitsFor = await app.repos.deathNotices.keptFor(repeated);
+    for (const l of lines) {
+      const applicationId = waitsFor.get(l.item.noticeId);
+      if (l.result.outcome === 'unknown' && applicationId)
+        Object.assign(l.result, { outcome: 'pending', applicationId });
+    }
+    return new Map<number, DeathAnswer>(
+      lines.map((l) => [
+        l.result.index,
+        {
+          // A resent death the intake already has (a duplicate) is what it was: unknown to this report.
+          outcome:
+            (['matched', 'pending', 'forbidden'] as const).find((o) => o === l.result.outcome) ?? 'unknown',
+          caseId: l.result.caseId,
+          applicationId: l.result.applicationId,
+        },
+      ]),
+    );
+  }
+
   app.post(
     '/visit-reports',
     {
@@ -149,6 +200,9 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
       const submittedOn = stored?.submittedOn ?? today;
       // A repeated report resends what its cases have not recorded: delivery lives with the signal.
       await fanOut(req.user, village, month, report);
+      // R-M2: a death of a person no case holds goes where an integration's would: the pending
+      // application holding them, the closed case that last held them, or kept for a later case.
+      const waiting = await takeUnheldDeaths(req.user, village, month, report);
       return reply.code(stored ? 200 : 201).send({
         villageCode: village,
         month,
@@ -156,7 +210,11 @@ export const visitReportRoutes: FastifyPluginAsyncZod = async (app) => {
         submittedOn,
         due,
         late: compareDates(submittedOn, due.date) > 0,
-        results: report.map((e, index) => ({ index, kind: e.kind, outcome: e.outcome, caseId: e.caseId })),
+        results: report.map((e, index) => ({
+          index,
+          kind: e.kind,
+          ...(waiting.get(index) ?? { outcome: e.outcome, caseId: e.caseId }),
+        })),
       });
     },
   );

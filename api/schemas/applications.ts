@@ -10,7 +10,7 @@ import {
   DEADLINE_KINDS,
   SPECIAL_CIRCUMSTANCES,
   STAGES,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 
 /** The categories an opinion or an approval names (temporary assistance is its own procedure, R-A10). */
 const OPINION_CATEGORIES = ['dibao', 'marginal', 'extreme_poverty', 'expenditure_type'] as const;

@@ -10,7 +10,7 @@ import {
   HIT_KINDS,
   REVIEW_OUTCOMES,
   TASK_KINDS,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { civilDate, yearMonth } from './applications';
 import { demandLineSchema, demandSchema } from './demands';
 

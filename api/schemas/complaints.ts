@@ -6,7 +6,7 @@ import {
   COMPLAINT_SUBJECT_KINDS,
 } from '../../domain/complaints';
 import { regionCodeSchema, villageCodeSchema } from '../../domain/region-schema';
-import { COMPLAINT_STAGES } from '../../workflows/messages';
+import { COMPLAINT_STAGES } from '../../workflows/contracts';
 import { text as anyText, caseIdParams, notFuture } from './cases';
 
 // Request and response shapes of API.md "Oversight": complaints (R-O4).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEMAND_STATUSES } from '../../workflows/messages';
+import { DEMAND_STATUSES } from '../../workflows/contracts';
 
 // R-M10 repayment demands as the case keeps them and as the payments view lists them.
 

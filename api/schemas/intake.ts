@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
 import { idNumberSchemaAsOf } from '../../domain/idnumber-schema';
-import { DEATH_SOURCES, HIT_KINDS } from '../../workflows/messages';
+import { DEATH_SOURCES, HIT_KINDS } from '../../workflows/contracts';
 import { notFuture } from './cases';
 
 // ---- Integrations (R-M2, R-M6): each line is parsed on its own so one bad line never fails a batch.

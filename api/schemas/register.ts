@@ -13,7 +13,7 @@ import {
   REGISTER_GROUPS,
   REGISTER_SOURCES,
   SPECIAL_CIRCUMSTANCES,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { dueSchema, notFuture, text } from './cases';
 
 // Request and response shapes of API.md "Low-income register" (R-L1 … R-L3).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SPOT_CHECK_OUTCOMES } from '../../workflows/messages';
+import { SPOT_CHECK_OUTCOMES } from '../../workflows/contracts';
 
 // R-O2: spot-check rounds and their check tasks, as the workflows record them.
 

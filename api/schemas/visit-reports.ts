@@ -56,8 +56,13 @@ export const visitReportReceipt = z
       z.object({
         index: z.number().int(),
         kind: z.enum(VISIT_KINDS),
-        outcome: z.enum(['matched', 'unknown', 'forbidden']),
+        outcome: z
+          .enum(['matched', 'unknown', 'forbidden', 'pending'])
+          .describe(
+            'R-M2: a death no case holds is kept — `pending` for the application holding the person, `unknown` until a case holds them',
+          ),
         caseId: z.string().optional(),
+        applicationId: z.string().optional().describe('R-M2: the pending application a death is kept for'),
       }),
     ),
   })

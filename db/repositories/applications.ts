@@ -6,13 +6,16 @@ import type {
   ApplicationView,
   EnrolmentConflict,
   HistoryEntry,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { inTransaction } from '../pool';
+import { appendAudit, historyEvent } from './audit';
+import { fileCloseRelative } from './close-relatives';
 import { applicationHolder, caseHolder, claim, type HeldElsewhere, move, release } from './enrolments';
 
-// The application's read model, members, receipt filings (R-O1) and audit trail (R-O6), with its
-// enrolments through the enrolment module (R-A1). Written only by the application workflow's
-// activities; the API reads.
+// The application's read model and members, written only by the application workflow's
+// activities, with what goes in the same transactions through their one writers: the enrolments
+// (enrolments.ts, R-A1), the receipt's close-relative filing (close-relatives.ts, R-O1) and the
+// audit trail (audit.ts, R-O6). The API reads.
 
 export interface SaveArgs {
   input: ApplicationInput;
@@ -72,33 +75,11 @@ async function upsertView(c: pg.PoolClient, { input, view, version }: SaveArgs) 
   );
 }
 
-async function appendAudit(
-  c: pg.PoolClient,
-  applicationId: string,
-  policyVersion: string,
-  entries: HistoryEntry[],
-) {
-  if (entries.length === 0) return;
-  await c.query(
-    `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
-       reason, parameter_version, payload)
-     SELECT 'application:' || $1 || ':' || seq, 'application', $1, action, sub, role, at, reason, $2, payload
-     FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::jsonb[])
-       AS t(seq, action, sub, role, at, reason, payload)
-     ON CONFLICT (event_key) DO NOTHING`,
-    [
-      applicationId,
-      policyVersion,
-      entries.map((e) => e.seq),
-      entries.map((e) => e.action),
-      entries.map((e) => e.by.sub),
-      entries.map((e) => e.by.role),
-      entries.map((e) => e.at),
-      entries.map((e) => e.reason ?? null),
-      entries.map((e) => JSON.stringify({ stage: e.stage, ...(e.details ?? {}) })),
-    ],
+/** R-O6: one audit event per history entry, with the parameter version the step used. */
+const auditEvents = (applicationId: string, policyVersion: string, entries: HistoryEntry[]) =>
+  entries.map((e) =>
+    historyEvent('application', applicationId, e, { stage: e.stage, ...(e.details ?? {}) }, policyVersion),
   );
-}
 
 /** R-O1: what the register shows of a receipt filing: the member (by name), whom, and how. */
 function filingDetails(input: ApplicationInput) {
@@ -149,13 +130,17 @@ export function applicationsRepository(pool: pg.Pool) {
           throw new Refused({ ...held, name });
         }
         if (input.closeRelative) {
-          await c.query(
-            `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by, details)
-             VALUES ('application', $1, 'receipt', $2, $3, $4) ON CONFLICT DO NOTHING`,
-            [id, args.filedOn, input.receivedBy.sub, JSON.stringify(filingDetails(input))],
-          );
+          await fileCloseRelative(c, {
+            subjectKind: 'application',
+            subjectId: id,
+            occasion: 'receipt',
+            filedOn: args.filedOn,
+            filedBy: input.receivedBy.sub,
+            source: 'clerk',
+            details: filingDetails(input),
+          });
         }
-        await appendAudit(c, id, args.view.policyVersion, args.entries);
+        await appendAudit(c, auditEvents(id, args.view.policyVersion, args.entries));
         return {};
       }).catch((err) => {
         if (err instanceof Refused) return { refused: err.conflict };
@@ -167,7 +152,7 @@ export function applicationsRepository(pool: pg.Pool) {
     async save(args: SaveArgs) {
       await inTransaction(pool, async (c) => {
         await upsertView(c, args);
-        await appendAudit(c, args.input.applicationId, args.view.policyVersion, args.entries);
+        await appendAudit(c, auditEvents(args.input.applicationId, args.view.policyVersion, args.entries));
         // R-E2: an approved marginal household is registered, never made a case: nobody stays held.
         const closedWithoutCase =
           args.view.stage === 'rejected' ||

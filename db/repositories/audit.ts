@@ -1,8 +1,93 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
-// R-O7: access to a person's record is itself audited. `audit_events` is append-only (trigger,
-// R-O6); the codec server writes one row per decode request, naming who read how many payloads.
+// R-O6: the one writer of `audit_events`. Every decision records who, when and why, appended in the
+// transaction of the write it explains (a workflow's read model, a roster submission) by the
+// repository that makes that write; rows are never changed or deleted (trigger). The event key
+// names the fact, so a retried activity appends nothing the second time.
+
+type Q = pg.Pool | pg.PoolClient;
+
+export interface AuditEvent {
+  /** Unique per fact (`<subject kind>:<subject id>:<seq>`, …): the same fact again writes nothing. */
+  eventKey: string;
+  subjectKind:
+    | 'application'
+    | 'case'
+    | 'complaint'
+    | 'register'
+    | 'roster'
+    | 'spot_check'
+    | 'temporal_namespace';
+  subjectId: string;
+  action: string;
+  actorSub: string;
+  actorRole: string;
+  /** When it happened; the database's clock when absent. */
+  occurredAt?: string;
+  reason?: string | null;
+  parameterVersion?: string | null;
+  payload?: Record<string, unknown>;
+}
+
+/** A workflow's history entry as its read model keeps it (application, case, complaint, register). */
+export interface HistoryEntryLike {
+  seq: number;
+  at: string;
+  action: string;
+  by: { sub: string; role: string };
+  reason?: string;
+}
+
+/** The audit event of a workflow's history entry: one per subject and seq (R-O6). */
+export const historyEvent = (
+  subjectKind: AuditEvent['subjectKind'],
+  subjectId: string,
+  e: HistoryEntryLike,
+  payload: Record<string, unknown>,
+  parameterVersion?: string,
+): AuditEvent => ({
+  eventKey: `${subjectKind}:${subjectId}:${e.seq}`,
+  subjectKind,
+  subjectId,
+  action: e.action,
+  actorSub: e.by.sub,
+  actorRole: e.by.role,
+  occurredAt: e.at,
+  reason: e.reason ?? null,
+  parameterVersion: parameterVersion ?? null,
+  payload,
+});
+
+/** Appends the events in order (ids ascending as given); `db` is the caller's transaction. */
+export async function appendAudit(db: Q, events: AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
+       reason, parameter_version, payload)
+     SELECT event_key, subject_kind, subject_id, action, sub, role, coalesce(at, now()), reason, version, payload
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+       $8::text[], $9::text[], $10::jsonb[]) WITH ORDINALITY
+       AS t(event_key, subject_kind, subject_id, action, sub, role, at, reason, version, payload, n)
+     ORDER BY n
+     ON CONFLICT (event_key) DO NOTHING`,
+    [
+      events.map((e) => e.eventKey),
+      events.map((e) => e.subjectKind),
+      events.map((e) => e.subjectId),
+      events.map((e) => e.action),
+      events.map((e) => e.actorSub),
+      events.map((e) => e.actorRole),
+      events.map((e) => e.occurredAt ?? null),
+      events.map((e) => e.reason ?? null),
+      events.map((e) => e.parameterVersion ?? null),
+      events.map((e) => JSON.stringify(e.payload ?? {})),
+    ],
+  );
+}
+
+// R-O7: access to a person's record is itself audited; the codec server appends one event per
+// decode request, naming who read how many payloads.
 export interface CodecDecodeEvent {
   actorSub: string;
   actorRole: string;
@@ -14,18 +99,17 @@ export function auditRepository(pool: pg.Pool) {
   return {
     /** One row per decode; the event key is random, so a repeated request is a second access. */
     recordCodecDecode: async (e: CodecDecodeEvent): Promise<void> => {
-      await pool.query(
-        `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role,
-           occurred_at, payload)
-         VALUES ($1, 'temporal_namespace', $2, 'codec_decode', $3, $4, now(), $5)`,
-        [
-          `codec_decode:${randomUUID()}`,
-          e.namespace,
-          e.actorSub,
-          e.actorRole,
-          JSON.stringify({ namespace: e.namespace, payloadCount: e.payloadCount }),
-        ],
-      );
+      await appendAudit(pool, [
+        {
+          eventKey: `codec_decode:${randomUUID()}`,
+          subjectKind: 'temporal_namespace',
+          subjectId: e.namespace,
+          action: 'codec_decode',
+          actorSub: e.actorSub,
+          actorRole: e.actorRole,
+          payload: { namespace: e.namespace, payloadCount: e.payloadCount },
+        },
+      ]);
     },
     /** The codec decodes recorded for an actor, newest first (tests and supervision). */
     codecDecodesBy: async (actorSub: string) => {

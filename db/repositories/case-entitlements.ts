@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import type { CivilDate } from '../../domain/dates';
 import type { RateEntry, RosteredMonth } from '../../domain/entitlement';
-import type { Adjustment, CaseView } from '../../workflows/messages';
+import type { Adjustment, CaseView } from '../../workflows/contracts';
 import { regionOf } from './cases';
 
 // A case's money: its effective-dated rates (`entitlements`, R-A8, R-M8), the months handed to the
 // payroll (`case_months`, R-M1) and the back-pay or recoveries for months already rostered
-// (`case_adjustments`, R-M2, R-M5, R-M8), each written once per key by the case workflow; and the
-// R-O1 re-filing of close-relative cases at each re-review. The API reads a case's payments here.
+// (`case_adjustments`, R-M2, R-M5, R-M8), each written once per key by the case workflow. The API
+// reads a case's payments here.
 
 export function caseEntitlementsRepository(pool: pg.Pool) {
   return {
@@ -81,21 +81,6 @@ export function caseEntitlementsRepository(pool: pg.Pool) {
           a.on,
           a.parameterVersion,
         ],
-      );
-    },
-
-    /** R-O1: a close-relative case filed again (at each re-review), once per occasion. */
-    async fileCloseRelative(args: {
-      subjectKind: 'case';
-      subjectId: string;
-      occasion: string;
-      filedOn: CivilDate;
-      filedBy: string;
-    }): Promise<void> {
-      await pool.query(
-        `INSERT INTO close_relative_filings (subject_kind, subject_id, occasion, filed_on, filed_by, source)
-         VALUES ($1, $2, $3, $4, $5, 'case') ON CONFLICT DO NOTHING`,
-        [args.subjectKind, args.subjectId, args.occasion, args.filedOn, args.filedBy],
       );
     },
 

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { countyOf, townshipOf } from '../../domain/region';
-import type { CaseHistoryEntry, CaseView } from '../../workflows/messages';
+import type { CaseHistoryEntry, CaseView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
+import { appendAudit, historyEvent } from './audit';
 import { caseHolder, release } from './enrolments';
 
 // The case read model: `cases` (with `case_tasks`, the case's `audit_events` and, through the
@@ -132,24 +133,10 @@ export function casesRepository(pool: pg.Pool) {
           ],
         );
         // R-O6: history entries are facts whatever the snapshot's age; the seq makes each one row.
-        for (const e of entries) {
-          await c.query(
-            `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
-               reason, parameter_version, payload)
-             VALUES ($1, 'case', $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (event_key) DO NOTHING`,
-            [
-              `case:${caseId}:${e.seq}`,
-              caseId,
-              e.action,
-              e.by.sub,
-              e.by.role,
-              e.at,
-              e.reason ?? null,
-              view.policy.version,
-              JSON.stringify(e.details ?? {}),
-            ],
-          );
-        }
+        await appendAudit(
+          c,
+          entries.map((e) => historyEvent('case', caseId, e, e.details ?? {}, view.policy.version)),
+        );
         if (saved.rowCount === 0) return false; // a stale snapshot: tasks and enrolments are already newer
         for (const t of view.tasks) {
           await c.query(

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ComparisonHit } from '../../workflows/messages';
+import type { ComparisonHit } from '../../workflows/contracts';
 
 // R-M6 data-comparison hits as received. No workflow owns this table: the integration intake is its
 // one writer (the case workflow learns of a hit by signal and keeps its own check task). A hit id

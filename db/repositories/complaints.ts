@@ -2,8 +2,9 @@ import type pg from 'pg';
 import { REPEAT_WINDOW_DAYS } from '../../domain/complaints';
 import type { CivilDate } from '../../domain/dates';
 import { countyOf, townshipOf } from '../../domain/region';
-import type { ComplaintEntry, ComplaintStage, ComplaintView } from '../../workflows/messages';
+import type { ComplaintEntry, ComplaintStage, ComplaintView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
+import { appendAudit, historyEvent } from './audit';
 
 // complaints (R-O4): the ledger row of each complaint workflow and its audit events (R-O6). Written
 // only by the complaint workflow's activity `saveComplaint`; the API reads.
@@ -137,24 +138,11 @@ export function complaintsRepository(pool: pg.Pool) {
             version,
           ],
         );
-        if (entries.length === 0) return;
-        await c.query(
-          `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
-             reason, payload)
-           SELECT 'complaint:' || $1 || ':' || seq, 'complaint', $1, action, sub, role, at, reason, payload
-           FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[])
-             AS t(seq, action, sub, role, at, reason, payload)
-           ON CONFLICT (event_key) DO NOTHING`,
-          [
-            v.complaintId,
-            entries.map((e) => e.seq),
-            entries.map((e) => e.action),
-            entries.map((e) => e.by.sub),
-            entries.map((e) => e.by.role),
-            entries.map((e) => e.at),
-            entries.map((e) => e.reason ?? null),
-            entries.map((e) => JSON.stringify({ stage: e.stage, ...(e.details ?? {}) })),
-          ],
+        await appendAudit(
+          c,
+          entries.map((e) =>
+            historyEvent('complaint', v.complaintId, e, { stage: e.stage, ...(e.details ?? {}) }),
+          ),
         );
       });
     },

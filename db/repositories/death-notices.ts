@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { DeathNotice, DeathNoticeOutcome } from '../../workflows/messages';
+import type { DeathNotice, DeathNoticeOutcome } from '../../workflows/contracts';
 
 // R-M2 death notices. `death_notices` is the case workflow's record of each notice it received and
 // what it made of it (applied, duplicate, not a member): its one writer is the case's activity
@@ -26,15 +26,6 @@ export function deathNoticesRepository(pool: pg.Pool) {
           notice.reportedBy?.sub ?? null,
         ],
       );
-    },
-
-    /** Case histories recorded before the case wrote its own notices set the outcome of an existing row. */
-    async setOutcome(noticeId: string, caseId: string, outcome: DeathNoticeOutcome): Promise<void> {
-      await pool.query('UPDATE death_notices SET outcome = $2, case_id = $3 WHERE notice_id = $1', [
-        noticeId,
-        outcome,
-        caseId,
-      ]);
     },
 
     /**
@@ -92,6 +83,16 @@ export function deathNoticesRepository(pool: pg.Pool) {
         [noticeIds],
       );
       return new Set(rows.map((r) => r.notice_id as string));
+    },
+
+    /** R-M2: of these kept notices, the pending application each waits for (null: for any later case). */
+    async keptFor(noticeIds: string[]): Promise<Map<string, string | null>> {
+      if (noticeIds.length === 0) return new Map();
+      const { rows } = await pool.query(
+        'SELECT notice_id, application_id FROM unmatched_death_notices WHERE notice_id = ANY($1::text[])',
+        [noticeIds],
+      );
+      return new Map(rows.map((r) => [r.notice_id as string, r.application_id as string | null]));
     },
 
     /**

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ImportedHousehold, RowProblem } from '../../domain/caseload-import';
 import { countyOf, townshipOf } from '../../domain/region';
-import type { ApplicationContext, ImportOutcome } from '../../workflows/messages';
+import type { ApplicationContext, ImportOutcome } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 import { caseHolder, claim } from './enrolments';
 

@@ -29,6 +29,7 @@ import { reportsRepository } from './reports';
 import { rosterRepository } from './roster';
 import { spotChecksRepository } from './spot-checks';
 import { supervisionRepository } from './supervision';
+import { temporaryGrantsRepository } from './temporary-grants';
 import { visitReportsRepository } from './visit-reports';
 
 // Every SQL statement of the system lives in a repository here, one file per group of tables
@@ -72,6 +73,7 @@ export function createRepositories(pool: pg.Pool) {
     spotChecks: spotChecksRepository(pool),
     roster: rosterRepository(pool),
     closeRelatives: closeRelativesRepository(pool),
+    temporaryGrants: temporaryGrantsRepository(pool),
   };
 }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { CivilDate } from '../../domain/dates';
 import type { Money } from '../../domain/money';
 import { inTransaction, isTransientDbError } from '../pool';
+import { raiseAlert } from './alerts';
 
 // `payment_lines` (the bank file's lines) and the ledger rows that follow them: written only by the
 // payroll workflow's activities (R-M1: one writer).
@@ -38,19 +39,17 @@ function failedLineStatements(db: pg.PoolClient) {
     /** Past the county's limit: the line is escalated and raised to supervisors (R-O3), once. */
     async escalate(line: FailedLine, county: string, dueOn: CivilDate): Promise<void> {
       await db.query(`UPDATE payment_lines SET status = 'escalated' WHERE line_id = $1`, [line.lineId]);
-      await db.query(
-        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code,
-           village_code, flag, deadline_kind, due_on)
-         VALUES ($1, 'payment', $2, $3, $4, $5, 'overdue', 'payment_failed', $6) ON CONFLICT DO NOTHING`,
-        [
-          `payment:${line.lineId}:escalated`,
-          line.lineId,
-          county,
-          line.villageCode.slice(0, 9),
-          line.villageCode,
-          dueOn,
-        ],
-      );
+      await raiseAlert(db, {
+        alertKey: `payment:${line.lineId}:escalated`,
+        subjectKind: 'payment',
+        subjectId: line.lineId,
+        countyCode: county,
+        townshipCode: line.villageCode.slice(0, 9),
+        villageCode: line.villageCode,
+        flag: 'overdue',
+        deadlineKind: 'payment_failed',
+        dueOn,
+      });
     },
 
     /** The line's failed rows move into `payrollId`, scheduled again (attempt n+1). */

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { PaymentResultInput, PaymentResultOutcome } from '../../workflows/messages';
+import type { PaymentResultInput, PaymentResultOutcome } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
+import { raiseAlert } from './alerts';
 
 // `payment_results`, and the bank's answer carried onto `payment_lines` and the ledger rows of the
 // line (R-M1). Written only by the payroll workflow's activity, one transaction per result.
@@ -51,20 +52,18 @@ export function payrollResultsRepository(pool: pg.Pool) {
           [r.lineId, r.outcome],
         );
         if (r.outcome === 'returned') {
-          await db.query(
-            `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code,
-               village_code, flag, deadline_kind, due_on)
-             VALUES ($1, 'payment', $2, $3, $4, $5, 'overdue', 'payment_returned', $6::timestamptz::date)
-             ON CONFLICT DO NOTHING`,
-            [
-              `payment:${r.lineId}:returned`,
-              r.lineId,
-              line.county_code,
-              (line.village_code ?? `${line.county_code}000000`).slice(0, 9),
-              line.village_code ?? `${line.county_code}000000`,
-              r.reportedAt,
-            ],
-          );
+          const village = line.village_code ?? `${line.county_code}000000`;
+          await raiseAlert(db, {
+            alertKey: `payment:${r.lineId}:returned`,
+            subjectKind: 'payment',
+            subjectId: r.lineId,
+            countyCode: line.county_code,
+            townshipCode: village.slice(0, 9),
+            villageCode: village,
+            flag: 'overdue',
+            deadlineKind: 'payment_returned',
+            dueOn: r.reportedAt,
+          });
         }
         return 'applied';
       });

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import type { Money } from '../../domain/money';
+import { raiseAlert } from './alerts';
 
 // `payrolls`, `payment_lines` and `payment_results`: written only by the payroll workflow's
-// activities (R-M1: one writer); the API reads them here when the workflow cannot answer.
+// activities (R-M1: one writer), their flags through the alerts module (R-O3); the API reads them
+// here when the workflow cannot answer.
 
 export type PayrollStatus = 'rostering' | 'sent' | 'completed' | 'overdue';
 
@@ -24,6 +26,29 @@ export interface PayrollRecord {
 }
 
 export function payrollRepository(pool: pg.Pool) {
+  /**
+   * R-O3: a county payroll's flag (no township or village), due on its payment date (results
+   * overdue) or its roster date (roster incomplete); nothing when the payroll is unknown.
+   */
+  const raisePayrollAlert = async (payrollId: string, kind: 'payment_results' | 'roster_incomplete') => {
+    const { rows } = await pool.query(
+      'SELECT county_code, roster_date::text, payment_date::text FROM payrolls WHERE payroll_id = $1',
+      [payrollId],
+    );
+    const p = rows[0];
+    if (!p) return;
+    await raiseAlert(pool, {
+      alertKey: `payroll:${payrollId}:${kind === 'payment_results' ? 'overdue' : kind}`,
+      subjectKind: 'payroll',
+      subjectId: payrollId,
+      countyCode: p.county_code,
+      townshipCode: '',
+      villageCode: '',
+      flag: 'overdue',
+      deadlineKind: kind,
+      dueOn: kind === 'payment_results' ? p.payment_date : p.roster_date,
+    });
+  };
   const linesByStatus = async (payrollId: string): Promise<Record<string, number>> => {
     const { rows } = await pool.query(
       'SELECT status, count(*)::int AS n FROM payment_lines WHERE payroll_id = $1 GROUP BY status',
@@ -75,14 +100,7 @@ export function payrollRepository(pool: pg.Pool) {
         status,
       ]);
       if (status !== 'overdue') return;
-      await pool.query(
-        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
-           flag, deadline_kind, due_on)
-         SELECT 'payroll:' || payroll_id || ':overdue', 'payroll', payroll_id, county_code, '', '', 'overdue',
-           'payment_results', payment_date
-         FROM payrolls WHERE payroll_id = $1 ON CONFLICT DO NOTHING`,
-        [payrollId],
-      );
+      await raisePayrollAlert(payrollId, 'payment_results');
     },
 
     /** The bank file as written (its lines never go away; only their status changes). */
@@ -113,14 +131,7 @@ export function payrollRepository(pool: pg.Pool) {
 
     /** R-O3: the incomplete roster raised to supervisors, once. */
     async raiseRosterIncomplete(payrollId: string): Promise<void> {
-      await pool.query(
-        `INSERT INTO supervision_alerts (alert_key, subject_kind, subject_id, county_code, township_code, village_code,
-           flag, deadline_kind, due_on)
-         SELECT 'payroll:' || payroll_id || ':roster_incomplete', 'payroll', payroll_id, county_code, '', '',
-           'overdue', 'roster_incomplete', roster_date
-         FROM payrolls WHERE payroll_id = $1 ON CONFLICT DO NOTHING`,
-        [payrollId],
-      );
+      await raisePayrollAlert(payrollId, 'roster_incomplete');
     },
 
     /** The counties that have open cases: the monthly schedule starts one payroll for each. */

@@ -62,6 +62,21 @@ export function policiesRepository(pool: pg.Pool) {
       return found ? deadlinesOf(found.parameters) : { ...DEFAULT_DEADLINE_PARAMETERS };
     },
 
+    /**
+     * R-M8: the county's versions published after `afterVersion` (all of them when it is unknown),
+     * in the order they take effect.
+     */
+    async newerThan(countyCode: string, afterVersion: string): Promise<PolicyParameters[]> {
+      const { rows } = await pool.query(
+        `SELECT version, parameters FROM policy_versions
+         WHERE county_code = $1
+           AND created_at > coalesce((SELECT created_at FROM policy_versions WHERE version = $2), '-infinity')
+         ORDER BY effective_from, created_at`,
+        [countyCode, afterVersion],
+      );
+      return rows.map((r) => storedPolicy(r).policy);
+    },
+
     /** Every version of a county, oldest first, parameters read as the workflows read them. */
     async versions(countyCode: string) {
       const { rows } = await pool.query(

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { caseEnrolment, enrolledAlone } from '../../domain/enrolment';
 import type { Household } from '../../domain/household';
-import type { ApplicationView } from '../../workflows/messages';
+import type { ApplicationView } from '../../workflows/contracts';
 
 // The village notice board (R-A4, R-A9), read from the workflows' read models: applications in
 // their 7-day publicity (applications, written by the application workflow) and cases in benefit

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { townshipOf } from '../../domain/region';
-import type { MonitoringHit, RegisterHistoryEntry, RegisterView } from '../../workflows/messages';
+import type { MonitoringHit, RegisterHistoryEntry, RegisterView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
+import { appendAudit, historyEvent } from './audit';
 
 // The low-income register (R-L1 … R-L3). `register_households` and `register_members` are written
 // only by the household's register workflow (activity saveRegister); `monitoring_hits` only by the
@@ -57,23 +58,10 @@ export function registerRepository(pool: pg.Pool) {
             view.revision,
           ],
         );
-        for (const e of entries) {
-          await c.query(
-            `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role,
-               occurred_at, reason, payload)
-             VALUES ($1, 'register', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_key) DO NOTHING`,
-            [
-              `register:${view.householdKey}:${e.seq}`,
-              view.householdKey,
-              e.action,
-              e.by.sub,
-              e.by.role,
-              e.at,
-              e.reason ?? null,
-              JSON.stringify(e.details ?? {}),
-            ],
-          );
-        }
+        await appendAudit(
+          c,
+          entries.map((e) => historyEvent('register', view.householdKey, e, e.details ?? {})),
+        );
         if (saved.rowCount === 0) return; // an older snapshot arriving late
         // R-L1: a member found in another household first stays there (one entry per person).
         await c.query(

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { sum, toMoney } from '../../domain/money';
-import type { ClaimedRecoveries, DemandStatus, RepaymentDemand } from '../../workflows/messages';
+import type { ClaimedRecoveries, DemandStatus, RepaymentDemand } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 
 // repayment_demands (R-M10): written only by the case workflow (`claimOpenRecoveries`, `saveDemand`),

@@ -3,6 +3,7 @@ import type { RosterEntry } from '../../domain/close-relative-roster';
 import type { CivilDate } from '../../domain/dates';
 import { type RosterChanges, type RosterSubmission, rosterChanges } from '../../domain/roster-update';
 import { inTransaction } from '../pool';
+import { appendAudit } from './audit';
 
 // R-O1: the county's close-relative roster. Written only by the API (`POST /v1/oversight/roster`,
 // no workflow owns it): each submission in one transaction with its audit event (R-O6); entries
@@ -129,25 +130,24 @@ export function rosterRepository(pool: pg.Pool) {
           ],
         );
         // R-O6: who changed the roster, when, from which day; counts only (no names, no ID numbers).
-        await c.query(
-          `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role,
-             occurred_at, payload)
-           VALUES ($1, 'roster', $2, 'roster_updated', $3, $4, $5, $6)`,
-          [
-            `roster:${u.uploadId}`,
-            u.uploadId,
-            u.recordedBy,
-            u.recordedByRole,
-            u.at,
-            JSON.stringify({
+        await appendAudit(c, [
+          {
+            eventKey: `roster:${u.uploadId}`,
+            subjectKind: 'roster',
+            subjectId: u.uploadId,
+            action: 'roster_updated',
+            actorSub: u.recordedBy,
+            actorRole: u.recordedByRole,
+            occurredAt: u.at,
+            payload: {
               countyCode: s.countyCode,
               effectiveOn: s.effectiveOn,
               complete: s.complete,
               format: u.format,
               ...counts,
-            }),
-          ],
-        );
+            },
+          },
+        ]);
         return { uploadId: u.uploadId, ...counts };
       });
     },

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import type { YearMonth } from '../../domain/dates';
 import { addMonthsToYearMonth } from '../../domain/dates';
-import type { DecisionUnit, SpotCheckView } from '../../workflows/messages';
+import type { DecisionUnit, SpotCheckView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
+import { type AuditEvent, appendAudit } from './audit';
 
 // R-O2: spot-check rounds and their check tasks. `spot_check_rounds` is written by the round
 // workflow's activity (once per county and month), `spot_checks` by each check's own workflow;
@@ -36,23 +37,18 @@ export interface AuditEntry {
   payload: Record<string, unknown>;
 }
 
-async function audit(c: pg.PoolClient, subjectId: string, e: AuditEntry) {
-  await c.query(
-    `INSERT INTO audit_events (event_key, subject_kind, subject_id, action, actor_sub, actor_role, occurred_at,
-       reason, payload)
-     VALUES ($1, 'spot_check', $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_key) DO NOTHING`,
-    [
-      e.eventKey,
-      subjectId,
-      e.action,
-      e.actorSub,
-      e.actorRole,
-      e.at,
-      e.reason ?? null,
-      JSON.stringify(e.payload),
-    ],
-  );
-}
+/** R-O6: a spot-check entry as the one audit writer appends it. */
+const auditEvent = (subjectId: string, e: AuditEntry): AuditEvent => ({
+  eventKey: e.eventKey,
+  subjectKind: 'spot_check',
+  subjectId,
+  action: e.action,
+  actorSub: e.actorSub,
+  actorRole: e.actorRole,
+  occurredAt: e.at,
+  reason: e.reason ?? null,
+  payload: e.payload,
+});
 
 const ROUND_COLUMNS = `round_id AS "roundId", county_code AS "countyCode", month, nonce, seed,
   decision_ratio AS "decisionRatio", close_relative_ratio AS "closeRelativeRatio",
@@ -154,7 +150,7 @@ export function spotChecksRepository(pool: pg.Pool) {
             JSON.stringify(r.requested),
           ],
         );
-        await audit(c, r.roundId, entry);
+        await appendAudit(c, [auditEvent(r.roundId, entry)]);
         const { rows } = await c.query(`SELECT ${ROUND_COLUMNS} FROM spot_check_rounds WHERE round_id = $1`, [
           r.roundId,
         ]);
@@ -200,7 +196,10 @@ export function spotChecksRepository(pool: pg.Pool) {
             v.finding?.followUp ?? null,
           ],
         );
-        for (const e of entries) await audit(c, v.checkId, e);
+        await appendAudit(
+          c,
+          entries.map((e) => auditEvent(v.checkId, e)),
+        );
       });
     },
 

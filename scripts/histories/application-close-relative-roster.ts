@@ -1,6 +1,6 @@
 import type { RosterEntry } from '../../domain/close-relative-roster';
 import { actor, COUNTY, household } from '../../test/helpers/fixtures';
-import { decisionUpdate, initialOpinionUpdate } from '../../workflows/messages';
+import { decisionUpdate, initialOpinionUpdate } from '../../workflows/contracts';
 import { check, type NamedScenario, opinion, until, verify } from './session';
 
 /** A sibling of a village cadre on the county's roster (R-O1). */
@@ -17,9 +17,9 @@ export const rosterEntry = (idNumber: string): RosterEntry => ({
   effectiveFrom: '2020-01-01',
 });
 
-// R-O1 since the roster check (patched 'close-relative-roster'): the receipt and the investigation
-// each check the household against the roster (local activity) and file the match; the county's
-// approval starts a close-relative case.
+// R-O1: the receipt and the investigation each check the household against the county's roster
+// (local activity `checkCloseRelatives`) and file the match; the county's approval starts a
+// close-relative case.
 export const applicationCloseRelativeRoster: NamedScenario = {
   prefix: 'application',
   name: 'close-relative-roster',

@@ -1,11 +1,10 @@
 import { actor, COUNTY, household } from '../../test/helpers/fixtures';
-import { decisionUpdate, initialOpinionUpdate, investigationUpdate } from '../../workflows/messages';
+import { decisionUpdate, initialOpinionUpdate, investigationUpdate } from '../../workflows/contracts';
 import { check, type NamedScenario, opinion, verify } from './session';
 
-// R-A1 since investigations and approvals hold their persons (patched 'enrolment-at-investigation'
-// and 'enrolment-before-approval'): an investigation naming a person another case holds is refused
-// by the workflow's local activity and changes nothing; the household as it is holds and applies;
-// after the publicity the approval holds the case's persons, then records the case.
+// R-A1: an investigation naming a person another case holds is refused by the workflow's local
+// activity (`holdEnrolments`) and changes nothing; the household as it is holds and applies; after
+// the publicity the approval holds the case's persons, then records the case.
 export const applicationEnrolmentHeld: NamedScenario = {
   prefix: 'application',
   name: 'enrolment-held',

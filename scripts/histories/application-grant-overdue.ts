@@ -1,5 +1,5 @@
 import { actor } from '../../test/helpers/fixtures';
-import { applicationStateQuery, temporaryGrantUpdate } from '../../workflows/messages';
+import { applicationStateQuery, temporaryGrantUpdate } from '../../workflows/contracts';
 import { check, type NamedScenario, overall } from './session';
 
 // R-A10 R-A6 R-O3: a temporary grant while pending; then the deadline passes at risk and overdue.

@@ -1,5 +1,5 @@
 import { actor, COUNTY } from '../../test/helpers/fixtures';
-import { decisionUpdate, initialOpinionUpdate, objectionUpdate } from '../../workflows/messages';
+import { decisionUpdate, initialOpinionUpdate, objectionUpdate } from '../../workflows/contracts';
 import { check, investigate, type NamedScenario, opinion, verify } from './session';
 
 // R-A4 R-A6 R-A7: an objection re-runs investigation and publicity; the county then rejects.

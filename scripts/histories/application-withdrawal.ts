@@ -1,5 +1,5 @@
 import { actor } from '../../test/helpers/fixtures';
-import { withdrawalUpdate } from '../../workflows/messages';
+import { withdrawalUpdate } from '../../workflows/contracts';
 import { check, investigate, type NamedScenario } from './session';
 
 // R-A1: the applicant withdraws during verification.

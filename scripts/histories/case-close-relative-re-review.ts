@@ -1,11 +1,11 @@
 import { dayInMonth } from '../../domain/dates';
-import { changeReportUpdate } from '../../workflows/messages';
+import { changeReportUpdate } from '../../workflows/contracts';
 import { rosterEntry } from './application-close-relative-roster';
 import { caseView, checkCase, type NamedScenario, staff } from './session';
 
-// R-O1 R-M4 R-M5 since the roster check (patched 'close-relative-roster'): a change of members is
-// checked against the roster (no match), the roster then names a member and the yearly re-review
-// files the case and makes it a close-relative case.
+// R-O1 R-M4 R-M5: a change of members is checked against the county's close-relative roster (no
+// match); the roster then names a member and the yearly re-review files the case and makes it a
+// close-relative case. Left open.
 export const caseCloseRelativeRoster: NamedScenario = {
   prefix: 'case',
   name: 'close-relative-re-review',

@@ -1,10 +1,9 @@
 import { dayInMonth } from '../../domain/dates';
-import { deathNoticeSignal } from '../../workflows/messages';
+import { deathNoticeSignal } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario } from './session';
 
-// R-M2 (after patched 'case-start-policy-catch-up' and 'death-date-conflict-check'): a member of a
-// three-person household dies; a second source reports another date: one death, one review, and a
-// staff check of the date. Left open.
+// R-M2: a member of a three-person household dies; a second source reports another date: one
+// death, one death review, and a staff check of the date. Left open.
 export const caseDeathDateConflict: NamedScenario = {
   prefix: 'case',
   name: 'death-date-conflict',

@@ -1,6 +1,5 @@
 import { dayInMonth } from '../../domain/dates';
-import type { Actor } from '../../domain/roles';
-import { deathNoticeSignal } from '../../workflows/messages';
+import { deathNoticeSignal } from '../../workflows/contracts';
 import {
   caseView,
   checkCase,
@@ -10,10 +9,17 @@ import {
   writeOffFirstDemand,
 } from './session';
 
-// R-M2: a one-person case; the death (in month 1) is notified after month 3 is rostered: paid for
-// the month of death, months 2 and 3 recovered, a stop notice, the case closed. `reportedBy` names
-// who reported it (the notice's actor, R-O6).
-export async function onePersonDeath(s: Session, reportedBy?: Actor): Promise<Outcome> {
+// R-M2 R-M10 R-O6: a one-person case; the death (in month 1) is notified by the health system's
+// integration after month 3 is rostered: the case records the notice with its actor, pays the month
+// of death, recovers months 2 and 3, issues a stop notice and closes; the recovery becomes a
+// repayment demand, written off by the county, and the case ends.
+export const caseDeathOnePerson: NamedScenario = {
+  prefix: 'case',
+  name: 'death-one-person',
+  run: (s) => onePersonDeath(s),
+};
+
+async function onePersonDeath(s: Session): Promise<Outcome> {
   const { input, handle, m } = await s.startCase({ size: 1 });
   await s.sleepUntil(dayInMonth(m(3), 20));
   let v = await caseView(handle);
@@ -23,12 +29,14 @@ export async function onePersonDeath(s: Session, reportedBy?: Actor): Promise<Ou
     idNumber: input.members[0]!.idNumber,
     diedOn: dayInMonth(m(1), 15),
     source: 'integration',
-    ...(reportedBy ? { reportedBy } : {}),
+    reportedBy: { sub: 'health-system', role: 'integration', region: '14' },
     receivedOn: await s.today(),
   });
   // R-M10: the closed case tracks the repayment demand of months 2–3; written off, it ends.
   await s.sleepUntil(dayInMonth(m(3), 21));
-  if ((await caseView(handle)).demands?.length) await writeOffFirstDemand(s, handle, input.caseId, 'D-1');
+  v = await caseView(handle);
+  checkCase('a repayment demand open', v.demands?.length === 1, v);
+  await writeOffFirstDemand(s, handle, input.caseId, 'D-1');
   const result = await handle.result();
   v = await caseView(handle);
   const recovery = s.calls.adjustments.map((a) => a.adjustment);
@@ -39,14 +47,9 @@ export async function onePersonDeath(s: Session, reportedBy?: Actor): Promise<Ou
       recovery.length === 1 &&
       recovery[0]!.kind === 'recovery' &&
       recovery[0]!.amount === '2000.00' &&
-      ['stop', 'stop,repayment_demand'].includes(s.calls.notices.map((n) => n.kind).join()),
+      s.calls.notices.map((n) => n.kind).join() === 'stop,repayment_demand' &&
+      s.calls.deathNotices.some((n) => n.notice.reportedBy?.sub === 'health-system'),
     v,
   );
   return { handle, closed: true };
 }
-
-export const caseDeathOnePerson: NamedScenario = {
-  prefix: 'case',
-  name: 'death-one-person',
-  run: (s) => onePersonDeath(s),
-};

@@ -1,5 +1,5 @@
 import { dayInMonth } from '../../domain/dates';
-import { changeReportUpdate, comparisonHitSignal, reviewResultUpdate } from '../../workflows/messages';
+import { changeReportUpdate, comparisonHitSignal, reviewResultUpdate } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario, staff } from './session';
 
 // R-M6 R-A11 R-M3: a comparison hit opens a check that changes nothing; staff find nothing

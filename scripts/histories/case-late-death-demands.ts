@@ -6,14 +6,13 @@ import {
   demandIdOf,
   demandStepUpdate,
   reviewResultUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario } from './session';
 
-// R-E6 R-M2 R-M10 since a closed case recovers a death it learns of late (patch late-death-recovery,
-// with waiting-death-notices and extreme-poverty-death-per-person taken at the start): a two-person
-// extreme-poverty case paid monthly, months 1–3 rostered; a data check's stop from month 3 recovers
-// it (demand 1); then one person's death in month 1 is reported: their share of month 2 becomes
-// demand 2. Both written off, the case ends.
+// R-E6 R-M2 R-M10: a closed case recovers a death it learns of late. A two-person extreme-poverty
+// case paid monthly, months 1–3 rostered; a data check's stop from month 3 recovers it (demand 1);
+// then one person's death in month 1 is reported: their share of month 2 becomes demand 2. Both
+// written off, the case ends.
 export const caseLateDeathDemands: NamedScenario = {
   prefix: 'case',
   name: 'late-death-demands',

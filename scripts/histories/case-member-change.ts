@@ -1,9 +1,9 @@
 import { dayInMonth } from '../../domain/dates';
 import { household } from '../../test/helpers/fixtures';
-import { changeReportUpdate, reviewResultUpdate } from '../../workflows/messages';
+import { changeReportUpdate, reviewResultUpdate } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario, staff } from './session';
 
-// R-A1 / R-M5 since a case's members change through the enrolment module: a change report adding a
+// R-A1 / R-M5: a case's members change through the enrolment module. A change report adding a
 // person an application holds is refused (the local activity answers, nothing changes); a member
 // moving out is released by holding the others; the change review's `continue` carries the new head
 // count from the next month; month 2 is rostered for two persons.

@@ -1,5 +1,5 @@
 import { dayInMonth } from '../../domain/dates';
-import { reviewResultUpdate } from '../../workflows/messages';
+import { reviewResultUpdate } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario, staff } from './session';
 
 // R-M1 R-M4: a two-person case over 14 months. The yearly re-review opens on the 1st of

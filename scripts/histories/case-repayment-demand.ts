@@ -1,6 +1,6 @@
 import { dayInMonth } from '../../domain/dates';
 import { actor, COUNTY, context } from '../../test/helpers/fixtures';
-import { deathNoticeSignal, demandIdOf, demandStepUpdate } from '../../workflows/messages';
+import { deathNoticeSignal, demandIdOf, demandStepUpdate } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario } from './session';
 
 // R-E6 R-M10: a one-person extreme-poverty case paid quarterly in advance; the person dies in the

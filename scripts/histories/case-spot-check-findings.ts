@@ -1,11 +1,11 @@
 import { dayInMonth } from '../../domain/dates';
 import { actor, COUNTY } from '../../test/helpers/fixtures';
-import { spotCheckCaseSignal } from '../../workflows/messages';
+import { spotCheckCaseSignal } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario } from './session';
 
-// R-O2 since the case takes spot-check findings (patched 'spot-check-finding'): months 1–2 rostered,
-// the county's check corrects the amount from the start month (months 1–2 recovered, a reduction
-// notice), the same finding again changes nothing; the case runs on.
+// R-O2: months 1–2 rostered, the county's spot check corrects the amount from the start month
+// (signal `spotCheckFinding`: months 1–2 recovered, a reduction notice); the same finding again
+// changes nothing; the case runs on.
 export const caseSpotCheckFindings: NamedScenario = {
   prefix: 'case',
   name: 'spot-check-findings',

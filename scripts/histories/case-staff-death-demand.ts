@@ -1,12 +1,12 @@
 import { addDays, dayInMonth } from '../../domain/dates';
 import { actor } from '../../test/helpers/fixtures';
-import { deathReportUpdate } from '../../workflows/messages';
+import { deathReportUpdate } from '../../workflows/contracts';
 import { caseView, checkCase, type NamedScenario, writeOffFirstDemand } from './session';
 
 // R-M2 R-M10 R-O6: township staff report (an Update) that the only recipient died before the
 // approval: the case closes from its start month, every rostered month is recovered, and — its
-// closure's effects recorded first (patch closure-effects-before-demand) — the recovery becomes a
-// repayment demand with its notice; written off by the county, the case ends.
+// closure's effects recorded first — the recovery becomes a repayment demand with its notice;
+// written off by the county, the case ends.
 export const caseStaffDeathDemand: NamedScenario = {
   prefix: 'case',
   name: 'staff-death-demand',

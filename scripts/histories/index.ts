@@ -1,53 +1,74 @@
-import { applicationApprovalStartsCase } from './application-approval-starts-case';
+import { applicationApproval } from './application-approval';
 import { applicationCalendarUpdated } from './application-calendar-updated';
-import { applicationCleanApproval } from './application-clean-approval';
 import { applicationCloseRelativeRoster } from './application-close-relative-roster';
 import { applicationEnrolmentHeld } from './application-enrolment-held';
 import { applicationGrantOverdue } from './application-grant-overdue';
+import { applicationMarginalApproval } from './application-marginal-approval';
 import { applicationObjectionRejection } from './application-objection-rejection';
-import { applicationReceiptInWorkflow } from './application-receipt-in-workflow';
+import { applicationProcedureExtended } from './application-procedure-extended';
 import { applicationReceiptRefused } from './application-receipt-refused';
+import { applicationReturnedForNewOpinion } from './application-returned-for-new-opinion';
 import { applicationWithdrawal } from './application-withdrawal';
 import { caseCloseRelativeRoster } from './case-close-relative-re-review';
 import { caseDeathDateConflict } from './case-death-date-conflict';
 import { caseDeathOnePerson } from './case-death-one-person';
-import { caseDeathRecordedByCase } from './case-death-recorded-by-case';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
-import { caseImported, caseImportedStartLocal } from './case-imported';
+import { caseImported } from './case-imported';
 import { caseLateDeathDemands } from './case-late-death-demands';
 import { caseMemberChange } from './case-member-change';
 import { caseMonthsAndReview } from './case-months-and-review';
 import { caseRepaymentDemand } from './case-repayment-demand';
 import { caseSpotCheckFindings } from './case-spot-check-findings';
 import { caseStaffDeathDemand } from './case-staff-death-demand';
+import { caseStandardRaised } from './case-standard-raised';
+import { complaintAnonymousExtended } from './complaint-anonymous-extended';
+import { complaintAnswered } from './complaint-answered';
+import { importCaseload } from './import-caseload';
+import { payrollLateReturn } from './payroll-late-return';
+import { payrollRosterToResults } from './payroll-roster-to-results';
+import { payrollSchedulerMonthly } from './payroll-scheduler-monthly';
 import { registerHitVisit } from './register-hit-visit';
 import type { NamedScenario } from './session';
+import { spotCheckItemCorrected } from './spot-check-item-corrected';
+import { spotCheckRoundDraw } from './spot-check-round-draw';
+import { spotCheckSchedulerMonthly } from './spot-check-scheduler-monthly';
+import { standardAdjustmentFanOut } from './standard-adjustment-fan-out';
 
-// Every recorded scenario, one file each, in recording order; the file prefix names the workflow
-// (test/replay/README.md).
+// Every recorded scenario, one file each, grouped by workflow; the file prefix names the workflow
+// (test/replay/README.md). A scenario's name is unique across workflows (the command line takes it).
 export const SCENARIOS: readonly NamedScenario[] = [
-  applicationCleanApproval,
-  applicationApprovalStartsCase,
+  applicationApproval,
   applicationObjectionRejection,
+  applicationReturnedForNewOpinion,
+  applicationMarginalApproval,
+  applicationProcedureExtended,
   applicationWithdrawal,
   applicationGrantOverdue,
   applicationCalendarUpdated,
-  applicationReceiptInWorkflow,
   applicationReceiptRefused,
+  applicationCloseRelativeRoster,
+  applicationEnrolmentHeld,
   caseMonthsAndReview,
   caseDeathOnePerson,
   caseHitCheckAndTaper,
   caseDeathDateConflict,
-  caseDeathRecordedByCase,
   caseRepaymentDemand,
   caseSpotCheckFindings,
   caseStaffDeathDemand,
   caseImported,
-  caseImportedStartLocal,
   caseLateDeathDemands,
-  applicationCloseRelativeRoster,
   caseCloseRelativeRoster,
-  applicationEnrolmentHeld,
   caseMemberChange,
+  caseStandardRaised,
   registerHitVisit,
+  payrollRosterToResults,
+  payrollLateReturn,
+  payrollSchedulerMonthly,
+  complaintAnswered,
+  complaintAnonymousExtended,
+  spotCheckRoundDraw,
+  spotCheckSchedulerMonthly,
+  spotCheckItemCorrected,
+  importCaseload,
+  standardAdjustmentFanOut,
 ];

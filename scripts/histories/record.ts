@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { enrolmentRefusal, receiptStart, receiptUpdateId } from '../../clients/receipt';
 import {
   addDays,
   addMonthsToYearMonth,
@@ -16,16 +17,15 @@ import {
 import { testDataConverter } from '../../test/helpers/env';
 import { applicationInput, caseInput as fixtureCase } from '../../test/helpers/fixtures';
 import { createTimeSkippingEnv } from '../../test/helpers/time-skipping';
-import { fakeActivities } from '../../test/helpers/workflow-env';
-import type { applicationWorkflow } from '../../workflows/application';
-import type { caseWorkflow } from '../../workflows/case';
+import type { caseWorkflow } from '../../workflows/case/workflow';
 import {
-  applicationWorkflowId,
   type CaseInput,
   caseWorkflowId,
   type ImportedCaseStart,
-} from '../../workflows/messages';
-import type { CaseHandle, Handle, Prefix, Scenario, Session } from './session';
+  receiptUpdate,
+} from '../../workflows/contracts';
+import { recorderFakes } from './fakes';
+import { type CaseHandle, type Prefix, type Scenario, type Session, startedBy } from './session';
 
 // Records one scenario's history (every run of it) on its own time-skipping server.
 
@@ -117,7 +117,7 @@ export async function record(
 ) {
   // One server per history, as in test/workflows: time skipping is global to a server.
   const env = await createTimeSkippingEnv();
-  const { activities, calls } = fakeActivities();
+  const { activities, calls, fakes } = recorderFakes();
   const taskQueue = `record-${name}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -135,6 +135,7 @@ export async function record(
   const session: Session = {
     env,
     calls,
+    fakes,
     taskQueue,
     today: async () => civilDateOf(new Date(await env.currentTimeMs())),
     sleepUntil: async (date) => {
@@ -143,12 +144,17 @@ export async function record(
     },
     start: async (overrides = {}) => {
       const input = applicationInput({ acceptedOn: await session.today(), ...overrides });
-      const handle = await env.client.workflow.start<typeof applicationWorkflow>('applicationWorkflow', {
-        taskQueue,
-        workflowId: applicationWorkflowId(input.applicationId),
-        args: [input],
-      });
-      return { input, handle: handle as Handle };
+      const op = receiptStart(taskQueue, input);
+      await env.client.workflow
+        .executeUpdateWithStart(receiptUpdate, {
+          updateId: receiptUpdateId(input.applicationId),
+          startWorkflowOperation: op,
+        })
+        // R-A1: a receipt naming an enrolled person is refused; its workflow has ended as refused.
+        .catch((err: unknown) => {
+          if (!enrolmentRefusal(err)) throw err;
+        });
+      return { input, handle: await startedBy(session, op) };
     },
     startCase: async (overrides = {}) => {
       const input = caseInput(await session.today(), overrides);
@@ -185,7 +191,7 @@ export async function record(
     for (const [i, history] of histories.entries()) {
       const file = historyFile(scenario.prefix, name, i + 1);
       writeFileSync(file, `${historyToJSON(history)}\n`);
-      console.log(`[record] ${name}: ${history.events?.length} events → ${file}`);
+      console.log(`[record] ${scenario.prefix}-${name}: ${history.events?.length} events → ${file}`);
     }
   } finally {
     await env.teardown();

@@ -3,49 +3,57 @@ import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
 import { actor, COUNTY, household, VILLAGE } from '../../test/helpers/fixtures';
 import {
   monitoringHitSignal,
+  type RegisterFinding,
   registerFindingSignal,
   registerStateQuery,
   registerVisitUpdate,
   registerWorkflowId,
-} from '../../workflows/messages';
-import type { registerWorkflow } from '../../workflows/register';
-import type { NamedScenario } from './session';
+} from '../../workflows/contracts';
+import type { registerWorkflow } from '../../workflows/register/workflow';
+import { chainHandle, type NamedScenario } from './session';
 
-// R-L1 R-L2: a household found by a village report; a warning detected 40 days before it arrived
-// opens a visit (due counted from the day it arrived, as the entry did when this was recorded: counted
-// from detection it would be overdue at once), the visit turns at risk and overdue (supervisor
-// alerts), staff visit and close it; a second warning opens a new visit. Left open.
+// R-L1 R-L2: a household found by a village report reaches its register entry by signal-with-start
+// (clients/register-entry.ts); a warning detected 3 days before it arrived opens a visit due 15
+// working days after the detection, which turns at risk and overdue by its timers (supervisor
+// alerts); staff visit and close it; a second warning opens a new visit. Left open.
 export const registerHitVisit: NamedScenario = {
   prefix: 'register',
   name: 'hit-visit',
   run: async (s) => {
     const key = 'Hreplay000000000000000001';
-    const handle = await s.env.client.workflow.start<typeof registerWorkflow>('registerWorkflow', {
-      taskQueue: s.taskQueue,
-      workflowId: registerWorkflowId(COUNTY, key),
-      args: [
-        {
-          countyCode: COUNTY,
-          householdKey: key,
-          villageCode: VILLAGE,
-          deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
-          runtimeYears: [],
-        },
-      ],
-    });
     const members = household().members.map(({ idNumber, name, relation }) => ({ idNumber, name, relation }));
     const today = await s.today();
-    await handle.signal(registerFindingSignal, {
-      findingId: 'report-1',
-      source: 'village_report',
-      villageCode: VILLAGE,
-      members,
-      add: ['marginal'],
-      on: today,
-      by: actor('township_staff'),
-    });
+    const started = await s.env.client.workflow.signalWithStart<typeof registerWorkflow, [RegisterFinding]>(
+      'registerWorkflow',
+      {
+        taskQueue: s.taskQueue,
+        workflowId: registerWorkflowId(COUNTY, key),
+        args: [
+          {
+            countyCode: COUNTY,
+            householdKey: key,
+            villageCode: VILLAGE,
+            deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
+            runtimeYears: [],
+          },
+        ],
+        signal: registerFindingSignal,
+        signalArgs: [
+          {
+            findingId: 'report-1',
+            source: 'village_report',
+            villageCode: VILLAGE,
+            members,
+            add: ['marginal'],
+            on: today,
+            by: actor('township_staff'),
+          },
+        ],
+      },
+    );
+    const handle = chainHandle<typeof registerWorkflow>(s, started.workflowId, started.signaledRunId);
     const hit = { kind: 'job_loss' as const, idNumber: members[0]!.idNumber, source: 'hr bureau' };
-    await handle.signal(monitoringHitSignal, { ...hit, hitId: 'h1', detectedOn: addDays(today, -40) });
+    await handle.signal(monitoringHitSignal, { ...hit, hitId: 'h1', detectedOn: addDays(today, -3) });
     let v = await handle.query(registerStateQuery);
     for (let i = 0; i < 50 && v.tasks.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -53,9 +61,11 @@ export const registerHitVisit: NamedScenario = {
     }
     const task = v.tasks[0];
     if (!task) throw new Error('no visit opened');
+    if (task.atRisk || task.overdue) throw new Error('the visit is flagged on arrival');
     await s.sleepUntil(addDays(task.due.date, 1));
     v = await handle.query(registerStateQuery);
     if (!v.tasks[0]?.overdue) throw new Error('the visit is not overdue');
+    if (s.calls.alerts.map((a) => a.flag).join() !== 'at_risk,overdue') throw new Error('no alerts');
     await handle.executeUpdate(registerVisitUpdate, {
       args: [{ actor: actor('township_staff'), visitId: 'v1', visitedOn: await s.today(), findings: 'seen' }],
     });

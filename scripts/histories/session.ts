@@ -1,4 +1,8 @@
-import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type {
+  WithStartWorkflowOperation,
+  Workflow,
+  WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CivilDate, YearMonth } from '../../domain/dates';
 import { actor, COUNTY } from '../../test/helpers/fixtures';
@@ -18,13 +22,25 @@ import {
   type ImportedState,
   initialOpinionUpdate,
   investigationUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
+import type { Fakes } from './fakes';
 
 // What a recorded scenario works with (scripts/record-histories.ts): the session on its own
 // time-skipping server with fake activities, and the steps the scenarios share.
 
-/** The workflow a history file is named after. */
-export type Prefix = 'application' | 'case' | 'register';
+/** The workflow a history file is named after (its first word or words). */
+export type Prefix =
+  | 'application'
+  | 'case'
+  | 'register'
+  | 'payroll'
+  | 'payroll-scheduler'
+  | 'complaint'
+  | 'spot-check-round'
+  | 'spot-check-scheduler'
+  | 'spot-check-item'
+  | 'import'
+  | 'standard-adjustment';
 
 export type Handle = WorkflowHandleWithFirstExecutionRunId<(input: ApplicationInput) => Promise<unknown>>;
 export type CaseHandle = WorkflowHandleWithFirstExecutionRunId<(input: CaseInput) => Promise<CaseResult>>;
@@ -32,11 +48,14 @@ export type CaseHandle = WorkflowHandleWithFirstExecutionRunId<(input: CaseInput
 export interface Session {
   env: TestWorkflowEnvironment;
   calls: ReturnType<typeof fakeActivities>['calls'];
+  /** What the payroll, spot-check and import fakes answer (scenarios set it; scripts/histories/fakes.ts). */
+  fakes: Fakes;
   /** The recording worker's task queue (for workflows without a start helper here). */
   taskQueue: string;
   today(): Promise<CivilDate>;
   /** Moves workflow time to noon (Asia/Shanghai) of a civil date, as test/workflows/case.test.ts does. */
   sleepUntil(date: CivilDate): Promise<void>;
+  /** A receipt as the API sends it: update-with-start of the application (clients/receipt.ts). */
   start(overrides?: Partial<ApplicationInput>): Promise<{ input: ApplicationInput; handle: Handle }>;
   /** A case approved on the 1st of this month (server time), paid from next month; m(i) is month i after approval. */
   startCase(
@@ -150,6 +169,36 @@ export async function until(handle: Handle, ok: (v: ApplicationView) => boolean)
     if (ok(view) || i === 50) return view;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Polls a query until `ok` (the workflow acts on its own between the scenario's steps). */
+export async function poll<V>(read: () => Promise<V>, ok: (v: V) => boolean, what: string): Promise<V> {
+  for (let i = 0; i < 100; i++) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not reached: ${what}`);
+}
+
+/** A handle on the chain of runs that began with `firstExecutionRunId` (e.g. one started with an Update). */
+export function chainHandle<T extends Workflow>(
+  s: Session,
+  workflowId: string,
+  firstExecutionRunId: string,
+): WorkflowHandleWithFirstExecutionRunId<T> {
+  const handle = s.env.client.workflow.getHandle<T>(workflowId, undefined, { firstExecutionRunId });
+  return Object.assign(handle, { firstExecutionRunId });
+}
+
+/** The run an update-with-start (or signal-with-start) began, as a chain handle. */
+export async function startedBy<T extends Workflow>(
+  s: Session,
+  op: WithStartWorkflowOperation<T>,
+): Promise<WorkflowHandleWithFirstExecutionRunId<T>> {
+  const started = await op.workflowHandle();
+  const { runId } = await started.describe();
+  return chainHandle<T>(s, started.workflowId, runId);
 }
 
 /** A scenario with the name its history file carries. */

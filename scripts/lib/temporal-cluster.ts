@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/contracts/search-attributes';
 import { waitFor } from './procs';
 import type { Supervised, Supervisor } from './supervisor';
 import { TEMPORAL_BIN, TOOLS_DIR } from './temporal';

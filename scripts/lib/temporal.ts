@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { searchAttributeFlags } from '../../workflows/search-attributes';
+import { searchAttributeFlags } from '../../workflows/contracts/search-attributes';
 import { type Proc, startProc, waitFor } from './procs';
 
 // The Temporal dev server (the CLI's embedded server: real server, SQLite store), built by

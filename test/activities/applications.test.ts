@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationActivities } from '../../activities/applications';
 import { createRepositories } from '../../db/repositories';
-import { ApplicationState } from '../../workflows/application-state';
+import { ApplicationState } from '../../workflows/application/state';
 import { freshDatabase } from '../helpers/db';
 import { applicationInput, household } from '../helpers/fixtures';
 

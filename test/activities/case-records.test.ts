@@ -118,32 +118,6 @@ describe('case records (Postgres)', () => {
     expect(await count('case_adjustments WHERE case_id = $1', [caseId])).toBe(1);
   });
 
-  it('R-O1: a close-relative filing is written once per occasion', async () => {
-    const filing = {
-      subjectKind: 'case' as const,
-      subjectId: 'C-close-relative',
-      occasion: 're_review',
-      filedOn: '2027-02-22',
-      filedBy: 'township-1',
-    };
-    await acts.fileCloseRelative(filing);
-    await acts.fileCloseRelative(filing);
-    expect(await count('close_relative_filings WHERE subject_id = $1', [filing.subjectId])).toBe(1);
-  });
-
-  it('R-M2: a death notice records the case it reached and its outcome; an unknown notice is a no-op', async () => {
-    await db.pool.query(
-      `INSERT INTO death_notices (notice_id, id_number, died_on, source, outcome, reported_by)
-       VALUES ('DN-1', '140802196503120011', '2026-04-03', 'integration', 'matched', 'health-bureau')`,
-    );
-    const outcome = { noticeId: 'DN-1', caseId: 'C-1', outcome: 'applied' as const };
-    await acts.recordDeathOutcome(outcome);
-    await acts.recordDeathOutcome(outcome);
-    await acts.recordDeathOutcome({ ...outcome, noticeId: 'DN-absent' });
-    const { rows } = await db.pool.query('SELECT notice_id, case_id, outcome, died_on FROM death_notices');
-    expect(rows).toEqual([{ notice_id: 'DN-1', case_id: 'C-1', outcome: 'applied', died_on: '2026-04-03' }]);
-  });
-
   it('R-M2 R-O6: the case records a death notice it received (the one writer): case, outcome, reporter; a retry is one row', async () => {
     const notice = {
       noticeId: 'DN-2',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseActivities } from '../../activities/cases';
-import type { CaseHistoryEntry, CaseTask } from '../../workflows/messages';
+import type { CaseHistoryEntry, CaseTask } from '../../workflows/contracts';
 import { approvedCase, caseView } from '../helpers/case-rows';
 import { freshDatabase } from '../helpers/db';
 

@@ -10,8 +10,8 @@ import {
   move,
   release,
 } from '../../db/repositories/enrolments';
-import { ApplicationState } from '../../workflows/application-state';
-import type { ApplicationInput } from '../../workflows/messages';
+import { ApplicationState } from '../../workflows/application/state';
+import type { ApplicationInput } from '../../workflows/contracts';
 import { approvedCase } from '../helpers/case-rows';
 import { freshDatabase } from '../helpers/db';
 import { applicationInput, household, idNumber, VILLAGE } from '../helpers/fixtures';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { addDays, addMonthsToYearMonth, civilDateOf, monthOf } from '../../domain/dates';
 import { applicationDeadline } from '../../domain/deadlines';
-import { caseStateQuery, caseWorkflowId } from '../../workflows/messages';
+import { caseStateQuery, caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 

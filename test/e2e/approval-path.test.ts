@@ -7,7 +7,7 @@ import { createActivities } from '../../activities';
 import { app as apiPlugin } from '../../api/app';
 import { parseConfig } from '../../config/env';
 import { addMonthsToYearMonth, civilDateOf, monthOf } from '../../domain/dates';
-import { caseStateQuery, caseWorkflowId } from '../../workflows/messages';
+import { caseStateQuery, caseWorkflowId } from '../../workflows/contracts';
 import { freshDatabase } from '../helpers/db';
 import { testDataConverter, testEnv } from '../helpers/env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';

@@ -166,12 +166,14 @@ describe('R-O6 audit and R-O1 close-relative register through the HTTP API (dev 
        VALUES ($1,$1,'dibao',$2,$3,$4,'active','500.00','2026-01','2025-12-20','county-1','[]')`,
       [applicationId, VILLAGE, TOWNSHIP, COUNTY],
     );
-    await api.repos.caseEntitlements.fileCloseRelative({
+    await api.repos.closeRelatives.file({
       subjectKind: 'case',
       subjectId: applicationId,
+      villageCode: VILLAGE,
       occasion: `re_review:${reReview}`,
       filedOn: reReview,
       filedBy: 'system',
+      matches: [],
     });
 
     const list = await api.inject({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseWorkflowId } from '../../workflows/messages';
+import { caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { caseCalls, createCase, type Made, OTHER_TOWNSHIP, type Task, today } from '../helpers/e2e-cases';
 import { COUNTY, idNumber, TOWNSHIP, VILLAGE } from '../helpers/fixtures';

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, civilDateOf, monthOf } from '../../domain/dates';
-import { spotCheckRoundWorkflowId } from '../../workflows/messages';
-import type { spotCheckRoundWorkflow } from '../../workflows/spot-check-round';
+import { spotCheckRoundWorkflowId } from '../../workflows/contracts';
+import type { spotCheckRoundWorkflow } from '../../workflows/spot-check/round';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY, household, idNumber, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { seedPolicy } from '../helpers/seed';

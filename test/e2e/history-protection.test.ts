@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payloadCodec } from '../../codec/payload-codec';
 import { parseConfig } from '../../config/env';
 import { addDays, civilDateOf } from '../../domain/dates';
-import { applicationWorkflowId, caseStateQuery, caseWorkflowId } from '../../workflows/messages';
+import { applicationWorkflowId, caseStateQuery, caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { testEnv } from '../helpers/env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';

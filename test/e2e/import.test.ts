@@ -5,7 +5,7 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { importedCaseId } from '../../domain/caseload-import';
 import { civilDateOf } from '../../domain/dates';
 import { firstMonthToRoster } from '../../domain/entitlement';
-import { importWorkflowId } from '../../workflows/messages';
+import { importWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, HEADERS, households, reviewMonthAhead, toCsv, toXlsx } from '../helpers/caseload';
 import { createCase } from '../helpers/e2e-cases';

@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importedCaseId } from '../../domain/caseload-import';
 import { addDays, addMonthsToYearMonth, dayInMonth } from '../../domain/dates';
-import { caseWorkflowId } from '../../workflows/messages';
+import { caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, households, toCsv } from '../helpers/caseload';
 import { caseCalls, createCase, month, rosteredSince, type Task, today } from '../helpers/e2e-cases';
@@ -172,7 +172,8 @@ describe('deaths the case learns of late (HTTP API, time-skipping server)', () =
     expect(await noticeKinds(v.notices)).toEqual(['stop', 'repayment_demand']);
   });
 
-  it('R-M2 R-M10: a death reported after the case closed and its workflow completed — the case runs again and demands the months paid after the death', async () => {
+  /** A one-person case paid two months, then stopped by a data check: closed, its workflow completed. */
+  async function closedCase() {
     const c = await createCase(env, VILLAGE, 1);
     await ts.sleep('35 days'); // this month and the next are rostered
     const hit = await calls.post('/v1/integrations/comparison-hits', integration(), {
@@ -198,7 +199,11 @@ describe('deaths the case learns of late (HTTP API, time-skipping server)', () =
       status: 'closed',
     });
     expect((await payments(c.caseId)).demands).toEqual([]); // nothing was owed at the closure
+    return c;
+  }
 
+  it('R-M2 R-M10: a death reported after the case closed and its workflow completed — the case runs again and demands the months paid after the death', async () => {
+    const c = await closedCase();
     const late = await deaths([
       { noticeId: `late-${c.caseId}`, idNumber: c.ids[0], diedOn: dayInMonth(c.startMonth, 2) },
     ]);
@@ -219,6 +224,33 @@ describe('deaths the case learns of late (HTTP API, time-skipping server)', () =
       { noticeId: `late-${c.caseId}`, idNumber: c.ids[0], diedOn: dayInMonth(c.startMonth, 2) },
     ]);
     expect(again.json().results[0].outcome).toBe('duplicate');
+  });
+
+  it('R-M2 R-M10: township staff report the late death on the closed case itself — taken like a late notice, the months paid after the death demanded', async () => {
+    const c = await closedCase();
+    const report = {
+      noticeId: `staff-late-${c.caseId}`,
+      idNumber: c.ids[0],
+      diedOn: dayInMonth(c.startMonth, 2),
+    };
+    const res = await calls.post(`/v1/cases/${c.caseId}/deaths`, township(), report);
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toEqual({ noticeId: report.noticeId, outcome: 'matched', caseId: c.caseId });
+    const p = await until(async () => {
+      const x = await payments(c.caseId);
+      return x.demands[0]?.noticeId ? x : undefined;
+    }, 'the repayment demand of the closed case');
+    const v = await calls.caseView(c.caseId, county());
+    const recovered = rosteredSince(v, month());
+    expect(p.demands).toEqual([
+      expect.objectContaining({ amount: (1000 * recovered.length).toFixed(2), status: 'open' }),
+    ]);
+    // R-O6: the staff member is the death's actor in the case history.
+    expect(v.history.find((e: { action: string }) => e.action === 'death_recorded')?.by).toMatchObject({
+      role: 'township_staff',
+    });
+    const again = await calls.post(`/v1/cases/${c.caseId}/deaths`, township(), report);
+    expect(again.json().outcome).toBe('duplicate');
   });
 
   it('R-E6 R-M2: one of two extreme-poverty persons dies — that support ends from the next month with a reduction notice, no household review', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { civilDateOf, yearOf } from '../../domain/dates';
 import { paymentDate, rosterDate } from '../../domain/deadlines';
-import { payrollWorkflowId } from '../../workflows/messages';
+import { payrollWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { firstWeekdaysOf, unpublishedYear } from '../helpers/calendar';
 import { seedPolicy } from '../helpers/seed';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilDateOf, monthOf } from '../../domain/dates';
 import { ensurePayrollSchedule, PAYROLL_SCHEDULE_ID } from '../../worker/schedules';
-import { payrollStateQuery, payrollWorkflowId } from '../../workflows/messages';
+import { payrollStateQuery, payrollWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { seedCase, seedPolicy } from '../helpers/seed';
 

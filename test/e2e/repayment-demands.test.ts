@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonthsToYearMonth, dayInMonth } from '../../domain/dates';
-import { caseWorkflowId } from '../../workflows/messages';
+import { caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { caseCalls, createCase, month, rosteredSince, type Task } from '../helpers/e2e-cases';
 import { COUNTY, TOWNSHIP, VILLAGE } from '../helpers/fixtures';

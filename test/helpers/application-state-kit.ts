@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
 import type { CivilDate } from '../../domain/dates';
-import { ApplicationState } from '../../workflows/application-state';
-import type { ApplicationInput, DeadlineKind, InitialOpinionInput } from '../../workflows/messages';
+import { ApplicationState } from '../../workflows/application/state';
+import type { ApplicationInput, DeadlineKind, InitialOpinionInput } from '../../workflows/contracts';
 import { actor, applicationInput, COUNTY } from './fixtures';
 
 // The application's state object driven without Temporal or Postgres (the ApplicationState tests).

@@ -9,7 +9,7 @@ import {
   monthOf,
   type YearMonth,
 } from '../../domain/dates';
-import { type CaseInput, type CaseView, caseStateQuery, caseWorkflowId } from '../../workflows/messages';
+import { type CaseInput, type CaseView, caseStateQuery, caseWorkflowId } from '../../workflows/contracts';
 import { caseInput } from './fixtures';
 import type { WorkflowHarness } from './workflow-env';
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { applicationActivities } from '../../activities/applications';
-import { ApplicationState } from '../../workflows/application-state';
-import type { ApplicationInput, CaseView } from '../../workflows/messages';
+import { ApplicationState } from '../../workflows/application/state';
+import type { ApplicationInput, CaseView } from '../../workflows/contracts';
 import { applicationInput, policy } from './fixtures';
 
 // Case rows for the activity tests, made the way the workflows make them.

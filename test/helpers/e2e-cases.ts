@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { addMonthsToYearMonth, civilDateOf, dayInMonth, monthOf } from '../../domain/dates';
-import { type CaseInput, caseWorkflowId } from '../../workflows/messages';
+import { type CaseInput, caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, until } from './api-env';
 import { COUNTY, context, household } from './fixtures';
 

@@ -6,7 +6,7 @@ import { householdSchema } from '../../domain/household-schema';
 import { makeIdNumber } from '../../domain/idnumber';
 import { defaultPolicy } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
-import type { ApplicationContext, ApplicationInput, CaseInput } from '../../workflows/messages';
+import type { ApplicationContext, ApplicationInput, CaseInput } from '../../workflows/contracts';
 
 // Test data: a county in Yuncheng (140802 盐湖区), one township and village under it.
 export const COUNTY = '140802';

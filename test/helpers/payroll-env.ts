@@ -12,8 +12,8 @@ import {
   paymentResultsUpdate,
   payrollStateQuery,
   payrollWorkflowId,
-} from '../../workflows/messages';
-import type { payrollWorkflow } from '../../workflows/payroll';
+} from '../../workflows/contracts';
+import type { payrollWorkflow } from '../../workflows/payroll/workflow';
 import { freshDatabase } from './db';
 import { testDataConverter, testEnv } from './env';
 import { createTimeSkippingEnv } from './time-skipping';

@@ -4,7 +4,7 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { freePort, portIsOpen, startProc, waitFor } from '../../scripts/lib/procs';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/contracts/search-attributes';
 import { testDataConverter, testEnv } from './env';
 
 // The SDK would spawn the Java test server itself but gives it only 5 s to listen, which a JVM on a

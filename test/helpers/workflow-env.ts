@@ -5,7 +5,7 @@ import { payrollActivities } from '../../activities/payroll';
 import { spotCheckActivities } from '../../activities/spot-checks';
 import { matchRoster, type RosterEntry } from '../../domain/close-relative-roster';
 import { compare, sub, sum, toMoney } from '../../domain/money';
-import type { ApplicationView, HistoryEntry } from '../../workflows/messages';
+import type { ApplicationView, HistoryEntry } from '../../workflows/contracts';
 import { testDataConverter, testEnv } from './env';
 import { createTimeSkippingEnv } from './time-skipping';
 
@@ -21,11 +21,9 @@ export function fakeActivities() {
     rates: [] as Parameters<Activities['recordRate']>[0][],
     months: [] as Parameters<Activities['recordMonth']>[0][],
     adjustments: [] as Parameters<Activities['recordAdjustment']>[0][],
-    filings: [] as Parameters<Activities['fileCloseRelative']>[0][],
     /** R-O1: the county's roster the checks read (tests set it), and every check with what it filed. */
     roster: [] as RosterEntry[],
     rosterChecks: [] as (Parameters<Activities['checkCloseRelatives']>[0] & { filed: boolean })[],
-    deathOutcomes: [] as Parameters<Activities['recordDeathOutcome']>[0][],
     deathNotices: [] as Parameters<Activities['recordDeathNotice']>[0][],
     complaintSaves: [] as Parameters<Activities['saveComplaint']>[0][],
     /** R-M10: what each recovery key has been offset by a payroll. */
@@ -129,9 +127,6 @@ export function fakeActivities() {
     saveComplaint: async (a) => {
       calls.complaintSaves.push(structuredClone(a));
     },
-    fileCloseRelative: async (a) => {
-      calls.filings.push(a);
-    },
     checkCloseRelatives: async (a) => {
       const matches = matchRoster(a.members, calls.roster, [a.on, a.filedOn]);
       const filed = matches.length > 0 || a.fileAnyway === true;
@@ -143,9 +138,6 @@ export function fakeActivities() {
       return sorted.filter((id) => afterCaseId === undefined || id > afterCaseId).slice(0, limit);
     },
     newerPolicies: async () => calls.newerPolicies,
-    recordDeathOutcome: async (a) => {
-      calls.deathOutcomes.push(a);
-    },
     recordDeathNotice: async (a) => {
       calls.deathNotices.push(a);
     },

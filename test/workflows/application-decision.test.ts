@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { compare } from '../../domain/money';
-import type { ApplicationInput, InitialOpinionInput } from '../../workflows/messages';
+import type { ApplicationInput, InitialOpinionInput } from '../../workflows/contracts';
 import {
   at,
   county,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InitialOpinionInput } from '../../workflows/messages';
+import type { InitialOpinionInput } from '../../workflows/contracts';
 import { at, investigation, opinion, received, refusal } from '../helpers/application-state-kit';
 import { actor, household } from '../helpers/fixtures';
 

@@ -15,7 +15,7 @@ import {
   objectionUpdate,
   temporaryGrantUpdate,
   withdrawalUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { firstWeekdaysOf, unpublishedYear, weekdayOnOrAfter } from '../helpers/calendar';
 import { actor, applicationInput, COUNTY } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

@@ -18,7 +18,7 @@ describe('the workflow bundle', () => {
     });
     const modules = [...code.matchAll(/\/\*\*\*\/ "([^"]+)"/g)].map((m) => m[1]!);
     expect(modules.length).toBeGreaterThan(50);
-    expect(modules).toContain('./workflows/case.ts');
+    expect(modules).toContain('./workflows/case/workflow.ts');
     expect(modules.filter((m) => m.includes('node_modules/zod/'))).toEqual([]);
     expect(modules.filter((m) => m.endsWith('-schema.ts') || m.startsWith('./api/'))).toEqual([]);
   }, 120_000);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { addDays, dayInMonth, lastDayOfMonth, monthOf } from '../../domain/dates';
 import { deathReviewDue } from '../../domain/deadlines';
-import { deathNoticeSignal, deathReportUpdate, reviewResultUpdate } from '../../workflows/messages';
+import { deathNoticeSignal, deathReportUpdate, reviewResultUpdate } from '../../workflows/contracts';
 import { caseKit } from '../helpers/case-kit';
 import { actor, COUNTY, idNumber } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, dayInMonth } from '../../domain/dates';
-import { deathNoticeSignal, demandIdOf, demandStepUpdate } from '../../workflows/messages';
+import { deathNoticeSignal, demandIdOf, demandStepUpdate } from '../../workflows/contracts';
 import { caseKit } from '../helpers/case-kit';
 import { actor, COUNTY, context } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

@@ -10,7 +10,7 @@ import {
   demandIdOf,
   demandStepUpdate,
   reviewResultUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { caseKit } from '../helpers/case-kit';
 import { actor, COUNTY, policy } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

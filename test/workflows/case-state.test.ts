@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { addMonths, type CivilDate } from '../../domain/dates';
 import { comparisonCheckDue, deathReviewDue, reviewDue } from '../../domain/deadlines';
-import { type CaseEffect, CaseState } from '../../workflows/case-state';
-import type { CaseInput, DeathNotice } from '../../workflows/messages';
+import { type CaseEffect, CaseState } from '../../workflows/case/state';
+import type { CaseInput, DeathNotice } from '../../workflows/contracts';
 import { actor, caseInput, policy } from '../helpers/fixtures';
 
 // CaseState's rules without any server (plain objects, workflow time passed in): the time-skipping
@@ -12,7 +12,6 @@ import { actor, caseInput, policy } from '../helpers/fixtures';
 const cal = WorkingCalendar.builtin();
 /** Noon in Asia/Shanghai of a civil date (workflow time). */
 const at = (d: CivilDate) => new Date(`${d}T12:00:00+08:00`);
-const PATCHES = { dateConflictCheck: true };
 
 /** Approved 2024-09-01, paid 1000.00 a month from 2024-10, months rostered up to `rosteredTo` (a 10th). */
 function caseOf(
@@ -24,8 +23,8 @@ function caseOf(
     at('2024-09-01'),
   );
   s.tick(at(rosteredTo));
-  s.effects = [];
-  s.unsaved = [];
+  s.record.effects = [];
+  s.record.unsaved = [];
   return s;
 }
 const death = (s: CaseState, i: number, diedOn: CivilDate, noticeId = `n-${i}`): DeathNotice => ({
@@ -60,9 +59,7 @@ describe('CaseState (no server)', () => {
   it('R-M2: a one-person case closes from the month after death; later rostered months are recovered', () => {
     const s = caseOf({ size: 1 });
     const n = death(s, 0, '2024-10-15');
-    expect(s.applyDeath({ ...n, reportedBy: actor('township_staff') }, at('2024-12-12'), PATCHES)).toBe(
-      'applied',
-    );
+    expect(s.applyDeath({ ...n, reportedBy: actor('township_staff') }, at('2024-12-12'))).toBe('applied');
     expect(s.view.status).toBe('closed');
     expect(s.view.closed).toEqual({ reason: 'death', fromMonth: '2024-11', on: '2024-12-12' });
     const [recovery] = ofKind(s.effects, 'adjustment').map((e) => e.adjustment);
@@ -82,7 +79,7 @@ describe('CaseState (no server)', () => {
 
   it('R-M2 R-T1: a larger household opens a death review due 3 months after death (30 Nov → 28 Feb); nothing else changes', () => {
     const s = caseOf({ size: 3 });
-    expect(s.applyDeath(death(s, 1, '2024-11-30'), at('2024-12-12'), PATCHES)).toBe('applied');
+    expect(s.applyDeath(death(s, 1, '2024-11-30'), at('2024-12-12'))).toBe('applied');
     const review = s.openTasks().find((t) => t.kind === 'death_review');
     expect(review?.due).toEqual(deathReviewDue(cal, '2024-11-30'));
     expect(review?.due.date).toBe('2025-02-28');
@@ -93,9 +90,8 @@ describe('CaseState (no server)', () => {
   });
 
   it('R-M2: a death dated before the approval is flagged for a county check at once and every month paid is recovered', () => {
-    const patches = { ...PATCHES, beforeAdmission: true };
     const one = caseOf({ size: 1 });
-    expect(one.applyDeath(death(one, 0, '2024-07-20'), at('2024-12-12'), patches)).toBe('applied');
+    expect(one.applyDeath(death(one, 0, '2024-07-20'), at('2024-12-12'))).toBe('applied');
     expect(one.view.closed).toEqual({ reason: 'death', fromMonth: '2024-10', on: '2024-12-12' });
     const [recovery] = ofKind(one.effects, 'adjustment').map((e) => e.adjustment);
     expect(recovery).toMatchObject({
@@ -110,24 +106,20 @@ describe('CaseState (no server)', () => {
 
     // A larger household: the county check, no death review (it would open overdue), the amount stays.
     const three = caseOf({ size: 3 });
-    three.applyDeath(death(three, 1, '2024-08-31'), at('2024-12-12'), patches);
+    three.applyDeath(death(three, 1, '2024-08-31'), at('2024-12-12'));
     expect(three.openTasks().map((t) => t.kind)).toEqual(['data_check']);
     expect(three.view.status).toBe('active');
-    // Histories recorded before the rule took the ordinary path.
-    const old = caseOf({ size: 3 });
-    old.applyDeath(death(old, 1, '2024-08-31'), at('2024-12-12'), PATCHES);
-    expect(old.openTasks().map((t) => t.kind)).toEqual(['death_review']);
   });
 
   it('R-M2: the same death twice is one event, by notice id or by person', () => {
     const s = caseOf({ size: 3 });
     const n = death(s, 1, '2024-11-20');
-    s.applyDeath(n, at('2024-12-12'), PATCHES);
-    s.effects = [];
-    expect(s.applyDeath(n, at('2024-12-13'), PATCHES)).toBe('duplicate');
+    s.applyDeath(n, at('2024-12-12'));
+    s.record.effects = [];
+    expect(s.applyDeath(n, at('2024-12-13'))).toBe('duplicate');
     expect(s.effects).toEqual([]); // a resent notice id changes nothing at all
     const other = { ...n, noticeId: 'visit-1', source: 'visit_report' as const };
-    expect(s.applyDeath(other, at('2024-12-13'), PATCHES)).toBe('duplicate');
+    expect(s.applyDeath(other, at('2024-12-13'))).toBe('duplicate');
     expect(ofKind(s.effects, 'death_notice').map((e) => e.outcome)).toEqual(['duplicate']);
     expect(s.view.tasks.filter((t) => t.kind === 'death_review')).toHaveLength(1);
     expect(s.view.deaths).toEqual([
@@ -140,15 +132,12 @@ describe('CaseState (no server)', () => {
     ]);
   });
 
-  it('R-M2: a date of death in conflict opens a data check only when the workflow took the patch', () => {
+  it('R-M2: a date of death in conflict opens a data check', () => {
     const s = caseOf({ size: 3 });
     const n = death(s, 1, '2024-11-20');
-    s.applyDeath(n, at('2024-12-12'), PATCHES);
-    s.applyDeath({ ...n, noticeId: 'police-1', diedOn: '2024-11-21' }, at('2024-12-12'), {
-      dateConflictCheck: false,
-    });
+    s.applyDeath(n, at('2024-12-12'));
     expect(s.view.tasks.some((t) => t.kind === 'data_check')).toBe(false);
-    s.applyDeath({ ...n, noticeId: 'police-2', diedOn: '2024-11-21' }, at('2024-12-12'), PATCHES);
+    s.applyDeath({ ...n, noticeId: 'police-2', diedOn: '2024-11-21' }, at('2024-12-12'));
     expect(s.view.tasks.find((t) => t.taskId === 'death-date-police-2')?.kind).toBe('data_check');
   });
 
@@ -295,7 +284,7 @@ describe('CaseState (no server)', () => {
       expect.objectContaining({ kind: 'back_pay', amount: '200.00', months: ['2024-11', '2024-12'] }),
     ]);
     expect(s.view.monthlyAmount).toBe('1100.00');
-    s.effects = [];
+    s.record.effects = [];
     s.applyStandardChange(rise, at('2024-12-13'));
     expect(s.effects).toEqual([]);
     s.tick(at('2025-01-10'));

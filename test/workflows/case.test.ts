@@ -9,7 +9,7 @@ import {
   comparisonHitSignal,
   reviewResultUpdate,
   standardChangedSignal,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { caseKit } from '../helpers/case-kit';
 import { actor, COUNTY } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

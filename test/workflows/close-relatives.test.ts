@@ -12,7 +12,7 @@ import {
   initialOpinionUpdate,
   investigationUpdate,
   receiptUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { caseKit } from '../helpers/case-kit';
 import { actor, applicationInput, COUNTY, household } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

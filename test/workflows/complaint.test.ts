@@ -15,7 +15,7 @@ import {
   extensionUpdate,
   FAILURE,
   findingUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { firstWeekdaysOf, unpublishedYear, weekdayOnOrAfter } from '../helpers/calendar';
 import { actor, COUNTY, VILLAGE } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect } from 'vitest';
 import { addDays, type CivilDate } from '../../domain/dates';
 import { compare, isZero } from '../../domain/money';
-import type { DecisionInput, InitialOpinionInput } from '../../workflows/messages';
+import type { DecisionInput, InitialOpinionInput } from '../../workflows/contracts';
 import { at, county, received, verify } from '../helpers/application-state-kit';
 import { actor, household } from '../helpers/fixtures';
 

@@ -11,7 +11,7 @@ import {
   economicCheckUpdate,
   initialOpinionUpdate,
   investigationUpdate,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { caseKit } from '../helpers/case-kit';
 import { actor, applicationInput, COUNTY, household } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';

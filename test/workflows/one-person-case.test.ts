@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Household, Member } from '../../domain/household';
 import { householdSchema } from '../../domain/household-schema';
-import type { ApplicationState } from '../../workflows/application-state';
-import { CaseState } from '../../workflows/case-state';
-import type { DecisionInput, InitialOpinionInput } from '../../workflows/messages';
-import { applicationFinding } from '../../workflows/register-hooks';
+import type { ApplicationState } from '../../workflows/application/state';
+import { CaseState } from '../../workflows/case/state';
+import type { DecisionInput, InitialOpinionInput } from '../../workflows/contracts';
+import { applicationFinding } from '../../workflows/register/hooks';
 import { at, county, economicCheck, received, refusal } from '../helpers/application-state-kit';
 import { actor, idNumber, policy } from '../helpers/fixtures';
 
@@ -98,7 +98,7 @@ describe('one-person enrolment (R-E3, R-E4), no server', () => {
     const { hh } = marginalHousehold();
     const { input } = decided(hh, opinion('650.00'), '650.00');
     const c = new CaseState(input, at('2026-03-17'));
-    c.effects = [];
+    c.record.effects = [];
     c.applyStandardChange({ ...policy('2026-04-01'), standardRural: '670.00' }, at('2026-03-20'));
     expect(c.view.monthlyAmount).toBe('670.00');
     expect(c.view.rates.at(-1)).toMatchObject({ fromMonth: '2026-04', monthlyAmount: '670.00', persons: 1 });
@@ -115,7 +115,7 @@ describe('one-person enrolment (R-E3, R-E4), no server', () => {
       source: 'integration' as const,
       receivedOn: '2026-03-19',
     };
-    expect(c.applyDeath(notice, at('2026-03-19'), { dateConflictCheck: true })).toBe('not_member');
+    expect(c.applyDeath(notice, at('2026-03-19'))).toBe('not_member');
     expect(c.view.status).toBe('active');
     expect(c.openTasks()).toEqual([]);
   });

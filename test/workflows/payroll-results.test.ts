@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { paymentResultsUpdate, payrollStateQuery } from '../../workflows/messages';
+import { paymentResultsUpdate, payrollStateQuery } from '../../workflows/contracts';
 import { COUNTY, usePayrollEnv } from '../helpers/payroll-env';
 import { seedCase, seedMonth, seedPolicy } from '../helpers/seed';
 

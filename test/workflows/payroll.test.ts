@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { payrollActivities, type RosterPage } from '../../activities/payroll';
-import type { PayrollResult } from '../../workflows/messages';
+import type { PayrollResult } from '../../workflows/contracts';
 import { COUNTY, usePayrollEnv } from '../helpers/payroll-env';
 import { seedAdjustment, seedCase, seedMonth, seedPolicy } from '../helpers/seed';
 

@@ -10,7 +10,7 @@ import {
   registerFindingSignal,
   registerStateQuery,
   registerWorkflowId,
-} from '../../workflows/messages';
+} from '../../workflows/contracts';
 import { actor, COUNTY, caseInput, household, VILLAGE } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 

@@ -3,11 +3,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import * as workflows from '../../workflows';
 import { testDataConverter, testEnv } from '../helpers/env';
 
-// STYLE.md: policy changes to running workflows go through patched(). Each recorded history
-// (scripts/record-histories.ts, test/replay/README.md) is replayed on the bundle the other workflow
-// tests run, so a change that would break a running workflow fails here with a DeterminismViolationError.
+// ARCHITECTURE.md "Changing a running workflow": a change to running workflows goes through
+// patched(). Each recorded history (scripts/record-histories.ts, test/replay/README.md) is replayed
+// on the bundle the other workflow tests run, so a change that would break a running workflow fails
+// here with a DeterminismViolationError; and every workflow type the worker serves has one.
 
 const DIR = join(import.meta.dirname, '..', 'replay', 'histories');
 const names = existsSync(DIR)
@@ -30,9 +32,24 @@ const protojson = fromProto('protobufjs/ext/protojson') as {
 const historyFromJSON = (json: unknown) =>
   protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
 
+/** The workflow type a recorded history ran (its first event names it). */
+const workflowTypeOf = (name: string): string | undefined =>
+  JSON.parse(readFileSync(join(DIR, `${name}.json`), 'utf8')).events?.[0]
+    ?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+
 describe('replay of recorded workflow histories', () => {
   it('replay: test/replay/histories holds recorded histories (an empty folder must not pass)', () => {
     expect(names.length).toBeGreaterThan(0);
+  });
+
+  it('replay: every workflow type exported by workflows/index.ts has at least one recorded history', () => {
+    const exported = Object.entries(workflows)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .sort();
+    const recorded = new Set(names.map(workflowTypeOf));
+    expect(exported.length).toBeGreaterThan(0);
+    expect(exported.filter((type) => !recorded.has(type))).toEqual([]);
   });
 
   it.each(names)("replay: %s history replays on today's workflow code", async (name) => {

@@ -12,9 +12,9 @@ import {
   spotCheckFindingUpdate,
   spotCheckItemWorkflowId,
   spotCheckRoundWorkflowId,
-} from '../../workflows/messages';
-import type { spotCheckItemWorkflow } from '../../workflows/spot-check-item';
-import type { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from '../../workflows/spot-check-round';
+} from '../../workflows/contracts';
+import type { spotCheckItemWorkflow } from '../../workflows/spot-check/item';
+import type { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from '../../workflows/spot-check/round';
 import { until } from '../helpers/api-env';
 import { freshDatabase } from '../helpers/db';
 import { testDataConverter, testEnv } from '../helpers/env';

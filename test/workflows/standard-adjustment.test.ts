@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addMonthsToYearMonth, civilDateOf, dayInMonth, monthOf } from '../../domain/dates';
 import { defaultPolicy } from '../../domain/policy';
-import { caseStateQuery, caseWorkflowId, standardAdjustmentWorkflowId } from '../../workflows/messages';
+import { caseStateQuery, caseWorkflowId, standardAdjustmentWorkflowId } from '../../workflows/contracts';
 import { COUNTY, caseInput } from '../helpers/fixtures';
 import { startWorkflowHarness, type WorkflowHarness } from '../helpers/workflow-env';
 
