@@ -29,7 +29,7 @@ const notice = (over: Partial<Notice>): Notice => ({
 });
 const facts = (over: Partial<NoticeFacts> = {}): NoticeFacts => ({
   category: 'dibao',
-  head: { name: '张三', idNumber: '140802196503120011' },
+  head: { name: '张三', idNumber: '140802196503120018' },
   adjustments: [],
   ...over,
 });
