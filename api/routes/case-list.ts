@@ -5,7 +5,7 @@ import type { ListScope } from '../../db/repositories/list-sql';
 import { rosterCsv, rosterXlsx } from '../../documents/case-roster';
 import { divisionName, fullRegionName } from '../../documents/region-names';
 import { civilDateOf } from '../../domain/dates';
-import { ListCursors } from '../list-cursor';
+import { ListCursors, type ListKey } from '../list-cursor';
 import { CASE_ID, type Search, scopeOf, searchOf } from '../list-scope';
 import { ProblemError, problemResponses } from '../problem';
 import { caseListQuery, caseListSchema } from '../schemas/lists';
@@ -106,9 +106,7 @@ export const caseListRoutes: FastifyPluginAsyncZod = async (app) => {
       const bound = { region, village, township, status, category, q };
       const key = cursor ? cursors.open('cases', bound, cursor) : undefined;
       let items: CaseListItem[];
-      let nextKey:
-        | ((last: CaseListItem) => { village: string; id: string } | { name: string; id: string })
-        | undefined;
+      let nextKey: ((last: CaseListItem) => ListKey) | undefined;
       if (search && 'id' in search) {
         const one = key ? undefined : await caseList.byId(scope, filters, search.id);
         items = one ? [one] : [];
