@@ -38,6 +38,8 @@ export const envSchema = z
     HTTP_PORT: port.default(3000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().min(1).default('dibao'),
+    /** R-O7: the key of the audit's digest of a person's ID number (default: derived from JWT_SECRET). */
+    PERSON_DIGEST_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /**
      * R-O7: AES-256 keys of the payload codec, `id:base64key` comma-separated (32 bytes each). Every
      * listed key decrypts (rotation); PAYLOAD_KEY_ID names the one that encrypts.

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import { alertsRepository } from './alerts';
+import { applicationListRepository } from './application-list';
 import { applicationsRepository } from './applications';
 import { auditRepository } from './audit';
 import { calendarRepository } from './calendar';
 import { caseEntitlementsRepository } from './case-entitlements';
+import { caseListRepository } from './case-list';
 import { casesRepository } from './cases';
 import { closeRelativesRepository } from './close-relatives';
 import { comparisonHitsRepository } from './comparison-hits';
@@ -21,6 +23,7 @@ import { oversightRepository } from './oversight';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
+import { personLookupRepository } from './person-lookup';
 import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
 import { registerRepository } from './register';
@@ -74,6 +77,9 @@ export function createRepositories(pool: pg.Pool) {
     roster: rosterRepository(pool),
     closeRelatives: closeRelativesRepository(pool),
     temporaryGrants: temporaryGrantsRepository(pool),
+    caseList: caseListRepository(pool),
+    applicationList: applicationListRepository(pool),
+    personLookup: personLookupRepository(pool),
   };
 }
 
