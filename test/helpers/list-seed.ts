@@ -64,7 +64,7 @@ export async function seedLists(pool: pg.Pool, n: number, lastMonth = '2026-11')
     `INSERT INTO complaints (complaint_id, source, anonymous, complainant_name, complainant_phone, subject_kind,
        subject_id, village_code, township_code, county_code, summary, received_on, received_by, repeat_of, stage,
        deadline_kind, deadline, overdue, view, view_version, closed_on)
-     SELECT 'C' || lpad(i::text, 9, '0'), 'hotline', i % 3 = 0, CASE WHEN i % 3 <> 0 THEN '王小明' END,
+     SELECT 'C' || lpad(i::text, 9, '0'), 'hotline_12345', i % 3 = 0, CASE WHEN i % 3 <> 0 THEN '王小明' END,
        CASE WHEN i % 3 <> 0 THEN '13912345678' END, 'village', township || village_tail,
        township || village_tail, township, left(township, 6), 'seed', received, 'seed',
        CASE WHEN i % 10 = 5 AND i > 10 THEN 'C' || lpad((i - 10)::text, 9, '0') END,
