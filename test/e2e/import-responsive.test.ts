@@ -37,7 +37,7 @@ function largeInvalidFile(): Buffer {
   return toCsv(hh);
 }
 
-const post = (file: Buffer, prefer?: string) =>
+const post = (file: Buffer, prefer?: string, key?: string) =>
   env.api.inject({
     method: 'POST',
     url: `/v1/imports/cases?countyCode=${COUNTY_CODE}`,
@@ -45,6 +45,7 @@ const post = (file: Buffer, prefer?: string) =>
       ...env.as('admin', COUNTY_CODE),
       'content-type': 'text/csv',
       ...(prefer ? { prefer } : {}),
+      ...(key ? { 'idempotency-key': key } : {}),
     },
     payload: file,
   });
@@ -139,5 +140,18 @@ describe('caseload upload and the event loop', () => {
     }, 'the upload refused');
     expect(end.problem).toMatchObject({ status: 400, errors: expect.any(Array) });
     expect(JSON.stringify(end.problem.errors)).toContain('monthly_amount');
+  }, 60_000);
+
+  it('API.md: the same file with the same Idempotency-Key is answered alike; another file with that key is refused (the file hashed off the event loop)', async () => {
+    const key = `import-${Math.random().toString(36).slice(2)}`;
+    const file = toCsv(households(2, { size: 2 }));
+    const first = await post(file, undefined, key);
+    expect(first.statusCode).toBe(202);
+    const again = await post(file, undefined, key);
+    expect(again.statusCode).toBe(202);
+    expect(again.json().importId).toBe(first.json().importId);
+    const other = await post(toCsv(households(2, { size: 2 })), undefined, key);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().type).toContain('idempotency-key-reused');
   }, 60_000);
 });
