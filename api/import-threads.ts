@@ -58,7 +58,11 @@ export function importThreads(opts: {
     const w = new Worker(ENTRY, { workerData: { entry: MODULE } });
     w.unref();
     all.add(w);
-    w.once('exit', () => all.delete(w));
+    // A thread that stops while idle (it should not) is never handed an upload again.
+    w.once('exit', () => {
+      all.delete(w);
+      if (idle.includes(w)) idle.splice(idle.indexOf(w), 1);
+    });
     return w;
   };
   const acquire = (): Promise<Worker> => {
