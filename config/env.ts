@@ -95,6 +95,10 @@ export const envSchema = z
     WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
     WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
     WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+    /** Caseload uploads read and validated at once, each in an import thread of the API (api/import-threads.ts). */
+    IMPORT_THREADS: z.coerce.number().int().min(1).max(8).default(1),
+    /** Uploads that wait for an import thread; past them an upload is a 503 with Retry-After. */
+    IMPORT_QUEUE: z.coerce.number().int().min(0).max(64).default(2),
     /** Address of the /metrics listeners (no token: loopback, or a network only the scraper reaches). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** The API's GET /metrics on a port of its own; 0 = off. */

@@ -61,10 +61,13 @@ export function importedCaseId(countyCode: string, householdKey: string): string
 
 export type { Cells };
 
+/** How often `validateCaseload` reports the rows it has checked. */
+export const PROGRESS_ROWS = 1000;
+
 /** Every row checked, then grouped by household: a household with any bad row is refused whole. */
 export function validateCaseload(
   rows: Cells[],
-  opts: { countyCode: string; today: CivilDate },
+  opts: { countyCode: string; today: CivilDate; onChecked?: (rows: number) => void },
 ): { households: ImportedHousehold[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const groups = new Map<string, { row: number; c: Cells }[]>();
@@ -87,6 +90,7 @@ export function validateCaseload(
       });
     else if (id !== '') seenMember.set(id, c.household);
     groups.set(c.household, [...(groups.get(c.household) ?? []), { row, c }]);
+    if ((i + 1) % PROGRESS_ROWS === 0) opts.onChecked?.(i + 1);
   });
   const households: ImportedHousehold[] = [];
   for (const [key, members] of groups) {

@@ -13,6 +13,7 @@ import { complaintsRepository } from './complaints';
 import { deathNoticesRepository } from './death-notices';
 import { enrolmentsRepository } from './enrolments';
 import { idempotencyRepository } from './idempotency';
+import { importValidationsRepository } from './import-validations';
 import { importsRepository } from './imports';
 import { ledgerRepository } from './ledger';
 import { metricsRepository } from './metrics';
@@ -69,6 +70,7 @@ export function createRepositories(pool: pg.Pool) {
     repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
     imports: importsRepository(pool),
+    importValidations: importValidationsRepository(pool),
     register: registerRepository(pool),
     complaints: complaintsRepository(pool),
     oversight: oversightRepository(pool),

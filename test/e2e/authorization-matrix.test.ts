@@ -142,6 +142,12 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
   // who investigates and answers, who grants the one extension).
   'POST /v1/complaints': { roles: STAFF, reach: 'lines' },
   'GET /v1/complaints': { roles: STAFF, reach: 'region', url: '/v1/complaints?region=140802101' },
+  // Not in API.md: the ledger's counts (R-O4), asked for apart from its pages.
+  'GET /v1/complaints/counts': {
+    roles: STAFF,
+    reach: 'region',
+    url: '/v1/complaints/counts?region=140802101',
+  },
   'GET /v1/complaints/{id}': { roles: STAFF, reach: 'record', url: `/v1/complaints/${COMPLAINT_ID}` },
   'POST /v1/complaints/{id}/assignment': {
     roles: STAFF,
