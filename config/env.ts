@@ -38,6 +38,8 @@ export const envSchema = z
     HTTP_PORT: port.default(3000),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
     JWT_ISSUER: z.string().min(1).default('dibao'),
+    /** R-O7: the key of the audit's digest of a person's ID number (default: derived from JWT_SECRET). */
+    PERSON_DIGEST_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /**
      * R-O7: AES-256 keys of the payload codec, `id:base64key` comma-separated (32 bytes each). Every
      * listed key decrypts (rotation); PAYLOAD_KEY_ID names the one that encrypts.
@@ -93,6 +95,10 @@ export const envSchema = z
     WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
     WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
     WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+    /** Caseload uploads read and validated at once, each in an import thread of the API (api/import-threads.ts). */
+    IMPORT_THREADS: z.coerce.number().int().min(1).max(8).default(1),
+    /** Uploads that wait for an import thread; past them an upload is a 503 with Retry-After. */
+    IMPORT_QUEUE: z.coerce.number().int().min(0).max(64).default(2),
     /** Address of the /metrics listeners (no token: loopback, or a network only the scraper reaches). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** The API's GET /metrics on a port of its own; 0 = off. */
