@@ -2,9 +2,9 @@ import type { NoticeFacts } from '../db/repositories/notice-documents';
 import type { Notice } from '../db/repositories/notices';
 import { civilDateOf } from '../domain/dates';
 import { maskIdNumber } from '../domain/idnumber';
-import { temporaryAssistanceNoticeText } from './temporary-assistance-notice';
 import { appealRoute, legalBasis } from './notice-basis';
 import { CLOSE_REASON, citizenReasons } from './notice-reasons';
+import { temporaryAssistanceNoticeText } from './temporary-assistance-notice';
 import { PROGRAMME_ZH, zhDate, zhMonth } from './zh';
 
 // The wording of a written notice (R-A7, R-M9, R-M10), in Chinese, as structured text that

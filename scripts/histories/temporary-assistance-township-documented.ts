@@ -28,7 +28,8 @@ export async function receiveAssistance(s: Session, overrides: Partial<Temporary
 // R-A10 R-O3: a household's request received where the hardship happened; the township grants within
 // its reserve fund (the household's grants of the year checked, a local activity): paid at once
 // (ledger row and bank line), the decision notice; the documentation's at-risk and overdue days pass
-// (timers, supervisor alerts); the bank pays; documented late: closed.
+// (timers, supervisor alerts); the bank pays; documented late: closed; the bank returns the money
+// within the return window (R-M1): the request ends.
 export const temporaryAssistanceTownshipDocumented: NamedScenario = {
   prefix: 'temporary-assistance',
   name: 'township-documented',
@@ -71,6 +72,19 @@ export const temporaryAssistanceTownshipDocumented: NamedScenario = {
       ],
     });
     if (closed.stage !== 'closed') throw new Error(`not closed: ${closed.stage}`);
+    // R-M1: closed as paid, the bank's later return is still taken; then the request ends.
+    const returned = await handle.executeUpdate(temporaryPaymentResultUpdate, {
+      args: [
+        {
+          actor: clerk,
+          resultId: 'bank-2',
+          outcome: 'returned',
+          reason: 'account closed',
+          reportedAt: new Date(await s.env.currentTimeMs()).toISOString(),
+        },
+      ],
+    });
+    if (returned.payment?.status !== 'returned') throw new Error('return not taken');
     await handle.result();
     if (s.calls.alerts.map((a) => a.flag).join() !== 'at_risk,overdue')
       throw new Error('no documentation alerts');
