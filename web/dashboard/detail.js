@@ -71,8 +71,8 @@ function temporaryDetail(v) {
   return [
     el(
       'p',
-      { id: 'detail-stage' },
-      `阶段：${v.stage}　受理日期：${v.receivedOn}　救助金额：${v.decision?.amount ?? ''}`,
+      { id: 'detail-stage', 'data-stage': v.stage },
+      `阶段：${zh(STAGES, v.stage)}　受理日期：${v.receivedOn}　救助金额：${v.decision?.amount ?? '—'}`,
     ),
     el('h3', {}, '补充说明期限'),
     table(
@@ -82,7 +82,7 @@ function temporaryDetail(v) {
     el('h3', {}, '办理记录'),
     table(
       ['时间', '事项', '角色', '阶段', '理由'],
-      v.history.map((h) => [h.at, h.action, h.by.role, h.stage, h.reason]),
+      v.history.map((h) => [h.at, action(h.action), role(h.by.role), zh(STAGES, h.stage), h.reason]),
     ),
   ];
 }

@@ -17,6 +17,9 @@ export const STAGES = {
   assigned: '已交办',
   found: '已查实',
   closed: '已办结',
+  // temporary assistance (R-A10)
+  granted: '已给予救助',
+  documentation: '待补充说明',
   // a payroll past its payment date (R-M1), a register household's visit (R-L2)
   overdue: '发放逾期',
   visit: '待走访',
@@ -137,6 +140,18 @@ export const ACTIONS = {
   visited: '入户走访',
   visit_at_risk: '走访临期',
   visit_overdue: '走访逾期',
+  // temporary assistance (R-A10)
+  granted: '给予临时救助',
+  payment_sent: '救助金已发送银行',
+  payment_paid: '银行发放成功',
+  payment_failed: '银行发放失败',
+  payment_returned: '银行退回',
+  notice_issued: '印发决定书',
+  documented: '补充说明',
+  documentation_at_risk: '补充说明临期',
+  documentation_overdue: '补充说明逾期',
+  referral_already_answered: '转介已答复',
+  closed: '办结',
 };
 
 /** A code as the page shows it: its Chinese name, or 其他 (the code stays in the tooltip). */
