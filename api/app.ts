@@ -81,7 +81,14 @@ export const app = fp(
       rateLimitMax: deps.config.RATE_LIMIT_MAX,
       rateLimitWindowMs: deps.config.RATE_LIMIT_WINDOW,
     });
-    await f.register(authPlugin, { secret: deps.config.JWT_SECRET, issuer: deps.config.JWT_ISSUER });
+    await f.register(authPlugin, {
+      secret: deps.config.JWT_SECRET,
+      jwksUrl: deps.config.JWT_JWKS_URL,
+      issuer: deps.config.JWT_ISSUER,
+      audience: deps.config.JWT_AUDIENCE,
+      maxLifetimeMs: deps.config.JWT_MAX_LIFETIME,
+      clockSkewMs: deps.config.JWT_CLOCK_SKEW,
+    });
     await f.register(idempotencyPlugin, { timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT });
 
     await f.register(healthRoutes);

@@ -92,8 +92,8 @@ describe('payload codec (R-O7)', () => {
     expect(ok.PAYLOAD_KEY_ID).toBe('b');
     expect(() => parseConfig({ PAYLOAD_KEYS: spec, PAYLOAD_KEY_ID: 'c' })).toThrow(/PAYLOAD_KEY_ID/);
     expect(() => parseConfig({ PAYLOAD_KEYS: 'a:c2hvcnQ=' })).toThrow(/PAYLOAD_KEYS/);
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
-    expect(() => parseConfig(prod)).toThrow(/PAYLOAD_KEYS: must be set in production/);
+    const prod = { NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json' };
+    expect(() => parseConfig(prod)).toThrow(/PAYLOAD_KEYS: must be set/);
     expect(parseConfig({ ...prod, PAYLOAD_KEYS: spec, PAYLOAD_KEY_ID: 'a' }).PAYLOAD_KEYS.size).toBe(2);
   });
 });

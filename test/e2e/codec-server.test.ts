@@ -18,7 +18,8 @@ const toJson = (p: Payload) => ({
 });
 
 beforeAll(async () => {
-  env = await startApiEnv({ worker: false, sub: 'codec' });
+  // The API behind a TLS proxy on loopback (inject's address): X-Forwarded-Proto is believed.
+  env = await startApiEnv({ worker: false, sub: 'codec', env: { TRUST_PROXY: '127.0.0.1' } });
 });
 afterAll(async () => {
   await env?.stop();
@@ -123,6 +124,22 @@ describe('codec server (R-O7)', () => {
     expect(await env.api.repos.audit.codecDecodesBy('sup-cookie')).toHaveLength(1);
     const staffCookie = `dibao_codec=${bearer(env.as('township_staff', TOWNSHIP))}`;
     expect((await decode({ cookie: staffCookie }, [toJson(sealed!)])).statusCode).toBe(403);
+  });
+
+  it('R-O7: the session cookie is Secure when the API is served over https (the proxy says so)', async () => {
+    const token = env.as('supervisor', COUNTY, 'sup-tls').authorization.slice('Bearer '.length);
+    const session = (headers: Record<string, string>) =>
+      env.api.inject({
+        method: 'POST',
+        url: '/codec/session',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams({ token }).toString(),
+      });
+    const tls = await session({ 'x-forwarded-proto': 'https' });
+    expect(tls.statusCode).toBe(200);
+    expect(String(tls.headers['set-cookie'])).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    // Over plain http (the dev server's UI) a Secure cookie would never be sent back.
+    expect(String((await session({})).headers['set-cookie'])).not.toContain('Secure');
   });
 
   it("R-O7: CORS preflight answered for the Temporal UI's origin (Authorization, X-Namespace), not for others", async () => {
