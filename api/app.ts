@@ -4,8 +4,9 @@ import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import type { Config } from '../config/env';
+import { type Config, idKeysOf } from '../config/env';
 import { createRepositories, type Repositories } from '../db/repositories';
+import type { IdKeys } from '../domain/keyed-id';
 import { httpMetricsPlugin } from '../metrics/api';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
@@ -29,6 +30,8 @@ declare module 'fastify' {
     pg: pg.Pool;
     temporal: Client;
     config: Config;
+    /** R-O7: the keys of ids derived from a person or a caller's key (domain/keyed-id.ts). */
+    idKeys: IdKeys;
     repos: Repositories;
     /** The API's metrics (GET /metrics on API_METRICS_PORT, metrics/http-server.ts). */
     metrics: Registry;
@@ -55,6 +58,7 @@ export const app = fp(
     f.decorate('pg', deps.pool);
     f.decorate('temporal', deps.temporal);
     f.decorate('config', deps.config);
+    f.decorate('idKeys', idKeysOf(deps.config));
     f.decorate('repos', createRepositories(deps.pool));
     f.decorate('temporalCall', <T>(fn: () => Promise<T>, ms = deps.config.TEMPORAL_CALL_TIMEOUT) =>
       temporalCall(deps.temporal, ms, fn),
@@ -89,7 +93,10 @@ export const app = fp(
       maxLifetimeMs: deps.config.JWT_MAX_LIFETIME,
       clockSkewMs: deps.config.JWT_CLOCK_SKEW,
     });
-    await f.register(idempotencyPlugin, { timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT });
+    await f.register(idempotencyPlugin, {
+      timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT,
+      idKeys: idKeysOf(deps.config),
+    });
 
     await f.register(healthRoutes);
     await f.register(v1Routes, { prefix: '/v1' });

@@ -3,11 +3,13 @@ import { WorkingCalendar } from '../domain/calendar';
 import {
   type Cells,
   type ImportedHousehold,
+  importedCaseIds,
   type RowProblem,
   validateCaseload,
 } from '../domain/caseload-import';
 import type { CivilDate } from '../domain/dates';
 import { compareMonths, firstMonthToRoster, taperMonths } from '../domain/entitlement';
+import type { IdKeys } from '../domain/keyed-id';
 import type { ApplicationContext } from '../workflows/contracts';
 
 // Validation of a caseload import before anything is written: every row (domain/caseload-import.ts),
@@ -26,7 +28,7 @@ export interface Validated {
 export async function validateImport(
   repos: Repositories,
   cells: Cells[],
-  opts: { countyCode: string; today: CivilDate; context: ApplicationContext },
+  opts: { countyCode: string; today: CivilDate; context: ApplicationContext; idKeys: IdKeys },
 ): Promise<Validated> {
   const { households, problems } = validateCaseload(cells, opts);
   const ids = households.flatMap((h) => h.members.map((m) => m.idNumber));
@@ -34,6 +36,12 @@ export async function validateImport(
   const { policy, deadlines, runtimeYears } = opts.context;
   const cal = runtimeYears.reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
   for (const h of households) {
+    // The same household imported before (under any ID key, or before keyed ids) is that case.
+    const earlier = importedCaseIds(opts.idKeys, opts.countyCode, h.householdKey);
+    const present = h.members
+      .map((m) => held.get(m.idNumber))
+      .find((x) => x?.kind === 'case' && earlier.includes(x.id));
+    if (present) h.caseId = present.id;
     h.members.forEach((m, i) => {
       const holder = held.get(m.idNumber);
       if (holder && !(holder.kind === 'case' && holder.id === h.caseId))

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parsePayloadKeys } from '../codec/payload-codec';
+import { ID_KEY_ID_PATTERN, type IdKeys } from '../domain/keyed-id';
 
 // The single place the environment is read. Defaults fit the embedded setup started by
 // scripts/start.sh (private Postgres on 55432, Temporal dev server on 7233).
@@ -7,6 +8,9 @@ const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 // R-O7: payload encryption key for development only ("dibao-dev-only-payload-key-00001").
 const DEV_PAYLOAD_KEYS = 'dev-1:ZGliYW8tZGV2LW9ubHktcGF5bG9hZC1rZXktMDAwMDE=';
 const DEV_PAYLOAD_KEY = Buffer.from('dibao-dev-only-payload-key-00001');
+// R-O7: the keyed-id (HMAC) key for development only ("dibao-dev-only-id-hmac-key-00001").
+const DEV_ID_KEYS = 'dev1:ZGliYW8tZGV2LW9ubHktaWQtaG1hYy1rZXktMDAwMDE=';
+const DEV_ID_KEY = Buffer.from('dibao-dev-only-id-hmac-key-00001');
 
 const port = z.coerce.number().int().min(1).max(65535);
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -86,6 +90,27 @@ export const envSchema = z
         }
       }),
     PAYLOAD_KEY_ID: z.string().min(1).optional(),
+    /**
+     * R-O7: HMAC keys of the ids derived from a person (register keys, imported case ids, request
+     * tokens), `id:base64key` comma-separated (32 bytes each, ids of letters and digits). Every
+     * listed key is tried by lookups (rotation); ID_KEY_ID names the one that makes new ids.
+     */
+    ID_KEYS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        try {
+          const keys = parsePayloadKeys(v);
+          for (const id of keys.keys())
+            if (!ID_KEY_ID_PATTERN.test(id)) throw new Error(`key id ${id} must be 1–16 letters or digits`);
+          return keys;
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    ID_KEY_ID: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PAYMENT_FILES_DIR: z.string().min(1).default('.data/payment-files'),
     /** Where Debian's fonts-noto-cjk puts Noto Serif CJK, the font of the printed notices (R-A7, R-M9). */
@@ -148,6 +173,12 @@ export const envSchema = z
       return refuse('PAYLOAD_KEYS', 'the development key is refused unless NODE_ENV is development or test');
     if (!payloadKeyId || !payloadKeys.has(payloadKeyId))
       return refuse('PAYLOAD_KEY_ID', 'must name a key of PAYLOAD_KEYS');
+    const idKeys = env.ID_KEYS ?? (dev ? parsePayloadKeys(DEV_ID_KEYS) : undefined);
+    const idKeyId = env.ID_KEY_ID ?? (env.ID_KEYS ? undefined : 'dev1');
+    if (!idKeys) return refuse('ID_KEYS', 'must be set (NODE_ENV is not development or test)');
+    if (!dev && [...idKeys.values()].some((k) => k.equals(DEV_ID_KEY)))
+      return refuse('ID_KEYS', 'the development key is refused unless NODE_ENV is development or test');
+    if (!idKeyId || !idKeys.has(idKeyId)) return refuse('ID_KEY_ID', 'must name a key of ID_KEYS');
     if (!dev && env.JWT_SECRET === DEV_JWT_SECRET)
       return refuse('JWT_SECRET', 'the development secret is refused unless NODE_ENV is development or test');
     if (!dev && env.JWT_SECRET)
@@ -161,12 +192,17 @@ export const envSchema = z
       ...env,
       PAYLOAD_KEYS: payloadKeys,
       PAYLOAD_KEY_ID: payloadKeyId,
+      ID_KEYS: idKeys,
+      ID_KEY_ID: idKeyId,
       // HS256 with the development secret only where nothing else is configured (development, tests).
       JWT_SECRET: env.JWT_SECRET ?? (dev && !env.JWT_JWKS_URL ? DEV_JWT_SECRET : undefined),
     };
   });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** R-O7: the keys of the ids derived from a person (domain/keyed-id.ts). */
+export const idKeysOf = (c: Config): IdKeys => ({ keys: c.ID_KEYS, currentKeyId: c.ID_KEY_ID });
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -17,6 +17,7 @@ import {
   type YearMonth,
 } from './dates';
 import { validateIdNumber } from './idnumber';
+import { type IdKeys, keyedDigest, keyedDigests } from './keyed-id';
 import { isMoney, type Money } from './money';
 import { countyOf, isRegionCode } from './region';
 
@@ -59,14 +60,28 @@ export interface RowProblem {
 }
 
 /**
- * The case id of a household: the county and a hash of the source system's household number, so
- * the same household imported again is the same case (and the same workflow), and neither a name
- * nor an ID number appears in the workflow id.
+ * The case id of a household: the county and a keyed HMAC of the source system's household number
+ * (R-O7: a plain hash of a short number is reversed by trying them all), so the same household
+ * imported again is the same case (and the same workflow), and neither a name, an ID number nor
+ * the old number can be read from the workflow id.
  */
-export function importedCaseId(countyCode: string, householdKey: string): string {
-  const h = createHash('sha256').update(`${countyCode}:${householdKey}`).digest('hex');
-  return `I${countyCode}${h.slice(0, 16).toUpperCase()}`;
+export function importedCaseId(k: IdKeys, countyCode: string, householdKey: string): string {
+  return caseIdOf(countyCode, keyedDigest(k, 'imported-case', countyCode, householdKey).hex);
 }
+
+/**
+ * Every id the household may already have (a case imported under an earlier key, or before keyed
+ * ids): the same household imported again is found whatever key named it.
+ */
+export function importedCaseIds(k: IdKeys, countyCode: string, householdKey: string): string[] {
+  const legacy = createHash('sha256').update(`${countyCode}:${householdKey}`).digest('hex');
+  return [
+    ...keyedDigests(k, 'imported-case', countyCode, householdKey).map((d) => caseIdOf(countyCode, d.hex)),
+    caseIdOf(countyCode, legacy),
+  ];
+}
+
+const caseIdOf = (countyCode: string, hex: string) => `I${countyCode}${hex.slice(0, 16).toUpperCase()}`;
 
 export type Cells = Record<Column, string>;
 const has = (o: object, k: string) => Object.hasOwn(o, k);
@@ -139,7 +154,7 @@ function checkRow(c: Cells, countyCode: string, today: CivilDate): { field: Colu
 /** Every row checked, then grouped by household: a household with any bad row is refused whole. */
 export function validateCaseload(
   rows: Cells[],
-  opts: { countyCode: string; today: CivilDate },
+  opts: { countyCode: string; today: CivilDate; idKeys: IdKeys },
 ): { households: ImportedHousehold[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const groups = new Map<string, { row: number; c: Cells }[]>();
@@ -180,7 +195,7 @@ export function validateCaseload(
       });
     households.push({
       householdKey: key,
-      caseId: importedCaseId(opts.countyCode, key),
+      caseId: importedCaseId(opts.idKeys, opts.countyCode, key),
       category: CATEGORY_VALUES[first.category]!,
       villageCode: first.villageCode,
       residence: RESIDENCE_VALUES[first.residence]!,

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { dataConverter } from '../codec/payload-codec';
-import { loadConfigOrExit } from '../config/env';
+import { idKeysOf, loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
 import { sdkMetricsBindAddress, startWorkerMetrics } from './metrics';
@@ -25,7 +25,7 @@ const worker = await Worker.create({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
-  activities: createActivities({ pool, paymentFilesDir: config.PAYMENT_FILES_DIR }),
+  activities: createActivities({ pool, idKeys: idKeysOf(config), paymentFilesDir: config.PAYMENT_FILES_DIR }),
   shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
   // R-O7: every payload the worker sends is encrypted (the codec runs outside the workflow sandbox).
   dataConverter: dataConverter(config),

@@ -99,7 +99,12 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       const cells = await readCaseloadFile(req.body, format);
       const today = civilDateOf(new Date());
       const context = await policyContext(app, countyCode, today);
-      const v = await validateImport(app.repos, cells, { countyCode, today, context });
+      const v = await validateImport(app.repos, cells, {
+        countyCode,
+        today,
+        context,
+        idKeys: app.idKeys,
+      });
       const rowsInvalid = new Set(v.problems.map((p) => p.row)).size;
       const report = v.problems.slice(0, REPORT_LIMIT);
       if ((v.problems.length > 0 && !validOnly) || v.valid.length === 0) {
