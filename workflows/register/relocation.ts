@@ -13,7 +13,6 @@ import {
   type RegisterView,
   registerWorkflowId,
 } from '../contracts';
-import type { registerWorkflow } from './workflow';
 
 // R-O7: an entry named by a reversible key (a plain hash of an ID number) moves to a keyed one. The
 // old entry saves what it has, starts its successor `register:<county>:<newKey>` with its state
@@ -54,7 +53,8 @@ export function successorInput(
 /** Starts the successor (abandoned: it outlives this run); a retried move finds it started. */
 export async function startSuccessor(next: RegisterInput): Promise<void> {
   try {
-    await startChild<typeof registerWorkflow>('registerWorkflow', {
+    // By name: this module is below workflow.ts (no import circle).
+    await startChild('registerWorkflow', {
       workflowId: registerWorkflowId(next.countyCode, next.householdKey),
       args: [next],
       parentClosePolicy: ParentClosePolicy.ABANDON,
