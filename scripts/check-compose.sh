@@ -253,6 +253,7 @@ app_env_check() {
 	# R-O7: dummy payload keys, as for JWT_JWKS_URL (the compose file leaves them empty when unset).
 	JWT_JWKS_URL="${JWT_JWKS_URL:-https://idp.example/jwks.json}" \
 		PAYLOAD_KEYS="${PAYLOAD_KEYS:-check:Y2hlY2stY29tcG9zZS1kdW1teS1rZXktMDEyMzQ1Njc=}" PAYLOAD_KEY_ID="${PAYLOAD_KEY_ID:-check}" \
+		ID_KEYS="${ID_KEYS:-check:Y2hlY2stY29tcG9zZS1kdW1teS1rZXktMDEyMzQ1Njc=}" ID_KEY_ID="${ID_KEY_ID:-check}" \
 		docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
 import json, sys, yaml
 services = yaml.safe_load(sys.stdin)["services"]

@@ -18,7 +18,8 @@ export interface AuditEvent {
     | 'register'
     | 'roster'
     | 'spot_check'
-    | 'temporal_namespace';
+    | 'temporal_namespace'
+    | 'temporal_workflow';
   subjectId: string;
   action: string;
   actorSub: string;
@@ -86,43 +87,74 @@ export async function appendAudit(db: Q, events: AuditEvent[]): Promise<void> {
   );
 }
 
-// R-O7: access to a person's record is itself audited; the codec server appends one event per
-// decode request, naming who read how many payloads.
-export interface CodecDecodeEvent {
+// R-O7: access to a person's record is itself audited. The codec server appends one event per
+// decode request and workflow whose payloads it was asked for — decoded, or refused because the
+// caller's region does not cover them — naming who, which workflow's record, and the kinds of
+// personal fields it held (never a value).
+export interface CodecAccess {
+  /** The record the workflow stands for (application, case, complaint, register…), if any. */
+  subject?: { kind: string; id: string };
+  workflowId?: string;
+  /** The county the payloads belong to (absent: written before regions). */
+  region?: string;
+  payloadCount: number;
+  fieldKinds: string[];
+}
+
+export interface CodecAccessEvent {
   actorSub: string;
   actorRole: string;
+  actorRegion: string;
   namespace: string;
-  payloadCount: number;
+  outcome: 'decoded' | 'refused';
+  accesses: CodecAccess[];
 }
 
 export function auditRepository(pool: pg.Pool) {
   return {
-    /** One row per decode; the event key is random, so a repeated request is a second access. */
-    recordCodecDecode: async (e: CodecDecodeEvent): Promise<void> => {
-      await appendAudit(pool, [
-        {
-          eventKey: `codec_decode:${randomUUID()}`,
-          subjectKind: 'temporal_namespace',
-          subjectId: e.namespace,
-          action: 'codec_decode',
+    /** One row per request and workflow; the event key is random, so a repeated request is a second access. */
+    recordCodecAccess: async (e: CodecAccessEvent): Promise<void> => {
+      const request = randomUUID();
+      await appendAudit(
+        pool,
+        e.accesses.map((a, i) => ({
+          eventKey: `codec_decode:${request}:${i}`,
+          subjectKind: (a.subject?.kind ?? 'temporal_namespace') as AuditEvent['subjectKind'],
+          subjectId: a.subject?.id ?? e.namespace,
+          action: e.outcome === 'decoded' ? 'codec_decode' : 'codec_decode_refused',
           actorSub: e.actorSub,
           actorRole: e.actorRole,
-          payload: { namespace: e.namespace, payloadCount: e.payloadCount },
-        },
-      ]);
+          payload: {
+            namespace: e.namespace,
+            callerRegion: e.actorRegion,
+            workflowId: a.workflowId ?? null,
+            region: a.region ?? null,
+            payloadCount: a.payloadCount,
+            fieldKinds: a.fieldKinds,
+          },
+        })),
+      );
     },
-    /** The codec decodes recorded for an actor, newest first (tests and supervision). */
+    /** The codec accesses (decoded or refused) recorded for an actor, newest first (tests and supervision). */
     codecDecodesBy: async (actorSub: string) => {
       const { rows } = await pool.query<{
         action: string;
         actorSub: string;
         actorRole: string;
+        subjectKind: string;
+        subjectId: string;
         namespace: string;
+        workflowId: string | null;
+        region: string | null;
         payloadCount: number;
+        fieldKinds: string[];
       }>(
-        `SELECT action, actor_sub AS "actorSub", actor_role AS "actorRole", subject_id AS namespace,
-                (payload->>'payloadCount')::int AS "payloadCount"
-         FROM audit_events WHERE action = 'codec_decode' AND actor_sub = $1 ORDER BY id DESC`,
+        `SELECT action, actor_sub AS "actorSub", actor_role AS "actorRole", subject_kind AS "subjectKind",
+                subject_id AS "subjectId", payload->>'namespace' AS namespace, payload->>'workflowId' AS "workflowId",
+                payload->>'region' AS region, (payload->>'payloadCount')::int AS "payloadCount",
+                ARRAY(SELECT jsonb_array_elements_text(payload->'fieldKinds')) AS "fieldKinds"
+         FROM audit_events WHERE action IN ('codec_decode', 'codec_decode_refused') AND actor_sub = $1
+         ORDER BY id DESC`,
         [actorSub],
       );
       return rows;

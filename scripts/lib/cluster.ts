@@ -58,7 +58,7 @@ export interface ClusterState {
 }
 
 /**
- * The cluster's payload key and identity provider, kept with its data: histories stay decryptable
+ * The cluster's payload key, ID (HMAC) key and identity provider, kept with its data: histories stay decryptable
  * (R-O7). The APIs verify tokens by the local identity provider's JWKS (no secret of their own);
  * JWT_SIGNING_KEY_FILE is for scripts/token.ts and the tests, never handed to a process.
  */
@@ -72,14 +72,16 @@ export function clusterSecrets(dir: string): Record<string, string> {
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
   const old = read();
-  if (!old.JWT_JWKS_URL) {
-    // A cluster made before the identity provider keeps its payload keys; its JWT_SECRET goes.
+  if (!old.JWT_JWKS_URL || !old.ID_KEYS) {
+    // A cluster made before keeps its payload keys; its JWT_SECRET goes, the missing keys are made.
     const idp = ensureLocalIdp(dir);
     const lines = [
       `JWT_JWKS_URL=${idp.jwksUrl}`,
       `JWT_SIGNING_KEY_FILE=${idp.signingKeyFile}`,
       `PAYLOAD_KEYS=${old.PAYLOAD_KEYS ?? `k1:${randomBytes(32).toString('base64')}`}`,
       `PAYLOAD_KEY_ID=${old.PAYLOAD_KEY_ID ?? 'k1'}`,
+      `ID_KEYS=${old.ID_KEYS ?? `k1:${randomBytes(32).toString('base64')}`}`,
+      `ID_KEY_ID=${old.ID_KEY_ID ?? 'k1'}`,
     ];
     writeFileSync(file, `${lines.join('\n')}\n`);
     chmodSync(file, 0o600);

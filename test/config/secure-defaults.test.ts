@@ -8,7 +8,13 @@ import { parseConfig } from '../../config/env';
 // variable does not start with keys everybody knows.
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const KEYS = { PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`, PAYLOAD_KEY_ID: 'k1' };
+const KEYS = {
+  PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  PAYLOAD_KEY_ID: 'k1',
+  ID_KEYS: `i1:${Buffer.alloc(32, 8).toString('base64')}`,
+  ID_KEY_ID: 'i1',
+};
+const DEV_ID_KEYS = 'dev1:ZGliYW8tZGV2LW9ubHktaWQtaG1hYy1rZXktMDAwMDE=';
 const DEV_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 const DEV_KEYS = 'dev-1:ZGliYW8tZGV2LW9ubHktcGF5bG9hZC1rZXktMDAwMDE=';
 
@@ -16,6 +22,13 @@ describe('secure by default (R-O7)', () => {
   it('R-O7: without NODE_ENV the development payload key is refused', () => {
     expect(() => parseConfig({})).toThrow(/PAYLOAD_KEYS/);
     expect(() => parseConfig({ PAYLOAD_KEYS: DEV_KEYS, PAYLOAD_KEY_ID: 'dev-1' })).toThrow(/PAYLOAD_KEYS/);
+  });
+
+  it('R-O7: without NODE_ENV the development ID (HMAC) key is refused, given or defaulted', () => {
+    const { ID_KEYS: _k, ID_KEY_ID: _i, ...payload } = KEYS;
+    expect(() => parseConfig(payload)).toThrow(/ID_KEYS/);
+    expect(() => parseConfig({ ...payload, ID_KEYS: DEV_ID_KEYS, ID_KEY_ID: 'dev1' })).toThrow(/ID_KEYS/);
+    expect(parseConfig(KEYS).ID_KEY_ID).toBe('i1');
   });
 
   it('R-O7: without NODE_ENV the development JWT secret is refused, given or defaulted', () => {

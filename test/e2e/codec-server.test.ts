@@ -10,6 +10,9 @@ import { COUNTY, TOWNSHIP } from '../helpers/fixtures';
 let env: ApiEnv;
 const UI = 'http://127.0.0.1:8233';
 const codec = payloadCodec(parseConfig({ NODE_ENV: 'test' }));
+// R-O7: payloads belong to a workflow of the supervisors' county (the SDK's serialization context).
+const CASE = `case:A${COUNTY}20260105ABCDEF012345`;
+const inCounty = { type: 'workflow', namespace: 'default', workflowId: CASE } as const;
 const household = { name: '王小明', idNumber: '140802199001011234', income: '321.50' };
 const b64 = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString('base64');
 const toJson = (p: Payload) => ({
@@ -49,7 +52,7 @@ describe('codec server (R-O7)', () => {
 
   it('R-O7: a supervisor decodes the payloads (clear and already-clear ones); one audit row per decode', async () => {
     const plain = defaultPayloadConverter.toPayload('not encrypted');
-    const sealed = await codec.encode([defaultPayloadConverter.toPayload(household)]);
+    const sealed = await codec.encode([defaultPayloadConverter.toPayload(household)], inCounty);
     const res = await decode({ ...env.as('supervisor', COUNTY, 'sup-1'), 'x-namespace': 'default' }, [
       toJson(sealed[0]!),
       toJson(plain),
@@ -64,8 +67,13 @@ describe('codec server (R-O7)', () => {
         action: 'codec_decode',
         actorSub: 'sup-1',
         actorRole: 'supervisor',
+        subjectKind: 'case',
+        subjectId: CASE.slice('case:'.length),
         namespace: 'default',
-        payloadCount: 2,
+        workflowId: CASE,
+        region: COUNTY,
+        payloadCount: 1,
+        fieldKinds: ['id_number', 'name', 'income'],
       },
     ]);
     // The Temporal CLI (`workflow show --codec-endpoint`) sends X-Namespace empty: the API's namespace.
@@ -93,7 +101,7 @@ describe('codec server (R-O7)', () => {
   });
 
   it('R-O7: an unknown key id is a 400 naming it; a malformed body is a 400', async () => {
-    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)]);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)], inCounty);
     const other = toJson(sealed!);
     other.metadata['encryption-key-id'] = Buffer.from('retired-7').toString('base64');
     const res = await decode(env.as('supervisor', COUNTY), [other]);
@@ -117,7 +125,7 @@ describe('codec server (R-O7)', () => {
     expect(ok.statusCode).toBe(200);
     const cookie = String(ok.headers['set-cookie']);
     expect(cookie).toMatch(/^dibao_codec=[^;]+; Path=\/codec; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
-    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)]);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)], inCounty);
     const res = await decode({ cookie: cookie.split(';')[0]! }, [toJson(sealed!)]);
     expect(res.statusCode).toBe(200);
     expect(res.headers['access-control-allow-credentials']).toBe('true');
