@@ -1,4 +1,4 @@
-import type { Repositories } from '../db/repositories';
+import type { HolderKind } from '../db/repositories/enrolments';
 import { WorkingCalendar } from '../domain/calendar';
 import {
   type Cells,
@@ -11,12 +11,14 @@ import type { CivilDate } from '../domain/dates';
 import { compareMonths, firstMonthToRoster, taperMonths } from '../domain/entitlement';
 import type { IdKeys } from '../domain/keyed-id';
 import type { ApplicationContext } from '../workflows/contracts';
+import { type ImportFormat, readCaseloadFile } from './import-file';
 
 // Validation of a caseload import before anything is written: every row (domain/caseload-import.ts),
 // then what needs the database — a member already in another active case or open application
-// (R-A1, `person_enrolments`) — and a taper that ended before the import (R-M3). A member held by
-// this household's own case (the same file imported again) is not a problem: the household is
-// already present and the import says so.
+// (R-A1, `person_enrolments`, asked through `activeHolders`) — and a taper that ended before the
+// import (R-M3). A member held by this household's own case (the same file imported again) is not a
+// problem: the household is already present and the import says so. It runs in an import thread
+// (api/import-thread.ts), which asks the API's pool for the holders.
 
 export interface Validated {
   households: ImportedHousehold[];
@@ -25,14 +27,26 @@ export interface Validated {
   valid: ImportedHousehold[];
 }
 
+export type ActiveHolders = (idNumbers: string[]) => Promise<Map<string, { kind: HolderKind; id: string }>>;
+
+export interface ImportOptions {
+  countyCode: string;
+  today: CivilDate;
+  context: ApplicationContext;
+  /** R-O7: the keys of imported case ids (ID_KEYS). */
+  idKeys: IdKeys;
+  /** Rows checked so far (every PROGRESS_ROWS rows). */
+  onChecked?: (rows: number) => void;
+}
+
 export async function validateImport(
-  repos: Repositories,
+  activeHolders: ActiveHolders,
   cells: Cells[],
-  opts: { countyCode: string; today: CivilDate; context: ApplicationContext; idKeys: IdKeys },
+  opts: ImportOptions,
 ): Promise<Validated> {
   const { households, problems } = validateCaseload(cells, opts);
   const ids = households.flatMap((h) => h.members.map((m) => m.idNumber));
-  const held = await repos.enrolments.activeHolders(ids);
+  const held = await activeHolders(ids);
   const { policy, deadlines, runtimeYears } = opts.context;
   const cal = runtimeYears.reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
   for (const h of households) {
@@ -67,4 +81,24 @@ export async function validateImport(
   problems.sort((a, b) => a.row - b.row);
   const refused = new Set(problems.map((p) => p.household));
   return { households, problems, valid: households.filter((h) => !refused.has(h.householdKey)) };
+}
+
+/** What an uploaded file comes to: its row count and its validation. */
+export interface Checked extends Validated {
+  rowsTotal: number;
+}
+
+/**
+ * The uploaded file read (a 400 when it cannot be read or its header is not the layout) and every
+ * row validated. `onRead` says how many member rows the file has, before the rows are checked.
+ */
+export async function checkUpload(
+  file: Buffer,
+  format: ImportFormat,
+  activeHolders: ActiveHolders,
+  opts: ImportOptions & { onRead?: (rows: number) => void },
+): Promise<Checked> {
+  const cells = await readCaseloadFile(file, format);
+  opts.onRead?.(cells.length);
+  return { rowsTotal: cells.length, ...(await validateImport(activeHolders, cells, opts)) };
 }

@@ -59,6 +59,8 @@ export const envSchema = z
     /** HS256 shared secret: development and tests only (a deployment verifies by JWT_JWKS_URL). */
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_ISSUER: z.string().min(1).default('dibao'),
+    /** R-O7: the key of the audit's digest of a person's ID number (default: derived from JWT_SECRET). */
+    PERSON_DIGEST_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     /**
      * R-O7: the identity provider's published keys (JWKS; RS256/ES256): https:// or http://, or a
      * file:// an operator distributes. The API then holds no signing secret.
@@ -150,6 +152,10 @@ export const envSchema = z
     WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
     WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
     WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+    /** Caseload uploads read and validated at once, each in an import thread of the API (api/import-threads.ts). */
+    IMPORT_THREADS: z.coerce.number().int().min(1).max(8).default(1),
+    /** Uploads that wait for an import thread; past them an upload is a 503 with Retry-After. */
+    IMPORT_QUEUE: z.coerce.number().int().min(0).max(64).default(2),
     /** Address of the /metrics listeners (no token: loopback, or a network only the scraper reaches). */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** The API's GET /metrics on a port of its own; 0 = off. */
@@ -203,6 +209,13 @@ export type Config = z.infer<typeof envSchema>;
 
 /** R-O7: the keys of the ids derived from a person (domain/keyed-id.ts). */
 export const idKeysOf = (c: Config): IdKeys => ({ keys: c.ID_KEYS, currentKeyId: c.ID_KEY_ID });
+
+/**
+ * The secret the API derives its own keys from (list cursors, the audit's person digest): the
+ * HS256 secret in development and tests, else the current ID key — a deployment verifying by
+ * JWT_JWKS_URL holds no JWT_SECRET (R-O7).
+ */
+export const derivationSecretOf = (c: Config): string | Buffer => c.JWT_SECRET ?? c.ID_KEYS.get(c.ID_KEY_ID)!;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -2,13 +2,16 @@ import type { NoticeFacts } from '../db/repositories/notice-documents';
 import type { Notice } from '../db/repositories/notices';
 import { civilDateOf } from '../domain/dates';
 import { maskIdNumber } from '../domain/idnumber';
+import { appealRoute, legalBasis } from './notice-basis';
+import { CLOSE_REASON, citizenReasons } from './notice-reasons';
 import { PROGRAMME_ZH, zhDate, zhMonth } from './zh';
 
 // The wording of a written notice (R-A7, R-M9, R-M10), in Chinese, as structured text that
 // notice-pdf.ts lays out. Known kinds get their own title and decision; any other kind a workflow
 // records is printed generically from the notice's own fields. Every notice names the issuer (the
 // county civil-affairs bureau), the household's head with the ID number masked (R-O7), the decision,
-// its reasons, the rule, the amounts and months concerned, the date and the route of appeal.
+// its reasons (notice-reasons.ts), the regulation and article it applies (notice-basis.ts), the
+// amounts and months concerned, the date and the route of appeal.
 
 export interface NoticeText {
   issuer: string;
@@ -38,31 +41,19 @@ const yuan = (amount: string) => `${amount}元`;
 // (workflows/case/ledger.ts); the notice states it in the particulars instead.
 const RATE_SUFFIX = / \(from \d{4}-\d{2}: [\d.]+ → [\d.]+\)$/;
 
-const CLOSE_REASON: Record<string, string> = {
-  death: '保障对象死亡',
-  taper_exit: '就业增收后渐退期满',
-  review_stop: '复核后不再符合条件',
-  check_stop: '核查后不再符合条件',
-  fraud: '以虚报、隐瞒等手段骗取保障金',
-  no_one_covered: '家庭已无保障成员',
-};
-
-/** Per kind: the title, the decision sentence, and the rule it applies. */
-const KINDS: Record<string, { title: string; rule: string; decision(p: string, f: NoticeFacts): string }> = {
+/** Per kind: the title and the decision sentence (the basis: notice-basis.ts). */
+const KINDS: Record<string, { title: string; decision(p: string, f: NoticeFacts): string }> = {
   rejection: {
     title: '不予批准通知书',
-    rule: 'R-A7（不予批准的，书面告知理由）',
     decision: (p) => `经审核，你（户）的${p}申请不符合条件，本机关决定不予批准。`,
   },
   stop: {
     title: '停止保障通知书',
-    rule: 'R-M9（停止保障的，书面告知理由）',
     decision: (p, f) =>
       `经审核，本机关决定${f.closedFromMonth ? `自${zhMonth(f.closedFromMonth)}起` : ''}停止你户的${p}，停发相应保障金。`,
   },
   reduction: {
     title: '减发保障金通知书',
-    rule: 'R-M9（减少保障金的，书面告知理由）',
     decision: (p, f) =>
       f.rate
         ? `经审核，本机关决定自${zhMonth(f.rate.fromMonth)}起将你户${p}月保障金${f.rate.previous ? `由${yuan(f.rate.previous)}` : ''}调整为${yuan(f.rate.amount)}。`
@@ -70,13 +61,11 @@ const KINDS: Record<string, { title: string; rule: string; decision(p: string, f
   },
   suspension: {
     title: '暂停发放通知书',
-    rule: 'R-M9（暂停发放的，书面告知理由）',
     decision: (p, f) =>
       `经审核，本机关决定${f.rate ? `自${zhMonth(f.rate.fromMonth)}起` : ''}暂停发放你户的${p}保障金，核查结束后恢复发放或另行决定。`,
   },
   repayment_demand: {
     title: '责令退回通知书',
-    rule: 'R-M10（不能抵扣的多领保障金，书面责令退回）',
     decision: (p) => `经审核，你户多领取的${p}保障金不能从以后的发放中抵扣，本机关责令你户予以退回。`,
   },
 };
@@ -135,10 +124,6 @@ export function noticeText(notice: Notice, facts: NoticeFacts, place: NoticePlac
   if (notice.dueOn) particulars.push(['书面告知期限', zhDate(notice.dueOn)]);
   if (particulars.length === 0) particulars.push(['涉及金额', '无']);
 
-  const law =
-    facts.category === 'extreme_poverty'
-      ? '《社会救助暂行办法》《特困人员认定办法》'
-      : '《社会救助暂行办法》《最低生活保障审核确认办法》';
   return {
     issuer,
     title: kind ? `${programme}${kind.title}` : `${programme}书面通知（${notice.kind}）`,
@@ -148,12 +133,10 @@ export function noticeText(notice: Notice, facts: NoticeFacts, place: NoticePlac
     decision: kind
       ? kind.decision(programme, facts)
       : `经审核，本机关于${zhDate(notice.decidedOn)}对你户的${programme}作出决定（${notice.kind}），理由如下。`,
-    reasons: notice.reasons.replace(RATE_SUFFIX, ''),
+    reasons: citizenReasons(notice.reasons.replace(RATE_SUFFIX, '')),
     particulars,
-    basis: `依据${law}及本县（市、区）执行规定；${kind ? kind.rule : 'R-A7、R-M9（书面告知理由）'}。参数版本：${notice.parameterVersion ?? '—'}。`,
-    appeal:
-      `如对本决定不服，可以自收到本通知书之日起60日内向${place.countyShort}人民政府申请行政复议，` +
-      '或者自收到本通知书之日起6个月内依法向人民法院提起行政诉讼。',
+    basis: `${legalBasis(notice.kind, facts.category, facts.closedReason, place.county)}参数版本：${notice.parameterVersion ?? '—'}。`,
+    appeal: appealRoute(place.countyShort),
     date: `${zhDate(notice.decidedOn)}决定　${zhDate(civilDateOf(new Date(notice.issuedAt)))}印发`,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type Cells, checkRow } from './caseload-checks';
 import {
   CASE_COLUMNS,
   CATEGORY_VALUES,
@@ -7,22 +8,12 @@ import {
   RESIDENCE_VALUES,
   YES_NO,
 } from './caseload-layout';
-import {
-  addMonthsToYearMonth,
-  type CivilDate,
-  compareDates,
-  isCivilDate,
-  isEdgeYear,
-  isYearMonth,
-  type YearMonth,
-} from './dates';
-import { validateIdNumber } from './idnumber';
+import type { CivilDate, YearMonth } from './dates';
 import { type IdKeys, keyedDigest, keyedDigests } from './keyed-id';
-import { isMoney, type Money } from './money';
-import { countyOf, isRegionCode } from './region';
+import type { Money } from './money';
 
-// A caseload import's rows checked one by one and grouped into households (R-A1 ID check digits and
-// one household per member, region codes, amounts as money). Nothing here reads a database: the
+// A caseload import's rows checked one by one (caseload-checks.ts) and grouped into households
+// (R-A1: one household per member, one applicant). Nothing here reads a database: the
 // route adds the enrolment check (R-A1) with `refuseHousehold`. A row problem names the row, the
 // household key and the field, never a name or an ID number.
 
@@ -83,78 +74,15 @@ export function importedCaseIds(k: IdKeys, countyCode: string, householdKey: str
 
 const caseIdOf = (countyCode: string, hex: string) => `I${countyCode}${hex.slice(0, 16).toUpperCase()}`;
 
-export type Cells = Record<Column, string>;
-const has = (o: object, k: string) => Object.hasOwn(o, k);
+export type { Cells };
 
-function checkRow(c: Cells, countyCode: string, today: CivilDate): { field: Column; message: string }[] {
-  const bad: { field: Column; message: string }[] = [];
-  const need = (f: Column, ok: boolean, message: string) => {
-    if (!ok) bad.push({ field: f, message });
-  };
-  need(
-    'household',
-    c.household !== '' && c.household.length <= 64,
-    'a household number is required (≤64 characters)',
-  );
-  need(
-    'category',
-    has(CATEGORY_VALUES, c.category),
-    'dibao, marginal, extreme_poverty or expenditure_type (低保, 低保边缘, 特困, 支出型)',
-  );
-  const village = c.villageCode.length === 12 && isRegionCode(c.villageCode);
-  need('villageCode', village, 'a 12-digit village division code');
-  if (village)
-    need('villageCode', countyOf(c.villageCode) === countyCode, `not a village of county ${countyCode}`);
-  need('residence', has(RESIDENCE_VALUES, c.residence), 'urban or rural (城市, 农村)');
-  need('name', c.name !== '' && c.name.length <= 100, 'a name is required');
-  const id = validateIdNumber(c.idNumber.toUpperCase(), today);
-  need('idNumber', id.ok, id.ok ? '' : `invalid ID number (${id.reason})`);
-  need(
-    'relation',
-    has(RELATION_VALUES, c.relation),
-    'applicant, spouse, child, parent, sibling, grandchild or other (户主, 配偶, 子女…)',
-  );
-  need(
-    'monthlyAmount',
-    isMoney(c.monthlyAmount) && c.monthlyAmount.length <= 12,
-    'a decimal amount with at most 2 places, e.g. 733.50',
-  );
-  const month = (m: string) => isYearMonth(m) && isEdgeYear(m);
-  need(
-    'startMonth',
-    month(c.startMonth) && c.startMonth <= today.slice(0, 7),
-    'YYYY-MM, not after this month',
-  );
-  need(
-    'nextReviewMonth',
-    month(c.nextReviewMonth) && c.nextReviewMonth >= c.startMonth,
-    'YYYY-MM, not before the start month',
-  );
-  if (c.taperReportedOn !== '')
-    need(
-      'taperReportedOn',
-      isCivilDate(c.taperReportedOn) &&
-        isEdgeYear(c.taperReportedOn) &&
-        compareDates(c.taperReportedOn, today) <= 0,
-      'YYYY-MM-DD, not in the future (empty: no taper)',
-    );
-  if (c.paidThroughMonth !== '')
-    need(
-      'paidThroughMonth',
-      month(c.paidThroughMonth) &&
-        c.paidThroughMonth <= today.slice(0, 7) &&
-        (!month(c.startMonth) || c.paidThroughMonth >= addMonthsToYearMonth(c.startMonth, -1)),
-      'YYYY-MM, from the month before the start month to this month (empty: paid up to the import)',
-    );
-  need('closeRelative', has(YES_NO, c.closeRelative.toLowerCase()), 'yes or no (是, 否)');
-  need('unstableIncome', has(YES_NO, c.unstableIncome.toLowerCase()), 'yes or no (是, 否), empty for no');
-  return bad;
-}
+/** How often `validateCaseload` reports the rows it has checked. */
+export const PROGRESS_ROWS = 1000;
 
 /** Every row checked, then grouped by household: a household with any bad row is refused whole. */
 export function validateCaseload(
   rows: Cells[],
-  opts: { countyCode: string; today: CivilDate; idKeys: IdKeys },
+  opts: { countyCode: string; today: CivilDate; idKeys: IdKeys; onChecked?: (rows: number) => void },
 ): { households: ImportedHousehold[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const groups = new Map<string, { row: number; c: Cells }[]>();
@@ -177,14 +105,21 @@ export function validateCaseload(
       });
     else if (id !== '') seenMember.set(id, c.household);
     groups.set(c.household, [...(groups.get(c.household) ?? []), { row, c }]);
+    if ((i + 1) % PROGRESS_ROWS === 0) opts.onChecked?.(i + 1);
   });
   const households: ImportedHousehold[] = [];
   for (const [key, members] of groups) {
     const first = members[0]!.c;
+    const firstRow = members[0]!.row;
     for (const { row, c } of members.slice(1))
       for (const f of CASE_COLUMNS)
         if (c[f] !== first[f])
-          problems.push({ row, household: key, field: f, message: 'differs from the household’s first row' });
+          problems.push({
+            row,
+            household: key,
+            field: f,
+            message: `differs from row ${firstRow}, the household’s first row`,
+          });
     const applicants = members.filter((m) => RELATION_VALUES[m.c.relation] === 'applicant').length;
     if (applicants !== 1)
       problems.push({

@@ -28,14 +28,17 @@ const KEY = /^[\w.:-]{1,200}$/;
 // progress), throttled (429), or no answer at all (5xx).
 const KEPT = (status: number) => status < 500 && ![401, 403, 404, 408, 409, 429].includes(status);
 
-function requestHash(req: FastifyRequest): string {
-  return (
-    createHash('sha256')
-      .update(`${req.method} ${req.url}\n`)
-      // An uploaded file (a caseload import) is hashed as its bytes, not as a JSON rendering of them.
-      .update(Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body ?? null))
-      .digest('hex')
-  );
+async function requestHash(req: FastifyRequest): Promise<string> {
+  const head = `${req.method} ${req.url}\n`;
+  if (!Buffer.isBuffer(req.body))
+    return createHash('sha256')
+      .update(head)
+      .update(JSON.stringify(req.body ?? null))
+      .digest('hex');
+  // An uploaded file (a caseload import, up to 128 MiB) is hashed as its bytes, on libuv's thread
+  // pool (WebCrypto), not on the event loop; the same digest as the line above would give.
+  const digest = await crypto.subtle.digest('SHA-256', Buffer.concat([Buffer.from(head), req.body]));
+  return Buffer.from(digest).toString('hex');
 }
 
 export const idempotencyPlugin = fp(
@@ -57,7 +60,7 @@ export const idempotencyPlugin = fp(
         key,
         method: req.method,
         path: req.url,
-        hash: requestHash(req),
+        hash: await requestHash(req),
         timeoutMs: opts.timeoutMs,
       });
       switch (claim.kind) {

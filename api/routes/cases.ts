@@ -63,10 +63,13 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const { id } = req.params;
+      // The case row is written before its workflow starts (recordCase, the import): no row, no case,
+      // and nothing to ask Temporal.
       const row = await cases.find(id);
-      if (row) assertRecordReach(req.user, row.villageCode, `no case ${id}`);
+      if (!row) throw notFound(`no case ${id}`);
+      assertRecordReach(req.user, row.villageCode, `no case ${id}`);
       // A closed case's workflow saves every change it still makes (a late death's demand, R-M10).
-      if (row?.status === 'closed' && row.view) return present(row.view, 'read_model');
+      if (row.status === 'closed' && row.view) return present(row.view, 'read_model');
       try {
         const view = await app.temporalCall(
           () => handle(id).query(caseStateQuery),
@@ -75,7 +78,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
         assertRecordReach(req.user, view.villageCode, `no case ${id}`);
         return present(view, 'workflow');
       } catch (err) {
-        if (row?.view) return present(row.view, 'read_model');
+        if (row.view) return present(row.view, 'read_model');
         if (err instanceof WorkflowNotFoundError) throw notFound(`no case ${id}`);
         throw err;
       }

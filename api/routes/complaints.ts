@@ -5,10 +5,8 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/client';
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { maskPhone } from '../../domain/complaints';
+import type { z } from 'zod';
 import { countyOf, isRegionCode, reaches, townshipOf } from '../../domain/region';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
 import {
@@ -26,53 +24,13 @@ import {
 } from '../../workflows/contracts/search-attributes';
 import { actorOf } from '../intake';
 import { assertReach, assertRecordReach, type Caller } from '../plugins/auth';
-import { badRequest, forbidden, notFound, ProblemError, problemResponses } from '../problem';
-import {
-  complaintBody,
-  complaintIdParams,
-  complaintViewSchema,
-  type ledgerLine,
-  ledgerQuery,
-  ledgerSchema,
-} from '../schemas/complaints';
+import { badRequest, notFound, ProblemError, problemResponses } from '../problem';
+import { complaintBody, complaintIdParams, complaintViewSchema } from '../schemas/complaints';
 import { updateProblem } from '../temporal-call';
+import { complaintLedgerRoutes } from './complaint-ledger';
 import { complaintStepRoutes } from './complaint-steps';
-import { maskName } from './publicity';
 
 const STAFF = ['township_staff', 'county_staff', 'supervisor'] as const;
-
-/** R-O7: a list shows 匿名 or the masked name and phone, never the person. */
-function complainantOf(r: {
-  anonymous: boolean;
-  complainantName: string | null;
-  complainantPhone: string | null;
-}) {
-  if (r.anonymous) return '匿名';
-  return `${maskName(r.complainantName ?? '')} ${maskPhone(r.complainantPhone ?? '')}`;
-}
-
-const CSV_COLUMNS: (keyof z.infer<typeof ledgerLine>)[] = [
-  'complaintId',
-  'source',
-  'complainant',
-  'subjectKind',
-  'subjectId',
-  'villageCode',
-  'receivedOn',
-  'repeatOf',
-  'stage',
-  'handler',
-  'deadline',
-  'extended',
-  'atRisk',
-  'overdue',
-  'finding',
-  'dataCheckCaseId',
-  'spotCheckRequested',
-  'answeredOn',
-  'answeredLate',
-  'closedOn',
-];
 
 // API.md "Oversight": the complaints ledger (台账) and each complaint's course (R-O4). Each complaint
 // is its own workflow `complaint:<id>`, the one writer of its ledger row; the receipt is an
@@ -80,6 +38,7 @@ const CSV_COLUMNS: (keyof z.infer<typeof ledgerLine>)[] = [
 export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
   const { complaints, cases, applications, policies, calendar } = app.repos;
   await app.register(complaintStepRoutes);
+  await app.register(complaintLedgerRoutes);
 
   /** The subject's village: a case or application in the caller's reach, a village, or a staff member's. */
   async function villageOf(body: z.output<typeof complaintBody>, caller: Caller): Promise<string> {
@@ -182,72 +141,6 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
       const row = await complaints.find(complaintId);
       if (!row) throw notFound(`no complaint ${complaintId}`);
       return reply.code(201).send(await withRepeats(row.view));
-    },
-  );
-
-  app.get(
-    '/complaints',
-    {
-      config: { roles: STAFF },
-      schema: {
-        tags: ['oversight'],
-        summary: 'The complaints ledger (台账) of a region, JSON or CSV (R-O4)',
-        description:
-          'Filterable by region (within the caller’s), stage (or open) and overdue. Complainants are masked ' +
-          '(R-O7); `distinct` does not count repeats.',
-        querystring: ledgerQuery,
-        response: {
-          200: {
-            description: 'The ledger, as JSON or as CSV (one line per complaint)',
-            content: {
-              'application/json': { schema: ledgerSchema },
-              'text/csv': { schema: z.string() },
-            },
-          },
-          ...problemResponses,
-        },
-      },
-    },
-    async (req, reply) => {
-      const q = req.query;
-      const region = q.region ?? req.user.region;
-      if (!isRegionCode(req.user.region) || !region.startsWith(req.user.region))
-        throw forbidden("the caller's region does not reach this region");
-      const overdue = q.overdue === undefined ? undefined : q.overdue === 'true';
-      const page = await complaints.ledger({
-        region,
-        stage: q.stage,
-        overdue,
-        limit: q.limit,
-        offset: q.offset,
-      });
-      const items = page.rows.map(({ complainantName, complainantPhone, ...r }) => ({
-        ...r,
-        complainant: complainantOf({ anonymous: r.anonymous, complainantName, complainantPhone }),
-        finding: r.finding as z.infer<typeof ledgerLine>['finding'],
-        source: r.source as z.infer<typeof ledgerLine>['source'],
-        subjectKind: r.subjectKind as z.infer<typeof ledgerLine>['subjectKind'],
-      }));
-      const wantsCsv = q.format ? q.format === 'csv' : /\btext\/csv\b/.test(req.headers.accept ?? '');
-      if (wantsCsv) {
-        const csv = stringify(items, {
-          header: true,
-          columns: CSV_COLUMNS as string[],
-          cast: { boolean: (b) => (b ? 'true' : 'false') },
-        });
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="complaints-${region}.csv"`)
-          .send(csv);
-      }
-      return reply.type('application/json; charset=utf-8').send({
-        region,
-        total: page.total,
-        distinct: page.distinct,
-        limit: q.limit,
-        offset: q.offset,
-        items,
-      });
     },
   );
 

@@ -1,24 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { civilDateOf } from '../../domain/dates';
 import { countyCodeSchema } from '../../domain/region-schema';
 import { importWorkflowId } from '../../workflows/contracts';
-import type { importWorkflow } from '../../workflows/import/workflow';
-import { CSV_TYPE, type ImportFormat, readCaseloadFile, XLSX_TYPE } from '../import-file';
-import { validateImport } from '../import-validation';
+import { admitImport, REPORT_LIMIT } from '../import-admission';
+import { CSV_TYPE, type ImportFormat, XLSX_TYPE } from '../import-file';
+import { INTERRUPTED_AFTER_S, interruptedProblem, validateLater } from '../import-later';
+import { importThreads } from '../import-threads';
 import { assertCoversCounty } from '../plugins/auth';
 import { policyContext } from '../policy-context';
-import { badRequest, notFound, ProblemError, problemResponses } from '../problem';
+import { badRequest, notFound, problemResponses, problemSchema } from '../problem';
 
 // API.md "Documents and onboarding": a county's caseload brought in from the provincial system.
-// The file is read and every row validated before anything is written; the batch is stored in
-// Postgres (imports, import_households: no workflow owns them) and `import:<id>` starts one case
+// The file is read and every row validated before anything is written — in an import thread, off
+// the event loop (api/import-threads.ts) — then admitted (api/import-admission.ts): the batch is
+// stored (imports, import_households: no workflow owns them) and `import:<id>` starts one case
 // workflow per household. Nothing is imported while a row is invalid, unless `validOnly=true`.
+// `Prefer: respond-async` answers 202 at once; GET /v1/imports/{id} then shows the validation.
 
 const FILE_LIMIT = 128 * 1024 * 1024;
-const REPORT_LIMIT = 5000;
 
 const rowProblem = z.object({
   row: z.number(),
@@ -39,27 +40,68 @@ const accepted = z.object({
   householdsRefused: z.number(),
   report: z.array(rowProblem).describe('Rows refused by validation (the first 5000)'),
 });
-const progress = z
-  .object({
-    importId: z.string(),
-    countyCode: z.string(),
-    status: z.enum(['running', 'completed']),
-    householdsTotal: z.number(),
-    done: z.number(),
-    created: z.number(),
-    alreadyPresent: z.number(),
-    failed: z.number(),
-    failures: z.array(
-      z.object({ household: z.string(), rows: z.array(z.number()), caseId: z.string(), reason: z.string() }),
-    ),
-    rowsTotal: z.number(),
-    rowsInvalid: z.number(),
-    report: z.array(rowProblem),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'CaseloadImport' });
+const acceptedAsync = z.object({
+  importId: z.string(),
+  workflowId: z.string(),
+  status: z
+    .literal('validating')
+    .describe('Prefer: respond-async — GET /v1/imports/{id} follows the validation'),
+});
+const progress = z.object({
+  importId: z.string(),
+  countyCode: z.string(),
+  status: z.enum(['running', 'completed']),
+  householdsTotal: z.number(),
+  done: z.number(),
+  created: z.number(),
+  alreadyPresent: z.number(),
+  failed: z.number(),
+  failures: z.array(
+    z.object({ household: z.string(), rows: z.array(z.number()), caseId: z.string(), reason: z.string() }),
+  ),
+  rowsTotal: z.number(),
+  rowsInvalid: z.number(),
+  report: z.array(rowProblem),
+  createdAt: z.string(),
+});
+const validating = z.object({
+  importId: z.string(),
+  countyCode: z.string(),
+  status: z.literal('validating'),
+  rowsTotal: z.number().nullable().describe('Member rows in the file, once it is read'),
+  rowsChecked: z.number(),
+  createdAt: z.string(),
+});
+const refused = z.object({
+  importId: z.string(),
+  countyCode: z.string(),
+  status: z.literal('refused'),
+  problem: problemSchema.describe(
+    'What the upload would have answered without respond-async (400, 422, 503)',
+  ),
+  createdAt: z.string(),
+});
+
+/** RFC 7240: `Prefer: respond-async` among the request's preferences. */
+const prefersAsync = (prefer: string | string[] | undefined) =>
+  [prefer ?? []]
+    .flat()
+    .flatMap((p) => p.split(','))
+    .some((p) => p.split(';')[0]!.trim().toLowerCase() === 'respond-async');
 
 export const importRoutes: FastifyPluginAsyncZod = async (app) => {
+  const threads = importThreads({
+    threads: app.config.IMPORT_THREADS,
+    queue: app.config.IMPORT_QUEUE,
+    activeHolders: (ids) => app.repos.enrolments.activeHolders(ids),
+    idKeys: app.idKeys,
+  });
+  const later = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await threads.close();
+    await Promise.all(later);
+  });
+
   app.addContentTypeParser(
     [CSV_TYPE, XLSX_TYPE],
     { parseAs: 'buffer', bodyLimit: FILE_LIMIT },
@@ -77,9 +119,11 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Bring a county's caseload in from a CSV or XLSX file (one row per household member)",
         description:
           'Body: the file itself, Content-Type text/csv or the XLSX type. Every row is validated first; ' +
-          'a file with an invalid row is refused whole (422, a report per row) unless validOnly=true.',
+          'a file with an invalid row is refused whole (422, a report per row) unless validOnly=true. ' +
+          'With `Prefer: respond-async` the answer is 202 at once (`status: validating`) and ' +
+          'GET /v1/imports/{id} shows the rows checked, then the import or its refusal.',
         querystring: query,
-        response: { 202: accepted, ...problemResponses },
+        response: { 202: z.union([accepted, acceptedAsync]), ...problemResponses },
       },
     },
     async (req, reply) => {
@@ -96,64 +140,30 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         throw badRequest('the body is the caseload file (text/csv or XLSX)', [
           { path: 'body', message: 'a file is required' },
         ]);
-      const cells = await readCaseloadFile(req.body, format);
       const today = civilDateOf(new Date());
       const context = await policyContext(app, countyCode, today);
-      const v = await validateImport(app.repos, cells, {
-        countyCode,
-        today,
-        context,
-        idKeys: app.idKeys,
-      });
-      const rowsInvalid = new Set(v.problems.map((p) => p.row)).size;
-      const report = v.problems.slice(0, REPORT_LIMIT);
-      if ((v.problems.length > 0 && !validOnly) || v.valid.length === 0) {
-        throw new ProblemError(
-          422,
-          'import-invalid',
-          'Invalid rows',
-          v.valid.length === 0
-            ? 'no household is valid; nothing was imported'
-            : `${rowsInvalid} of ${cells.length} rows are invalid; nothing was imported (validOnly=true imports the valid households)`,
-          { rowsTotal: cells.length, rowsInvalid, rows: report },
-        );
-      }
       const token = req.idempotency?.token ?? randomBytes(16).toString('hex');
       const importId = `C${countyCode}${today.replaceAll('-', '')}${token.slice(0, 12).toUpperCase()}`;
-      await app.repos.imports.create({
-        importId,
-        countyCode,
-        format,
-        validOnly,
-        rowsTotal: cells.length,
-        problems: v.problems,
-        households: v.valid,
-        context,
-        createdBy: req.user.sub,
-      });
-      const workflowId = importWorkflowId(importId);
-      try {
-        await app.temporalCall(() =>
-          app.temporal.workflow.start<typeof importWorkflow>('importWorkflow', {
-            taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-            workflowId,
-            args: [{ importId, countyCode, total: v.valid.length }],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          }),
+      const job = { file: req.body, format, countyCode, today, context };
+      const admission = { importId, countyCode, format, validOnly, context, createdBy: req.user.sub };
+      if (prefersAsync(req.headers.prefer)) {
+        await app.repos.importValidations.begin({ importId, countyCode, createdBy: req.user.sub });
+        const run = validateLater(app, threads, req.log, { ...admission, job }).finally(() =>
+          later.delete(run),
         );
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        later.add(run);
+        return reply
+          .code(202)
+          .header('preference-applied', 'respond-async')
+          .header('location', `/v1/imports/${importId}`)
+          .send({ importId, workflowId: importWorkflowId(importId), status: 'validating' as const });
       }
-      req.log.info({ importId, households: v.valid.length, rowsInvalid }, 'caseload import started');
-      return reply.code(202).send({
-        importId,
-        workflowId,
-        rowsTotal: cells.length,
-        rowsInvalid,
-        householdsTotal: v.valid.length,
-        householdsRefused: v.households.length - v.valid.length,
-        report,
-      });
+      const admitted = await admitImport(app, { ...admission, checked: await threads.check(job) });
+      req.log.info(
+        { importId, households: admitted.householdsTotal, rowsInvalid: admitted.rowsInvalid },
+        'caseload import started',
+      );
+      return reply.code(202).send(admitted);
     },
   );
 
@@ -163,16 +173,34 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { roles: ['admin'] },
       schema: {
         tags: ['imports'],
-        summary: 'A caseload import: households done / total, failures with reasons, the validation report',
+        summary:
+          'A caseload import: households done / total, failures with reasons, the validation report ' +
+          '(after `Prefer: respond-async`: the rows checked while it is validated, or its refusal)',
         params: z.object({ id: z.string().max(64) }),
-        response: { 200: progress, ...problemResponses },
+        response: {
+          200: z.union([progress, validating, refused]).meta({ id: 'CaseloadImport' }),
+          ...problemResponses,
+        },
       },
     },
     async (req) => {
-      const i = await app.repos.imports.find(req.params.id);
+      const id = req.params.id;
       // Another region's import answers like an unknown id (R-O7).
-      if (!i) throw notFound(`no import ${req.params.id}`);
-      if (!i.countyCode.startsWith(req.user.region)) throw notFound(`no import ${req.params.id}`);
+      const reached = (county: string) => county.startsWith(req.user.region);
+      const v = await app.repos.importValidations.find(id);
+      if (v && v.status !== 'accepted') {
+        if (!reached(v.countyCode)) throw notFound(`no import ${id}`);
+        const base = { importId: v.importId, countyCode: v.countyCode, createdAt: v.createdAt };
+        if (v.status === 'refused' || v.idleSeconds > INTERRUPTED_AFTER_S)
+          return {
+            ...base,
+            status: 'refused' as const,
+            problem: (v.problem ?? interruptedProblem()) as z.infer<typeof problemSchema>,
+          };
+        return { ...base, status: 'validating' as const, rowsTotal: v.rowsTotal, rowsChecked: v.rowsChecked };
+      }
+      const i = await app.repos.imports.find(id);
+      if (!i || !reached(i.countyCode)) throw notFound(`no import ${id}`);
       const done = i.created + i.alreadyPresent + i.failed;
       return {
         importId: i.importId,

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { adminRoutes } from './admin';
 import { calendarRoutes } from './admin-calendar';
+import { applicationListRoutes } from './application-list';
 import { applicationRoutes } from './applications';
 import { caseDemandRoutes } from './case-demands';
+import { caseListRoutes } from './case-list';
 import { caseRoutes } from './cases';
 import { complaintRoutes } from './complaints';
 import { importRoutes } from './imports';
@@ -13,6 +15,7 @@ import { noticeRoutes } from './notices';
 import { oversightRoutes } from './oversight';
 import { paymentResultRoutes } from './payment-results';
 import { payrollRoutes } from './payroll';
+import { peopleRoutes } from './people';
 import { publicityRoutes } from './publicity';
 import { receiptRoutes } from './receipt';
 import { registerRoutes } from './register';
@@ -48,4 +51,7 @@ export const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(oversightRoutes);
   await app.register(spotCheckRoutes);
   await app.register(rosterRoutes);
+  await app.register(applicationListRoutes);
+  await app.register(caseListRoutes);
+  await app.register(peopleRoutes);
 };

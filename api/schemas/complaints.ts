@@ -137,9 +137,15 @@ export const ledgerQuery = z.object({
   stage: z.enum([...COMPLAINT_STAGES, 'open']).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   format: z.enum(['json', 'csv']).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Lines per page (JSON)'),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('The previous page’s nextCursor: the lines after it (JSON; the CSV is the whole ledger)'),
 });
+
+export const ledgerCountsQuery = ledgerQuery.pick({ region: true, stage: true, overdue: true });
 
 export const ledgerLine = z.object({
   complaintId: z.string(),
@@ -168,10 +174,16 @@ export const ledgerLine = z.object({
 export const ledgerSchema = z
   .object({
     region: z.string(),
-    total: z.number().describe('Ledger lines matching the filters'),
-    distinct: z.number().describe('Of them, complaints that are not repeats (R-O4)'),
     limit: z.number(),
-    offset: z.number(),
     items: z.array(ledgerLine),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
   })
   .meta({ id: 'ComplaintLedger' });
+
+export const ledgerCountsSchema = z
+  .object({
+    region: z.string(),
+    total: z.number().describe('Ledger lines matching the filters'),
+    distinct: z.number().describe('Of them, complaints that are not repeats (R-O4)'),
+  })
+  .meta({ id: 'ComplaintLedgerCounts' });

@@ -15,6 +15,7 @@ export interface AuditEvent {
     | 'application'
     | 'case'
     | 'complaint'
+    | 'person'
     | 'register'
     | 'roster'
     | 'spot_check'

@@ -105,6 +105,7 @@ export function casesRepository(pool: pg.Pool) {
              closed_from_month, next_review_on, view, revision, updated_at)
            VALUES ($1,NULLIF($2,''),$3,$4,$5,$6,$7,$8,$9,$10,'system',$11,$12,$13,$14,$15,$16,$17, now())
            ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, monthly_amount = EXCLUDED.monthly_amount,
+             members = EXCLUDED.members,
              persons = EXCLUDED.persons, closed_reason = EXCLUDED.closed_reason,
              closed_from_month = EXCLUDED.closed_from_month, next_review_on = EXCLUDED.next_review_on,
              view = EXCLUDED.view, revision = EXCLUDED.revision, updated_at = now()

@@ -5,6 +5,13 @@ import { countyOf, townshipOf } from '../../domain/region';
 import type { ComplaintEntry, ComplaintStage, ComplaintView } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
 import { appendAudit, historyEvent } from './audit';
+import {
+  type LedgerFilter,
+  type LedgerKey,
+  type LedgerQuery,
+  ledgerCountsSql,
+  ledgerPageSql,
+} from './complaint-ledger';
 
 // complaints (R-O4): the ledger row of each complaint workflow and its audit events (R-O6). Written
 // only by the complaint workflow's activity `saveComplaint`; the API reads.
@@ -45,38 +52,6 @@ export interface LedgerRow {
   answeredOn: CivilDate | null;
   answeredLate: boolean | null;
   closedOn: CivilDate | null;
-}
-
-export interface LedgerQuery {
-  region: string;
-  stage?: ComplaintStage | 'open';
-  overdue?: boolean;
-  limit: number;
-  offset: number;
-}
-
-const COLUMNS = `complaint_id AS "complaintId", source, anonymous, complainant_name AS "complainantName",
-  complainant_phone AS "complainantPhone", subject_kind AS "subjectKind", subject_id AS "subjectId",
-  village_code AS "villageCode", township_code AS "townshipCode", county_code AS "countyCode",
-  received_on AS "receivedOn", received_by AS "receivedBy", repeat_of AS "repeatOf", stage, handler,
-  deadline_kind AS "deadlineKind", deadline, deadline_provisional AS "deadlineProvisional", extended,
-  at_risk AS "atRisk", overdue, finding, found_on AS "foundOn", data_check_case_id AS "dataCheckCaseId",
-  spot_check_requested AS "spotCheckRequested", answered_on AS "answeredOn", answered_late AS "answeredLate",
-  closed_on AS "closedOn"`;
-
-function filters(q: Omit<LedgerQuery, 'limit' | 'offset'>): { where: string; params: unknown[] } {
-  const params: unknown[] = [`${q.region}%`];
-  const where = ['village_code LIKE $1'];
-  if (q.stage === 'open') where.push(`stage <> 'closed'`);
-  else if (q.stage) {
-    params.push(q.stage);
-    where.push(`stage = $${params.length}`);
-  }
-  if (q.overdue !== undefined) {
-    params.push(q.overdue);
-    where.push(`overdue = $${params.length}`);
-  }
-  return { where: where.join(' AND '), params };
 }
 
 export function complaintsRepository(pool: pg.Pool) {
@@ -196,22 +171,19 @@ export function complaintsRepository(pool: pg.Pool) {
       return rows.map((r) => r.complaint_id as string);
     },
 
-    /** The ledger of a region, newest first, with its counts (repeats are not new complaints). */
-    async ledger(q: LedgerQuery): Promise<{ rows: LedgerRow[]; total: number; distinct: number }> {
-      const { where, params } = filters(q);
-      const [page, counts] = await Promise.all([
-        pool.query<LedgerRow>(
-          `SELECT ${COLUMNS} FROM complaints WHERE ${where}
-           ORDER BY received_on DESC, complaint_id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-          [...params, q.limit, q.offset],
-        ),
-        pool.query(
-          `SELECT count(*)::int AS total, count(*) FILTER (WHERE repeat_of IS NULL)::int AS distinct
-           FROM complaints WHERE ${where}`,
-          params,
-        ),
-      ]);
-      return { rows: page.rows, total: counts.rows[0].total, distinct: counts.rows[0].distinct };
+    /** R-O4: a page of the ledger of a region, newest first, and the key after its last line if more follow. */
+    async ledger(q: LedgerQuery): Promise<{ rows: LedgerRow[]; next?: LedgerKey }> {
+      const { rows } = await pool.query<LedgerRow>(ledgerPageSql(q));
+      if (rows.length <= q.limit) return { rows };
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1)!;
+      return { rows: page, next: { receivedOn: last.receivedOn, complaintId: last.complaintId } };
+    },
+
+    /** R-O4: how many ledger lines the filters match, and how many are not repeats (asked for on its own). */
+    async ledgerCounts(q: LedgerFilter): Promise<{ total: number; distinct: number }> {
+      const { rows } = await pool.query(ledgerCountsSql(q));
+      return { total: rows[0].total, distinct: rows[0].distinct };
     },
   };
 }

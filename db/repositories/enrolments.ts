@@ -65,21 +65,30 @@ async function allOrNothing(
 
 async function insertClaim(c: pg.PoolClient, holder: Holder, claim: Claim) {
   if (claim.idNumbers.length === 0) return undefined;
-  if (claim.alone) {
+  // A person the holder already holds conflicts on the partial index too: nothing to do. In ID
+  // order, so two claims of overlapping households wait for each other instead of deadlocking.
+  const insert = () =>
+    c.query(
+      `INSERT INTO person_enrolments (id_number, holder_kind, holder_id)
+       SELECT i, $2, $3 FROM (SELECT DISTINCT unnest($1::text[]) AS i) t ORDER BY i ON CONFLICT DO NOTHING`,
+      [claim.idNumbers, holder.kind, holder.id],
+    );
+  if (!claim.alone) {
+    await insert();
+    return heldElsewhere(c, holder, claim);
+  }
+  // R-E3: a one-person claim takes its person from a marginal household's case. Twice: a marginal
+  // case that committed its row while this claim waited on the index is visible to the second pass
+  // (each statement sees what was committed before it), so the claim ends as if it ran after it.
+  for (let pass = 0; pass < 2; pass++) {
     await c.query(
       `UPDATE person_enrolments pe SET released_at = now()
        WHERE pe.id_number = ANY($1::text[]) AND pe.released_at IS NULL AND pe.holder_kind = 'case'
          AND NOT (pe.holder_kind = $2 AND pe.holder_id = $3) AND ${MARGINAL_CASE}`,
       [claim.idNumbers, holder.kind, holder.id],
     );
+    await insert();
   }
-  // A person the holder already holds conflicts on the partial index too: nothing to do. In ID
-  // order, so two claims of overlapping households wait for each other instead of deadlocking.
-  await c.query(
-    `INSERT INTO person_enrolments (id_number, holder_kind, holder_id)
-     SELECT i, $2, $3 FROM (SELECT DISTINCT unnest($1::text[]) AS i) t ORDER BY i ON CONFLICT DO NOTHING`,
-    [claim.idNumbers, holder.kind, holder.id],
-  );
   return heldElsewhere(c, holder, { ...claim, alone: false });
 }
 

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import { alertsRepository } from './alerts';
+import { applicationListRepository } from './application-list';
 import { applicationsRepository } from './applications';
 import { auditRepository } from './audit';
 import { calendarRepository } from './calendar';
 import { caseEntitlementsRepository } from './case-entitlements';
+import { caseListRepository } from './case-list';
 import { casesRepository } from './cases';
 import { closeRelativesRepository } from './close-relatives';
 import { comparisonHitsRepository } from './comparison-hits';
@@ -11,6 +13,7 @@ import { complaintsRepository } from './complaints';
 import { deathNoticesRepository } from './death-notices';
 import { enrolmentsRepository } from './enrolments';
 import { idempotencyRepository } from './idempotency';
+import { importValidationsRepository } from './import-validations';
 import { importsRepository } from './imports';
 import { ledgerRepository } from './ledger';
 import { metricsRepository } from './metrics';
@@ -21,6 +24,7 @@ import { oversightRepository } from './oversight';
 import { paymentLinesRepository } from './payment-lines';
 import { payrollRepository } from './payroll';
 import { payrollResultsRepository } from './payroll-results';
+import { personLookupRepository } from './person-lookup';
 import { policiesRepository } from './policies';
 import { publicityRepository } from './publicity';
 import { registerRepository } from './register';
@@ -66,6 +70,7 @@ export function createRepositories(pool: pg.Pool) {
     repaymentDemands: repaymentDemandsRepository(pool),
     audit: auditRepository(pool),
     imports: importsRepository(pool),
+    importValidations: importValidationsRepository(pool),
     register: registerRepository(pool),
     complaints: complaintsRepository(pool),
     oversight: oversightRepository(pool),
@@ -74,6 +79,9 @@ export function createRepositories(pool: pg.Pool) {
     roster: rosterRepository(pool),
     closeRelatives: closeRelativesRepository(pool),
     temporaryGrants: temporaryGrantsRepository(pool),
+    caseList: caseListRepository(pool),
+    applicationList: applicationListRepository(pool),
+    personLookup: personLookupRepository(pool),
   };
 }
 

@@ -6,7 +6,8 @@ import type { ApplicationView } from '../../workflows/contracts';
 // The village notice board (R-A4, R-A9), read from the workflows' read models: applications in
 // their 7-day publicity (applications, written by the application workflow) and cases in benefit
 // (cases, written by the case workflow's activities). Read only; names come back unmasked and the
-// route masks them (R-O7).
+// route masks them (R-O7). Each list is one range of a partial index (migration 151:
+// `applications_publicity`, `cases_published`), whose predicate the statements repeat.
 
 type Member = { name: string; relation: string };
 

@@ -66,7 +66,9 @@ const CHECK_COLUMNS = `check_id AS "checkId", round_id AS "roundId", application
 /**
  * R-O2: the decisions a round samples — the township's (delegated approval, R-A5), approvals and
  * rejections — and, whoever decided them, the new close-relative admissions (R-O1), which join the
- * close-relative stratum. `a` is the applications table.
+ * close-relative stratum. `a` is the applications table. The predicate of the partial indexes
+ * `applications_spot_check_county` and `…_month` (migration 151), which range over `decided_on`:
+ * the decision's date as the application workflow's save writes it beside the view.
  */
 const IN_POPULATION = `a.stage IN ('approved', 'rejected')
   AND (a.delegated OR (a.close_relative AND a.stage = 'approved'))`;
@@ -77,11 +79,11 @@ export function spotChecksRepository(pool: pg.Pool) {
     async population(countyCode: string, month: YearMonth): Promise<DecisionUnit[]> {
       const { rows } = await pool.query<DecisionUnit>(
         `SELECT a.application_id AS "applicationId", c.case_id AS "caseId", a.village_code AS "villageCode",
-                a.stage AS decision, (a.view->'decision'->>'on') AS "decidedOn",
+                a.stage AS decision, a.decided_on::text AS "decidedOn",
                 (a.view->'decision'->>'by') AS "decidedBy", a.close_relative AS "closeRelative"
          FROM applications a LEFT JOIN cases c ON c.application_id = a.application_id
          WHERE a.county_code = $1 AND ${IN_POPULATION}
-           AND (a.view->'decision'->>'on') >= $2 AND (a.view->'decision'->>'on') < $3
+           AND a.decided_on >= $2::date AND a.decided_on < $3::date
          ORDER BY a.application_id`,
         [countyCode, `${month}-01`, `${addMonthsToYearMonth(month, 1)}-01`],
       );
@@ -96,7 +98,7 @@ export function spotChecksRepository(pool: pg.Pool) {
     async requested(countyCode: string, month: YearMonth): Promise<DecisionUnit[]> {
       const { rows } = await pool.query<DecisionUnit>(
         `SELECT a.application_id AS "applicationId", c.case_id AS "caseId", a.village_code AS "villageCode",
-                a.stage AS decision, (a.view->'decision'->>'on') AS "decidedOn",
+                a.stage AS decision, a.decided_on::text AS "decidedOn",
                 (a.view->'decision'->>'by') AS "decidedBy", a.close_relative AS "closeRelative",
                 array_agg(k.complaint_id ORDER BY k.complaint_id) AS "requestedBy"
          FROM complaints k
@@ -104,7 +106,7 @@ export function spotChecksRepository(pool: pg.Pool) {
            ELSE (SELECT application_id FROM cases WHERE case_id = k.subject_id AND k.subject_kind = 'case') END
          LEFT JOIN cases c ON c.application_id = a.application_id
          WHERE k.county_code = $1 AND k.spot_check_requested AND a.delegated AND a.stage IN ('approved', 'rejected')
-           AND (a.view->'decision'->>'on') < $2
+           AND a.decided_on < $2::date
            AND NOT EXISTS (SELECT 1 FROM spot_checks s WHERE s.application_id = a.application_id)
          GROUP BY a.application_id, c.case_id ORDER BY a.application_id`,
         [countyCode, `${addMonthsToYearMonth(month, 1)}-01`],
@@ -117,7 +119,7 @@ export function spotChecksRepository(pool: pg.Pool) {
       const { rows } = await pool.query<{ county_code: string }>(
         `SELECT DISTINCT a.county_code FROM applications a
          WHERE ${IN_POPULATION}
-           AND (a.view->'decision'->>'on') >= $1 AND (a.view->'decision'->>'on') < $2
+           AND a.decided_on >= $1::date AND a.decided_on < $2::date
          ORDER BY a.county_code`,
         [`${month}-01`, `${addMonthsToYearMonth(month, 1)}-01`],
       );

@@ -154,3 +154,95 @@ describe('imported case ids (R-O7)', () => {
     ]);
   });
 });
+
+describe('caseload row messages say what is wrong with the value', () => {
+  const messageOf = (over: Partial<Cells>) => {
+    const { problems } = validateCaseload([row(over)], opts);
+    return problems.map((p) => `${p.field}: ${p.message}`);
+  };
+
+  it('R-A1: a 12-digit village code of another county is reported as outside the county, naming both counties', () => {
+    expect(messageOf({ villageCode: '110101001001' })).toEqual([
+      'villageCode: village 110101001001 is in county 110101, not in county 140802 of this import',
+    ]);
+  });
+
+  it('R-A1: a village code with a wrong length, non-digits, an unknown province or a zero segment says which', () => {
+    expect(messageOf({ villageCode: '14080210120' })).toEqual([
+      'villageCode: "14080210120" has 11 digits; a village (村/社区) code has 12',
+    ]);
+    expect(messageOf({ villageCode: '1408021012O1' })).toEqual([
+      'villageCode: "1408021012O1" is not all digits; a village (村/社区) code has 12 digits',
+    ]);
+    expect(messageOf({ villageCode: '991234567890' })).toEqual([
+      'villageCode: 991234567890 is not a division code: no province 99',
+    ]);
+    expect(messageOf({ villageCode: '140802000201' })).toEqual([
+      'villageCode: 140802000201 is not a village code: its township part is 000',
+    ]);
+    expect(messageOf({ villageCode: '' })).toEqual(['villageCode: the village code is empty']);
+  });
+
+  it('R-A1: category, residence, relation and yes/no cells name the value they got and the values allowed', () => {
+    expect(messageOf({ category: '五保' })).toEqual([
+      'category: "五保" is not a category; expected dibao, marginal, extreme_poverty or expenditure_type (低保, 低保边缘, 特困, 支出型)',
+    ]);
+    expect(messageOf({ residence: '乡村' })).toEqual([
+      'residence: "乡村" is not urban or rural; expected urban or rural (城市, 农村)',
+    ]);
+    expect(messageOf({ relation: '叔叔' })[0]).toMatch(
+      /^relation: "叔叔" is not a relation; expected applicant, spouse/,
+    );
+    expect(messageOf({ closeRelative: 'maybe' })).toEqual([
+      'closeRelative: "maybe" is not yes or no; expected yes or no (是, 否)',
+    ]);
+  });
+
+  it('R-A1: months and dates say whether the format, the year range or the order is wrong', () => {
+    expect(messageOf({ startMonth: '2024/03' })).toEqual([
+      'startMonth: "2024/03" is not a month (YYYY-MM)',
+      // the review month cannot be compared with a start month that is not one
+    ]);
+    expect(messageOf({ startMonth: '2027-01' })).toEqual([
+      'startMonth: 2027-01 is after this month (2026-12)',
+    ]);
+    expect(messageOf({ nextReviewMonth: '2023-01' })).toEqual([
+      'nextReviewMonth: 2023-01 is before the start month 2024-03',
+    ]);
+    expect(messageOf({ taperReportedOn: '2027-01-05' })).toEqual([
+      'taperReportedOn: 2027-01-05 is in the future (empty: no taper)',
+    ]);
+    expect(messageOf({ paidThroughMonth: '2024-01' })).toEqual([
+      'paidThroughMonth: 2024-01 is before 2024-02, the month before the start month (empty: paid up to the import)',
+    ]);
+    expect(messageOf({ startMonth: '1999-03', nextReviewMonth: '2027-03' })).toEqual([
+      'startMonth: 1999-03 is outside the years 2000–2100',
+    ]);
+  });
+
+  it('R-A1: a name or household number that is empty or too long, an amount that is not one, say so without echoing the name', () => {
+    expect(messageOf({ name: '' })).toEqual(['name: the name is empty']);
+    const long = '张'.repeat(101);
+    expect(messageOf({ name: long })).toEqual(['name: the name has 101 characters; at most 100']);
+    expect(messageOf({ household: '' })[0]).toBe('household: the household number (户编号) is empty');
+    expect(messageOf({ monthlyAmount: '650.005' })).toEqual([
+      'monthlyAmount: not an amount in yuan with at most 2 decimal places, e.g. 733.50',
+    ]);
+    expect(messageOf({ idNumber: '14080219650312001' })[0]).toMatch(
+      /^idNumber: the ID number is not 18 characters \(17 digits and a digit or X\)$/,
+    );
+  });
+
+  it('R-A1: a member row that differs from its household’s first row names that row', () => {
+    const { problems } = validateCaseload(
+      [
+        row(),
+        row({ idNumber: makeIdNumber('140802', '1990-01-01', 12), relation: '子女', residence: '城市' }),
+      ],
+      opts,
+    );
+    expect(problems.map((p) => `${p.row} ${p.field}: ${p.message}`)).toEqual([
+      '3 residence: differs from row 2, the household’s first row',
+    ]);
+  });
+});

@@ -22,6 +22,11 @@ const COMPLAINT_ID = 'C14080220260101ABCDEF012345';
 const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: string; body?: object }> = {
   'POST /v1/applications': { roles: ['township_staff'], reach: 'lines' },
   'GET /v1/applications/{id}': { roles: STAFF, reach: 'record' },
+  // API.md: the caller's applications and cases; naming a township out of reach is 403.
+  'GET /v1/applications': { roles: STAFF, reach: 'region', url: '/v1/applications?township=140802101' },
+  'GET /v1/cases': { roles: STAFF, reach: 'region', url: '/v1/cases?township=140802101' },
+  // API.md: one person by the ID number in the body; a caller out of region is answered nothing of it.
+  'POST /v1/people/lookup': { roles: STAFF, reach: 'lines', body: { idNumber: '140802196503120018' } },
   'POST /v1/applications/{id}/investigation': { roles: ['township_staff'], reach: 'record' },
   'POST /v1/applications/{id}/economic-check': { roles: ['integration', 'township_staff'], reach: 'record' },
   'POST /v1/applications/{id}/initial-opinion': { roles: ['township_staff'], reach: 'record' },
@@ -137,6 +142,12 @@ const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: s
   // who investigates and answers, who grants the one extension).
   'POST /v1/complaints': { roles: STAFF, reach: 'lines' },
   'GET /v1/complaints': { roles: STAFF, reach: 'region', url: '/v1/complaints?region=140802101' },
+  // Not in API.md: the ledger's counts (R-O4), asked for apart from its pages.
+  'GET /v1/complaints/counts': {
+    roles: STAFF,
+    reach: 'region',
+    url: '/v1/complaints/counts?region=140802101',
+  },
   'GET /v1/complaints/{id}': { roles: STAFF, reach: 'record', url: `/v1/complaints/${COMPLAINT_ID}` },
   'POST /v1/complaints/{id}/assignment': {
     roles: STAFF,

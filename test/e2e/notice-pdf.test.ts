@@ -105,7 +105,10 @@ describe('printable notices (R-A7, R-M9)', () => {
       `应退回（从以后发放中抵扣）：${times('387.60', recovered)}元（${recovered.map(zhMonth).join('、')}）`,
     );
     expect(t).toContain(zhMonth(last));
-    expect(t).toContain('R-M9');
+    // A citizen's notice cites the regulation and its article, never the rulebook's ids.
+    expect(t).toContain('依据《社会救助暂行办法》第十三条');
+    expect(t).toContain('《社会救助暂行办法》第六十五条');
+    expect(t).not.toMatch(/R-[A-Z]\d/);
     expect(t).toContain('60日内向盐湖区人民政府申请行政复议');
     expect(t).toContain('6个月内依法向人民法院提起行政诉讼');
     // R-O7: the head's name as recorded, the ID number masked and never in clear.
@@ -171,6 +174,8 @@ describe('printable notices (R-A7, R-M9)', () => {
     expect(rejected).not.toContain(id);
     expect(rejected).toContain('经核算月人均收入超过特困供养标准');
     expect(rejected).toContain('《特困人员认定办法》');
+    expect(rejected).toContain('《社会救助暂行办法》第十四条、第十六条');
+    expect(rejected).not.toMatch(/R-[A-Z]\d/);
     expect(rejected).toContain('书面告知期限：2026年2月13日');
     expect(rejected).toContain('2026年2月10日决定');
 
@@ -203,7 +208,8 @@ describe('printable notices (R-A7, R-M9)', () => {
     expect(t).toContain('最低生活保障责令退回通知书');
     expect(t).toContain('责令退回金额：2000.00元');
     expect(t).toContain('涉及月份：2026年1月、2026年2月');
-    expect(t).toContain('R-M10');
+    expect(t).toContain('依据《社会救助暂行办法》第十三条');
+    expect(t).not.toMatch(/R-[A-Z]\d/);
     expect(t).toContain('多领取的保障金无法从以后的发放中抵扣');
   });
 

@@ -66,10 +66,15 @@ async function drawRound(month: string): Promise<Round> {
 
 /** Makes a running case the month's one township decision (delegated approval, R-A5). */
 async function townshipApproval(caseId: string, decidedOn: string) {
-  await env.pool.query(`UPDATE applications SET delegated = true, view = $2 WHERE application_id = $1`, [
-    caseId,
-    JSON.stringify({ decision: { approve: true, on: decidedOn, by: 'township-clerk-2', reasons: 'r' } }),
-  ]);
+  // The decision's date in the view and in `decided_on`, as the application workflow's save writes them.
+  await env.pool.query(
+    `UPDATE applications SET delegated = true, view = $2, decided_on = $3 WHERE application_id = $1`,
+    [
+      caseId,
+      JSON.stringify({ decision: { approve: true, on: decidedOn, by: 'township-clerk-2', reasons: 'r' } }),
+      decidedOn,
+    ],
+  );
 }
 
 /** A township clerk's complaint about a case, its finding asking the county for a spot check. */

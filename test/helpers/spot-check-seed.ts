@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
 // R-O2 fixtures: township decisions as the application workflow leaves them in its read model
-// (delegated, approved or rejected, the decision's date and author in the view).
+// (delegated, approved or rejected, the decision's date and author in the view, its date also in
+// `decided_on`, as db/repositories/applications.ts saves it).
 
 export interface SeedDecision {
   applicationId: string;
@@ -18,8 +19,8 @@ export async function seedDecision(pool: pg.Pool, d: SeedDecision) {
   };
   await pool.query(
     `INSERT INTO applications (application_id, category, village_code, township_code, county_code, accepted_on,
-       delegated, close_relative, stage, received_by, view)
-     VALUES ($1, 'dibao', $2, left($2, 9), left($2, 6), $3, $4, $5, $6, 'township-clerk', $7)`,
+       delegated, close_relative, stage, received_by, view, decided_on)
+     VALUES ($1, 'dibao', $2, left($2, 9), left($2, 6), $3, $4, $5, $6, 'township-clerk', $7, $3)`,
     [
       d.applicationId,
       d.villageCode,

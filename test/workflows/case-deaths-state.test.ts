@@ -23,8 +23,8 @@ function caseOf(
     at('2024-09-01'),
   );
   s.tick(at(rosteredTo));
-  s.effects = [];
-  s.unsaved = [];
+  s.record.effects = [];
+  s.record.unsaved = [];
   return s;
 }
 const death = (s: CaseState, i: number, diedOn: CivilDate, noticeId = `n-${i}`): DeathNotice => ({
@@ -56,15 +56,15 @@ describe('extreme-poverty support is per person (R-E6, R-M2)', () => {
     s.tick(at('2025-01-10'));
     expect(s.view.rostered.at(-1)).toMatchObject({ month: '2025-01', amount: '500.00', persons: 1 });
     // The last supported person's death closes the case as for one person.
-    s.effects = [];
+    s.record.effects = [];
     s.applyDeath(death(s, 0, '2025-01-20'), at('2025-02-12'));
     expect(s.view.closed).toMatchObject({ reason: 'death', fromMonth: '2025-02' });
   });
 
   it('R-E6 R-M2: a later rate (a standard change) loses the person too', () => {
     const s = caseOf({ size: 3, category: 'extreme_poverty' });
-    s.addRate('2025-03', '1200.00', 3, 'standard (R-M8)', 'standard:v2');
-    s.effects = [];
+    s.ledger.addRate('2025-03', '1200.00', 3, 'standard (R-M8)', 'standard:v2');
+    s.record.effects = [];
     s.applyDeath(death(s, 2, '2024-11-05'), at('2024-12-12'));
     expect(rates(s)).toEqual([
       ['2024-12', '666.67', 2],
@@ -90,14 +90,14 @@ describe('a death reported after the case closed (R-M2, R-M10)', () => {
   /** Closed by staff from December (already rostered): December was recovered at the closure. */
   function closed(overrides: Partial<CaseInput> & { size?: number }) {
     const s = caseOf(overrides);
-    s.close(
+    s.ledger.close(
       at('2024-12-12'),
       { sub: 'county-1', role: 'county_staff', region: '140802' },
       'review_stop',
       '2024-12',
       'no longer eligible',
     );
-    s.effects = [];
+    s.record.effects = [];
     return s;
   }
 
@@ -156,7 +156,7 @@ describe('an imported case: the months its previous system paid (R-M2, R-M10)', 
       }),
       at('2025-03-20'),
     );
-    s.effects = [];
+    s.record.effects = [];
     return s;
   }
 

@@ -23,8 +23,8 @@ function caseOf(
     at('2024-09-01'),
   );
   s.tick(at(rosteredTo));
-  s.effects = [];
-  s.unsaved = [];
+  s.record.effects = [];
+  s.record.unsaved = [];
   return s;
 }
 const death = (s: CaseState, i: number, diedOn: CivilDate, noticeId = `n-${i}`): DeathNotice => ({
@@ -115,7 +115,7 @@ describe('CaseState (no server)', () => {
     const s = caseOf({ size: 3 });
     const n = death(s, 1, '2024-11-20');
     s.applyDeath(n, at('2024-12-12'));
-    s.effects = [];
+    s.record.effects = [];
     expect(s.applyDeath(n, at('2024-12-13'))).toBe('duplicate');
     expect(s.effects).toEqual([]); // a resent notice id changes nothing at all
     const other = { ...n, noticeId: 'visit-1', source: 'visit_report' as const };
@@ -284,7 +284,7 @@ describe('CaseState (no server)', () => {
       expect.objectContaining({ kind: 'back_pay', amount: '200.00', months: ['2024-11', '2024-12'] }),
     ]);
     expect(s.view.monthlyAmount).toBe('1100.00');
-    s.effects = [];
+    s.record.effects = [];
     s.applyStandardChange(rise, at('2024-12-13'));
     expect(s.effects).toEqual([]);
     s.tick(at('2025-01-10'));

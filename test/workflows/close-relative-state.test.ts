@@ -93,8 +93,8 @@ describe('R-O1 the case against the roster (no server)', () => {
       at('2024-09-01'),
     );
     s.tick(at('2024-12-10'));
-    s.effects = [];
-    s.unsaved = [];
+    s.record.effects = [];
+    s.record.unsaved = [];
     return s;
   };
   const noon = (d: CivilDate) => new Date(`${d}T12:00:00+08:00`);
@@ -164,7 +164,7 @@ describe('R-O1 the case against the roster (no server)', () => {
       },
       noon('2025-09-02'),
     );
-    s.effects = [];
+    s.record.effects = [];
     s.tick(noon('2026-09-01'));
     expect(filings(s.effects).map((e) => [e.occasion, e.rosterOnly])).toEqual([
       ['re_review:2026-09-01', undefined],

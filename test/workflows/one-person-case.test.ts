@@ -98,7 +98,7 @@ describe('one-person enrolment (R-E3, R-E4), no server', () => {
     const { hh } = marginalHousehold();
     const { input } = decided(hh, opinion('650.00'), '650.00');
     const c = new CaseState(input, at('2026-03-17'));
-    c.effects = [];
+    c.record.effects = [];
     c.applyStandardChange({ ...policy('2026-04-01'), standardRural: '670.00' }, at('2026-03-20'));
     expect(c.view.monthlyAmount).toBe('670.00');
     expect(c.view.rates.at(-1)).toMatchObject({ fromMonth: '2026-04', monthlyAmount: '670.00', persons: 1 });

@@ -4,6 +4,8 @@
 
 import { showDetail } from './detail.js';
 import { $, el, KINDS, table } from './dom.js';
+import { showTownship, wireLists } from './lists.js';
+import { COMPLAINT_SOURCES, COMPLAINT_SUBJECTS, ROLES, STAGES, zh } from './zh.js';
 
 const TOKEN_KEY = 'dibao.dashboard.token';
 const PAGE_SIZE = 20;
@@ -21,6 +23,8 @@ async function api(path) {
   const body = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
   return { status: res.status, body };
 }
+/** The same request answered as it came (a file to download). */
+api.raw = (path) => fetch(path, { headers: { authorization: `Bearer ${token()}` } });
 
 function claims(t) {
   try {
@@ -39,6 +43,14 @@ function logout(message = '') {
 }
 
 // ---- counts by township and kind (GET /v1/supervision/summary) ----
+/** A township's name (or its code alone) as a button to its lists; a county's own row as text. */
+function townshipCell(place, name) {
+  if (!/^\d{9}$/.test(place)) return name;
+  const button = el('button', { type: 'button', class: 'link', title: '查看该乡镇的申请和在保案件' }, name);
+  button.addEventListener('click', () => showTownship(place, name, api).catch(() => {}));
+  return button;
+}
+
 function renderSummary({ rows, totals }) {
   $('total-overdue').textContent = String(totals.overdue);
   $('total-at-risk').textContent = String(totals.atRisk);
@@ -63,7 +75,7 @@ function renderSummary({ rows, totals }) {
       el(
         'tr',
         {},
-        el('td', { 'data-code': place }, names.get(place)),
+        el('td', { 'data-code': place }, townshipCell(place, names.get(place))),
         ...kinds.map((k) => {
           const r = rows.find((x) => x.kind === k && placeOf(x) === place);
           const cell = el('td', {
@@ -148,7 +160,7 @@ async function loadPage() {
         el('td', { class: i.overdue ? 'overdue' : 'at-risk' }, i.overdue ? '逾期' : '临期'),
         el('td', {}, KINDS[i.kind] ?? i.kind),
         el('td', {}, i.taskId ? `${i.subjectId} / ${i.taskId}` : i.subjectId),
-        el('td', {}, i.stage),
+        el('td', { title: i.stage }, zh(STAGES, i.stage)),
         el('td', { 'data-code': i.townshipCode ?? '' }, i.townshipName ?? i.townshipCode ?? '—'),
         el('td', {}, i.villageCode ?? '—'),
         el('td', {}, i.dueOn + (i.provisional ? '（暂定）' : '')),
@@ -159,29 +171,50 @@ async function loadPage() {
   );
 }
 
-// ---- spot checks (R-O2) and complaints (R-O4): shown when their routes answer, "—" otherwise ----
-async function optionalList(path, target) {
+// ---- spot checks (R-O2) and complaints (R-O4): the columns a supervisor reads, "—" when unanswered ----
+async function panel(path, target, pick, headers, line) {
   const box = $(target);
   const { status, body } = await api(path).catch(() => ({ status: 0, body: null }));
   if (status !== 200 || !body) return box.replaceChildren('—');
-  const items = Array.isArray(body) ? body : (Object.values(body).find(Array.isArray) ?? []);
-  const scalar = (o) =>
-    Object.entries(o)
-      .filter(([, x]) => x === null || typeof x !== 'object')
-      .slice(0, 5);
-  const cols = items.length ? scalar(items[0]).map(([k]) => k) : [];
+  const items = pick(body);
   box.replaceChildren(
     el('p', { 'data-count': items.length }, `共 ${items.length} 项`),
-    ...(items.length
-      ? [
-          table(
-            cols,
-            items.slice(0, 20).map((i) => cols.map((c) => i[c] ?? '')),
-          ),
-        ]
-      : []),
+    ...(items.length ? [el('div', { class: 'scroll' }, table(headers, items.slice(0, 20).map(line)))] : []),
   );
 }
+
+const spotChecks = () =>
+  panel(
+    '/v1/oversight/spot-checks',
+    'spot-checks',
+    (b) => b.rounds,
+    ['月份', '县（区）', '决定数', '抽取数', '已有结论', '抽取日期'],
+    (r) => [
+      r.month,
+      r.countyCode,
+      r.populationSize,
+      r.drawn.length,
+      `${r.checks.filter((c) => c.outcome).length} / ${r.checks.length}`,
+      r.drawnOn,
+    ],
+  );
+
+const complaints = () =>
+  panel(
+    '/v1/complaints?stage=open',
+    'complaints',
+    (b) => b.items,
+    ['编号', '来源', '对象', '村（社区）', '受理日期', '阶段', '答复期限'],
+    (c) => [
+      c.complaintId,
+      zh(COMPLAINT_SOURCES, c.source),
+      zh(COMPLAINT_SUBJECTS, c.subjectKind),
+      c.villageCode,
+      c.receivedOn,
+      zh(STAGES, c.stage),
+      `${c.deadline}${c.overdue ? '（逾期）' : c.atRisk ? '（临期）' : ''}`,
+    ],
+  );
 
 function showError(problem) {
   $('board-error').textContent = problem?.detail ?? problem?.title ?? '请求失败';
@@ -189,7 +222,7 @@ function showError(problem) {
 
 async function loadBoard() {
   const c = claims(token());
-  $('who-text').textContent = `${c.sub ?? ''}（${c.role ?? ''}，辖区 ${c.region ?? ''}）`;
+  $('who-text').textContent = `${c.sub ?? ''}（${zh(ROLES, c.role)}，辖区 ${c.region ?? ''}）`;
   const summary = await api('/v1/supervision/summary');
   if (summary.status !== 200) {
     logout(summary.body?.detail ?? '无权查看');
@@ -202,10 +235,7 @@ async function loadBoard() {
   const sla = await api('/v1/supervision/sla?months=12');
   if (sla.status === 200) renderSla(sla.body);
   await loadPage();
-  await Promise.all([
-    optionalList('/v1/oversight/spot-checks', 'spot-checks'),
-    optionalList('/v1/complaints', 'complaints'),
-  ]);
+  await Promise.all([spotChecks(), complaints()]);
   document.body.dataset.ready = 'true';
 }
 
@@ -233,6 +263,7 @@ $('first-page').addEventListener('click', () => {
   paging.page = 0;
   loadPage().catch(() => {});
 });
+wireLists(api);
 $('detail-close').addEventListener('click', () => {
   $('detail').hidden = true;
 });

@@ -4,9 +4,9 @@ import { compareMonths, taperMonths } from '../../domain/entitlement';
 import { compare } from '../../domain/money';
 import { reaches } from '../../domain/region';
 import { type ChangeReportInput, type ComparisonHit, type ComplaintCheck, FAILURE } from '../contracts';
-import { refuse, SYSTEM } from './core';
-import type { CaseLedger } from './ledger';
+import type { CaseParts } from './ledger';
 import { applyMemberChange, checkMemberChange } from './members';
+import { maxMonth, refuse, SYSTEM } from './record';
 
 // Events that open work on a case without deciding it: a data-comparison hit opens a 14-day check
 // (R-M6) and changes nothing by itself (R-A11); a change report (R-M5) opens a change review, except
@@ -17,19 +17,19 @@ import { applyMemberChange, checkMemberChange } from './members';
  * R-M6: a hit opens a check due in 14 days; it never changes the entitlement by itself (R-A11). Both
  * are recorded as the integration that sent it (R-O6).
  */
-export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
-  if (s.hasSeen(`hit:${h.hitId}`)) return;
-  s.markSeen(`hit:${h.hitId}`);
+export function applyHit({ record: r }: CaseParts, h: ComparisonHit, now: Date): void {
+  if (r.hasSeen(`hit:${h.hitId}`)) return;
+  r.markSeen(`hit:${h.hitId}`);
   const by = h.reportedBy ?? SYSTEM;
-  s.record(now, 'comparison_hit', by, undefined, {
+  r.record(now, 'comparison_hit', by, undefined, {
     hitId: h.hitId,
     kind: h.kind,
     idNumber: h.idNumber,
     source: h.source,
   });
-  if (s.closed) return;
-  const due = comparisonCheckDue(s.cal, h.detectedOn, s.input.deadlines);
-  s.openTaskToday(
+  if (r.closed) return;
+  const due = comparisonCheckDue(r.cal, h.detectedOn, r.input.deadlines);
+  r.openTaskToday(
     now,
     {
       taskId: `check-${h.hitId}`,
@@ -50,108 +50,113 @@ export function applyHit(s: CaseLedger, h: ComparisonHit, now: Date): void {
  * R-O4 → R-M6: a complaint's finding opens a data check like a hit (due in 2 weeks), recorded as
  * asked by the staff member who made the finding (R-O6); it changes nothing by itself (R-A11).
  */
-export function applyComplaintCheck(s: CaseLedger, c: ComplaintCheck, now: Date): void {
-  if (s.hasSeen(`complaint:${c.checkId}`) || s.closed) return;
-  s.markSeen(`complaint:${c.checkId}`);
-  const due = comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines);
-  s.openTaskToday(
+export function applyComplaintCheck({ record: r }: CaseParts, check: ComplaintCheck, now: Date): void {
+  if (r.hasSeen(`complaint:${check.checkId}`) || r.closed) return;
+  r.markSeen(`complaint:${check.checkId}`);
+  const due = comparisonCheckDue(r.cal, civilDateOf(now), r.input.deadlines);
+  r.openTaskToday(
     now,
     {
-      taskId: c.checkId,
+      taskId: check.checkId,
       kind: 'data_check',
       due,
-      subject: { complaintId: c.complaintId, summary: `complaint ${c.complaintId}: ${c.summary}` },
+      subject: {
+        complaintId: check.complaintId,
+        summary: `complaint ${check.complaintId}: ${check.summary}`,
+      },
     },
-    c.requestedBy,
+    check.requestedBy,
   );
 }
 
 /** Validator of a change report (an Update): township staff reaching the case, not in the future. */
-export function checkChange(s: CaseLedger, c: ChangeReportInput, now: Date): void {
-  const status = s.view.status;
-  if (s.closed) throw refuse(FAILURE.wrongStage, `case ${s.view.caseId} is closed`, status);
-  if (c.actor.role !== 'township_staff')
+export function checkChange(c: CaseParts, change: ChangeReportInput, now: Date): void {
+  const { record: r } = c;
+  const status = r.view.status;
+  if (r.closed) throw refuse(FAILURE.wrongStage, `case ${r.view.caseId} is closed`, status);
+  if (change.actor.role !== 'township_staff')
     throw refuse(FAILURE.wrongRole, 'change reports are recorded by township staff (R-M5)', status);
-  if (!reaches(c.actor.region, s.view.villageCode))
-    throw refuse(FAILURE.wrongRole, `region ${c.actor.region} does not reach this case`, status);
-  if (compareDates(c.reportedOn, civilDateOf(now)) > 0)
-    throw refuse(FAILURE.invalidStep, `reportedOn ${c.reportedOn} is in the future`, status);
-  if (c.members && c.kind !== 'members')
+  if (!reaches(change.actor.region, r.view.villageCode))
+    throw refuse(FAILURE.wrongRole, `region ${change.actor.region} does not reach this case`, status);
+  if (compareDates(change.reportedOn, civilDateOf(now)) > 0)
+    throw refuse(FAILURE.invalidStep, `reportedOn ${change.reportedOn} is in the future`, status);
+  if (change.members && change.kind !== 'members')
     throw refuse(FAILURE.invalidStep, 'members belong to a change of kind members (R-M5)', status);
-  checkMemberChange(s, c.members);
+  checkMemberChange(c, change.members);
 }
 
 /** R-M5 / R-M3: a change report; employment above the standard starts the taper. */
-export function applyChange(s: CaseLedger, c: ChangeReportInput, now: Date): void {
-  const v = s.view;
-  if (s.hasSeen(`change:${c.changeId}`) || s.closed) return;
-  s.markSeen(`change:${c.changeId}`);
-  s.record(now, 'change_reported', c.actor, c.summary, {
-    changeId: c.changeId,
-    kind: c.kind,
-    perCapitaIncome: c.perCapitaIncome,
-    viaVisitReport: c.viaVisitReport,
+export function applyChange(c: CaseParts, change: ChangeReportInput, now: Date): void {
+  const { record: r, ledger } = c;
+  const v = r.view;
+  if (r.hasSeen(`change:${change.changeId}`) || r.closed) return;
+  r.markSeen(`change:${change.changeId}`);
+  r.record(now, 'change_reported', change.actor, change.summary, {
+    changeId: change.changeId,
+    kind: change.kind,
+    perCapitaIncome: change.perCapitaIncome,
+    viaVisitReport: change.viaVisitReport,
   });
-  if (c.members) applyMemberChange(s, c.members, c.actor, now);
-  if (c.perCapitaIncome !== undefined)
-    v.perCapitaIncome = { amount: c.perCapitaIncome, reportedOn: c.reportedOn };
-  const standard = s.standard(v.policy);
-  const above = c.perCapitaIncome !== undefined && compare(c.perCapitaIncome, standard) >= 0;
-  if (v.status === 'tapering' && c.perCapitaIncome !== undefined && !above) {
+  if (change.members) applyMemberChange(c, change.members, change.actor, now);
+  if (change.perCapitaIncome !== undefined)
+    v.perCapitaIncome = { amount: change.perCapitaIncome, reportedOn: change.reportedOn };
+  const standard = r.standard(v.policy);
+  const above = change.perCapitaIncome !== undefined && compare(change.perCapitaIncome, standard) >= 0;
+  if (v.status === 'tapering' && change.perCapitaIncome !== undefined && !above) {
     // R-M3: income fell back below the standard during the taper: the taper ends, the case goes on.
     v.taper = undefined;
     v.status = 'active';
-    s.record(
+    r.record(
       now,
       'taper_ended',
-      c.actor,
-      `per-capita income ${c.perCapitaIncome} below the standard ${standard}`,
+      change.actor,
+      `per-capita income ${change.perCapitaIncome} below the standard ${standard}`,
     );
     return;
   }
-  if (c.kind === 'employment' && above && v.status === 'active') {
-    const t = taperMonths(c.reportedOn, v.policy.taperPayments);
+  if (change.kind === 'employment' && above && v.status === 'active') {
+    const t = taperMonths(change.reportedOn, v.policy.taperPayments);
     if (v.policy.taperPayments === 0 || compareMonths(t.lastMonth, v.nextMonth) < 0) {
-      s.close(
+      ledger.close(
         now,
-        c.actor,
+        change.actor,
         'taper_exit',
-        s.maxMonth(t.exitMonth, v.nextMonth),
-        `employment lifts per-capita income to ${c.perCapitaIncome} (R-M3)`,
+        maxMonth(t.exitMonth, v.nextMonth),
+        `employment lifts per-capita income to ${change.perCapitaIncome} (R-M3)`,
       );
       return;
     }
     v.taper = {
-      changeId: c.changeId,
-      reportedOn: c.reportedOn,
+      changeId: change.changeId,
+      reportedOn: change.reportedOn,
       firstMonth: t.firstMonth,
       lastMonth: t.lastMonth,
     };
     v.status = 'tapering';
-    s.record(
+    r.record(
       now,
       'taper_started',
-      c.actor,
-      `employment lifts per-capita income to ${c.perCapitaIncome}, above the standard ${standard} (R-M3)`,
+      change.actor,
+      `employment lifts per-capita income to ${change.perCapitaIncome}, above the standard ${standard} (R-M3)`,
       t,
     );
     return;
   }
-  const due = actionDeadlineAfterDays(s.cal, c.reportedOn, s.input.deadlines.changeReviewDays);
-  s.openTaskToday(now, {
-    taskId: `change-${c.changeId}`,
+  const due = actionDeadlineAfterDays(r.cal, change.reportedOn, r.input.deadlines.changeReviewDays);
+  r.openTaskToday(now, {
+    taskId: `change-${change.changeId}`,
     kind: 'change_review',
     due,
-    dueFrom: c.reportedOn,
-    subject: { changeKind: c.kind, summary: c.summary },
+    dueFrom: change.reportedOn,
+    subject: { changeKind: change.kind, summary: change.summary },
   });
   // R-O1: the household as it now stands is checked against the close-relative roster (a match is
   // filed by the check, not by the staff member who reported the change).
-  if (c.kind === 'members')
-    s.effects.push({
+  if (change.kind === 'members')
+    r.effects.push({
       kind: 'filing',
-      occasion: `change:${c.changeId}`,
-      on: c.reportedOn,
+      occasion: `change:${change.changeId}`,
+      on: change.reportedOn,
       by: SYSTEM.sub,
       rosterOnly: true,
     });

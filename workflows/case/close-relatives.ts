@@ -1,7 +1,8 @@
 import type { CloseRelativeCheck } from '../../activities/close-relatives';
 import type { RosterMatch } from '../../domain/close-relative-roster';
 import { civilDateOf } from '../../domain/dates';
-import { type CaseCore, type CaseEffect, SYSTEM } from './core';
+import type { CaseParts } from './ledger';
+import { type CaseEffect, SYSTEM } from './record';
 
 // R-O1: a case's household is checked against the county's close-relative roster at each
 // re-review (R-M4), at each change of its members (R-M5) and when an imported case starts; a match
@@ -11,8 +12,8 @@ import { type CaseCore, type CaseEffect, SYSTEM } from './core';
 type Filing = Extract<CaseEffect, { kind: 'filing' }>;
 
 /** What the activity checks: the living members on the day of the occasion. */
-export function caseRosterCheck(s: CaseCore, e: Filing, now: Date): CloseRelativeCheck {
-  const v = s.view;
+export function caseRosterCheck({ record: r }: CaseParts, e: Filing, now: Date): CloseRelativeCheck {
+  const v = r.view;
   return {
     subjectKind: 'case',
     subjectId: v.caseId,
@@ -27,10 +28,15 @@ export function caseRosterCheck(s: CaseCore, e: Filing, now: Date): CloseRelativ
 }
 
 /** R-O1: what the check found: a named member makes (or keeps) the case a close-relative case. */
-export function applyCaseRosterCheck(s: CaseCore, e: Filing, matches: RosterMatch[], now: Date): void {
+export function applyCaseRosterCheck(
+  { record: r }: CaseParts,
+  e: Filing,
+  matches: RosterMatch[],
+  now: Date,
+): void {
   if (matches.length === 0) return;
-  s.view.closeRelative = true;
-  s.record(now, 'close_relative_filed', SYSTEM, 'a member is on the close-relative roster (R-O1)', {
+  r.view.closeRelative = true;
+  r.record(now, 'close_relative_filed', SYSTEM, 'a member is on the close-relative roster (R-O1)', {
     occasion: e.occasion,
     staff: [...new Set(matches.map((m) => m.relatedTo.ref))],
   });

@@ -2,9 +2,9 @@ import { addMonthsToYearMonth, civilDateOf, compareDates, monthOf } from '../../
 import { comparisonCheckDue, deathReviewDue } from '../../domain/deadlines';
 import { reaches } from '../../domain/region';
 import { type DeathNotice, FAILURE } from '../contracts';
-import { type DeathOutcome, refuse, SYSTEM } from './core';
 import { endSupport, recoverAfterClosure } from './death-recoveries';
-import type { CaseLedger } from './ledger';
+import type { CaseParts } from './ledger';
+import { type DeathOutcome, maxMonth, refuse, SYSTEM } from './record';
 
 // R-M2: a death, from whichever source (integration, staff, visit report). A one-person case is paid
 // for the month of death and nothing after (later months are recovered); a larger household goes on
@@ -13,41 +13,42 @@ import type { CaseLedger } from './ledger';
 // months (R-M10). The same death twice (by notice id or by person) is one event.
 
 /** Validator of a staff report (an Update): only a member, by township staff whose region reaches the case. */
-export function checkDeathReport(s: CaseLedger, n: DeathNotice, now: Date): void {
-  const status = s.view.status;
+export function checkDeathReport({ record: r }: CaseParts, n: DeathNotice, now: Date): void {
+  const status = r.view.status;
   const by = n.reportedBy;
   if (by?.role !== 'township_staff')
     throw refuse(FAILURE.wrongRole, 'deaths are reported on a case by township staff (R-M2)', status);
-  if (!reaches(by.region, s.view.villageCode))
+  if (!reaches(by.region, r.view.villageCode))
     throw refuse(FAILURE.wrongRole, `region ${by.region} does not reach this case`, status);
-  if (!s.view.members.some((m) => m.idNumber === n.idNumber))
-    throw refuse(FAILURE.invalidStep, `${n.idNumber} is not a member of case ${s.view.caseId}`, status);
+  if (!r.view.members.some((m) => m.idNumber === n.idNumber))
+    throw refuse(FAILURE.invalidStep, `${n.idNumber} is not a member of case ${r.view.caseId}`, status);
   if (compareDates(n.diedOn, civilDateOf(now)) > 0)
     throw refuse(FAILURE.invalidStep, `diedOn ${n.diedOn} is in the future`, status);
 }
 
 /** Applies a death notice and says what the case made of it; the notice is recorded by the workflow. */
-export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date): DeathOutcome {
-  const v = s.view;
+export function applyDeath(c: CaseParts, n: DeathNotice, now: Date): DeathOutcome {
+  const { record: r, ledger } = c;
+  const v = r.view;
   const by = n.reportedBy ?? SYSTEM; // R-O6: the person or integration that reported it
   // The same notice id again (a resend) has no effect at all: its outcome is already recorded.
-  if (s.hasSeen(`death:${n.noticeId}`)) return 'duplicate';
+  if (r.hasSeen(`death:${n.noticeId}`)) return 'duplicate';
   const member = v.members.find((m) => m.idNumber === n.idNumber);
   const known = v.deaths.find((d) => d.idNumber === n.idNumber);
   if (known || !member) {
     if (known && !known.noticeIds.includes(n.noticeId)) {
       known.noticeIds.push(n.noticeId);
       if (!known.sources.includes(n.source)) known.sources.push(n.source);
-      s.record(now, 'death_notice_duplicate', by, undefined, {
+      r.record(now, 'death_notice_duplicate', by, undefined, {
         noticeId: n.noticeId,
         source: n.source,
         diedOn: n.diedOn,
         recordedDiedOn: known.diedOn,
       });
       // Two sources disagree on the date of death: staff check it (R-M2 counts from that date).
-      if (n.diedOn !== known.diedOn && !s.closed) {
-        const due = comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines);
-        s.openTaskToday(
+      if (n.diedOn !== known.diedOn && !r.closed) {
+        const due = comparisonCheckDue(r.cal, civilDateOf(now), r.input.deadlines);
+        r.openTaskToday(
           now,
           {
             taskId: `death-date-${n.noticeId}`,
@@ -63,42 +64,42 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date): DeathOutco
         );
       }
     }
-    s.markSeen(`death:${n.noticeId}`);
+    r.markSeen(`death:${n.noticeId}`);
     const outcome = member ? 'duplicate' : 'not_member';
-    s.effects.push({ kind: 'death_notice', notice: n, outcome });
+    r.effects.push({ kind: 'death_notice', notice: n, outcome });
     return outcome;
   }
-  s.markSeen(`death:${n.noticeId}`);
+  r.markSeen(`death:${n.noticeId}`);
   member.diedOn = n.diedOn;
   member.covered = false;
   v.deaths.push({ idNumber: n.idNumber, diedOn: n.diedOn, noticeIds: [n.noticeId], sources: [n.source] });
-  s.effects.push({ kind: 'death_notice', notice: n, outcome: 'applied' });
-  s.record(now, 'death_recorded', by, undefined, {
+  r.effects.push({ kind: 'death_notice', notice: n, outcome: 'applied' });
+  r.record(now, 'death_recorded', by, undefined, {
     idNumber: n.idNumber,
     diedOn: n.diedOn,
     source: n.source,
   });
-  if (s.closed) {
-    recoverAfterClosure(s, n, now);
+  if (r.closed) {
+    recoverAfterClosure(c, n, now);
     return 'applied';
   }
   if (compareDates(n.diedOn, v.approvedOn) < 0) {
-    beforeAdmission(s, n, now, by);
+    beforeAdmission(c, n, now, by);
     return 'applied';
   }
   const after = addMonthsToYearMonth(monthOf(n.diedOn), 1);
-  if (s.coveredPersons() === 0) {
+  if (r.coveredPersons() === 0) {
     // One-person case: paid for the month of death, nothing after; later months are recovered.
     // R-O6: the closure is caused by whoever reported the death (staff, visit report, integration).
-    s.close(now, by, 'death', after, `recipient died on ${n.diedOn} (R-M2)`);
+    ledger.close(now, by, 'death', after, `recipient died on ${n.diedOn} (R-M2)`);
     return 'applied';
   }
   if (v.category === 'extreme_poverty') {
-    endSupport(s, n, now, by, s.maxMonth(after, v.startMonth));
+    endSupport(c, n, now, by, maxMonth(after, v.startMonth));
     return 'applied';
   }
-  const due = deathReviewDue(s.cal, n.diedOn, s.input.deadlines);
-  s.openTaskToday(
+  const due = deathReviewDue(r.cal, n.diedOn, r.input.deadlines);
+  r.openTaskToday(
     now,
     {
       taskId: `death-${n.idNumber}`,
@@ -119,23 +120,24 @@ export function applyDeath(s: CaseLedger, n: DeathNotice, now: Date): DeathOutco
  * extreme-poverty person's support is taken back from the first month (R-E6).
  */
 function beforeAdmission(
-  s: CaseLedger,
+  c: CaseParts,
   n: DeathNotice,
   now: Date,
   by: DeathNotice['reportedBy'] | typeof SYSTEM,
 ) {
-  const v = s.view;
-  s.record(now, 'death_before_admission', by ?? SYSTEM, `died ${n.diedOn}, admitted ${v.approvedOn} (R-M2)`, {
+  const { record: r, ledger } = c;
+  const v = r.view;
+  r.record(now, 'death_before_admission', by ?? SYSTEM, `died ${n.diedOn}, admitted ${v.approvedOn} (R-M2)`, {
     idNumber: n.idNumber,
     diedOn: n.diedOn,
     approvedOn: v.approvedOn,
   });
-  s.openTaskToday(
+  r.openTaskToday(
     now,
     {
       taskId: `admission-${n.idNumber}`,
       kind: 'data_check',
-      due: comparisonCheckDue(s.cal, civilDateOf(now), s.input.deadlines),
+      due: comparisonCheckDue(r.cal, civilDateOf(now), r.input.deadlines),
       subject: {
         idNumber: n.idNumber,
         diedOn: n.diedOn,
@@ -144,8 +146,8 @@ function beforeAdmission(
     },
     by ?? SYSTEM,
   );
-  if (s.coveredPersons() === 0) {
-    s.close(
+  if (r.coveredPersons() === 0) {
+    ledger.close(
       now,
       by ?? SYSTEM,
       'death',
@@ -154,6 +156,6 @@ function beforeAdmission(
     );
   } else if (v.category === 'extreme_poverty') {
     // R-E6: the person's support was never due: every month paid for them is recovered.
-    endSupport(s, n, now, by ?? SYSTEM, v.startMonth);
+    endSupport(c, n, now, by ?? SYSTEM, v.startMonth);
   }
 }

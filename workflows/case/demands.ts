@@ -1,23 +1,28 @@
 import { civilDateOf } from '../../domain/dates';
 import { add, compare, isMoney, sub, toMoney } from '../../domain/money';
 import { type ClaimedRecoveries, type DemandStepInput, FAILURE, type RepaymentDemand } from '../contracts';
-import { refuse } from './core';
-import type { CaseLedger } from './ledger';
+import type { CaseParts } from './ledger';
+import { refuse } from './record';
 
 // R-M10 repayment demands. A recovery is offset against the case's later payments (the payroll does
 // that, never below the household's floor); what a closed case cannot offset any more becomes a
 // demand (责令退回) with a written notice, and the case stays open to track it until it is repaid
 // or written off by a recorded county decision. Nothing owed is silently left open.
 
-export function openDemands(s: CaseLedger): RepaymentDemand[] {
-  return (s.view.demands ?? []).filter((d) => d.status === 'open');
+export function openDemands({ record: r }: CaseParts): RepaymentDemand[] {
+  return (r.view.demands ?? []).filter((d) => d.status === 'open');
 }
 
 const outstanding = (d: RepaymentDemand) => toMoney(sub(sub(d.amount, d.repaid), d.writtenOff));
 
 /** The closed case's open recoveries, taken over by a demand: recorded, notified in writing. */
-export function raiseDemand(s: CaseLedger, demandId: string, claimed: ClaimedRecoveries, now: Date) {
-  const v = s.view;
+export function raiseDemand(
+  { record: r }: CaseParts,
+  demandId: string,
+  claimed: ClaimedRecoveries,
+  now: Date,
+) {
+  const v = r.view;
   const closedBy = [...v.history].reverse().find((e) => e.action === 'case_closed')?.by ?? {
     sub: 'system',
     role: 'system',
@@ -40,13 +45,13 @@ export function raiseDemand(s: CaseLedger, demandId: string, claimed: ClaimedRec
     steps: [],
   };
   v.demands = [...(v.demands ?? []), demand];
-  s.record(now, 'repayment_demand', closedBy, reasons, {
+  r.record(now, 'repayment_demand', closedBy, reasons, {
     demandId,
     amount: demand.amount,
     months: demand.months,
   });
-  s.effects.push({ kind: 'demand', demandId });
-  s.effects.push({
+  r.effects.push({ kind: 'demand', demandId });
+  r.effects.push({
     kind: 'notice',
     notice: 'repayment_demand',
     reasons,
@@ -57,15 +62,15 @@ export function raiseDemand(s: CaseLedger, demandId: string, claimed: ClaimedRec
   });
 }
 
-export function demandNoticeIssued(s: CaseLedger, demandId: string, noticeId: string) {
-  const d = s.view.demands?.find((x) => x.demandId === demandId);
+export function demandNoticeIssued({ record: r }: CaseParts, demandId: string, noticeId: string) {
+  const d = r.view.demands?.find((x) => x.demandId === demandId);
   if (d) d.noticeId = noticeId;
-  s.effects.push({ kind: 'demand', demandId });
+  r.effects.push({ kind: 'demand', demandId });
 }
 
 /** Update validator: the demand is open, the step new, a repayment no more than what is left. */
-export function checkDemandStep(s: CaseLedger, step: DemandStepInput) {
-  const d = s.view.demands?.find((x) => x.demandId === step.demandId);
+export function checkDemandStep({ record: r }: CaseParts, step: DemandStepInput) {
+  const d = r.view.demands?.find((x) => x.demandId === step.demandId);
   if (!d) throw refuse(FAILURE.notFound, `no repayment demand ${step.demandId} on this case`, 'not_found');
   if (d.steps.some((x) => x.stepId === step.stepId)) return; // a resent step answers the demand as is
   if (d.status !== 'open')
@@ -85,8 +90,8 @@ export function checkDemandStep(s: CaseLedger, step: DemandStepInput) {
 }
 
 /** A repayment or a write-off (of everything still owed), recorded with who decided it (R-O6). */
-export function applyDemandStep(s: CaseLedger, step: DemandStepInput, now: Date): RepaymentDemand {
-  const d = s.view.demands!.find((x) => x.demandId === step.demandId)!;
+export function applyDemandStep({ record: r }: CaseParts, step: DemandStepInput, now: Date): RepaymentDemand {
+  const d = r.view.demands!.find((x) => x.demandId === step.demandId)!;
   if (d.steps.some((x) => x.stepId === step.stepId)) return d;
   const by = step.actor;
   if (step.kind === 'repayment') {
@@ -100,7 +105,7 @@ export function applyDemandStep(s: CaseLedger, step: DemandStepInput, now: Date)
     });
     d.repaid = toMoney(add(d.repaid, step.amount));
     if (compare(outstanding(d), 0) === 0) d.status = 'repaid';
-    s.record(now, 'demand_repayment', by, step.reference, {
+    r.record(now, 'demand_repayment', by, step.reference, {
       demandId: d.demandId,
       amount: step.amount,
       paidOn: step.paidOn,
@@ -118,13 +123,13 @@ export function applyDemandStep(s: CaseLedger, step: DemandStepInput, now: Date)
     });
     d.writtenOff = toMoney(add(d.writtenOff, amount));
     d.status = 'written_off';
-    s.record(now, 'demand_written_off', by, step.reasons, {
+    r.record(now, 'demand_written_off', by, step.reasons, {
       demandId: d.demandId,
       amount,
       decisionRef: step.decisionRef,
     });
   }
   if (d.status !== 'open') d.closedOn = civilDateOf(now);
-  s.effects.push({ kind: 'demand', demandId: d.demandId });
+  r.effects.push({ kind: 'demand', demandId: d.demandId });
   return d;
 }

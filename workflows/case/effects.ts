@@ -4,7 +4,7 @@ import { civilDateOf } from '../../domain/dates';
 import { applyCaseRosterCheck, caseRosterCheck } from './close-relatives';
 import type { CaseEffect, CaseState } from './state';
 
-// What a case's rules queue (CaseState.effects), done through the case's activities in the order
+// What a case's rules queue (CaseRecord.effects), done through the case's activities in the order
 // queued: rates, months, adjustments, written notices (R-M9, R-A7, R-M10), repayment demands,
 // supervisor alerts (R-O3), close-relative filings (R-O1) and death notices (R-M2).
 
@@ -60,7 +60,7 @@ export function caseEffectRunner(state: CaseState, onMonth: () => void, locally 
           parameterVersion: v.policy.version,
           ...(e.details ? { details: e.details } : {}),
         });
-        state.noticeIssued(noticeId);
+        state.ledger.noticeIssued(noticeId);
         if (e.demandId) state.demandNoticeIssued(e.demandId, noticeId);
         return;
       }

@@ -9,46 +9,38 @@ import {
 } from '../../domain/entitlement';
 import { add, compare, isZero, type Money, toMoney } from '../../domain/money';
 import type { Actor } from '../../domain/roles';
-import type { Adjustment, CaseInput, CloseReason } from '../contracts';
-import { type By, CaseCore, SYSTEM } from './core';
-import { startImported } from './imported';
+import type { Adjustment, CloseReason } from '../contracts';
+import { type By, type CaseRecord, SYSTEM } from './record';
 
-// The case's entitlement as effective-dated rates (R-A8), the settlement of months already rostered
-// into back-pay or recovery (R-M2, R-M5, R-M8), closing (R-M2, R-M3, R-M5) and the written notice of
-// every stop, reduction or suspension (R-M9). The rules call these; none is a rule by itself.
+// The case's entitlement, the other part of the case state beside its record: effective-dated rates
+// (R-A8), the settlement of months already rostered into back-pay or recovery (R-M2, R-M5, R-M8),
+// closing (R-M2, R-M3, R-M5) and the written notice of every stop, reduction or suspension (R-M9).
+// The rules call these; none is a rule by itself.
 
-export class CaseLedger extends CaseCore {
-  constructor(input: CaseInput, now: Date) {
-    super(input);
-    if (input.carried) return;
-    if (input.imported) {
-      startImported(this, input.imported, now);
-      return;
-    }
-    // R-A8: the approval's rate, from the start month.
-    const persons = this.view.persons;
-    this.addRate(input.startMonth, input.monthlyAmount, persons, 'approval (R-A8)', 'approval');
-    this.record(now, 'case_opened', { sub: input.approvedBy, role: 'county_staff' } as Actor, undefined, {
-      monthlyAmount: input.monthlyAmount,
-      startMonth: input.startMonth,
-      persons,
-    });
-  }
+/** What every rule module works on: the case's record and its ledger (CaseState holds both). */
+export interface CaseParts {
+  readonly record: CaseRecord;
+  readonly ledger: CaseLedger;
+}
+
+export class CaseLedger {
+  constructor(private readonly rec: CaseRecord) {}
 
   addRate(fromMonth: YearMonth, amount: Money, persons: number, reason: string, cause: string) {
+    const v = this.rec.view;
     const entry: RateEntry = {
-      key: `${this.view.caseId}:${fromMonth}:${cause}`,
+      key: `${v.caseId}:${fromMonth}:${cause}`,
       fromMonth,
       monthlyAmount: toMoney(amount),
       persons,
       reason,
-      parameterVersion: this.view.policy.version,
+      parameterVersion: v.policy.version,
     };
-    this.view.rates = [...this.view.rates.filter((e) => e.key !== entry.key), entry];
-    this.effects.push({ kind: 'rate', entry });
-    const now = rateFor(this.view.rates, this.view.nextMonth) ?? entry;
-    this.view.monthlyAmount = now.monthlyAmount;
-    this.view.persons = now.persons;
+    v.rates = [...v.rates.filter((e) => e.key !== entry.key), entry];
+    this.rec.effects.push({ kind: 'rate', entry });
+    const now = rateFor(v.rates, v.nextMonth) ?? entry;
+    v.monthlyAmount = now.monthlyAmount;
+    v.persons = now.persons;
   }
 
   /** A new amount from a month; months already rostered are settled; a reduction is notified (R-M9). */
@@ -61,9 +53,10 @@ export class CaseLedger extends CaseCore {
     reasons: string,
     cause: string,
   ) {
-    const previous = rateFor(this.view.rates, from)?.monthlyAmount ?? '0.00';
+    const v = this.rec.view;
+    const previous = rateFor(v.rates, from)?.monthlyAmount ?? '0.00';
     this.addRate(from, amount, persons, reasons, cause);
-    this.settleSince(now, from, reasons, cause, this.view.policy.version);
+    this.settleSince(now, from, reasons, cause, v.policy.version);
     if (compare(amount, previous) < 0)
       this.notice(now, by, 'reduction', `${reasons} (from ${from}: ${previous} → ${amount})`);
   }
@@ -82,11 +75,11 @@ export class CaseLedger extends CaseCore {
     dueOverride?: (m: YearMonth) => Money,
     until?: YearMonth,
   ) {
+    const v = this.rec.view;
     const due =
       dueOverride ??
       ((m: YearMonth) =>
-        this.view.status === 'suspended' ? '0.00' : (rateFor(this.view.rates, m)?.monthlyAmount ?? '0.00'));
-    const v = this.view;
+        v.status === 'suspended' ? '0.00' : (rateFor(v.rates, m)?.monthlyAmount ?? '0.00'));
     // R-E6, R-M10: quarterly support paid in advance is settled as paid for the whole quarter.
     const quarterly =
       v.category === 'extreme_poverty' && v.policy.extremePoverty.paymentFrequency === 'quarterly';
@@ -110,7 +103,7 @@ export class CaseLedger extends CaseCore {
         .filter((l) => (kind === 'back_pay') === compare(l.difference, 0) > 0)
         .map((l) => l.month);
       const adjustment: Adjustment = {
-        key: `${this.view.caseId}:${kind}:${cause}`,
+        key: `${v.caseId}:${kind}:${cause}`,
         kind,
         amount,
         months,
@@ -118,9 +111,9 @@ export class CaseLedger extends CaseCore {
         on,
         parameterVersion: version,
       };
-      this.view.adjustments.push(adjustment);
-      this.effects.push({ kind: 'adjustment', adjustment });
-      this.record(now, kind, SYSTEM, reason, { amount, months });
+      v.adjustments.push(adjustment);
+      this.rec.effects.push({ kind: 'adjustment', adjustment });
+      this.rec.record(now, kind, SYSTEM, reason, { amount, months });
     }
   }
 
@@ -133,23 +126,25 @@ export class CaseLedger extends CaseCore {
     reasons: string,
     overpaidFrom?: YearMonth,
   ) {
-    this.addRate(fromMonth, '0.00', this.coveredPersons(), `closed: ${reason}`, `close:${reason}`);
+    const v = this.rec.view;
+    this.addRate(fromMonth, '0.00', this.rec.coveredPersons(), `closed: ${reason}`, `close:${reason}`);
     const recoverFrom = overpaidFrom && compareMonths(overpaidFrom, fromMonth) < 0 ? overpaidFrom : fromMonth;
-    this.settleSince(now, recoverFrom, reasons, `close:${reason}`, this.view.policy.version, () => '0.00');
-    this.view.status = 'closed';
-    this.view.taper = undefined;
-    this.view.closed = { reason, fromMonth, on: civilDateOf(now) };
-    for (const t of this.openTasks()) t.closedOn = civilDateOf(now);
-    this.record(now, 'case_closed', by, reasons, { reason, fromMonth });
+    this.settleSince(now, recoverFrom, reasons, `close:${reason}`, v.policy.version, () => '0.00');
+    v.status = 'closed';
+    v.taper = undefined;
+    v.closed = { reason, fromMonth, on: civilDateOf(now) };
+    for (const t of this.rec.openTasks()) t.closedOn = civilDateOf(now);
+    this.rec.record(now, 'case_closed', by, reasons, { reason, fromMonth });
     this.notice(now, by, 'stop', reasons);
   }
 
   /** R-M9 / R-A7: every stop, reduction or suspension in writing, with the reasons. */
   notice(now: Date, by: By, kind: 'stop' | 'reduction' | 'suspension', reasons: string) {
-    this.effects.push({ kind: 'notice', notice: kind, reasons, on: civilDateOf(now), by: by.sub });
+    this.rec.effects.push({ kind: 'notice', notice: kind, reasons, on: civilDateOf(now), by: by.sub });
   }
 
   noticeIssued(noticeId: string) {
-    if (!this.view.notices.includes(noticeId)) this.view.notices.push(noticeId);
+    const { notices } = this.rec.view;
+    if (!notices.includes(noticeId)) notices.push(noticeId);
   }
 }

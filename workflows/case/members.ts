@@ -2,8 +2,8 @@ import type { Activities } from '../../activities';
 import type { Claim } from '../../domain/enrolment';
 import { type CaseView, FAILURE, type MemberChange } from '../contracts';
 import { enrolmentSteps } from '../enrolment/steps';
-import { type By, refuse } from './core';
-import type { CaseLedger } from './ledger';
+import type { CaseParts } from './ledger';
+import { type By, refuse } from './record';
 
 // R-M5 / R-M4: members who joined or left the household of a case. The change itself only updates
 // who the case covers; the amount moves by the staff result of the review it opens (R-A11), whose
@@ -29,9 +29,9 @@ export function memberClaim(v: CaseView, m: MemberChange): Claim {
 }
 
 /** Validator part of a change report or review result that changes members. */
-export function checkMemberChange(s: CaseLedger, m: MemberChange | undefined): void {
+export function checkMemberChange({ record: r }: CaseParts, m: MemberChange | undefined): void {
   if (m === undefined) return;
-  const v = s.view;
+  const v = r.view;
   const invalid = (message: string) => refuse(FAILURE.invalidStep, message, v.status);
   const { added, removed } = ids(m);
   if (added.length + removed.length === 0) throw invalid('a member change adds or removes someone (R-M5)');
@@ -53,12 +53,12 @@ export function checkMemberChange(s: CaseLedger, m: MemberChange | undefined): v
 }
 
 /** Applies a checked member change: leavers leave the case, newcomers are covered from now. */
-export function applyMemberChange(s: CaseLedger, m: MemberChange, by: By, now: Date): void {
-  const v = s.view;
+export function applyMemberChange({ record: r }: CaseParts, m: MemberChange, by: By, now: Date): void {
+  const v = r.view;
   const { added, removed } = ids(m);
   v.members = v.members.filter((x) => !removed.includes(x.idNumber));
   for (const a of m.added ?? []) v.members.push({ ...a, covered: true });
-  s.record(now, 'members_changed', by, undefined, { added, removed, covered: coveredAfter(v, {}).length });
+  r.record(now, 'members_changed', by, undefined, { added, removed, covered: coveredAfter(v, {}).length });
 }
 
 /**
@@ -66,9 +66,9 @@ export function applyMemberChange(s: CaseLedger, m: MemberChange, by: By, now: D
  * covered after it before it is applied, one at a time (enrolment-steps.ts); any other step applies
  * at once.
  */
-export function caseMemberSteps(s: CaseLedger, acts: Pick<Activities, 'holdEnrolments'>) {
-  const v = s.view;
-  const covered = (): Claim => (s.closed ? { idNumbers: [], alone: false } : memberClaim(v, {}));
+export function caseMemberSteps({ record: r }: CaseParts, acts: Pick<Activities, 'holdEnrolments'>) {
+  const v = r.view;
+  const covered = (): Claim => (r.closed ? { idNumbers: [], alone: false } : memberClaim(v, {}));
   const step = enrolmentSteps({ kind: 'case', id: v.caseId }, acts, covered, () => v.status);
   return <T>(change: MemberChange | undefined, check: () => void, apply: () => Promise<T>): Promise<T> =>
     change ? step(() => memberClaim(v, change), check, apply) : apply();

@@ -1,6 +1,6 @@
 import { isZero, toMoney } from '../../domain/money';
 import type { SpotCheckCaseFinding } from '../contracts';
-import type { CaseLedger } from './ledger';
+import type { CaseParts } from './ledger';
 
 // R-O2: the county's spot check found the township's decision wrong. A corrected amount is the
 // rate the decision should have set from the start month: months already rostered become back-pay
@@ -9,25 +9,37 @@ import type { CaseLedger } from './ledger';
 // what was paid in good faith on the township's decision is not recovered.
 
 /** Applies a spot-check finding once (signals are delivered at least once; the check id dedupes). */
-export function applySpotCheckFinding(s: CaseLedger, f: SpotCheckCaseFinding, now: Date): void {
+export function applySpotCheckFinding(
+  { record: r, ledger }: CaseParts,
+  f: SpotCheckCaseFinding,
+  now: Date,
+): void {
   const key = `spot_check:${f.checkId}`;
-  if (s.hasSeen(key)) return;
-  s.markSeen(key);
-  const v = s.view;
-  if (s.closed) {
-    s.record(now, 'spot_check_finding_ignored', f.actor, f.reasons, {
+  if (r.hasSeen(key)) return;
+  r.markSeen(key);
+  const v = r.view;
+  if (r.closed) {
+    r.record(now, 'spot_check_finding_ignored', f.actor, f.reasons, {
       checkId: f.checkId,
       outcome: f.outcome,
     });
     return;
   }
-  s.record(now, `spot_check_${f.outcome}`, f.actor, f.reasons, {
+  r.record(now, `spot_check_${f.outcome}`, f.actor, f.reasons, {
     checkId: f.checkId,
     monthlyAmount: f.monthlyAmount,
   });
   if (f.outcome === 'corrected' && f.monthlyAmount && !isZero(f.monthlyAmount)) {
-    s.changeRate(now, f.actor, v.startMonth, toMoney(f.monthlyAmount), s.coveredPersons(), f.reasons, key);
+    ledger.changeRate(
+      now,
+      f.actor,
+      v.startMonth,
+      toMoney(f.monthlyAmount),
+      r.coveredPersons(),
+      f.reasons,
+      key,
+    );
     return;
   }
-  if (f.outcome === 'reversed') s.close(now, f.actor, 'spot_check_reversed', v.nextMonth, f.reasons);
+  if (f.outcome === 'reversed') ledger.close(now, f.actor, 'spot_check_reversed', v.nextMonth, f.reasons);
 }

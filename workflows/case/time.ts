@@ -15,8 +15,8 @@ import {
   reviewDue,
 } from '../../domain/deadlines';
 import { compareMonths, type RosteredMonth, rateFor, rosterCutoff } from '../../domain/entitlement';
-import { SYSTEM } from './core';
-import type { CaseLedger } from './ledger';
+import type { CaseParts } from './ledger';
+import { SYSTEM } from './record';
 
 // The passage of time in a case: each month reaches its roster cut-off (R-M1), the periodic
 // re-review opens (R-M4, R-O1), tasks are flagged at risk and overdue (R-A6, R-O3), and a calendar
@@ -26,31 +26,32 @@ import type { CaseLedger } from './ledger';
 const ROSTER_MEMORY = 48;
 
 /** Applies the passage of time: months reach their roster, re-reviews open, tasks are flagged. */
-export function tick(s: CaseLedger, now: Date): void {
+export function tick(c: CaseParts, now: Date): void {
+  const { record: r } = c;
   const today = civilDateOf(now);
-  while (!s.closed && compareDates(rosterCutoff(s.cal, s.view.nextMonth, s.input.deadlines), today) <= 0)
-    rosterMonth(s, now);
-  if (!s.closed && compareDates(s.view.nextReviewOn, today) <= 0) openReReview(s, now);
-  for (const t of s.openTasks()) {
+  while (!r.closed && compareDates(rosterCutoff(r.cal, r.view.nextMonth, r.input.deadlines), today) <= 0)
+    rosterMonth(c, now);
+  if (!r.closed && compareDates(r.view.nextReviewOn, today) <= 0) openReReview(c, now);
+  for (const t of r.openTasks()) {
     if (!t.atRisk && compareDates(t.atRiskOn, today) <= 0) {
       t.atRisk = true;
-      s.effects.push({ kind: 'alert', task: t, flag: 'at_risk' });
+      r.effects.push({ kind: 'alert', task: t, flag: 'at_risk' });
     }
     if (!t.overdue && compareDates(t.due.date, today) < 0) {
       t.overdue = true;
-      s.effects.push({ kind: 'alert', task: t, flag: 'overdue' });
+      r.effects.push({ kind: 'alert', task: t, flag: 'overdue' });
     }
   }
 }
 
 /** The next instant a roster cut-off, a re-review or a task flag falls due. */
-export function nextWakeUp(s: CaseLedger, now: Date): Date | undefined {
-  if (s.closed) return undefined;
+export function nextWakeUp({ record: r }: CaseParts, now: Date): Date | undefined {
+  if (r.closed) return undefined;
   const instants = [
-    startOfCivilDay(rosterCutoff(s.cal, s.view.nextMonth, s.input.deadlines)),
-    startOfCivilDay(s.view.nextReviewOn),
+    startOfCivilDay(rosterCutoff(r.cal, r.view.nextMonth, r.input.deadlines)),
+    startOfCivilDay(r.view.nextReviewOn),
   ];
-  for (const t of s.openTasks()) {
+  for (const t of r.openTasks()) {
     if (!t.atRisk) instants.push(startOfCivilDay(t.atRiskOn));
     if (!t.overdue) instants.push(endOfCivilDay(t.due.date));
   }
@@ -60,8 +61,8 @@ export function nextWakeUp(s: CaseLedger, now: Date): Date | undefined {
 }
 
 /** R-M1: the month is handed to the payroll with the amount due under the rate then in force. */
-function rosterMonth(s: CaseLedger, now: Date) {
-  const v = s.view;
+function rosterMonth({ record: r, ledger }: CaseParts, now: Date) {
+  const v = r.view;
   const month = v.nextMonth;
   const rate = rateFor(v.rates, month);
   const taper = v.taper;
@@ -76,11 +77,11 @@ function rosterMonth(s: CaseLedger, now: Date) {
   };
   v.rostered.push(rostered);
   if (v.rostered.length > ROSTER_MEMORY) v.rostered.shift();
-  s.effects.push({ kind: 'month', month: rostered });
+  r.effects.push({ kind: 'month', month: rostered });
   v.nextMonth = addMonthsToYearMonth(month, 1);
   // R-M3: the last taper payment is rostered; the household exits from the month after.
   if (taper && month === taper.lastMonth) {
-    s.close(
+    ledger.close(
       now,
       SYSTEM,
       'taper_exit',
@@ -94,17 +95,17 @@ function rosterMonth(s: CaseLedger, now: Date) {
  * R-M4: the periodic re-review opens; the household is checked against the close-relative roster
  * and a close-relative case is filed again whatever it finds (R-O1).
  */
-function openReReview(s: CaseLedger, now: Date) {
-  const v = s.view;
+function openReReview({ record: r }: CaseParts, now: Date) {
+  const v = r.view;
   const opened = v.nextReviewOn;
   v.nextReviewOn = addMonths(opened, v.reviewIntervalMonths);
-  if (s.openTasks().some((t) => t.kind === 're_review')) return;
-  const { target, latest } = reviewDue(s.cal, opened, s.input.deadlines);
+  if (r.openTasks().some((t) => t.kind === 're_review')) return;
+  const { target, latest } = reviewDue(r.cal, opened, r.input.deadlines);
   const since = addMonths(opened, -v.reviewIntervalMonths);
   const changed = v.tasks.some(
     (t) => t.kind !== 're_review' && compareDates(t.openedOn, since) >= 0 && t.result?.outcome !== 'continue',
   );
-  s.openTask(now, {
+  r.openTask(now, {
     taskId: `re-review-${opened}`,
     kind: 're_review',
     openedOn: opened,
@@ -113,7 +114,7 @@ function openReReview(s: CaseLedger, now: Date) {
     subject: { summary: `periodic re-review (every ${v.reviewIntervalMonths} months)` },
     simplified: !v.unstableIncome && !changed,
   });
-  s.effects.push({
+  r.effects.push({
     kind: 'filing',
     occasion: `re_review:${opened}`,
     on: opened,
@@ -126,32 +127,32 @@ function openReReview(s: CaseLedger, now: Date) {
  * R-T2: a year's calendar arrives — a new year, or a correction of a known one (the State Council has
  * moved holidays before): every open task is counted again from its own start on the new calendar.
  */
-export function applyCalendar(s: CaseLedger, year: YearCalendar, now: Date): void {
-  s.cal = s.cal.withYear(year);
+export function applyCalendar({ record: r }: CaseParts, year: YearCalendar, now: Date): void {
+  r.cal = r.cal.withYear(year);
   // A correction replaces the year carried so far (continue-as-new rebuilds the calendar from it).
-  const years = s.input.runtimeYears.filter((y) => y.year !== year.year);
-  s.input.runtimeYears.splice(0, s.input.runtimeYears.length, ...years, year);
+  const years = r.input.runtimeYears.filter((y) => y.year !== year.year);
+  r.input.runtimeYears.splice(0, r.input.runtimeYears.length, ...years, year);
   const today = civilDateOf(now);
-  const warn = s.input.deadlines.atRiskWorkingDays;
-  for (const t of s.openTasks()) {
+  const warn = r.input.deadlines.atRiskWorkingDays;
+  for (const t of r.openTasks()) {
     const from = t.dueFrom ?? t.openedOn;
     if (t.kind === 're_review') {
-      const { target, latest } = reviewDue(s.cal, t.openedOn, s.input.deadlines);
+      const { target, latest } = reviewDue(r.cal, t.openedOn, r.input.deadlines);
       t.due = latest;
       t.atRiskOn = target.date;
     } else {
       t.due =
         t.kind === 'death_review'
-          ? deathReviewDue(s.cal, t.subject.diedOn!, s.input.deadlines)
+          ? deathReviewDue(r.cal, t.subject.diedOn!, r.input.deadlines)
           : t.kind === 'data_check'
-            ? comparisonCheckDue(s.cal, from, s.input.deadlines)
-            : actionDeadlineAfterDays(s.cal, from, s.input.deadlines.changeReviewDays);
+            ? comparisonCheckDue(r.cal, from, r.input.deadlines)
+            : actionDeadlineAfterDays(r.cal, from, r.input.deadlines.changeReviewDays);
       const days = t.kind === 'data_check' ? Math.min(3, warn) : warn;
-      t.atRiskOn = atRiskDate(s.cal, t.due, days, t.openedOn).date;
+      t.atRiskOn = atRiskDate(r.cal, t.due, days, t.openedOn).date;
     }
     // A later date takes back a flag raised on the earlier one.
     if (compareDates(t.atRiskOn, today) > 0) t.atRisk = false;
     if (compareDates(t.due.date, today) >= 0) t.overdue = false;
   }
-  s.record(now, 'calendar_updated', SYSTEM, undefined, { year: year.year });
+  r.record(now, 'calendar_updated', SYSTEM, undefined, { year: year.year });
 }

@@ -4,7 +4,7 @@ import { type CivilDate, civilDateOf } from '../../domain/dates';
 import { enrolledAlone } from '../../domain/enrolment';
 import { compare, mul } from '../../domain/money';
 import { countyOf } from '../../domain/region';
-import type { CaseState } from '../case/state';
+import type { CaseRecord } from '../case/record';
 import type {
   ApplicationInput,
   ApplicationView,
@@ -30,13 +30,13 @@ const IMPORT_REGISTERED = 'register:import';
 
 /** R-L1: an imported case registers its household once, in its first workflow task (`locally`). */
 export async function registerImported(
-  state: CaseState,
+  record: CaseRecord,
   imported: ImportedState | undefined,
   locally: boolean,
 ): Promise<void> {
-  if (!imported || state.hasSeen(IMPORT_REGISTERED)) return;
-  state.markSeen(IMPORT_REGISTERED);
-  const finding = importFinding({ ...state.view, imported }, civilDateOf(new Date()));
+  if (!imported || record.hasSeen(IMPORT_REGISTERED)) return;
+  record.markSeen(IMPORT_REGISTERED);
+  const finding = importFinding({ ...record.view, imported }, civilDateOf(new Date()));
   if (finding) await (locally ? localActs : registerActs).registerFinding(finding);
 }
 

@@ -16,10 +16,10 @@ import type {
   DeathNoticeOutcome,
 } from '../contracts';
 
-// The case in benefit as a state object, apart from the workflow function: its view, its history
-// (R-O6), the events it has seen and the tasks it opens. Rules live in the case-*.ts modules beside
-// it; the entitlement arithmetic in case-ledger.ts. Time always comes in as an argument (workflow
-// time), and no @temporalio/workflow call is made here: patch decisions are handed in.
+// The case's record, one part of the case state (state.ts): its view, its history (R-O6), the
+// effects queued for the workflow, the events it has seen and the tasks it opens. The entitlement
+// (rates, settlement, closing, notices) is the other part (ledger.ts); the rules are the modules
+// beside them. Time always comes in as an argument (workflow time); no @temporalio/workflow call.
 
 /** What the rules queue for the workflow to carry out through activities, in order. */
 export type CaseEffect =
@@ -55,11 +55,14 @@ export const SYSTEM = { sub: 'system', role: 'system' } as const;
 export type By = Actor | typeof SYSTEM;
 const HISTORY_MEMORY = 200;
 
+/** The later of two months. */
+export const maxMonth = (a: YearMonth, b: YearMonth): YearMonth => (compareMonths(a, b) >= 0 ? a : b);
+
 /** A typed business failure: an update validator refuses before anything enters history. */
 export const refuse = (type: string, message: string, status: string) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ stage: status }] });
 
-export class CaseCore {
+export class CaseRecord {
   cal: WorkingCalendar;
   readonly view: CaseView;
   effects: CaseEffect[] = [];
@@ -128,10 +131,6 @@ export class CaseCore {
         ? p.extremePoverty.basicSupportUrban
         : p.extremePoverty.basicSupportRural;
     return this.view.residence === 'urban' ? p.standardUrban : p.standardRural;
-  }
-
-  maxMonth(a: YearMonth, b: YearMonth): YearMonth {
-    return compareMonths(a, b) >= 0 ? a : b;
   }
 
   /** Signals are delivered at least once and resent by their senders: each id counts once. */
