@@ -7,6 +7,7 @@ import { enrolmentActivities } from './enrolments';
 import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
 import { registerActivities } from './register';
+import { retentionActivities } from './retention';
 import { spotCheckActivities } from './spot-checks';
 
 // Every side effect the workflows call, built from injected parts: the worker passes the real pool,
@@ -23,6 +24,7 @@ export function createActivities(opts: ActivityDeps) {
     ...registerActivities(deps),
     ...spotCheckActivities(deps),
     ...closeRelativeActivities(deps),
+    ...retentionActivities(deps),
   };
 }
 

@@ -125,6 +125,11 @@ export const envSchema = z
     TEMPORAL_CALL_TIMEOUT: durationMs.default(10_000),
     /** Reads ask the workflow first and fall back to the read model past this deadline. */
     TEMPORAL_QUERY_TIMEOUT: durationMs.default(3_000),
+    /**
+     * R-O7: days copies kept for technical reasons live (replayed API answers, imported households
+     * once the import is done); the worker's Schedule `retention-daily` purges what is older.
+     */
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** An Idempotency-Key whose request has run this long without an answer may be run again. */
     IDEMPOTENCY_TIMEOUT: durationMs.default(30_000),
     /** Largest request body in bytes (routes may set their own, e.g. integration batches); past it 413. */

@@ -6,7 +6,7 @@ import { idKeysOf, loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
 import { sdkMetricsBindAddress, startWorkerMetrics } from './metrics';
-import { ensurePayrollSchedule, ensureSpotCheckSchedule } from './schedules';
+import { ensurePayrollSchedule, ensureRetentionSchedule, ensureSpotCheckSchedule } from './schedules';
 import { heapLimitMb, workerTuning } from './tuning';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
@@ -43,8 +43,16 @@ const scheduleClient = new Client({
 const schedule = await ensurePayrollSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
 // R-O2: the monthly spot-check rounds of township decisions.
 const spotChecks = await ensureSpotCheckSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
+// R-O7: the daily purge of copies kept for technical reasons.
+const retention = await ensureRetentionSchedule(
+  scheduleClient,
+  config.TEMPORAL_TASK_QUEUE,
+  config.RETENTION_DAYS,
+);
 await clientConnection.close();
-console.log(`[worker] payroll schedule ${schedule}, spot-check schedule ${spotChecks}`);
+console.log(
+  `[worker] payroll schedule ${schedule}, spot-check schedule ${spotChecks}, retention schedule ${retention}`,
+);
 
 console.log(
   `[worker] heap limit ${heapLimitMb().toFixed(0)} MB, cache ${tuning.maxCachedWorkflows} workflows, ` +

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type IdKeys, keyedDigest } from '../../domain/keyed-id';
 import { badRequest, ProblemError } from '../problem';
+import { openAnswer, sealAnswer } from '../sealed-answer';
 
 // API.md: every write accepts an Idempotency-Key; repeating a request with the same key returns the
 // first answer and changes nothing. Keys are per caller (sub). A key reused for a different request
@@ -90,7 +91,8 @@ export const idempotencyPlugin = fp(
         case 'answered': {
           const type = claim.statusCode >= 400 ? 'application/problem+json' : 'application/json';
           reply.header('idempotent-replayed', 'true');
-          return reply.code(claim.statusCode).type(type).serializer(JSON.stringify).send(claim.response);
+          const response = openAnswer(app.config, caller, key, claim.response);
+          return reply.code(claim.statusCode).type(type).serializer(JSON.stringify).send(response);
         }
       }
     });
@@ -111,7 +113,9 @@ export const idempotencyPlugin = fp(
             body = payload;
           }
         }
-        await repo().answer(idem.caller, idem.key, reply.statusCode, body);
+        // R-O7: kept sealed (api/sealed-answer.ts), and purged after RETENTION_DAYS.
+        const sealed = sealAnswer(app.config, idem.caller, idem.key, body);
+        await repo().answer(idem.caller, idem.key, reply.statusCode, sealed);
       } catch (err) {
         // Postgres went away after the request was decided: the key stays claimed until its timeout,
         // then the retry runs again and Temporal answers it with the first result.

@@ -20,7 +20,8 @@ export interface AuditEvent {
     | 'roster'
     | 'spot_check'
     | 'temporal_namespace'
-    | 'temporal_workflow';
+    | 'temporal_workflow'
+    | 'retention';
   subjectId: string;
   action: string;
   actorSub: string;
@@ -111,8 +112,54 @@ export interface CodecAccessEvent {
   accesses: CodecAccess[];
 }
 
+/** R-O7: a purge of copies kept for technical reasons, older than the retention (RETENTION_DAYS). */
+export interface RetentionPurge {
+  olderThanDays: number;
+  /** The purge run (the retention workflow's id): its event is written once per table. */
+  runKey: string;
+  by: { sub: string; role: string };
+}
+
+/** The audit event of one table's purge (R-O6: who, when, how many; never what). */
+export const purgeEvent = (p: RetentionPurge, table: string, rows: number): AuditEvent => ({
+  eventKey: `purge:${table}:${p.runKey}`,
+  subjectKind: 'retention',
+  subjectId: table,
+  action: 'purged',
+  actorSub: p.by.sub,
+  actorRole: p.by.role,
+  reason: `R-O7: older than ${p.olderThanDays} days`,
+  payload: { table, rows, olderThanDays: p.olderThanDays },
+});
+
+/** R-O7: the records whose reads are audited. */
+export type ReadSubject = 'application' | 'case' | 'register';
+
+export interface ReadEvent {
+  actorSub: string;
+  actorRole: string;
+  subjectKind: ReadSubject;
+  subjectId: string;
+  /** What of the record was shown (`application`, `case`, `payments`, `household`). */
+  what: string;
+}
+
 export function auditRepository(pool: pg.Pool) {
   return {
+    /** R-O7: one row per read of a person's record (a random key: every read is one access). */
+    recordRead: async (e: ReadEvent): Promise<void> => {
+      await appendAudit(pool, [
+        {
+          eventKey: `read:${randomUUID()}`,
+          subjectKind: e.subjectKind,
+          subjectId: e.subjectId,
+          action: 'read',
+          actorSub: e.actorSub,
+          actorRole: e.actorRole,
+          payload: { what: e.what },
+        },
+      ]);
+    },
     /** One row per request and workflow; the event key is random, so a repeated request is a second access. */
     recordCodecAccess: async (e: CodecAccessEvent): Promise<void> => {
       const request = randomUUID();

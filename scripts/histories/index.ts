@@ -28,6 +28,7 @@ import { payrollLateReturn } from './payroll-late-return';
 import { payrollRosterToResults } from './payroll-roster-to-results';
 import { payrollSchedulerMonthly } from './payroll-scheduler-monthly';
 import { registerHitVisit } from './register-hit-visit';
+import { retentionPurgeDaily } from './retention-purge-daily';
 import type { NamedScenario } from './session';
 import { spotCheckItemCorrected } from './spot-check-item-corrected';
 import { spotCheckRoundDraw } from './spot-check-round-draw';
@@ -71,4 +72,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   spotCheckItemCorrected,
   importCaseload,
   standardAdjustmentFanOut,
+  retentionPurgeDaily,
 ];

@@ -40,7 +40,8 @@ export type Prefix =
   | 'spot-check-scheduler'
   | 'spot-check-item'
   | 'import'
-  | 'standard-adjustment';
+  | 'standard-adjustment'
+  | 'retention';
 
 export type Handle = WorkflowHandleWithFirstExecutionRunId<(input: ApplicationInput) => Promise<unknown>>;
 export type CaseHandle = WorkflowHandleWithFirstExecutionRunId<(input: CaseInput) => Promise<CaseResult>>;

@@ -49,6 +49,8 @@ export function fakeActivities() {
     held: new Map<string, { holderKind: 'application' | 'case'; holderId: string }>(),
     /** R-A1: what the workflows asked the enrolment module to hold (investigations, member changes). */
     holds: [] as Parameters<Activities['holdEnrolments']>[0][],
+    /** R-O7: the retention purges asked for. */
+    purges: [] as Parameters<Activities['purgeExpiredCopies']>[0][],
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -66,6 +68,10 @@ export function fakeActivities() {
     ) as ReturnType<typeof spotCheckActivities>),
     loadApplicationContext: async () => {
       throw new Error('not used by the workflow');
+    },
+    purgeExpiredCopies: async (a) => {
+      calls.purges.push(a);
+      return { idempotencyKeys: 2, importHouseholds: 1 };
     },
     recordImportOutcomes: async () => {
       throw new Error('imports are tested end to end');

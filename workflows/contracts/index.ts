@@ -9,4 +9,5 @@ export * from './demands';
 export * from './import';
 export * from './payroll';
 export * from './register';
+export * from './retention';
 export * from './spot-checks';
