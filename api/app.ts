@@ -12,6 +12,7 @@ import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { idempotencyPlugin } from './plugins/idempotency';
 import { limitsPlugin } from './plugins/limits';
+import { readAuditPlugin } from './plugins/read-audit';
 import { swaggerPlugin } from './plugins/swagger';
 import { codecRoutes } from './routes/codec';
 import { dashboardRoutes } from './routes/dashboard';
@@ -98,6 +99,7 @@ export const app = fp(
       idKeys: idKeysOf(deps.config),
     });
 
+    await f.register(readAuditPlugin);
     await f.register(healthRoutes);
     await f.register(v1Routes, { prefix: '/v1' });
     await f.register(codecRoutes, { prefix: '/codec' });

@@ -84,7 +84,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/register/households/:id',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, auditRead: { subject: 'register', what: 'household' } },
       schema: {
         tags: ['register'],
         summary: 'One registered household (R-L1 … R-L3)',

@@ -17,9 +17,10 @@ const SUBJECT_VILLAGE = `
   LEFT JOIN complaints sk ON e.subject_kind = 'complaint' AND sk.complaint_id = e.subject_id
   LEFT JOIN spot_checks sq ON e.subject_kind = 'spot_check' AND sq.check_id = e.subject_id
   LEFT JOIN spot_check_rounds sr ON e.subject_kind = 'spot_check' AND sr.round_id = e.subject_id
-  LEFT JOIN roster_uploads ru ON e.subject_kind = 'roster' AND ru.upload_id = e.subject_id`;
+  LEFT JOIN roster_uploads ru ON e.subject_kind = 'roster' AND ru.upload_id = e.subject_id
+  LEFT JOIN register_households sh ON e.subject_kind = 'register' AND sh.household_key = e.subject_id`;
 const VILLAGE =
-  'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code, ru.county_code)';
+  'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code, ru.county_code, sh.village_code)';
 
 export interface AuditQuery {
   actor: string;
