@@ -28,6 +28,7 @@ import { payrollLateReturn } from './payroll-late-return';
 import { payrollRosterToResults } from './payroll-roster-to-results';
 import { payrollSchedulerMonthly } from './payroll-scheduler-monthly';
 import { registerHitVisit } from './register-hit-visit';
+import { registerRelocated, registerRelocatedSuccessor } from './register-relocated';
 import { retentionPurgeDaily } from './retention-purge-daily';
 import type { NamedScenario } from './session';
 import { spotCheckItemCorrected } from './spot-check-item-corrected';
@@ -62,6 +63,8 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseMemberChange,
   caseStandardRaised,
   registerHitVisit,
+  registerRelocated,
+  registerRelocatedSuccessor,
   payrollRosterToResults,
   payrollLateReturn,
   payrollSchedulerMonthly,
