@@ -7,6 +7,7 @@ import { enrolmentActivities } from './enrolments';
 import { importActivities } from './imports';
 import { payrollActivities } from './payroll';
 import { registerActivities } from './register';
+import { retentionActivities } from './retention';
 import { spotCheckActivities } from './spot-checks';
 import { temporaryAssistanceActivities } from './temporary-assistance';
 
@@ -25,6 +26,7 @@ export function createActivities(opts: ActivityDeps) {
     ...spotCheckActivities(deps),
     ...closeRelativeActivities(deps),
     ...temporaryAssistanceActivities(deps),
+    ...retentionActivities(deps),
   };
 }
 

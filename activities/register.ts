@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { enrolmentRefusal, receiptApplicationId, receiptStart, receiptUpdateId } from '../clients/receipt';
 import { sendFinding } from '../clients/register-entry';
+import { keyedDigest } from '../domain/keyed-id';
 import { countyOf } from '../domain/region';
 import type { Actor } from '../domain/roles';
 import {
@@ -17,7 +17,7 @@ import {
   type Visit,
   type VisitInput,
 } from '../workflows/contracts';
-import { type ActivityDeps, reposOf } from './deps';
+import { type ActivityDeps, idKeysOf, reposOf } from './deps';
 
 // Side effects of the low-income register (R-L1 … R-L3): the register workflow's rows, the hooks the
 // application and case workflows call to reach a household's entry (signal-with-start), and the
@@ -30,8 +30,13 @@ export function registerActivities(deps: ActivityDeps) {
   const repos = reposOf(deps);
   return {
     /** The household's row, its members and audit events (revision-guarded, once per entry). */
-    async saveRegister(args: { view: RegisterView; entries: RegisterHistoryEntry[] }): Promise<void> {
-      await repos.register.save(args.view, args.entries);
+    async saveRegister(args: {
+      view: RegisterView;
+      entries: RegisterHistoryEntry[];
+      /** R-O7: the re-keyed entry's old key, whose rows move to this one (relocation). */
+      replaces?: string;
+    }): Promise<void> {
+      await repos.register.save(args.view, args.entries, args.replaces);
     },
 
     /**
@@ -46,6 +51,7 @@ export function registerActivities(deps: ActivityDeps) {
         clientOf(deps),
         Context.current().info.taskQueue,
         repos,
+        idKeysOf(deps),
         finding,
       );
       return { householdKey };
@@ -69,9 +75,7 @@ export function registerActivities(deps: ActivityDeps) {
       const county = countyOf(args.villageCode);
       const { policy, deadlines } = await repos.policies.inForce(county, a.acceptedOn);
       const runtimeYears = await repos.calendar.runtimeYears();
-      const token = createHash('sha256')
-        .update(`register:${args.householdKey}:${args.visitId}`)
-        .digest('hex');
+      const { hex: token } = keyedDigest(idKeysOf(deps), 'register-visit', args.householdKey, args.visitId);
       const applicationId = receiptApplicationId(county, a.acceptedOn, token);
       const input: ApplicationInput = {
         applicationId,

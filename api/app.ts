@@ -4,13 +4,15 @@ import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
-import type { Config } from '../config/env';
+import { type Config, idKeysOf } from '../config/env';
 import { createRepositories, type Repositories } from '../db/repositories';
+import type { IdKeys } from '../domain/keyed-id';
 import { httpMetricsPlugin } from '../metrics/api';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { idempotencyPlugin } from './plugins/idempotency';
 import { limitsPlugin } from './plugins/limits';
+import { readAuditPlugin } from './plugins/read-audit';
 import { swaggerPlugin } from './plugins/swagger';
 import { codecRoutes } from './routes/codec';
 import { dashboardRoutes } from './routes/dashboard';
@@ -29,6 +31,8 @@ declare module 'fastify' {
     pg: pg.Pool;
     temporal: Client;
     config: Config;
+    /** R-O7: the keys of ids derived from a person or a caller's key (domain/keyed-id.ts). */
+    idKeys: IdKeys;
     repos: Repositories;
     /** The API's metrics (GET /metrics on API_METRICS_PORT, metrics/http-server.ts). */
     metrics: Registry;
@@ -55,6 +59,7 @@ export const app = fp(
     f.decorate('pg', deps.pool);
     f.decorate('temporal', deps.temporal);
     f.decorate('config', deps.config);
+    f.decorate('idKeys', idKeysOf(deps.config));
     f.decorate('repos', createRepositories(deps.pool));
     f.decorate('temporalCall', <T>(fn: () => Promise<T>, ms = deps.config.TEMPORAL_CALL_TIMEOUT) =>
       temporalCall(deps.temporal, ms, fn),
@@ -81,9 +86,20 @@ export const app = fp(
       rateLimitMax: deps.config.RATE_LIMIT_MAX,
       rateLimitWindowMs: deps.config.RATE_LIMIT_WINDOW,
     });
-    await f.register(authPlugin, { secret: deps.config.JWT_SECRET, issuer: deps.config.JWT_ISSUER });
-    await f.register(idempotencyPlugin, { timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT });
+    await f.register(authPlugin, {
+      secret: deps.config.JWT_SECRET,
+      jwksUrl: deps.config.JWT_JWKS_URL,
+      issuer: deps.config.JWT_ISSUER,
+      audience: deps.config.JWT_AUDIENCE,
+      maxLifetimeMs: deps.config.JWT_MAX_LIFETIME,
+      clockSkewMs: deps.config.JWT_CLOCK_SKEW,
+    });
+    await f.register(idempotencyPlugin, {
+      timeoutMs: deps.config.IDEMPOTENCY_TIMEOUT,
+      idKeys: idKeysOf(deps.config),
+    });
 
+    await f.register(readAuditPlugin);
     await f.register(healthRoutes);
     await f.register(v1Routes, { prefix: '/v1' });
     await f.register(codecRoutes, { prefix: '/codec' });

@@ -1,5 +1,6 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { HolderKind } from '../db/repositories/enrolments';
+import type { IdKeys } from '../domain/keyed-id';
 import type { CheckRequest, FromThread, HoldersAnswer, ToThread } from './import-thread-messages';
 import { checkUpload } from './import-validation';
 import { ProblemError } from './problem';
@@ -15,6 +16,9 @@ if (!port) throw new Error('api/import-thread.ts runs as a worker thread (api/im
 const HOLDER_CHUNK = 10_000;
 const HOUSEHOLD_CHUNK = 2_000;
 const PROBLEM_CHUNK = 5_000;
+
+/** R-O7: the keys of imported case ids (ID_KEYS), from the API that started the thread. */
+const { idKeys } = workerData as { idKeys: IdKeys };
 
 const send = (m: FromThread) => port.postMessage(m);
 let asked = 0;
@@ -41,6 +45,7 @@ async function check(m: CheckRequest): Promise<void> {
       countyCode: m.countyCode,
       today: m.today,
       context: m.context,
+      idKeys,
       onRead: (rowsTotal) => send({ type: 'progress', rowsTotal, rowsChecked: 0 }),
       onChecked: (rowsChecked) => send({ type: 'progress', rowsChecked }),
     });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ImportedHousehold, RowProblem } from '../domain/caseload-import';
+import type { IdKeys } from '../domain/keyed-id';
 import type { ApplicationContext } from '../workflows/contracts';
 import type { ImportFormat } from './import-file';
 import type { CheckRequest, FromThread, ToThread } from './import-thread-messages';
@@ -48,6 +49,8 @@ export function importThreads(opts: {
   threads: number;
   queue: number;
   activeHolders: ActiveHolders;
+  /** R-O7: the keys of imported case ids, handed to each thread as it starts. */
+  idKeys: IdKeys;
 }): ImportThreads {
   const all = new Set<Worker>();
   const idle: Worker[] = [];
@@ -55,7 +58,7 @@ export function importThreads(opts: {
   let closed = false;
 
   const spawn = () => {
-    const w = new Worker(ENTRY, { workerData: { entry: MODULE } });
+    const w = new Worker(ENTRY, { workerData: { entry: MODULE, idKeys: opts.idKeys } });
     w.unref();
     all.add(w);
     // A thread that stops while idle (it should not) is never handed an upload again.

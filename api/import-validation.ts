@@ -3,11 +3,13 @@ import { WorkingCalendar } from '../domain/calendar';
 import {
   type Cells,
   type ImportedHousehold,
+  importedCaseIds,
   type RowProblem,
   validateCaseload,
 } from '../domain/caseload-import';
 import type { CivilDate } from '../domain/dates';
 import { compareMonths, firstMonthToRoster, taperMonths } from '../domain/entitlement';
+import type { IdKeys } from '../domain/keyed-id';
 import type { ApplicationContext } from '../workflows/contracts';
 import { type ImportFormat, readCaseloadFile } from './import-file';
 
@@ -31,6 +33,8 @@ export interface ImportOptions {
   countyCode: string;
   today: CivilDate;
   context: ApplicationContext;
+  /** R-O7: the keys of imported case ids (ID_KEYS). */
+  idKeys: IdKeys;
   /** Rows checked so far (every PROGRESS_ROWS rows). */
   onChecked?: (rows: number) => void;
 }
@@ -46,6 +50,12 @@ export async function validateImport(
   const { policy, deadlines, runtimeYears } = opts.context;
   const cal = runtimeYears.reduce((c, y) => c.withYear(y), WorkingCalendar.builtin());
   for (const h of households) {
+    // The same household imported before (under any ID key, or before keyed ids) is that case.
+    const earlier = importedCaseIds(opts.idKeys, opts.countyCode, h.householdKey);
+    const present = h.members
+      .map((m) => held.get(m.idNumber))
+      .find((x) => x?.kind === 'case' && earlier.includes(x.id));
+    if (present) h.caseId = present.id;
     h.members.forEach((m, i) => {
       const holder = held.get(m.idNumber);
       if (holder && !(holder.kind === 'case' && holder.id === h.caseId))

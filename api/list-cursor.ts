@@ -11,7 +11,7 @@ export type ListKey = { village: string; id: string } | { name: string; id: stri
 export class ListCursors {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
+  constructor(secret: string | Buffer) {
     this.key = Buffer.from(hkdfSync('sha256', secret, 'dibao-list-cursor', 'window lists', 32));
   }
 

@@ -32,6 +32,10 @@ export function serverOptions(
         (level !== 'debug' && level !== 'trace') || req.url === '/health' || req.url === '/ready',
     }),
     bodyLimit: config.BODY_LIMIT,
+    // Behind a TLS-terminating proxy: its X-Forwarded-Proto makes `req.protocol` https (R-O7: the
+    // codec session cookie is Secure then).
+    // (A hop count is a number, which Fastify takes although its types do not say so.)
+    trustProxy: config.TRUST_PROXY as string | boolean,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (err, _req, reply) => {
       const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';

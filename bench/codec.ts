@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createActivities } from '../activities';
 import { app as apiPlugin } from '../api/app';
 import { dataConverter } from '../codec/payload-codec';
-import { parseConfig } from '../config/env';
+import { idKeysOf, parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { addDays, civilDateOf } from '../domain/dates';
@@ -70,7 +70,7 @@ async function main() {
         connection: native,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowBundle: bundle,
-        activities: createActivities({ pool, paymentFilesDir: join(dir, 'files') }),
+        activities: createActivities({ pool, idKeys: idKeysOf(config), paymentFilesDir: join(dir, 'files') }),
         ...converter,
       });
       const running = worker.run();

@@ -55,7 +55,8 @@ async function run(size: number) {
     const metricsPort = await freePort();
     const env = {
       ...process.env,
-      NODE_ENV: 'production',
+      // HS256 with a secret of its own: development and tests only (config/env.ts, R-O7).
+      NODE_ENV: 'test',
       DATABASE_URL: pgUrl,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: 'dibao',

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { app as apiPlugin } from '../api/app';
 import { ListCursors, type ListKey } from '../api/list-cursor';
 import { serverOptions } from '../api/server-options';
-import { parseConfig } from '../config/env';
+import { derivationSecretOf, parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { applicationNameSql, applicationPageSql } from '../db/repositories/application-list';
@@ -277,7 +277,7 @@ async function main() {
     const api = Fastify(serverOptions(config, { enabled: false }));
     await api.register(apiPlugin, { config, pool, temporal });
     const base = await api.listen({ host: '127.0.0.1', port: 0 });
-    const cursors = new ListCursors(config.JWT_SECRET);
+    const cursors = new ListCursors(derivationSecretOf(config));
     try {
       for (const s of await scenarios(pool, cursors)) {
         const auth = {

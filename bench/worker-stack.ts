@@ -114,7 +114,8 @@ export async function startStack(opts: {
     stops.push(temporal.stop);
     const env = {
       ...process.env,
-      NODE_ENV: 'production',
+      // HS256 with a secret of its own: development and tests only (config/env.ts, R-O7).
+      NODE_ENV: 'test',
       DATABASE_URL: pgUrl,
       TEMPORAL_ADDRESS: temporal.address,
       LOG_LEVEL: 'warn',

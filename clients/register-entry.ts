@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Repositories } from '../db/repositories';
 import { civilDateOf } from '../domain/dates';
+import type { IdKeys } from '../domain/keyed-id';
 import { countyOf } from '../domain/region';
 import { householdKey } from '../domain/register-key';
 import {
@@ -17,12 +18,13 @@ import {
 /** The entry holding any of these persons in the county, else the key of the first of them. */
 export async function registerEntryFor(
   repos: Repositories,
+  idKeys: IdKeys,
   villageCode: string,
   members: RegisterMember[],
 ): Promise<{ workflowId: string; input: RegisterInput }> {
   const countyCode = countyOf(villageCode);
   const ids = members.map((m) => m.idNumber);
-  const key = (await repos.register.keyOf(countyCode, ids)) ?? householdKey(countyCode, ids[0]!);
+  const key = (await repos.register.keyOf(countyCode, ids)) ?? householdKey(idKeys, countyCode, ids[0]!);
   const [deadlines, runtimeYears] = await Promise.all([
     repos.policies.deadlines(countyCode, civilDateOf(new Date())),
     repos.calendar.runtimeYears(),
@@ -38,9 +40,10 @@ export async function sendFinding(
   client: Client,
   taskQueue: string,
   repos: Repositories,
+  idKeys: IdKeys,
   finding: RegisterFinding,
 ): Promise<string> {
-  const { workflowId, input } = await registerEntryFor(repos, finding.villageCode, finding.members);
+  const { workflowId, input } = await registerEntryFor(repos, idKeys, finding.villageCode, finding.members);
   await client.workflow.signalWithStart('registerWorkflow', {
     taskQueue,
     workflowId,

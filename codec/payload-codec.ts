@@ -4,8 +4,10 @@ import {
   METADATA_ENCODING_KEY,
   type Payload,
   type PayloadCodec,
+  type SerializationContext,
 } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { type PayloadScope, scopeOf } from './payload-scope';
 
 // R-O7: personal data never in clear in the workflow engine's history. Every payload the SDK sends
 // (workflow input, Update arguments and results, activity input and output, queries, memos…) is
@@ -15,6 +17,9 @@ import proto from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+/** R-O7: the county and the workflow a payload belongs to (payload-scope.ts), bound in the AEAD. */
+export const REGION_METADATA = 'payload-region';
+export const WORKFLOW_METADATA = 'payload-workflow';
 const { Payload: PayloadProto } = proto.temporal.api.common.v1;
 const IV_BYTES = 12; // GCM's standard nonce size, random per payload
 const TAG_BYTES = 16;
@@ -46,32 +51,50 @@ export class EncryptionCodec implements PayloadCodec {
     }
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((p) => this.seal(p));
+  /** R-O7: sealed with the region and workflow of the context (the SDK's serialization context). */
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const scope = scopeOf(context);
+    return payloads.map((p) => this.seal(p, scope));
   }
 
   /** Payloads written before encryption (recorded histories, running workflows) pass unchanged. */
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((p) => (isEncrypted(p) ? this.open(p) : p));
+    return payloads.map((p) => (isEncrypted(p) ? this.open(p).payload : p));
   }
 
-  private seal(payload: Payload): Payload {
+  /**
+   * R-O7: an encrypted payload opened with the scope it was sealed with (authenticated: a payload
+   * relabelled with another region or workflow fails); a clear payload has no scope.
+   */
+  openScoped(payload: Payload): { payload: Payload; scope: PayloadScope; encrypted: boolean } {
+    if (!isEncrypted(payload)) return { payload, scope: {}, encrypted: false };
+    return { ...this.open(payload), encrypted: true };
+  }
+
+  private seal(payload: Payload, scope: PayloadScope): Payload {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.k.keys.get(this.k.activeKeyId)!, iv);
-    // The key id is bound as associated data: a payload relabelled with another id fails to open.
-    cipher.setAAD(text.encode(this.k.activeKeyId));
+    // The key id, region and workflow are bound as associated data: a payload relabelled with
+    // another key id, region or workflow (or stripped of them) fails to open.
+    cipher.setAAD(associatedData(this.k.activeKeyId, scope));
     const plain = PayloadProto.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: text.encode(ENCRYPTED_ENCODING),
         [KEY_ID_METADATA]: text.encode(this.k.activeKeyId),
+        ...(scope.region ? { [REGION_METADATA]: text.encode(scope.region) } : {}),
+        ...(scope.workflowId ? { [WORKFLOW_METADATA]: text.encode(scope.workflowId) } : {}),
       },
       data: sealed,
     };
   }
 
-  private open(payload: Payload): Payload {
+  private open(payload: Payload): { payload: Payload; scope: PayloadScope } {
+    const scope: PayloadScope = {
+      region: decodeText(payload.metadata?.[REGION_METADATA]),
+      workflowId: decodeText(payload.metadata?.[WORKFLOW_METADATA]),
+    };
     const keyId = decodeText(payload.metadata?.[KEY_ID_METADATA]);
     if (!keyId) throw new PayloadCodecError(`encrypted payload without ${KEY_ID_METADATA}`);
     const key = this.k.keys.get(keyId);
@@ -80,7 +103,7 @@ export class EncryptionCodec implements PayloadCodec {
     if (data.length < IV_BYTES + TAG_BYTES)
       throw new PayloadCodecError(`encrypted payload too short (key ${keyId})`);
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
-    decipher.setAAD(text.encode(keyId));
+    decipher.setAAD(associatedData(keyId, scope));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plain: Buffer;
     try {
@@ -92,8 +115,14 @@ export class EncryptionCodec implements PayloadCodec {
       throw new PayloadCodecError(`payload failed authentication with key ${keyId} (tampered or wrong key)`);
     }
     const inner = PayloadProto.decode(plain);
-    return { metadata: inner.metadata, data: inner.data };
+    return { payload: { metadata: inner.metadata, data: inner.data }, scope };
   }
+}
+
+/** The key id alone for a payload of no scope (as every payload sealed before regions). */
+function associatedData(keyId: string, scope: PayloadScope): Uint8Array {
+  if (!scope.region && !scope.workflowId) return text.encode(keyId);
+  return text.encode(`${keyId}\u0000${scope.region ?? ''}\u0000${scope.workflowId ?? ''}`);
 }
 
 export function isEncrypted(p: Payload): boolean {

@@ -9,6 +9,7 @@ import {
   YES_NO,
 } from './caseload-layout';
 import type { CivilDate, YearMonth } from './dates';
+import { type IdKeys, keyedDigest, keyedDigests } from './keyed-id';
 import type { Money } from './money';
 
 // A caseload import's rows checked one by one (caseload-checks.ts) and grouped into households
@@ -50,14 +51,28 @@ export interface RowProblem {
 }
 
 /**
- * The case id of a household: the county and a hash of the source system's household number, so
- * the same household imported again is the same case (and the same workflow), and neither a name
- * nor an ID number appears in the workflow id.
+ * The case id of a household: the county and a keyed HMAC of the source system's household number
+ * (R-O7: a plain hash of a short number is reversed by trying them all), so the same household
+ * imported again is the same case (and the same workflow), and neither a name, an ID number nor
+ * the old number can be read from the workflow id.
  */
-export function importedCaseId(countyCode: string, householdKey: string): string {
-  const h = createHash('sha256').update(`${countyCode}:${householdKey}`).digest('hex');
-  return `I${countyCode}${h.slice(0, 16).toUpperCase()}`;
+export function importedCaseId(k: IdKeys, countyCode: string, householdKey: string): string {
+  return caseIdOf(countyCode, keyedDigest(k, 'imported-case', countyCode, householdKey).hex);
 }
+
+/**
+ * Every id the household may already have (a case imported under an earlier key, or before keyed
+ * ids): the same household imported again is found whatever key named it.
+ */
+export function importedCaseIds(k: IdKeys, countyCode: string, householdKey: string): string[] {
+  const legacy = createHash('sha256').update(`${countyCode}:${householdKey}`).digest('hex');
+  return [
+    ...keyedDigests(k, 'imported-case', countyCode, householdKey).map((d) => caseIdOf(countyCode, d.hex)),
+    caseIdOf(countyCode, legacy),
+  ];
+}
+
+const caseIdOf = (countyCode: string, hex: string) => `I${countyCode}${hex.slice(0, 16).toUpperCase()}`;
 
 export type { Cells };
 
@@ -67,7 +82,7 @@ export const PROGRESS_ROWS = 1000;
 /** Every row checked, then grouped by household: a household with any bad row is refused whole. */
 export function validateCaseload(
   rows: Cells[],
-  opts: { countyCode: string; today: CivilDate; onChecked?: (rows: number) => void },
+  opts: { countyCode: string; today: CivilDate; idKeys: IdKeys; onChecked?: (rows: number) => void },
 ): { households: ImportedHousehold[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const groups = new Map<string, { row: number; c: Cells }[]>();
@@ -115,7 +130,7 @@ export function validateCaseload(
       });
     households.push({
       householdKey: key,
-      caseId: importedCaseId(opts.countyCode, key),
+      caseId: importedCaseId(opts.idKeys, opts.countyCode, key),
       category: CATEGORY_VALUES[first.category]!,
       villageCode: first.villageCode,
       residence: RESIDENCE_VALUES[first.residence]!,

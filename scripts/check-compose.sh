@@ -3,9 +3,9 @@
 #
 #   1. docker-compose (Debian bookworm's package, Compose v1.29; installed with
 #      apt-get if the command is missing) must accept the file:
-#      `docker-compose -f docker-compose.yml config -q`, with a dummy JWT_SECRET.
-#   2. With JWT_SECRET unset the same command must refuse the file (the
-#      required `${JWT_SECRET:?...}` interpolation really is required).
+#      `docker-compose -f docker-compose.yml config -q`, with a dummy JWT_JWKS_URL.
+#   2. With JWT_JWKS_URL unset the same command must refuse the file (the
+#      required `${JWT_JWKS_URL:?...}` interpolation really is required).
 #   3. Compose v2's own loader (compose-spec/compose-go, the library behind
 #      `docker compose config`) must accept it too, so the file is known to work
 #      with both; and the Dockerfile must parse with BuildKit's parser and
@@ -72,20 +72,20 @@ ensure_docker_compose() {
 ensure_docker_compose
 log "version: $(docker-compose version --short 2>/dev/null || docker-compose --version)"
 
-log "running: JWT_SECRET=<dummy> docker-compose -f $COMPOSE_FILE_PATH config -q"
-JWT_SECRET="${JWT_SECRET:-check-compose-dummy-secret-0123456789abcdef}" \
+log "running: JWT_JWKS_URL=<dummy> docker-compose -f $COMPOSE_FILE_PATH config -q"
+JWT_JWKS_URL="${JWT_JWKS_URL:-https://idp.example/jwks.json}" \
 	docker-compose -f "$COMPOSE_FILE_PATH" config -q || die "docker-compose rejected $COMPOSE_FILE_PATH"
 log "ok: docker-compose accepts $COMPOSE_FILE_PATH"
 
-log "services: $(JWT_SECRET=x docker-compose -f "$COMPOSE_FILE_PATH" config --services | sort | tr '\n' ' ')"
+log "services: $(JWT_JWKS_URL=https://idp.example/jwks.json docker-compose -f "$COMPOSE_FILE_PATH" config --services | sort | tr '\n' ' ')"
 
-# --- 2. JWT_SECRET is required ----------------------------------------------
-log "running: docker-compose -f $COMPOSE_FILE_PATH config -q with JWT_SECRET unset (must fail)"
-if refusal="$(env -u JWT_SECRET docker-compose -f "$COMPOSE_FILE_PATH" config -q 2>&1)"; then
-	die "docker-compose accepted $COMPOSE_FILE_PATH without JWT_SECRET"
+# --- 2. JWT_JWKS_URL is required ----------------------------------------------
+log "running: docker-compose -f $COMPOSE_FILE_PATH config -q with JWT_JWKS_URL unset (must fail)"
+if refusal="$(env -u JWT_JWKS_URL docker-compose -f "$COMPOSE_FILE_PATH" config -q 2>&1)"; then
+	die "docker-compose accepted $COMPOSE_FILE_PATH without JWT_JWKS_URL"
 fi
-printf '%s\n' "$refusal" | grep -q JWT_SECRET || die "unexpected refusal without JWT_SECRET: $refusal"
-log "ok: refused without JWT_SECRET ($(printf '%s' "$refusal" | tr '\n' ' ' | tail -c 110))"
+printf '%s\n' "$refusal" | grep -q JWT_JWKS_URL || die "unexpected refusal without JWT_JWKS_URL: $refusal"
+log "ok: refused without JWT_JWKS_URL ($(printf '%s' "$refusal" | tr '\n' ' ' | tail -c 110))"
 
 # --- 3. Compose v2 loader, Dockerfile parser --------------------------------
 go_unavailable() {
@@ -228,7 +228,7 @@ go_checks() {
 		return
 	fi
 	log "running: compose v2 loader (compose-go $COMPOSE_GO_VERSION) on $COMPOSE_FILE_PATH"
-	JWT_SECRET="${JWT_SECRET:-check-compose-dummy-secret-0123456789abcdef}" "$helper" compose "$COMPOSE_FILE_PATH" ||
+	JWT_JWKS_URL="${JWT_JWKS_URL:-https://idp.example/jwks.json}" "$helper" compose "$COMPOSE_FILE_PATH" ||
 		die "the compose v2 loader rejected $COMPOSE_FILE_PATH"
 	log "ok: the compose v2 loader accepts $COMPOSE_FILE_PATH"
 	log "running: BuildKit parser and linter (buildkit $BUILDKIT_VERSION) on Dockerfile"
@@ -250,9 +250,10 @@ app_env_check() {
 	local work
 	work="$(mktemp -d)"
 	# Debian's docker-compose depends on python3-yaml, so /usr/bin/python3 has it.
-	# R-O7: dummy payload keys, as for JWT_SECRET (the compose file leaves them empty when unset).
-	JWT_SECRET="${JWT_SECRET:-check-compose-dummy-secret-0123456789abcdef}" \
+	# R-O7: dummy payload keys, as for JWT_JWKS_URL (the compose file leaves them empty when unset).
+	JWT_JWKS_URL="${JWT_JWKS_URL:-https://idp.example/jwks.json}" \
 		PAYLOAD_KEYS="${PAYLOAD_KEYS:-check:Y2hlY2stY29tcG9zZS1kdW1teS1rZXktMDEyMzQ1Njc=}" PAYLOAD_KEY_ID="${PAYLOAD_KEY_ID:-check}" \
+		ID_KEYS="${ID_KEYS:-check:Y2hlY2stY29tcG9zZS1kdW1teS1rZXktMDEyMzQ1Njc=}" ID_KEY_ID="${ID_KEY_ID:-check}" \
 		docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
 import json, sys, yaml
 services = yaml.safe_load(sys.stdin)["services"]
@@ -291,7 +292,7 @@ app_env_check
 # --- 5. Scrape targets, search attributes --------------------------------------
 scrape_check() {
 	log "running: deploy/prometheus.yml targets against the services' metrics ports"
-	JWT_SECRET=x docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
+	JWT_JWKS_URL=https://idp.example/jwks.json docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
 import sys, yaml
 services = yaml.safe_load(sys.stdin)["services"]
 prom = yaml.safe_load(open("deploy/prometheus.yml"))
@@ -330,7 +331,7 @@ sys.exit(1 if bad else 0)
 const f = searchAttributeFlags(); const o = [];
 for (let i = 1; i < f.length; i += 2) o.push(f[i].replace('=', ':'));
 console.log(o.sort().join(' '));")"
-	have="$(JWT_SECRET=x docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
+	have="$(JWT_JWKS_URL=https://idp.example/jwks.json docker-compose -f "$COMPOSE_FILE_PATH" config | /usr/bin/python3 -c '
 import sys, yaml
 print(" ".join(sorted(yaml.safe_load(sys.stdin)["services"]["temporal-create-namespace"]["environment"]["SEARCH_ATTRIBUTES"].split())))')"
 	[ "$want" = "$have" ] || die "SEARCH_ATTRIBUTES ($have) differ from workflows/contracts/search-attributes.ts ($want)"

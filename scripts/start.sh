@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh npm temporal postgres documents
+# R-O7: the development secret and payload key are accepted only where NODE_ENV says development.
+export NODE_ENV=development
 exec node_modules/.bin/tsx scripts/stack.ts start

@@ -6,4 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh npm temporal temporal-server testserver postgres schemathesis chromium documents
+# R-O7: the development secret and payload key are accepted only where NODE_ENV says test.
+export NODE_ENV=test
 exec node_modules/.bin/tsx scripts/stack.ts test "$@"

@@ -2,11 +2,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { dataConverter } from '../codec/payload-codec';
-import { loadConfigOrExit } from '../config/env';
+import { idKeysOf, loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
 import { installRuntimeLogger } from './logging';
 import { sdkMetricsBindAddress, startWorkerMetrics } from './metrics';
-import { ensurePayrollSchedule, ensureSpotCheckSchedule } from './schedules';
+import { ensurePayrollSchedule, ensureRetentionSchedule, ensureSpotCheckSchedule } from './schedules';
 import { heapLimitMb, workerTuning } from './tuning';
 
 // Worker process: connects, serves the task queue, and on SIGINT/SIGTERM stops polling, lets
@@ -25,7 +25,7 @@ const worker = await Worker.create({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
-  activities: createActivities({ pool, paymentFilesDir: config.PAYMENT_FILES_DIR }),
+  activities: createActivities({ pool, idKeys: idKeysOf(config), paymentFilesDir: config.PAYMENT_FILES_DIR }),
   shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
   // R-O7: every payload the worker sends is encrypted (the codec runs outside the workflow sandbox).
   dataConverter: dataConverter(config),
@@ -43,8 +43,16 @@ const scheduleClient = new Client({
 const schedule = await ensurePayrollSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
 // R-O2: the monthly spot-check rounds of township decisions.
 const spotChecks = await ensureSpotCheckSchedule(scheduleClient, config.TEMPORAL_TASK_QUEUE);
+// R-O7: the daily purge of copies kept for technical reasons.
+const retention = await ensureRetentionSchedule(
+  scheduleClient,
+  config.TEMPORAL_TASK_QUEUE,
+  config.RETENTION_DAYS,
+);
 await clientConnection.close();
-console.log(`[worker] payroll schedule ${schedule}, spot-check schedule ${spotChecks}`);
+console.log(
+  `[worker] payroll schedule ${schedule}, spot-check schedule ${spotChecks}, retention schedule ${retention}`,
+);
 
 console.log(
   `[worker] heap limit ${heapLimitMb().toFixed(0)} MB, cache ${tuning.maxCachedWorkflows} workflows, ` +

@@ -56,3 +56,42 @@ export async function ensureSpotCheckSchedule(
     throw err;
   }
 }
+
+export const RETENTION_SCHEDULE_ID = 'retention-daily';
+
+/**
+ * R-O7: the daily purge of copies kept for technical reasons — 03:30 Asia/Shanghai, whatever is
+ * older than RETENTION_DAYS. Created once; a worker started with another RETENTION_DAYS sets it on
+ * the existing Schedule.
+ */
+export async function ensureRetentionSchedule(
+  client: Client,
+  taskQueue: string,
+  retentionDays: number,
+  scheduleId = RETENTION_SCHEDULE_ID,
+): Promise<'created' | 'exists'> {
+  const args = [{ retentionDays }];
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec: { calendars: [{ hour: 3, minute: 30 }], timezone: 'Asia/Shanghai' },
+      action: { type: 'startWorkflow', workflowType: 'retentionPurgeWorkflow', taskQueue, args },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      memo: { purpose: 'daily purge of replayed answers and imported households (R-O7)' },
+    });
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((prev) => ({
+      ...prev,
+      action: {
+        ...prev.action,
+        type: 'startWorkflow',
+        workflowType: 'retentionPurgeWorkflow',
+        taskQueue,
+        args,
+      },
+    }));
+    return 'exists';
+  }
+}

@@ -6,6 +6,7 @@ export { importWorkflow } from './import/workflow';
 export { payrollSchedulerWorkflow } from './payroll/scheduler';
 export { payrollWorkflow } from './payroll/workflow';
 export { registerWorkflow } from './register/workflow';
+export { retentionPurgeWorkflow } from './retention/workflow';
 export { spotCheckItemWorkflow } from './spot-check/item';
 export { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from './spot-check/round';
 export { standardAdjustmentWorkflow } from './standard/workflow';

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { derivationSecretOf } from '../../config/env';
 import type { ApplicationFilters, ApplicationListItem } from '../../db/repositories/application-list';
 import { divisionName } from '../../documents/region-names';
 import { ListCursors, type ListKey } from '../list-cursor';
@@ -12,7 +13,7 @@ const withPlace = (i: ApplicationListItem) => ({ ...i, townshipName: divisionNam
 // township), stage (or every open stage) and overdue, or found by a member's name prefix or the
 // application id, a page at a time by an opaque cursor (keyset; no count).
 export const applicationListRoutes: FastifyPluginAsyncZod = async (app) => {
-  const cursors = new ListCursors(app.config.JWT_SECRET);
+  const cursors = new ListCursors(derivationSecretOf(app.config));
   const { applicationList } = app.repos;
 
   app.get(

@@ -52,7 +52,7 @@ export const applicationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/applications/:id',
     {
-      config: { roles: STAFF_READERS },
+      config: { roles: STAFF_READERS, auditRead: { subject: 'application', what: 'application' } },
       schema: {
         tags: ['applications'],
         summary: 'Stage, every deadline and the history of an application',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { derivationSecretOf } from '../../config/env';
 import type { CaseFilters, CaseListItem, RosterCase } from '../../db/repositories/case-list';
 import type { ListScope } from '../../db/repositories/list-sql';
 import { rosterCsv, rosterXlsx } from '../../documents/case-roster';
@@ -29,7 +30,7 @@ const withPlace = (i: CaseListItem) => ({ ...i, townshipName: divisionName(i.tow
 // status and category, or found by a member's name prefix or the case id, a page at a time by an
 // opaque cursor (keyset; no count); format=csv|xlsx is the roster (花名册) of the same filters.
 export const caseListRoutes: FastifyPluginAsyncZod = async (app) => {
-  const cursors = new ListCursors(app.config.JWT_SECRET);
+  const cursors = new ListCursors(derivationSecretOf(app.config));
   const { caseList } = app.repos;
 
   async function roster(scope: ListScope, f: CaseFilters): Promise<RosterCase[]> {

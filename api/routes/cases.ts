@@ -53,7 +53,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cases/:id',
     {
-      config: { roles: STAFF_READERS },
+      config: { roles: STAFF_READERS, auditRead: { subject: 'case', what: 'case' } },
       schema: {
         tags: ['cases'],
         summary: 'Status, members, amount, taper and review dates, open checks of a case',
@@ -88,7 +88,7 @@ export const caseRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/cases/:id/payments',
     {
-      config: { roles: STAFF_READERS },
+      config: { roles: STAFF_READERS, auditRead: { subject: 'case', what: 'payments' } },
       schema: {
         tags: ['cases'],
         summary: "The case's payment ledger",

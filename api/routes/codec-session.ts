@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { claimsSchema } from '../plugins/auth';
-import { forbidden, unauthorized } from '../problem';
+import { authorize } from '../plugins/auth';
 
 // R-O7: the Temporal UI cannot send a pasted bearer token to the codec server: it passes only the
 // access token of its own OIDC login (none on the dev server) or, with "Include cross-origin
@@ -8,6 +7,7 @@ import { forbidden, unauthorized } from '../problem';
 // HttpOnly cookie scoped to /codec; the codec routes read it as if it were the Authorization header,
 // and the guard (signature, issuer, expiry, role) is the API's. SameSite=Strict: only pages of the
 // same site (the UI on the same host) send it, and CORS lets only TEMPORAL_UI_URL read answers.
+// Secure whenever the API is reached over https (directly, or through a proxy of TRUST_PROXY).
 
 export const CODEC_COOKIE = 'dibao_codec';
 
@@ -35,23 +35,18 @@ export const codecSessionRoutes: FastifyPluginAsync = async (app) => {
   app.get('/session', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html').send(FORM));
   app.post('/session', { schema: { hide: true } }, async (req, reply) => {
     const token = String((req.body as { token?: unknown } | undefined)?.token ?? '').trim();
-    let claims: unknown;
-    try {
-      claims = app.jwt.verify(token);
-    } catch {
-      // As the API's guard: the verifier's reason (expired, bad signature, issuer) is not said.
-      throw unauthorized();
-    }
-    const parsed = claimsSchema.safeParse(claims);
-    if (!parsed.success) throw unauthorized('token claims must include sub, role and region');
-    if (parsed.data.role !== 'supervisor' && parsed.data.role !== 'admin') {
-      throw forbidden(`role ${parsed.data.role} may not decode payloads`);
-    }
-    const exp = (claims as { exp?: number }).exp;
-    const maxAge = exp ? Math.max(0, exp - Math.floor(Date.now() / 1000)) : 12 * 3600;
+    // The API's own guard (signature or identity provider's key, issuer, lifetime, role) on that token.
+    req.headers.authorization = `Bearer ${token}`;
+    await authorize(req, ['supervisor', 'admin']);
+    // Verified above: its payload's `exp` (required by the guard) bounds the cookie.
+    const { exp = 0 } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      exp?: number;
+    };
+    const maxAge = Math.max(0, exp - Math.floor(Date.now() / 1000));
+    const secure = req.protocol === 'https' ? '; Secure' : '';
     reply.header(
       'Set-Cookie',
-      `${CODEC_COOKIE}=${encodeURIComponent(token)}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`,
+      `${CODEC_COOKIE}=${encodeURIComponent(token)}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
     );
     return reply
       .type('text/html')

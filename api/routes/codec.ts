@@ -2,13 +2,19 @@ import type { Payload } from '@temporalio/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { fieldKinds } from '../../codec/field-kinds';
 import { PayloadCodecError, payloadCodec } from '../../codec/payload-codec';
+import { coversPayload, type PayloadScope, recordOfWorkflowId } from '../../codec/payload-scope';
+import type { CodecAccess } from '../../db/repositories/audit';
 import { authorize } from '../plugins/auth';
-import { badRequest, problemResponses } from '../problem';
+import { badRequest, forbidden, problemResponses } from '../problem';
 import { codecSessionRoutes, cookieToken } from './codec-session';
 
 // R-O7: Temporal's remote codec protocol, so the Temporal UI shows clear payloads to supervisors
-// and administrators only, and every decode is audited. The UI calls `<endpoint>/decode` from the
+// and administrators only — each payload only to a caller whose region covers the county it was
+// sealed with (codec/payload-scope.ts; a payload of before regions only to a province-level caller),
+// anything else 403 — and every decode, or refusal, is audited per workflow with the kinds of
+// fields it held. Encoding is for administrators. The UI calls `<endpoint>/decode` from the
 // browser: cross-origin from TEMPORAL_UI_URL, with `X-Namespace` and (if configured) `Authorization`.
 
 const base64 = z
@@ -66,14 +72,35 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // After the cookie hook above: the same guard as every route, on the token found there.
   const guard = (req: FastifyRequest) => authorize(req, ['supervisor', 'admin']);
+  const adminOnly = (req: FastifyRequest) => authorize(req, ['admin']);
 
-  const run = async (fn: () => Promise<Payload[]>) => {
+  const run = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     try {
-      return (await fn()).map(toJson);
+      return await fn();
     } catch (err) {
       if (err instanceof PayloadCodecError) throw badRequest(err.message);
       throw err;
     }
+  };
+
+  /** The decoded payloads grouped by the workflow they were sealed for (clear ones apart). */
+  const byWorkflow = (opened: { payload: Payload; scope: PayloadScope; encrypted: boolean }[]) => {
+    const groups = new Map<string, { scope: PayloadScope; payloads: Payload[] }>();
+    for (const o of opened.filter((x) => x.encrypted)) {
+      const key = `${o.scope.workflowId ?? ''}\u0000${o.scope.region ?? ''}`;
+      const g = groups.get(key) ?? { scope: o.scope, payloads: [] };
+      g.payloads.push(o.payload);
+      groups.set(key, g);
+    }
+    return [...groups.values()].map(
+      ({ scope, payloads }): CodecAccess => ({
+        subject: scope.workflowId ? recordOfWorkflowId(scope.workflowId) : undefined,
+        workflowId: scope.workflowId,
+        region: scope.region,
+        payloadCount: payloads.length,
+        fieldKinds: fieldKinds(payloads),
+      }),
+    );
   };
   const schema = (what: string) => ({
     tags: ['codec'],
@@ -83,9 +110,19 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
     response: { 200: codecBody, ...problemResponses },
   });
 
-  app.post('/encode', { onRequest: [guard], schema: schema('encrypts payloads') }, async (req) => ({
-    payloads: await run(() => codec.encode(req.body.payloads.map(fromJson))),
-  }));
+  app.post(
+    '/encode',
+    {
+      onRequest: [adminOnly],
+      schema: {
+        ...schema('encrypts payloads'),
+        description: 'Temporal remote codec: encrypts payloads (admin).',
+      },
+    },
+    async (req) => ({
+      payloads: (await run(() => codec.encode(req.body.payloads.map(fromJson)))).map(toJson),
+    }),
+  );
 
   app.post(
     '/decode',
@@ -94,15 +131,22 @@ export const codecRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: schema('decrypts payloads; every call is audited (R-O7)'),
     },
     async (req) => {
-      const payloads = await run(() => codec.decode(req.body.payloads.map(fromJson)));
-      await app.repos.audit.recordCodecDecode({
+      const opened = await run(() => req.body.payloads.map((p) => codec.openScoped(fromJson(p))));
+      const accesses = byWorkflow(opened);
+      const allowed = accesses.every((a) => coversPayload(req.user.region, a.region));
+      await app.repos.audit.recordCodecAccess({
         actorSub: req.user.sub,
         actorRole: req.user.role,
+        actorRegion: req.user.region,
         // The Temporal CLI sends X-Namespace empty when no namespace was given.
         namespace: req.headers['x-namespace'] || app.config.TEMPORAL_NAMESPACE,
-        payloadCount: payloads.length,
+        outcome: allowed ? 'decoded' : 'refused',
+        // A request of clear payloads only is still an access: one event naming the namespace.
+        accesses: accesses.length ? accesses : [{ payloadCount: opened.length, fieldKinds: [] }],
       });
-      return { payloads };
+      // R-O7: nothing is answered unless every payload is the caller's region's (403 names no region).
+      if (!allowed) throw forbidden("the caller's region does not reach these payloads");
+      return { payloads: opened.map((o) => toJson(o.payload)) };
     },
   );
 };

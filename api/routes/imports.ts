@@ -94,6 +94,7 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
     threads: app.config.IMPORT_THREADS,
     queue: app.config.IMPORT_QUEUE,
     activeHolders: (ids) => app.repos.enrolments.activeHolders(ids),
+    idKeys: app.idKeys,
   });
   const later = new Set<Promise<void>>();
   app.addHook('onClose', async () => {

@@ -69,7 +69,7 @@ export const monitoringHitRoutes: FastifyPluginAsyncZod = async (app) => {
         lines.filter((l) => l.outcome === 'registered'),
         8,
         async (l) => {
-          l.key = await sendFinding(app.temporal, app.config.TEMPORAL_TASK_QUEUE, app.repos, {
+          l.key = await sendFinding(app.temporal, app.config.TEMPORAL_TASK_QUEUE, app.repos, app.idKeys, {
             findingId: `hit:${l.item.hitId}`,
             source: 'data_comparison',
             villageCode: l.item.villageCode!,

@@ -1,5 +1,6 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { derivationSecretOf } from '../../config/env';
 import { personDigest } from '../../domain/person-digest';
 import { scopeOf } from '../list-scope';
 import { problemResponses } from '../problem';
@@ -11,7 +12,7 @@ import { lookupBody, lookupSchema } from '../schemas/lists';
 export const peopleRoutes: FastifyPluginAsyncZod = async (app) => {
   const digestKey = app.config.PERSON_DIGEST_KEY
     ? Buffer.from(app.config.PERSON_DIGEST_KEY, 'utf8')
-    : Buffer.from(hkdfSync('sha256', app.config.JWT_SECRET, 'dibao-person-digest', 'audit', 32));
+    : Buffer.from(hkdfSync('sha256', derivationSecretOf(app.config), 'dibao-person-digest', 'audit', 32));
 
   app.post(
     '/people/lookup',

@@ -85,7 +85,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/register/households/:id',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, auditRead: { subject: 'register', what: 'household' } },
       schema: {
         tags: ['register'],
         summary: 'One registered household (R-L1 … R-L3)',
@@ -117,7 +117,7 @@ export const registerRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const b = req.body;
       assertReach(req.user, b.villageCode);
-      const { workflowId, input } = await registerEntryFor(app.repos, b.villageCode, b.members);
+      const { workflowId, input } = await registerEntryFor(app.repos, app.idKeys, b.villageCode, b.members);
       const existing = await register.find(input.householdKey);
       // Someone of the household is registered where the caller does not reach: say no more (R-O7).
       if (existing && !reaches(req.user.region, existing.villageCode))

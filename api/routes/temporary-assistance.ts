@@ -79,7 +79,10 @@ export const temporaryAssistanceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/temporary-assistance/:id',
     {
-      config: { roles: [...DECIDERS, 'supervisor'] },
+      config: {
+        roles: [...DECIDERS, 'supervisor'],
+        auditRead: { subject: 'temporary_assistance', what: 'temporary_assistance' },
+      },
       schema: {
         tags: ['temporary-assistance'],
         summary: 'A request for temporary assistance: decision, payment, documentation, history (R-A10)',

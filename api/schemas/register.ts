@@ -3,7 +3,15 @@ import { civilDateOf } from '../../domain/dates';
 import { householdSchema } from '../../domain/household-schema';
 import { idNumberSchemaAsOf } from '../../domain/idnumber-schema';
 import { regionCodeSchema, villageCodeSchema } from '../../domain/region-schema';
-import { HOUSEHOLD_KEY_PATTERN } from '../../domain/register-key';
+import { HOUSEHOLD_KEY_PATTERN, LEGACY_HOUSEHOLD_KEY_PATTERN } from '../../domain/register-key';
+
+/**
+ * A household id as routes take it: a keyed id, or one of before keyed ids until the re-keying
+ * (clients/register-rekey.ts) has moved it — after that its row is gone and it answers 404.
+ */
+const HOUSEHOLD_ID = new RegExp(`${HOUSEHOLD_KEY_PATTERN.source}|${LEGACY_HOUSEHOLD_KEY_PATTERN.source}`);
+const householdId = () => z.string().regex(HOUSEHOLD_ID, 'a register household id');
+
 import {
   MANUAL_GROUPS,
   MANUAL_SOURCES,
@@ -29,7 +37,7 @@ const member = z.object({
 });
 
 export const householdParams = z.object({
-  id: z.string().regex(HOUSEHOLD_KEY_PATTERN, 'a register household id'),
+  id: householdId(),
 });
 export const referralParams = householdParams.extend({ referralId: stepId('referralId') });
 
@@ -37,11 +45,7 @@ export const registerQuery = z.object({
   region: regionCodeSchema.optional().describe("Default: the caller's region"),
   group: z.enum(REGISTER_GROUPS).optional(),
   flag: z.enum(['open', 'at_risk', 'overdue']).optional().describe('Households with such a warning open'),
-  after: z
-    .string()
-    .regex(HOUSEHOLD_KEY_PATTERN)
-    .optional()
-    .describe('Cursor: the last id of the page before'),
+  after: householdId().optional().describe('Cursor: the last id of the page before'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -62,7 +62,8 @@ export async function startServers(opts: { fsyncOff: boolean; workerEntry: strin
     const httpPort = await freePort();
     const env = {
       ...process.env,
-      NODE_ENV: 'production',
+      // HS256 with a secret of its own: development and tests only (config/env.ts, R-O7).
+      NODE_ENV: 'test',
       DATABASE_URL: pgUrl,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: 'default',

@@ -20,7 +20,9 @@ export interface AuditEvent {
     | 'roster'
     | 'spot_check'
     | 'temporary_assistance'
-    | 'temporal_namespace';
+    | 'temporal_namespace'
+    | 'temporal_workflow'
+    | 'retention';
   subjectId: string;
   action: string;
   actorSub: string;
@@ -88,43 +90,120 @@ export async function appendAudit(db: Q, events: AuditEvent[]): Promise<void> {
   );
 }
 
-// R-O7: access to a person's record is itself audited; the codec server appends one event per
-// decode request, naming who read how many payloads.
-export interface CodecDecodeEvent {
+// R-O7: access to a person's record is itself audited. The codec server appends one event per
+// decode request and workflow whose payloads it was asked for — decoded, or refused because the
+// caller's region does not cover them — naming who, which workflow's record, and the kinds of
+// personal fields it held (never a value).
+export interface CodecAccess {
+  /** The record the workflow stands for (application, case, complaint, register…), if any. */
+  subject?: { kind: string; id: string };
+  workflowId?: string;
+  /** The county the payloads belong to (absent: written before regions). */
+  region?: string;
+  payloadCount: number;
+  fieldKinds: string[];
+}
+
+export interface CodecAccessEvent {
   actorSub: string;
   actorRole: string;
+  actorRegion: string;
   namespace: string;
-  payloadCount: number;
+  outcome: 'decoded' | 'refused';
+  accesses: CodecAccess[];
+}
+
+/** R-O7: a purge of copies kept for technical reasons, older than the retention (RETENTION_DAYS). */
+export interface RetentionPurge {
+  olderThanDays: number;
+  /** The purge run (the retention workflow's id): its event is written once per table. */
+  runKey: string;
+  by: { sub: string; role: string };
+}
+
+/** The audit event of one table's purge (R-O6: who, when, how many; never what). */
+export const purgeEvent = (p: RetentionPurge, table: string, rows: number): AuditEvent => ({
+  eventKey: `purge:${table}:${p.runKey}`,
+  subjectKind: 'retention',
+  subjectId: table,
+  action: 'purged',
+  actorSub: p.by.sub,
+  actorRole: p.by.role,
+  reason: `R-O7: older than ${p.olderThanDays} days`,
+  payload: { table, rows, olderThanDays: p.olderThanDays },
+});
+
+/** R-O7: the records whose reads are audited. */
+export type ReadSubject = 'application' | 'case' | 'register' | 'temporary_assistance';
+
+export interface ReadEvent {
+  actorSub: string;
+  actorRole: string;
+  subjectKind: ReadSubject;
+  subjectId: string;
+  /** What of the record was shown (`application`, `case`, `payments`, `household`). */
+  what: string;
 }
 
 export function auditRepository(pool: pg.Pool) {
   return {
-    /** One row per decode; the event key is random, so a repeated request is a second access. */
-    recordCodecDecode: async (e: CodecDecodeEvent): Promise<void> => {
+    /** R-O7: one row per read of a person's record (a random key: every read is one access). */
+    recordRead: async (e: ReadEvent): Promise<void> => {
       await appendAudit(pool, [
         {
-          eventKey: `codec_decode:${randomUUID()}`,
-          subjectKind: 'temporal_namespace',
-          subjectId: e.namespace,
-          action: 'codec_decode',
+          eventKey: `read:${randomUUID()}`,
+          subjectKind: e.subjectKind,
+          subjectId: e.subjectId,
+          action: 'read',
           actorSub: e.actorSub,
           actorRole: e.actorRole,
-          payload: { namespace: e.namespace, payloadCount: e.payloadCount },
+          payload: { what: e.what },
         },
       ]);
     },
-    /** The codec decodes recorded for an actor, newest first (tests and supervision). */
+    /** One row per request and workflow; the event key is random, so a repeated request is a second access. */
+    recordCodecAccess: async (e: CodecAccessEvent): Promise<void> => {
+      const request = randomUUID();
+      await appendAudit(
+        pool,
+        e.accesses.map((a, i) => ({
+          eventKey: `codec_decode:${request}:${i}`,
+          subjectKind: (a.subject?.kind ?? 'temporal_namespace') as AuditEvent['subjectKind'],
+          subjectId: a.subject?.id ?? e.namespace,
+          action: e.outcome === 'decoded' ? 'codec_decode' : 'codec_decode_refused',
+          actorSub: e.actorSub,
+          actorRole: e.actorRole,
+          payload: {
+            namespace: e.namespace,
+            callerRegion: e.actorRegion,
+            workflowId: a.workflowId ?? null,
+            region: a.region ?? null,
+            payloadCount: a.payloadCount,
+            fieldKinds: a.fieldKinds,
+          },
+        })),
+      );
+    },
+    /** The codec accesses (decoded or refused) recorded for an actor, newest first (tests and supervision). */
     codecDecodesBy: async (actorSub: string) => {
       const { rows } = await pool.query<{
         action: string;
         actorSub: string;
         actorRole: string;
+        subjectKind: string;
+        subjectId: string;
         namespace: string;
+        workflowId: string | null;
+        region: string | null;
         payloadCount: number;
+        fieldKinds: string[];
       }>(
-        `SELECT action, actor_sub AS "actorSub", actor_role AS "actorRole", subject_id AS namespace,
-                (payload->>'payloadCount')::int AS "payloadCount"
-         FROM audit_events WHERE action = 'codec_decode' AND actor_sub = $1 ORDER BY id DESC`,
+        `SELECT action, actor_sub AS "actorSub", actor_role AS "actorRole", subject_kind AS "subjectKind",
+                subject_id AS "subjectId", payload->>'namespace' AS namespace, payload->>'workflowId' AS "workflowId",
+                payload->>'region' AS region, (payload->>'payloadCount')::int AS "payloadCount",
+                ARRAY(SELECT jsonb_array_elements_text(payload->'fieldKinds')) AS "fieldKinds"
+         FROM audit_events WHERE action IN ('codec_decode', 'codec_decode_refused') AND actor_sub = $1
+         ORDER BY id DESC`,
         [actorSub],
       );
       return rows;

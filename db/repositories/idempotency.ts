@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { inTransaction } from '../pool';
+import { appendAudit, purgeEvent, type RetentionPurge } from './audit';
 
 // API.md: Idempotency-Key answers (API-owned; no workflow writes this table). A key holds the hash
 // of its first request and, once decided, the answer to replay. It never blocks a retry for long:
@@ -61,6 +63,21 @@ export function idempotencyRepository(pool: pg.Pool) {
          WHERE caller = $1 AND key = $2`,
         [caller, key, statusCode, JSON.stringify(response)],
       );
+    },
+
+    /**
+     * R-O7: keys older than `olderThanDays` go, with their answers (a retry that late is a new
+     * request); one audit event says how many, in the same transaction.
+     */
+    async purgeOlderThan(p: RetentionPurge): Promise<number> {
+      return inTransaction(pool, async (c) => {
+        const { rowCount } = await c.query(
+          `DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(days => $1)`,
+          [p.olderThanDays],
+        );
+        await appendAudit(c, [purgeEvent(p, 'idempotency_keys', rowCount ?? 0)]);
+        return rowCount ?? 0;
+      });
     },
 
     /** No answer was decided (5xx, or a refusal that changed nothing): the next request runs at once. */

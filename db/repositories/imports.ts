@@ -3,6 +3,7 @@ import type { ImportedHousehold, RowProblem } from '../../domain/caseload-import
 import { countyOf, townshipOf } from '../../domain/region';
 import type { ApplicationContext, ImportOutcome } from '../../workflows/contracts';
 import { inTransaction } from '../pool';
+import { appendAudit, purgeEvent, type RetentionPurge } from './audit';
 import { caseHolder, claim } from './enrolments';
 
 // Caseload imports (API.md "Documents and onboarding"). Writers: `imports` and `import_households`
@@ -33,6 +34,24 @@ const CHUNK = 1000;
 
 export function importsRepository(pool: pg.Pool) {
   return {
+    /**
+     * R-O7: the households (names, ID numbers) of imports older than the retention whose every
+     * household has its outcome — the cases hold what they need — go; the import, its report and
+     * its outcomes stay. One audit event says how many, in the same transaction.
+     */
+    async purgeHouseholdsOlderThan(p: RetentionPurge): Promise<number> {
+      return inTransaction(pool, async (c) => {
+        const { rowCount } = await c.query(
+          `DELETE FROM import_households h USING imports i
+           WHERE h.import_id = i.import_id AND i.created_at < now() - make_interval(days => $1)
+             AND (SELECT count(*) FROM import_outcomes o WHERE o.import_id = i.import_id) >= i.households_total`,
+          [p.olderThanDays],
+        );
+        await appendAudit(c, [purgeEvent(p, 'import_households', rowCount ?? 0)]);
+        return rowCount ?? 0;
+      });
+    },
+
     /** The batch in one transaction; the same import id again writes nothing (a retried upload). */
     async create(b: ImportBatch): Promise<boolean> {
       return inTransaction(pool, async (c) => {

@@ -18,9 +18,10 @@ const SUBJECT_VILLAGE = `
   LEFT JOIN spot_checks sq ON e.subject_kind = 'spot_check' AND sq.check_id = e.subject_id
   LEFT JOIN spot_check_rounds sr ON e.subject_kind = 'spot_check' AND sr.round_id = e.subject_id
   LEFT JOIN roster_uploads ru ON e.subject_kind = 'roster' AND ru.upload_id = e.subject_id
-  LEFT JOIN temporary_assistance st ON e.subject_kind = 'temporary_assistance' AND st.assistance_id = e.subject_id`;
+  LEFT JOIN temporary_assistance st ON e.subject_kind = 'temporary_assistance' AND st.assistance_id = e.subject_id
+  LEFT JOIN register_households sh ON e.subject_kind = 'register' AND sh.household_key = e.subject_id`;
 const VILLAGE =
-  'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code, ru.county_code, st.village_code)';
+  'COALESCE(sa.village_code, sc.village_code, sk.village_code, sq.village_code, sr.county_code, ru.county_code, st.village_code, sh.village_code)';
 
 export interface AuditQuery {
   actor: string;

@@ -27,8 +27,12 @@ export type MonitoringOutcome = 'matched' | 'registered' | 'unknown';
 
 export function registerRepository(pool: pg.Pool) {
   return {
-    /** The household's row, its members and one audit event per history entry (R-O6), once each. */
-    async save(view: RegisterView, entries: RegisterHistoryEntry[]): Promise<void> {
+    /**
+     * The household's row, its members and one audit event per history entry (R-O6), once each.
+     * `replaces`: R-O7, the entry took over one named by a reversible key — that key's members and
+     * hits move to this key and its row goes, in this transaction (no household lost or doubled).
+     */
+    async save(view: RegisterView, entries: RegisterHistoryEntry[], replaces?: string): Promise<void> {
       const open = view.tasks.filter((t) => !t.closedOn);
       const nextDue = open.map((t) => t.due.date).sort()[0] ?? null;
       await inTransaction(pool, async (c) => {
@@ -69,6 +73,12 @@ export function registerRepository(pool: pg.Pool) {
            SELECT $1, unnest($2::text[]), $3 ON CONFLICT (county_code, id_number) DO NOTHING`,
           [view.countyCode, view.members.map((m) => m.idNumber), view.householdKey],
         );
+        if (replaces && replaces !== view.householdKey) {
+          const moved = [view.householdKey, replaces];
+          await c.query('UPDATE register_members SET household_key = $1 WHERE household_key = $2', moved);
+          await c.query('UPDATE monitoring_hits SET household_key = $1 WHERE household_key = $2', moved);
+          await c.query('DELETE FROM register_households WHERE household_key = $1', [replaces]);
+        }
       });
     },
 

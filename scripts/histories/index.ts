@@ -28,6 +28,8 @@ import { payrollLateReturn } from './payroll-late-return';
 import { payrollRosterToResults } from './payroll-roster-to-results';
 import { payrollSchedulerMonthly } from './payroll-scheduler-monthly';
 import { registerHitVisit } from './register-hit-visit';
+import { registerRelocated, registerRelocatedSuccessor } from './register-relocated';
+import { retentionPurgeDaily } from './retention-purge-daily';
 import type { NamedScenario } from './session';
 import { spotCheckItemCorrected } from './spot-check-item-corrected';
 import { spotCheckRoundDraw } from './spot-check-round-draw';
@@ -64,6 +66,8 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseMemberChange,
   caseStandardRaised,
   registerHitVisit,
+  registerRelocated,
+  registerRelocatedSuccessor,
   payrollRosterToResults,
   payrollLateReturn,
   payrollSchedulerMonthly,
@@ -77,4 +81,5 @@ export const SCENARIOS: readonly NamedScenario[] = [
   temporaryAssistanceTownshipDocumented,
   temporaryAssistanceReferralCounty,
   temporaryAssistanceAwaitingDocumentation,
+  retentionPurgeDaily,
 ];

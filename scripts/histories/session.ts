@@ -41,7 +41,8 @@ export type Prefix =
   | 'spot-check-item'
   | 'import'
   | 'standard-adjustment'
-  | 'temporary-assistance';
+  | 'temporary-assistance'
+  | 'retention';
 
 export type Handle = WorkflowHandleWithFirstExecutionRunId<(input: ApplicationInput) => Promise<unknown>>;
 export type CaseHandle = WorkflowHandleWithFirstExecutionRunId<(input: CaseInput) => Promise<CaseResult>>;

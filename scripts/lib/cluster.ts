@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { ensureLocalIdp } from './local-idp';
 import { waitFor } from './procs';
 import { type Supervised, Supervisor } from './supervisor';
 import {
@@ -56,24 +57,36 @@ export interface ClusterState {
   stop(): Promise<void>;
 }
 
-/** JWT secret and payload key of the cluster, kept with its data: histories stay decryptable (R-O7). */
+/**
+ * The cluster's payload key, ID (HMAC) key and identity provider, kept with its data: histories stay decryptable
+ * (R-O7). The APIs verify tokens by the local identity provider's JWKS (no secret of their own);
+ * JWT_SIGNING_KEY_FILE is for scripts/token.ts and the tests, never handed to a process.
+ */
 export function clusterSecrets(dir: string): Record<string, string> {
   const file = join(dir, 'secrets.env');
-  if (!existsSync(file)) {
+  const read = () =>
+    Object.fromEntries(
+      (existsSync(file) ? readFileSync(file, 'utf8') : '')
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+  const old = read();
+  if (!old.JWT_JWKS_URL || !old.ID_KEYS) {
+    // A cluster made before keeps its payload keys; its JWT_SECRET goes, the missing keys are made.
+    const idp = ensureLocalIdp(dir);
     const lines = [
-      `JWT_SECRET=${randomBytes(32).toString('hex')}`,
-      `PAYLOAD_KEYS=k1:${randomBytes(32).toString('base64')}`,
-      'PAYLOAD_KEY_ID=k1',
+      `JWT_JWKS_URL=${idp.jwksUrl}`,
+      `JWT_SIGNING_KEY_FILE=${idp.signingKeyFile}`,
+      `PAYLOAD_KEYS=${old.PAYLOAD_KEYS ?? `k1:${randomBytes(32).toString('base64')}`}`,
+      `PAYLOAD_KEY_ID=${old.PAYLOAD_KEY_ID ?? 'k1'}`,
+      `ID_KEYS=${old.ID_KEYS ?? `k1:${randomBytes(32).toString('base64')}`}`,
+      `ID_KEY_ID=${old.ID_KEY_ID ?? 'k1'}`,
     ];
     writeFileSync(file, `${lines.join('\n')}\n`);
     chmodSync(file, 0o600);
   }
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
+  return read();
 }
 
 /** Until every worker polls the task queue (each bundles the workflows first: a minute or more here). */
@@ -123,7 +136,7 @@ export async function startCluster(opts: {
     temporalAddress: frontend,
     databaseUrl: opts.databaseUrl,
     apis,
-    jwtSecret: secrets.JWT_SECRET,
+    jwtSigningKeyFile: secrets.JWT_SIGNING_KEY_FILE,
   });
   const all: Supervised[] = [];
   // Stops in reverse order of start: the API first, Temporal's services last.
@@ -152,9 +165,10 @@ export async function startCluster(opts: {
   // node itself with tsx's loader (not the tsx CLI, which runs the script in a child): the pid in the
   // state file is the process that serves, so a SIGKILL to it is a node loss.
   const node = (entry: string) => ({ cmd: process.execPath, args: ['--import', 'tsx', join(ROOT, entry)] });
+  const { JWT_SIGNING_KEY_FILE: _signingKey, ...processSecrets } = secrets;
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    ...secrets,
+    ...processSecrets,
     NODE_ENV: 'production',
     TEMPORAL_ADDRESS: frontend,
     DATABASE_URL: opts.databaseUrl,

@@ -11,7 +11,8 @@ import { context } from '../helpers/fixtures';
 // validation gives on the calling thread: the thread moves the work, not the rules (R-A1, R-M3).
 
 const today = civilDateOf(new Date());
-const opts = { countyCode: COUNTY_CODE, today, context: context() };
+const idKeys = { keys: new Map([['t1', Buffer.alloc(32, 1)]]), currentKeyId: 't1' };
+const opts = { countyCode: COUNTY_CODE, today, context: context(), idKeys };
 
 /** A file with every kind of outcome: valid households, bad rows, a member held by another case. */
 function mixedFile() {
@@ -26,7 +27,7 @@ function mixedFile() {
         .map((id) => [
           id,
           id === hh[0]!.ids[0]
-            ? { kind: 'case' as const, id: importedCaseId(COUNTY_CODE, hh[0]!.key) } // its own case: no problem
+            ? { kind: 'case' as const, id: importedCaseId(idKeys, COUNTY_CODE, hh[0]!.key) } // its own case: no problem
             : { kind: 'application' as const, id: 'A140802202601010000000000' },
         ]),
     );
@@ -35,7 +36,7 @@ function mixedFile() {
 
 const pools: ReturnType<typeof importThreads>[] = [];
 const pool = (holders: ActiveHolders, threads = 1, queue = 2) => {
-  const p = importThreads({ threads, queue, activeHolders: holders });
+  const p = importThreads({ threads, queue, activeHolders: holders, idKeys });
   pools.push(p);
   return p;
 };

@@ -88,12 +88,14 @@ describe('payload codec (R-O7)', () => {
     expect([...parsePayloadKeys(spec).keys()]).toEqual(['a', 'b']);
     expect(() => parsePayloadKeys('a:c2hvcnQ=')).toThrow(/32 bytes/);
     expect(() => parsePayloadKeys('nocolon')).toThrow(/id:base64key/);
-    const ok = parseConfig({ PAYLOAD_KEYS: spec, PAYLOAD_KEY_ID: 'b' });
+    // A deployment's own ID keys too (R-O7: no development key outside development and tests).
+    const ids = { ID_KEYS: `i1:${k2.toString('base64')}`, ID_KEY_ID: 'i1' };
+    const ok = parseConfig({ ...ids, PAYLOAD_KEYS: spec, PAYLOAD_KEY_ID: 'b' });
     expect(ok.PAYLOAD_KEY_ID).toBe('b');
-    expect(() => parseConfig({ PAYLOAD_KEYS: spec, PAYLOAD_KEY_ID: 'c' })).toThrow(/PAYLOAD_KEY_ID/);
-    expect(() => parseConfig({ PAYLOAD_KEYS: 'a:c2hvcnQ=' })).toThrow(/PAYLOAD_KEYS/);
-    const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
-    expect(() => parseConfig(prod)).toThrow(/PAYLOAD_KEYS: must be set in production/);
+    expect(() => parseConfig({ ...ids, PAYLOAD_KEYS: spec, PAYLOAD_KEY_ID: 'c' })).toThrow(/PAYLOAD_KEY_ID/);
+    expect(() => parseConfig({ ...ids, PAYLOAD_KEYS: 'a:c2hvcnQ=' })).toThrow(/PAYLOAD_KEYS/);
+    const prod = { NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.example/jwks.json', ...ids };
+    expect(() => parseConfig(prod)).toThrow(/PAYLOAD_KEYS: must be set/);
     expect(parseConfig({ ...prod, PAYLOAD_KEYS: spec, PAYLOAD_KEY_ID: 'a' }).PAYLOAD_KEYS.size).toBe(2);
   });
 });

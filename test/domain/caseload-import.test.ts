@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
-import { type Cells, importedCaseId, validateCaseload } from '../../domain/caseload-import';
+import { type Cells, importedCaseId, importedCaseIds, validateCaseload } from '../../domain/caseload-import';
 import { mapHeaders } from '../../domain/caseload-layout';
 import { firstMonthToRoster } from '../../domain/entitlement';
 import { makeIdNumber } from '../../domain/idnumber';
@@ -24,7 +25,8 @@ const row = (over: Partial<Cells> = {}): Cells => ({
   paidThroughMonth: '',
   ...over,
 });
-const opts = { countyCode: '140802', today: '2026-12-02' };
+const idKeys = { keys: new Map([['t1', Buffer.alloc(32, 1)]]), currentKeyId: 't1' };
+const opts = { countyCode: '140802', today: '2026-12-02', idKeys };
 
 describe('caseload rows', () => {
   it('R-A1: Chinese and English headers name the same columns; a missing column is named', () => {
@@ -56,7 +58,7 @@ describe('caseload rows', () => {
     expect(households).toEqual([
       expect.objectContaining({
         householdKey: 'H1',
-        caseId: importedCaseId('140802', 'H1'),
+        caseId: importedCaseId(idKeys, '140802', 'H1'),
         category: 'dibao',
         residence: 'rural',
         rows: [2, 3],
@@ -134,6 +136,22 @@ describe('caseload rows', () => {
     expect(firstMonthToRoster(cal, '2026-12-02', '2024-03')).toBe('2026-12'); // cut-off Fri 4 December
     expect(firstMonthToRoster(cal, '2026-12-04', '2024-03')).toBe('2027-01'); // cut-off day: that payroll has the roster
     expect(firstMonthToRoster(cal, '2026-12-02', '2027-02')).toBe('2027-02');
+  });
+});
+
+describe('imported case ids (R-O7)', () => {
+  it('R-O7: the id is a keyed HMAC of the old household number — not its plain hash — and a lookup tries every key and the plain hash of before', () => {
+    const plain = `I140802${createHash('sha256').update('140802:H1').digest('hex').slice(0, 16).toUpperCase()}`;
+    const id = importedCaseId(idKeys, '140802', 'H1');
+    expect(id).toMatch(/^I140802[0-9A-F]{16}$/);
+    expect(id).not.toBe(plain);
+    const rotated = { keys: new Map([...idKeys.keys, ['t2', Buffer.alloc(32, 2)]]), currentKeyId: 't2' };
+    expect(importedCaseId(rotated, '140802', 'H1')).not.toBe(id);
+    expect(importedCaseIds(rotated, '140802', 'H1')).toEqual([
+      importedCaseId(rotated, '140802', 'H1'),
+      id,
+      plain,
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@ import { parseConfig } from '../../config/env';
 import { addMonthsToYearMonth, civilDateOf, monthOf } from '../../domain/dates';
 import { caseStateQuery, caseWorkflowId } from '../../workflows/contracts';
 import { freshDatabase } from '../helpers/db';
-import { testDataConverter, testEnv } from '../helpers/env';
+import { testDataConverter, testEnv, testIdKeys } from '../helpers/env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ pool }),
+    activities: createActivities({ pool, idKeys: testIdKeys() }),
     dataConverter: testDataConverter(),
   });
   running = worker.run();

@@ -17,7 +17,7 @@ type Reach =
 
 const STAFF = ['township_staff', 'county_staff', 'supervisor'] as const;
 const RECORD_ID = 'A14080220260101ABCDEF01';
-const HOUSEHOLD = 'H000000000000000000000000';
+const HOUSEHOLD = `H-dev1-${'0'.repeat(32)}`;
 const COMPLAINT_ID = 'C14080220260101ABCDEF012345';
 const ASSISTANCE_ID = 'T14080220260101ABCDEF012345';
 const EXPECTED: Record<string, { roles: readonly string[]; reach: Reach; url?: string; body?: object }> = {

@@ -10,6 +10,9 @@ import { COUNTY, TOWNSHIP } from '../helpers/fixtures';
 let env: ApiEnv;
 const UI = 'http://127.0.0.1:8233';
 const codec = payloadCodec(parseConfig({ NODE_ENV: 'test' }));
+// R-O7: payloads belong to a workflow of the supervisors' county (the SDK's serialization context).
+const CASE = `case:A${COUNTY}20260105ABCDEF012345`;
+const inCounty = { type: 'workflow', namespace: 'default', workflowId: CASE } as const;
 const household = { name: '王小明', idNumber: '140802199001011234', income: '321.50' };
 const b64 = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString('base64');
 const toJson = (p: Payload) => ({
@@ -18,7 +21,8 @@ const toJson = (p: Payload) => ({
 });
 
 beforeAll(async () => {
-  env = await startApiEnv({ worker: false, sub: 'codec' });
+  // The API behind a TLS proxy on loopback (inject's address): X-Forwarded-Proto is believed.
+  env = await startApiEnv({ worker: false, sub: 'codec', env: { TRUST_PROXY: '127.0.0.1' } });
 });
 afterAll(async () => {
   await env?.stop();
@@ -48,7 +52,7 @@ describe('codec server (R-O7)', () => {
 
   it('R-O7: a supervisor decodes the payloads (clear and already-clear ones); one audit row per decode', async () => {
     const plain = defaultPayloadConverter.toPayload('not encrypted');
-    const sealed = await codec.encode([defaultPayloadConverter.toPayload(household)]);
+    const sealed = await codec.encode([defaultPayloadConverter.toPayload(household)], inCounty);
     const res = await decode({ ...env.as('supervisor', COUNTY, 'sup-1'), 'x-namespace': 'default' }, [
       toJson(sealed[0]!),
       toJson(plain),
@@ -63,8 +67,13 @@ describe('codec server (R-O7)', () => {
         action: 'codec_decode',
         actorSub: 'sup-1',
         actorRole: 'supervisor',
+        subjectKind: 'case',
+        subjectId: CASE.slice('case:'.length),
         namespace: 'default',
-        payloadCount: 2,
+        workflowId: CASE,
+        region: COUNTY,
+        payloadCount: 1,
+        fieldKinds: ['id_number', 'name', 'income'],
       },
     ]);
     // The Temporal CLI (`workflow show --codec-endpoint`) sends X-Namespace empty: the API's namespace.
@@ -92,7 +101,7 @@ describe('codec server (R-O7)', () => {
   });
 
   it('R-O7: an unknown key id is a 400 naming it; a malformed body is a 400', async () => {
-    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)]);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)], inCounty);
     const other = toJson(sealed!);
     other.metadata['encryption-key-id'] = Buffer.from('retired-7').toString('base64');
     const res = await decode(env.as('supervisor', COUNTY), [other]);
@@ -116,13 +125,29 @@ describe('codec server (R-O7)', () => {
     expect(ok.statusCode).toBe(200);
     const cookie = String(ok.headers['set-cookie']);
     expect(cookie).toMatch(/^dibao_codec=[^;]+; Path=\/codec; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
-    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)]);
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(household)], inCounty);
     const res = await decode({ cookie: cookie.split(';')[0]! }, [toJson(sealed!)]);
     expect(res.statusCode).toBe(200);
     expect(res.headers['access-control-allow-credentials']).toBe('true');
     expect(await env.api.repos.audit.codecDecodesBy('sup-cookie')).toHaveLength(1);
     const staffCookie = `dibao_codec=${bearer(env.as('township_staff', TOWNSHIP))}`;
     expect((await decode({ cookie: staffCookie }, [toJson(sealed!)])).statusCode).toBe(403);
+  });
+
+  it('R-O7: the session cookie is Secure when the API is served over https (the proxy says so)', async () => {
+    const token = env.as('supervisor', COUNTY, 'sup-tls').authorization.slice('Bearer '.length);
+    const session = (headers: Record<string, string>) =>
+      env.api.inject({
+        method: 'POST',
+        url: '/codec/session',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams({ token }).toString(),
+      });
+    const tls = await session({ 'x-forwarded-proto': 'https' });
+    expect(tls.statusCode).toBe(200);
+    expect(String(tls.headers['set-cookie'])).toMatch(/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    // Over plain http (the dev server's UI) a Secure cookie would never be sent back.
+    expect(String((await session({})).headers['set-cookie'])).not.toContain('Secure');
   });
 
   it("R-O7: CORS preflight answered for the Temporal UI's origin (Authorization, X-Namespace), not for others", async () => {

@@ -6,6 +6,7 @@ import { civilDateOf, startOfCivilDay } from '../../domain/dates';
 import { firstMonthToRoster, rosterCutoff } from '../../domain/entitlement';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, households, reviewMonthAhead, toCsv } from '../helpers/caseload';
+import { testIdKeys } from '../helpers/env';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
 // An imported case and the payroll (R-M1): the roster cut-off is real workflow time, so this runs on
@@ -54,7 +55,7 @@ describe('imported cases and the payroll (time-skipping server)', () => {
     });
     expect(res.statusCode).toBe(202);
     const importId = res.json().importId as string;
-    const caseId = importedCaseId(COUNTY_CODE, hh[0]!.key);
+    const caseId = importedCaseId(testIdKeys(), COUNTY_CODE, hh[0]!.key);
     await until(
       async () => {
         const r = await rows('SELECT revision FROM cases WHERE case_id = $1', [caseId]);

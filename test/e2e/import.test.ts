@@ -9,6 +9,7 @@ import { importWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, HEADERS, households, reviewMonthAhead, toCsv, toXlsx } from '../helpers/caseload';
 import { createCase } from '../helpers/e2e-cases';
+import { testIdKeys } from '../helpers/env';
 import { VILLAGE } from '../helpers/fixtures';
 import { type HistoryLike, payloadsIn, rawJson } from '../helpers/history-scan';
 import { spawnWorker } from '../helpers/worker-process';
@@ -71,7 +72,7 @@ const completed = (id: string, tries = 600) =>
   );
 const count = async (sql: string, args: unknown[] = []) =>
   (await env.pool.query(sql, args)).rows[0].n as number;
-const caseIdOf = (key: string) => importedCaseId(COUNTY_CODE, key);
+const caseIdOf = (key: string) => importedCaseId(testIdKeys(), COUNTY_CODE, key);
 
 describe('caseload import (dev server)', () => {
   it('R-A1 R-M1 R-M4: a valid CSV imports one case per household, visible in GET /v1/cases/{id}, the first month left to the next payroll (no back-pay)', async () => {

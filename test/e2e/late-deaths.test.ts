@@ -6,6 +6,7 @@ import { caseWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, households, toCsv } from '../helpers/caseload';
 import { caseCalls, createCase, month, rosteredSince, type Task, today } from '../helpers/e2e-cases';
+import { testIdKeys } from '../helpers/env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
@@ -148,7 +149,7 @@ describe('deaths the case learns of late (HTTP API, time-skipping server)', () =
       payload: toCsv(hh),
     });
     expect(res.statusCode).toBe(202);
-    const caseId = importedCaseId(COUNTY_CODE, hh[0]!.key);
+    const caseId = importedCaseId(testIdKeys(), COUNTY_CODE, hh[0]!.key);
     const p = await until(
       async () => {
         const x = await payments(caseId);

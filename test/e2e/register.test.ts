@@ -208,7 +208,7 @@ describe('low-income register (R-L1 … R-L3)', () => {
     const hh = household();
     const added = await registerByVisit(hh);
     expect(added.sources).toMatchObject([{ source: 'visit' }]);
-    expect(added.householdId).toMatch(/^H[0-9a-f]{24}$/);
+    expect(added.householdId).toMatch(/^H-dev1-[0-9a-f]{32}$/);
     // No ID number or name in the workflow id (R-O7).
     expect(added.householdId).not.toContain(hh.members[0]!.idNumber);
 

@@ -193,6 +193,7 @@ describe('temporary assistance through the API (R-A10)', () => {
         'payment_paid',
         'documented',
         'closed',
+        'read', // R-O7: the supervisor's reads of the request, each audited
       ]),
     );
     expect(JSON.stringify(audit.rows)).not.toContain(members[0]!.idNumber);

@@ -11,7 +11,7 @@ import { createActivities } from '../../activities';
 import { app as apiPlugin } from '../../api/app';
 import { serverOptions } from '../../api/server-options';
 import { dataConverter } from '../../codec/payload-codec';
-import { parseConfig } from '../../config/env';
+import { idKeysOf, parseConfig } from '../../config/env';
 import { freshDatabase } from './db';
 import { testEnv, testPayloadKeys } from './env';
 
@@ -78,7 +78,7 @@ export async function startApiEnv(
       connection: nativeConnection,
       taskQueue,
       workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
-      activities: createActivities({ pool, paymentFilesDir }),
+      activities: createActivities({ pool, idKeys: idKeysOf(config), paymentFilesDir }),
       dataConverter: dataConverter(config),
     });
     running = worker.run();

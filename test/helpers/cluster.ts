@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createSigner } from 'fast-jwt';
 import type pg from 'pg';
+import { signLocal } from '../../scripts/lib/local-idp';
 
 // What the test command's cluster pass hands the tests (TEST_CLUSTER_STATE, written by
 // scripts/lib/supervisor.ts): the real processes of the production topology, their ports and pids.
@@ -20,7 +20,8 @@ export interface ClusterInfo {
   temporalAddress: string;
   databaseUrl: string;
   apis: string[];
-  jwtSecret: string;
+  /** The local identity provider's signing key (scripts/lib/local-idp.ts). */
+  jwtSigningKeyFile: string;
   procs: Record<string, ClusterProc>;
 }
 
@@ -34,8 +35,7 @@ export function clusterInfo(): ClusterInfo {
 }
 
 export function bearer(info: ClusterInfo, role: string, region: string): string {
-  const sign = createSigner({ key: info.jwtSecret, iss: 'dibao', expiresIn: 3_600_000 });
-  return `Bearer ${sign({ sub: `${role}-cluster-test`, role, region })}`;
+  return `Bearer ${signLocal(info.jwtSigningKeyFile, 'dibao', { sub: `${role}-cluster-test`, role, region })}`;
 }
 
 export interface CallResult {

@@ -1,5 +1,5 @@
 import { dataConverter } from '../../codec/payload-codec';
-import { parseConfig } from '../../config/env';
+import { idKeysOf, parseConfig } from '../../config/env';
 
 // What scripts/test.sh (scripts/stack.ts test) hands the tests: servers started on free ports.
 export function testEnv(name: string): string {
@@ -15,6 +15,9 @@ export function testEnv(name: string): string {
 export function testDataConverter() {
   return dataConverter(parseConfig({ NODE_ENV: 'test', ...testPayloadKeys() }));
 }
+
+/** R-O7: the ID keys of the development configuration, as the worker passes its own to the activities. */
+export const testIdKeys = () => idKeysOf(parseConfig({ NODE_ENV: 'test' }));
 
 /**
  * R-O7: the cluster pass hands the tests the cluster's payload keys (TEST_PAYLOAD_KEYS), so what a

@@ -15,7 +15,7 @@ import {
 } from '../../workflows/contracts';
 import type { payrollWorkflow } from '../../workflows/payroll/workflow';
 import { freshDatabase } from './db';
-import { testDataConverter, testEnv } from './env';
+import { testDataConverter, testEnv, testIdKeys } from './env';
 import { createTimeSkippingEnv } from './time-skipping';
 
 // The payroll with its real activities on Postgres and the time-skipping server (R-M1), one server
@@ -91,7 +91,7 @@ export function usePayrollEnv() {
       connection: t.env.nativeConnection,
       taskQueue: t.taskQueue,
       workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
-      activities: createActivities({ pool: t.pool, paymentFilesDir: t.files }),
+      activities: createActivities({ pool: t.pool, idKeys: testIdKeys(), paymentFilesDir: t.files }),
       dataConverter: testDataConverter(),
     });
     running = worker.run();

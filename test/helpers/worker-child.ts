@@ -1,7 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { dataConverter } from '../../codec/payload-codec';
-import { parseConfig } from '../../config/env';
+import { idKeysOf, parseConfig } from '../../config/env';
 import { createPool } from '../../db/pool';
 import { testPayloadKeys } from './env';
 
@@ -23,7 +23,7 @@ const worker = await Worker.create({
   connection,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowBundle: { codePath: env.TEST_WORKFLOW_BUNDLE! },
-  activities: createActivities({ pool, paymentFilesDir: config.PAYMENT_FILES_DIR }),
+  activities: createActivities({ pool, idKeys: idKeysOf(config), paymentFilesDir: config.PAYMENT_FILES_DIR }),
   dataConverter: dataConverter(config),
 });
 console.log('worker-child ready');

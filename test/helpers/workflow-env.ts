@@ -55,6 +55,8 @@ export function fakeActivities() {
     temporaryPayments: [] as Parameters<Activities['payTemporaryGrant']>[0][],
     temporaryResults: [] as Parameters<Activities['applyTemporaryPaymentResult']>[0][],
     referralAnswers: [] as Parameters<Activities['answerTemporaryReferral']>[0][],
+    /** R-O7: the retention purges asked for. */
+    purges: [] as Parameters<Activities['purgeExpiredCopies']>[0][],
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -72,6 +74,10 @@ export function fakeActivities() {
     ) as ReturnType<typeof spotCheckActivities>),
     loadApplicationContext: async () => {
       throw new Error('not used by the workflow');
+    },
+    purgeExpiredCopies: async (a) => {
+      calls.purges.push(a);
+      return { idempotencyKeys: 2, importHouseholds: 1 };
     },
     recordImportOutcomes: async () => {
       throw new Error('imports are tested end to end');

@@ -17,7 +17,7 @@ import type { spotCheckItemWorkflow } from '../../workflows/spot-check/item';
 import type { spotCheckRoundWorkflow, spotCheckSchedulerWorkflow } from '../../workflows/spot-check/round';
 import { until } from '../helpers/api-env';
 import { freshDatabase } from '../helpers/db';
-import { testDataConverter, testEnv } from '../helpers/env';
+import { testDataConverter, testEnv, testIdKeys } from '../helpers/env';
 import { seedDecision, seedDecisions } from '../helpers/spot-check-seed';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
@@ -41,7 +41,7 @@ beforeEach(async () => {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: testEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ pool }),
+    activities: createActivities({ pool, idKeys: testIdKeys() }),
     dataConverter: testDataConverter(),
   });
   running = worker.run();

@@ -9,5 +9,6 @@ export * from './demands';
 export * from './import';
 export * from './payroll';
 export * from './register';
+export * from './retention';
 export * from './spot-checks';
 export * from './temporary-assistance';

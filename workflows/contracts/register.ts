@@ -203,6 +203,13 @@ export interface RegisterInput {
   deadlines: DeadlineParameters;
   runtimeYears: YearCalendar[];
   carried?: RegisterView;
+  /**
+   * R-O7: the key of the entry this one replaces (re-keyed from a reversible key): its first save
+   * moves that entry's rows to this key, in the same transaction.
+   */
+  replaces?: string;
+  /** Who moved it (the successor records the move, R-O6). */
+  relocatedBy?: Actor;
   /** Tests: continue as new after this many wake-ups, to prove the state survives it. */
   continueAsNewAfter?: number;
 }
@@ -218,3 +225,14 @@ export const monitoringHitSignal = defineSignal<[MonitoringHit]>('monitoringHit'
 export const registerVisitUpdate = defineUpdate<RegisterView, [VisitInput]>('recordRegisterVisit');
 export const referralUpdate = defineUpdate<RegisterView, [ReferralInput]>('recordReferral');
 export const referralAnswerUpdate = defineUpdate<RegisterView, [ReferralAnswerInput]>('answerReferral');
+
+/** R-O7: an entry moves to a key nobody can reverse (clients/register-rekey.ts); `by` ran the move. */
+export interface RegisterRelocation {
+  newKey: string;
+  by: Actor;
+}
+/**
+ * R-O7: the entry hands its state to `register:<county>:<newKey>` (started as its successor) and
+ * from then on only forwards what still reaches it; answers the successor's view.
+ */
+export const relocateRegisterUpdate = defineUpdate<RegisterView, [RegisterRelocation]>('relocateRegister');

@@ -86,6 +86,12 @@ export class RegisterState {
     return this.view.tasks.filter((t) => !t.closedOn);
   }
 
+  /** R-O7: this entry took over one named by a reversible key (relocation.ts), recorded once. */
+  applyRelocated(replaced: string, by: RegisterActor, now: Date) {
+    this.markSeen(`relocated:${replaced}`);
+    this.record(now, 'relocated', by, { reason: 'keyed id (R-O7)' });
+  }
+
   /** R-L1: found again (or its groups changed): one entry, the groups and every way it was found. */
   applyFinding(f: RegisterFinding, now: Date): boolean {
     if (this.hasSeen(`finding:${f.findingId}`)) return false;

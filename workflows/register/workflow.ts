@@ -20,8 +20,11 @@ import {
   registerFindingUpdate,
   registerStateQuery,
   registerVisitUpdate,
+  registerWorkflowId,
+  relocateRegisterUpdate,
   type Visit,
 } from '../contracts';
+import { forwardUntilQuiet, movedFailure, startSuccessor, successorInput } from './relocation';
 import { RegisterState } from './state';
 
 const acts = proxyActivities<Activities>({
@@ -43,10 +46,21 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
   let changes = 0;
   let wakeUps = 0;
   const now = () => new Date();
+  // R-O7: set once the entry moves to a keyed id (relocation.ts); then it forwards, never saves.
+  let movedTo: string | undefined;
+  let handedOver = false;
+  const forward: Parameters<typeof forwardUntilQuiet>[1] = [];
+  const notMoved = () => {
+    if (movedTo) throw movedFailure();
+  };
+  // R-O6: a successor records the move, once, by whoever ran it; its first save re-keys the rows.
+  if (input.replaces && input.relocatedBy && !state.hasSeen(`relocated:${input.replaces}`))
+    state.applyRelocated(input.replaces, input.relocatedBy, now());
 
   let chain: Promise<void> = Promise.resolve();
   const flush = () => {
     chain = chain.then(async () => {
+      if (handedOver) return;
       while (state.alerts.length) {
         const { task, flag } = state.alerts.shift()!;
         // R-O3: supervisors see the at-risk or overdue visit; the register waits for staff.
@@ -63,7 +77,11 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
       if (!state.unsaved.length && v.revision > 0) return;
       const entries = state.unsaved.splice(0);
       v.revision++;
-      await acts.saveRegister({ view: state.snapshot(), entries });
+      await acts.saveRegister({
+        view: state.snapshot(),
+        entries,
+        ...(input.replaces ? { replaces: input.replaces } : {}),
+      });
     });
     return chain;
   };
@@ -75,23 +93,30 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
 
   setHandler(registerStateQuery, () => state.snapshot());
   setHandler(registerFindingSignal, (f) => {
+    if (movedTo) return void forward.push((to) => to.signal(registerFindingSignal, f));
     if (state.applyFinding(f, now())) changes++;
   });
   // R-L2: a visit counts from the warning's detection.
   setHandler(monitoringHitSignal, (h) => {
+    if (movedTo) return void forward.push((to) => to.signal(monitoringHitSignal, h));
     if (state.applyHit(h, now())) {
       state.tick(now());
       changes++;
     }
   });
   setHandler(calendarUpdatedSignal, (y) => {
+    if (movedTo) return void forward.push((to) => to.signal(calendarUpdatedSignal, y));
     state.applyCalendar(y, now());
     changes++;
   });
-  setHandler(registerFindingUpdate, async (f) => {
-    state.applyFinding(f, now());
-    return answer();
-  });
+  setHandler(
+    registerFindingUpdate,
+    async (f) => {
+      state.applyFinding(f, now());
+      return answer();
+    },
+    { validator: (_f) => notMoved() },
+  );
   setHandler(
     registerVisitUpdate,
     async (i) => {
@@ -117,7 +142,12 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
       state.applyVisit(i, now(), opened);
       return answer();
     },
-    { validator: (i) => state.checkVisit(i, now()) },
+    {
+      validator: (i) => {
+        notMoved();
+        state.checkVisit(i, now());
+      },
+    },
   );
   setHandler(
     referralUpdate,
@@ -125,7 +155,12 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
       state.applyReferral(r, now());
       return answer();
     },
-    { validator: (r) => state.checkReferral(r, now()) },
+    {
+      validator: (r) => {
+        notMoved();
+        state.checkReferral(r, now());
+      },
+    },
   );
   setHandler(
     referralAnswerUpdate,
@@ -133,12 +168,38 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
       state.applyAnswer(a, now());
       return answer();
     },
-    { validator: (a) => state.checkAnswer(a, now()) },
+    {
+      validator: (a) => {
+        notMoved();
+        state.checkAnswer(a, now());
+      },
+    },
+  );
+  setHandler(
+    relocateRegisterUpdate,
+    async (r) => {
+      const next = () => successorInput(input, state.snapshot(), r);
+      if (movedTo) return next().carried!; // the same move again (a retried migration)
+      movedTo = r.newKey; // from here on signals queue for the successor
+      await flush(); // what this entry holds is saved under its own key first
+      handedOver = true;
+      await startSuccessor(next());
+      changes++;
+      return next().carried!;
+    },
+    {
+      validator: (r) => {
+        if (movedTo && movedTo !== r.newKey) throw movedFailure();
+        if (r.newKey === v.householdKey) throw movedFailure();
+      },
+    },
   );
 
   for (;;) {
+    if (movedTo) break;
     state.tick(now());
     await flush();
+    if (movedTo) break;
     const due =
       workflowInfo().continueAsNewSuggested ||
       (input.continueAsNewAfter !== undefined && wakeUps >= input.continueAsNewAfter);
@@ -146,15 +207,19 @@ export async function registerWorkflow(input: RegisterInput): Promise<void> {
     const seen = changes;
     const wake = state.nextWakeUp(now());
     const timeout = wake ? Math.max(1, wake.getTime() - Date.now()) : undefined;
-    await condition(() => changes !== seen || state.unsaved.length > 0, timeout);
+    await condition(() => changes !== seen || state.unsaved.length > 0 || movedTo !== undefined, timeout);
     wakeUps++;
   }
+  if (movedTo) return forwardUntilQuiet(registerWorkflowId(v.countyCode, movedTo), forward);
   await condition(allHandlersFinished);
   while (state.unsaved.length || state.alerts.length) await flush();
   await continueAsNew<typeof registerWorkflow>({
     ...input,
     carried: state.snapshot(),
     continueAsNewAfter: undefined,
+    // R-O7: a successor's rows were re-keyed by its first save; the next run need not say so again.
+    replaces: undefined,
+    relocatedBy: undefined,
   });
 }
 
