@@ -16,6 +16,7 @@ import { ensureDatabase, startPostgres } from '../scripts/lib/postgres';
 import { freePort } from '../scripts/lib/procs';
 import { startDevServer } from '../scripts/lib/temporal';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../test/helpers/fixtures';
+import { workflowBundleOptions } from '../worker/bundle';
 import { fmtMs, pct, ratio } from './staff-step/measure';
 
 // R-O7: what the payload codec costs a staff step. One run, one Postgres and one dev server; two
@@ -46,7 +47,7 @@ async function main() {
     const pool = createPool(pg.url('dibao'), 10, () => {});
     stops.push(() => pool.end());
     const bundle = await bundleWorkflowCode({
-      workflowsPath: join(import.meta.dirname, '..', 'workflows', 'index.ts'),
+      ...workflowBundleOptions(),
       logger: new DefaultLogger('WARN'),
     });
     const native = await NativeConnection.connect({ address: temporal.address });

@@ -157,6 +157,11 @@ export const envSchema = z
     WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
     WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
     WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+    /**
+     * Stack frames captured in the workflow sandbox (workflows/sandbox.ts): every promise a workflow
+     * creates captures its stack for the SDK's stack-trace query. Default 4 in production, else V8's 10.
+     */
+    WORKER_WORKFLOW_STACK_FRAMES: z.coerce.number().int().min(0).max(100).optional(),
     /** Caseload uploads read and validated at once, each in an import thread of the API (api/import-threads.ts). */
     IMPORT_THREADS: z.coerce.number().int().min(1).max(8).default(1),
     /** Uploads that wait for an import thread; past them an upload is a 503 with Retry-After. */

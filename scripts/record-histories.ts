@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { scrub } from '../config/logging';
+import { workflowBundleOptions } from '../worker/bundle';
 import { installRuntimeLogger } from '../worker/logging';
 import { SCENARIOS } from './histories';
 import { historyFile, OUT, ROOT, record } from './histories/record';
@@ -49,10 +50,7 @@ async function main() {
   const codePath = process.env.TEST_WORKFLOW_BUNDLE;
   const bundle = codePath
     ? { codePath }
-    : await bundleWorkflowCode({
-        workflowsPath: join(ROOT, 'workflows', 'index.ts'),
-        logger: new DefaultLogger('WARN'),
-      });
+    : await bundleWorkflowCode({ ...workflowBundleOptions(), logger: new DefaultLogger('WARN') });
   for (const [, scenario] of todo) await record(scenario.name, scenario, bundle);
 }
 

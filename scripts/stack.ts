@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
+import { workflowBundleOptions } from '../worker/bundle';
 import { clusterMode } from './lib/cluster-mode';
 import { clusterPass } from './lib/cluster-pass';
 import { fuzzPass } from './lib/fuzz';
@@ -190,10 +191,8 @@ async function test(vitestArgs: string[]) {
     logFile: join(data, 'logs', 'temporal.log'),
   });
   stops.push(temporal.stop);
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: join(ROOT, 'workflows', 'index.ts'),
-    logger: quietLogger,
-  });
+  // The worker's bundle (worker/bundle.ts), at the development stack depth.
+  const bundle = await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   const bundlePath = join(data, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   console.log(`[stack] servers ready and workflows bundled in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

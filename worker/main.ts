@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import { dataConverter } from '../codec/payload-codec';
 import { idKeysOf, loadConfigOrExit } from '../config/env';
 import { createPool } from '../db/pool';
+import { workerBundle } from './bundle';
 import { installRuntimeLogger } from './logging';
 import { sdkMetricsBindAddress, startWorkerMetrics } from './metrics';
 import { ensurePayrollSchedule, ensureRetentionSchedule, ensureSpotCheckSchedule } from './schedules';
@@ -24,7 +25,9 @@ const worker = await Worker.create({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
+  // The bundle every worker, test and recorder builds (worker/bundle.ts: preloaded domain modules,
+  // the sandbox's stack depth).
+  ...workerBundle(config),
   activities: createActivities({ pool, idKeys: idKeysOf(config), paymentFilesDir: config.PAYMENT_FILES_DIR }),
   shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
   // R-O7: every payload the worker sends is encrypted (the codec runs outside the workflow sandbox).

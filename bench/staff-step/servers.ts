@@ -80,9 +80,11 @@ export async function startServers(opts: { fsyncOff: boolean; workerEntry: strin
       PAYLOAD_KEY_ID: 'bench-1',
       PAYMENT_FILES_DIR: join(dir, 'payment-files'),
     };
-    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
     const spawn = (name: string, entry: string): Proc => {
-      const p = startProc(name, tsx, [join(ROOT, entry)], {
+      // BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node flags of the worker only.
+      const extra =
+        name === 'worker' ? (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+      const p = startProc(name, process.execPath, [...extra, '--import', 'tsx', join(ROOT, entry)], {
         env,
         cwd: ROOT,
         logFile: join(logs, `${name}.log`),
