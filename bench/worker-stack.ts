@@ -10,7 +10,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { clusterSecrets, startCluster } from '../scripts/lib/cluster';
 import { freePorts } from '../scripts/lib/cluster-pass';
-import { ensureDatabase, type PgCluster, startPostgres } from '../scripts/lib/postgres';
+import { appLogin, ensureDatabase, type PgCluster, startPostgres } from '../scripts/lib/postgres';
 import { freePort, type Proc, startProc, waitFor } from '../scripts/lib/procs';
 import { startDevServer } from '../scripts/lib/temporal';
 
@@ -176,6 +176,7 @@ async function clusterStack(
     dir: clusterDir,
     pg: { host: '127.0.0.1', port: pgc.port, user: 'postgres' },
     databaseUrl: pgUrl,
+    appDatabaseUrl: await appLogin(pgUrl),
     ports: { ...(await freePorts()), apis: [] },
     shards: Number(process.env.BENCH_HISTORY_SHARDS ?? 4),
     restartDelayMs: { temporal: 1000, app: 1000 },

@@ -70,6 +70,8 @@ ensure_docker_compose() {
 }
 
 ensure_docker_compose
+# The passwords have no defaults (R-O7): the checks below render the file with stand-ins.
+export POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-check-only}" APP_DB_PASSWORD="${APP_DB_PASSWORD:-check-only}"
 log "version: $(docker-compose version --short 2>/dev/null || docker-compose --version)"
 
 log "running: JWT_JWKS_URL=<dummy> docker-compose -f $COMPOSE_FILE_PATH config -q"
@@ -86,6 +88,15 @@ if refusal="$(env -u JWT_JWKS_URL docker-compose -f "$COMPOSE_FILE_PATH" config 
 fi
 printf '%s\n' "$refusal" | grep -q JWT_JWKS_URL || die "unexpected refusal without JWT_JWKS_URL: $refusal"
 log "ok: refused without JWT_JWKS_URL ($(printf '%s' "$refusal" | tr '\n' ' ' | tail -c 110))"
+
+# --- 2b. The database passwords are required ---------------------------------
+for var in POSTGRES_PASSWORD APP_DB_PASSWORD; do
+	if refusal="$(env -u "$var" JWT_JWKS_URL=https://idp.example/jwks.json docker-compose -f "$COMPOSE_FILE_PATH" config -q 2>&1)"; then
+		die "docker-compose accepted $COMPOSE_FILE_PATH without $var (a default password)"
+	fi
+	printf '%s\n' "$refusal" | grep -q "$var" || die "unexpected refusal without $var: $refusal"
+	log "ok: refused without $var"
+done
 
 # --- 3. Compose v2 loader, Dockerfile parser --------------------------------
 go_unavailable() {

@@ -8,7 +8,7 @@ import { workflowBundleOptions } from '../worker/bundle';
 import { clusterMode } from './lib/cluster-mode';
 import { clusterPass } from './lib/cluster-pass';
 import { fuzzPass } from './lib/fuzz';
-import { dropDatabase, ensureDatabase, startPostgres } from './lib/postgres';
+import { APP_LOGIN, appLogin, dropDatabase, ensureDatabase, startPostgres } from './lib/postgres';
 import { freePort, type Proc, portIsOpen, startProc, waitFor } from './lib/procs';
 import { startDevServer } from './lib/temporal';
 
@@ -95,11 +95,14 @@ async function start() {
   });
   stops.push(temporal.stop);
   await migrate(config.DATABASE_URL);
+  // R-O7 least privilege: the migrations ran as the owner; the worker and the API connect as the
+  // app's login, which owns nothing and cannot change the audit.
+  const appEnv = { ...process.env, DATABASE_URL: await appLogin(config.DATABASE_URL) };
 
   const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-  const worker = startProc('worker', tsx, [join(ROOT, 'worker', 'main.ts')]);
+  const worker = startProc('worker', tsx, [join(ROOT, 'worker', 'main.ts')], { env: appEnv });
   stops.push(() => worker.stop('SIGTERM', 40_000));
-  const api = startProc('api', tsx, [join(ROOT, 'api', 'server.ts')]);
+  const api = startProc('api', tsx, [join(ROOT, 'api', 'server.ts')], { env: appEnv });
   stops.push(() => api.stop('SIGTERM', 15_000));
   await waitFor('API /ready', async () => (await fetch(`${base}/ready`)).status === 200, {
     timeoutMs: 120_000,
@@ -111,7 +114,7 @@ async function start() {
   API          ${base}
   OpenAPI UI   ${base}/docs      (document: ${base}/docs/json)
   Temporal UI  ${temporal.uiUrl}   (payloads decoded by ${base}/codec for supervisors and admins)
-  Postgres     ${config.DATABASE_URL}
+  Postgres     ${config.DATABASE_URL} (the worker and the API as ${APP_LOGIN}, R-O7)
   A token:     npm run token -- township_staff <region code>
 Ctrl-C stops everything.`);
   const first = await Promise.race([

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { migrate } from '../../db/migrate';
 import { DEFAULT_PORTS, startCluster } from './cluster';
-import { ensureDatabase, startPostgres } from './postgres';
+import { appLogin, ensureDatabase, startPostgres } from './postgres';
 import { portIsOpen } from './procs';
 
 // The production topology on this machine (`scripts/stack.ts cluster`, README "Production
@@ -38,6 +38,7 @@ export async function clusterMode(
     dir,
     pg: { host: '127.0.0.1', port: pgPort, user: 'postgres' },
     databaseUrl: pg.url('dibao'),
+    appDatabaseUrl: await appLogin(pg.url('dibao')),
     ports: DEFAULT_PORTS,
     shards: Number(process.env.CLUSTER_HISTORY_SHARDS ?? 16),
     restartDelayMs: { temporal: 2000, app: 2000 },

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterPorts, type ClusterState, clusterSecrets, startCluster } from './cluster';
-import { dropDatabase, ensureDatabase, type PgCluster } from './postgres';
+import { appLogin, dropDatabase, ensureDatabase, type PgCluster } from './postgres';
 import { freeLowPort, freePort, type Proc, startProc } from './procs';
 
 // The test command's second pass: the production topology (scripts/lib/cluster.ts) on free ports
@@ -69,6 +69,7 @@ export async function clusterPass(opts: {
     dir,
     pg: { host: '127.0.0.1', port: opts.pg.port, user: 'postgres' },
     databaseUrl: opts.pg.url('cluster_app'),
+    appDatabaseUrl: await appLogin(opts.pg.url('cluster_app')),
     ports: await freePorts(),
     shards: 4,
     // The app's processes come back after 8 s: long enough to see the other worker carry on.

@@ -117,8 +117,10 @@ export async function startCluster(opts: {
   dir: string;
   /** The project's Postgres (private cluster, user postgres, trust on loopback). */
   pg: { host: string; port: number; user: string };
-  /** The app's database, migrated. */
+  /** The app's database, migrated (the owner's URL: tests and tools read and seed through it). */
   databaseUrl: string;
+  /** The same database as the app's login (R-O7 least privilege): the workers' and APIs' URL. */
+  appDatabaseUrl: string;
   ports: ClusterPorts;
   shards: number;
   /** Before a dead process is started again: Temporal's services, the app's processes. */
@@ -171,7 +173,7 @@ export async function startCluster(opts: {
     ...processSecrets,
     NODE_ENV: 'production',
     TEMPORAL_ADDRESS: frontend,
-    DATABASE_URL: opts.databaseUrl,
+    DATABASE_URL: opts.appDatabaseUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     PAYMENT_FILES_DIR: join(opts.dir, 'payment-files'),
     WORKER_SHUTDOWN_GRACE: '30s',

@@ -14,7 +14,7 @@ import {
   readRunReport,
   workerFailures,
 } from './fuzz-report';
-import { dropDatabase, ensureDatabase } from './postgres';
+import { appLogin, dropDatabase, ensureDatabase } from './postgres';
 import { freePort, type Proc, startProc, waitFor } from './procs';
 import { settledCounts } from './table-counts';
 
@@ -67,7 +67,8 @@ export async function fuzzPass(opts: FuzzPassOptions): Promise<boolean> {
   const issuer = process.env.JWT_ISSUER ?? 'dibao';
   const env = {
     ...process.env,
-    DATABASE_URL: dbUrl,
+    // R-O7 least privilege: the API and the worker as the app's login; the counts below as the owner.
+    DATABASE_URL: await appLogin(dbUrl),
     TEMPORAL_ADDRESS: opts.temporalAddress,
     TEMPORAL_TASK_QUEUE: `fuzz-${process.pid}`,
     HTTP_HOST: '127.0.0.1',

@@ -120,3 +120,33 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
     await c.end();
   }
 }
+
+/** The login the API and the worker use: a member of `dibao_app` (migration …170), owning nothing. */
+export const APP_LOGIN = 'dibao_api';
+
+/**
+ * R-O7 least privilege: creates the app's login role once per cluster (a member of `dibao_app`,
+ * which the migrations create and grant; a password where the cluster asks for one) and answers the
+ * app's URL of `adminUrl`'s database as that role. Run after the migrations.
+ */
+export async function appLogin(adminUrl: string, password?: string): Promise<string> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_LOGIN]);
+    if (!rowCount) {
+      await c.query(`CREATE ROLE ${APP_LOGIN} LOGIN IN ROLE dibao_app`).catch((err: { code?: string }) => {
+        if (err.code !== '42710' && err.code !== '23505') throw err; // created meanwhile
+      });
+    }
+    if (password !== undefined) {
+      await c.query(`ALTER ROLE ${APP_LOGIN} PASSWORD ${pg.escapeLiteral(password)}`);
+    }
+  } finally {
+    await c.end();
+  }
+  const url = new URL(adminUrl);
+  url.username = APP_LOGIN;
+  url.password = password ?? '';
+  return url.toString();
+}
