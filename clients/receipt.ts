@@ -1,24 +1,12 @@
-import {
-  WithStartWorkflowOperation,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
-import { countyOf, townshipOf } from '../domain/region';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   type ApplicationInput,
   type ApplicationWorkflow,
   applicationWorkflowId,
   FAILURE,
 } from '../workflows/contracts';
-import {
-  SA_CASE_KIND,
-  SA_COUNTY,
-  SA_STAGE,
-  SA_TOWNSHIP,
-  SA_VILLAGE,
-} from '../workflows/contracts/search-attributes';
+import { receiptStartOptions } from './receipt-start';
 
 // R-A1: a receipt is an update-with-start of `application:<id>` whose first step records it. Shared by
 // the API's receipt and the register's visit that opens an application (R-L2), so both are the same
@@ -30,25 +18,15 @@ export const receiptApplicationId = (countyCode: string, acceptedOn: string, tok
 
 /** The start half of the receipt's update-with-start (conflict: use the existing run; never reuse an id). */
 export function receiptStart(taskQueue: string, input: ApplicationInput) {
-  const village = input.villageCode;
   return new WithStartWorkflowOperation<ApplicationWorkflow>('applicationWorkflow', {
     taskQueue,
     workflowId: applicationWorkflowId(input.applicationId),
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     args: [input],
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: SA_CASE_KIND, value: 'application' },
-      { key: SA_STAGE, value: 'received' },
-      { key: SA_COUNTY, value: countyOf(village) },
-      { key: SA_TOWNSHIP, value: townshipOf(village) },
-      { key: SA_VILLAGE, value: village },
-    ]),
+    ...receiptStartOptions('application', input.villageCode),
   });
 }
 
-/** The Update id of a receipt: one per request token, so a retry reaches the first answer. */
-export const receiptUpdateId = (token: string) => `receipt:${token}`;
+export { receiptUpdateId } from './receipt-start';
 
 /** R-A1: the holder named by a receipt refused because a member is already enrolled, else undefined. */
 export function enrolmentRefusal(err: unknown): Record<string, unknown> | undefined {

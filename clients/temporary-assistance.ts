@@ -1,11 +1,4 @@
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
-} from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
-import { countyOf, townshipOf } from '../domain/region';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import {
   type TemporaryAssistanceInput,
   type TemporaryAssistanceView,
@@ -13,13 +6,7 @@ import {
   temporaryAssistanceReceiptUpdate,
   temporaryAssistanceWorkflowId,
 } from '../workflows/contracts';
-import {
-  SA_CASE_KIND,
-  SA_COUNTY,
-  SA_STAGE,
-  SA_TOWNSHIP,
-  SA_VILLAGE,
-} from '../workflows/contracts/search-attributes';
+import { receiptStartOptions, receiptUpdateId } from './receipt-start';
 
 // R-A10: a request for temporary assistance is an update-with-start of `temporary-assistance:<id>`
 // whose first step writes its row. Shared by the API's receipt and the register's referral (R-L3)
@@ -32,25 +19,16 @@ export const temporaryAssistanceId = (countyCode: string, receivedOn: string, to
 
 /** The start half of the receipt's update-with-start (conflict: use the existing run; never reuse an id). */
 export function temporaryAssistanceStart(taskQueue: string, input: TemporaryAssistanceInput) {
-  const village = input.villageCode;
   return new WithStartWorkflowOperation<TemporaryAssistanceWorkflow>('temporaryAssistanceWorkflow', {
     taskQueue,
     workflowId: temporaryAssistanceWorkflowId(input.assistanceId),
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     args: [input],
-    typedSearchAttributes: new TypedSearchAttributes([
-      { key: SA_CASE_KIND, value: 'temporary_assistance' },
-      { key: SA_STAGE, value: 'received' },
-      { key: SA_COUNTY, value: countyOf(village) },
-      { key: SA_TOWNSHIP, value: townshipOf(village) },
-      { key: SA_VILLAGE, value: village },
-    ]),
+    ...receiptStartOptions('temporary_assistance', input.villageCode),
   });
 }
 
-/** The Update id of a receipt: one per request token, so a retry reaches the first answer. */
-export const temporaryAssistanceReceiptId = (token: string) => `receipt:${token}`;
+/** The Update id of a request's receipt (one per request token, as an application's). */
+export const temporaryAssistanceReceiptId = receiptUpdateId;
 
 /** Receives the request (or answers the first receipt again): the workflow's view once its row exists. */
 export function receiveTemporaryAssistance(
