@@ -73,7 +73,9 @@ async function main() {
       logFile: join(dir, 'api.log'),
       env: {
         ...process.env,
-        NODE_ENV: 'production',
+        // Not production: a production API verifies the identity provider's keys (JWT_JWKS_URL) and
+        // refuses a shared secret (R-O7); the bench signs its own tokens with JWT_SECRET.
+        NODE_ENV: 'test',
         DATABASE_URL: cluster.url('dibao'),
         TEMPORAL_ADDRESS: '127.0.0.1:1', // never called: the file is refused before the import starts
         HTTP_HOST: '127.0.0.1',
@@ -81,6 +83,8 @@ async function main() {
         JWT_SECRET,
         PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
         PAYLOAD_KEY_ID: 'bench-1',
+        ID_KEYS: `bench1:${randomBytes(32).toString('base64')}`,
+        ID_KEY_ID: 'bench1',
         LOG_LEVEL: 'warn',
         RATE_LIMIT_MAX: '100000000',
       },
