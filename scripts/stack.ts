@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { parseConfig } from '../config/env';
 import { migrate } from '../db/migrate';
 import { workflowBundleOptions } from '../worker/bundle';
 import { clusterMode } from './lib/cluster-mode';
 import { clusterPass } from './lib/cluster-pass';
 import { fuzzPass } from './lib/fuzz';
-import { APP_LOGIN, appLogin, dropDatabase, ensureDatabase, startPostgres } from './lib/postgres';
-import { freePort, type Proc, portIsOpen, startProc, waitFor } from './lib/procs';
+import { dropDatabase, ensureDatabase, startPostgres } from './lib/postgres';
+import { freePort, type Proc, startProc } from './lib/procs';
+import { startMode } from './lib/start-mode';
 import { startDevServer } from './lib/temporal';
 
 // The two README commands after installation (scripts/start.sh, scripts/test.sh):
@@ -54,76 +54,6 @@ function onSignals(fn: () => Promise<void>) {
       fn().finally(() => process.exit(130));
     });
   }
-}
-
-async function start() {
-  const config = parseConfig();
-  const data = join(ROOT, '.data');
-  const pgPort = Number(new URL(config.DATABASE_URL).port || 5432);
-  const [, temporalPort] = config.TEMPORAL_ADDRESS.split(':');
-  const uiPort = Number(new URL(config.TEMPORAL_UI_URL).port);
-  for (const [what, port] of [
-    ['PostgreSQL', pgPort],
-    ['Temporal', Number(temporalPort)],
-    ['Temporal UI', uiPort],
-    ['API', config.HTTP_PORT],
-  ] as const) {
-    if (await portIsOpen(port)) {
-      throw new Error(
-        `${what} port ${port} is already in use (another start running?); stop it or change the port`,
-      );
-    }
-  }
-  onSignals(stopAll);
-  const t0 = Date.now();
-  const pg = await startPostgres({
-    dataDir: join(data, 'postgres'),
-    port: pgPort,
-    logFile: join(data, 'logs', 'postgres.log'),
-  });
-  stops.push(pg.stop);
-  const dbName = new URL(config.DATABASE_URL).pathname.slice(1);
-  await ensureDatabase(pg.url('postgres'), dbName);
-  const base = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
-  const temporal = await startDevServer({
-    port: Number(temporalPort),
-    uiPort,
-    // R-O7: histories are encrypted; the UI decodes through the API's codec server (supervisor, admin).
-    codecEndpoint: `${base}/codec`,
-    dbFile: join(data, 'temporal', 'dev.sqlite'),
-    logFile: join(data, 'logs', 'temporal.log'),
-  });
-  stops.push(temporal.stop);
-  await migrate(config.DATABASE_URL);
-  // R-O7 least privilege: the migrations ran as the owner; the worker and the API connect as the
-  // app's login, which owns nothing and cannot change the audit.
-  const appEnv = { ...process.env, DATABASE_URL: await appLogin(config.DATABASE_URL) };
-
-  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-  const worker = startProc('worker', tsx, [join(ROOT, 'worker', 'main.ts')], { env: appEnv });
-  stops.push(() => worker.stop('SIGTERM', 40_000));
-  const api = startProc('api', tsx, [join(ROOT, 'api', 'server.ts')], { env: appEnv });
-  stops.push(() => api.stop('SIGTERM', 15_000));
-  await waitFor('API /ready', async () => (await fetch(`${base}/ready`)).status === 200, {
-    timeoutMs: 120_000,
-    proc: api,
-  });
-
-  console.log(`
-[stack] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s
-  API          ${base}
-  OpenAPI UI   ${base}/docs      (document: ${base}/docs/json)
-  Temporal UI  ${temporal.uiUrl}   (payloads decoded by ${base}/codec for supervisors and admins)
-  Postgres     ${config.DATABASE_URL} (the worker and the API as ${APP_LOGIN}, R-O7)
-  A token:     npm run token -- township_staff <region code>
-Ctrl-C stops everything.`);
-  const first = await Promise.race([
-    worker.exited.then((c) => `worker exited (${c})`),
-    api.exited.then((c) => `api exited (${c})`),
-  ]);
-  console.error(`[stack] ${first}; stopping`);
-  await stopAll();
-  process.exit(1);
 }
 
 function check(name: string, cmd: string, args: string[]): boolean {
@@ -295,7 +225,7 @@ const quietLogger = {
 const [mode, ...rest] = process.argv.slice(2);
 const run =
   mode === 'start'
-    ? start()
+    ? startMode(ROOT, { stops, stopAll, onSignals: () => onSignals(stopAll) })
     : mode === 'test'
       ? test(rest[0] === '--' ? rest.slice(1) : rest)
       : mode === 'cluster'

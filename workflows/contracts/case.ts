@@ -11,7 +11,7 @@ import type { ApplicationCategory } from './application';
 import type { RepaymentDemand } from './demands';
 import type { ImportedState } from './import';
 
-// The case-in-benefit workflow's messages and the R-M8 fan-out.
+// The case-in-benefit workflow's messages (a new standard's, R-M8: standard.ts).
 
 // ---- Case in benefit (R-M2 … R-M9)
 export const CASE_STATUSES = ['active', 'tapering', 'suspended', 'closed'] as const;
@@ -277,10 +277,6 @@ export interface ReviewResultInput {
   members?: MemberChange;
 }
 
-export interface StandardChange {
-  policy: PolicyParameters;
-}
-
 export const caseStateQuery = defineQuery<CaseView>('caseState');
 export const changeReportUpdate = defineUpdate<CaseView, [ChangeReportInput]>('reportChange');
 export const reviewResultUpdate = defineUpdate<CaseView, [ReviewResultInput]>('recordReviewResult');
@@ -294,20 +290,9 @@ export const comparisonHitSignal = defineSignal<[ComparisonHit]>('comparisonHit'
 export const complaintCheckSignal = defineSignal<[ComplaintCheck]>('complaintCheck');
 /** R-M7: a visit-report entry that is not a death becomes a change report. */
 export const visitEventSignal = defineSignal<[ChangeReportInput]>('visitEvent');
-/** R-M8: the county's standard changed (possibly from a past month). */
-export const standardChangedSignal = defineSignal<[StandardChange]>('standardChanged');
 
 export interface CaseResult {
   caseId: string;
   status: CaseStatus;
   closed?: CaseView['closed'];
-}
-
-// ---- Standard adjustment fan-out (R-M8)
-export const standardAdjustmentWorkflowId = (version: string) => `standard:${version}`;
-export interface StandardAdjustmentInput {
-  policy: PolicyParameters;
-  /** Resume point across continue-as-new: case ids after this one. */
-  afterCaseId?: string;
-  signalled?: number;
 }

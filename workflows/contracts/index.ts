@@ -11,4 +11,5 @@ export * from './payroll';
 export * from './register';
 export * from './retention';
 export * from './spot-checks';
+export * from './standard';
 export * from './temporary-assistance';

@@ -1,20 +1,18 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { WorkingCalendar, type YearCalendar } from '../../domain/calendar';
 import { civilDateOf, compareDates, endOfCivilDay, monthOf, startOfCivilDay } from '../../domain/dates';
-import { compare, type Money } from '../../domain/money';
-import { reaches } from '../../domain/region';
-import type { Actor, Role } from '../../domain/roles';
-import { type DecidingLevel, documentationDue } from '../../domain/temporary-assistance';
-import {
-  FAILURE,
-  type TemporaryAssistanceEntry,
-  type TemporaryAssistanceInput,
-  type TemporaryAssistanceView,
-  type TemporaryDecisionInput,
-  type TemporaryDocumentationInput,
-  type TemporaryPayment,
-  type TemporaryPaymentResultInput,
+import type { Money } from '../../domain/money';
+import type { Actor } from '../../domain/roles';
+import { documentationDue } from '../../domain/temporary-assistance';
+import type {
+  TemporaryAssistanceEntry,
+  TemporaryAssistanceInput,
+  TemporaryAssistanceView,
+  TemporaryDecisionInput,
+  TemporaryDocumentationInput,
+  TemporaryPayment,
+  TemporaryPaymentResultInput,
 } from '../contracts';
+import { checkDecision, checkDocumentation, checkPaymentResult, levelOf } from './checks';
 
 // One request for temporary assistance (R-A10) as a state object: `check*` are the Updates'
 // validators (they never mutate), `apply*` the transitions, each recorded with its actor (R-O6).
@@ -24,13 +22,8 @@ import {
 const SYSTEM = { sub: 'system', role: 'system' } as const;
 /** R-M1: after a grant closed as paid, the bank may still return it; the request waits this long. */
 export const RETURN_WAIT_DAYS = 45;
-const DECIDERS: readonly Role[] = ['township_staff', 'county_staff'];
 
 export type Flag = 'at_risk' | 'overdue';
-
-/** The level a decision is taken at: the township's staff decide within its limits, the county above. */
-export const levelOf = (actor: Actor): DecidingLevel =>
-  actor.role === 'county_staff' ? 'county' : 'township';
 
 export class TemporaryAssistanceState {
   readonly view: TemporaryAssistanceView;
@@ -93,57 +86,17 @@ export class TemporaryAssistanceState {
     return this.view.decision !== undefined && !this.view.noticeId;
   }
 
-  // ---- validators
-  private refuse(type: string, message: string): ApplicationFailure {
-    return ApplicationFailure.create({
-      type,
-      message,
-      nonRetryable: true,
-      details: [{ stage: this.view.stage }],
-    });
-  }
-
-  private guard(actor: Actor, roles: readonly Role[], what: string) {
-    if (!roles.includes(actor.role)) throw this.refuse(FAILURE.wrongRole, `${what}: not for ${actor.role}`);
-    if (!reaches(actor.region, this.view.villageCode))
-      throw this.refuse(FAILURE.wrongRole, `region ${actor.region} does not reach this request`);
-  }
-
+  // ---- validators (checks.ts: functions over the view)
   checkDecision(d: TemporaryDecisionInput): void {
-    this.guard(d.actor, DECIDERS, 'a decision is taken by township or county staff');
-    if (this.view.stage !== 'received')
-      throw this.refuse(FAILURE.wrongStage, `already decided (stage ${this.view.stage})`);
-    if (!d.approve) {
-      if (d.amount !== undefined) throw this.refuse(FAILURE.invalidStep, 'a refusal grants no amount');
-      return;
-    }
-    if (d.amount === undefined || compare(d.amount, 0) <= 0)
-      throw this.refuse(FAILURE.invalidStep, 'a grant names an amount above zero');
-    // R-A10: above the township's reserve-fund limit per grant, the county decides.
-    if (levelOf(d.actor) === 'township' && compare(d.amount, this.view.limits.perGrant) > 0)
-      throw this.refuse(
-        FAILURE.wrongRole,
-        `${d.amount} is above the township's limit per grant (${this.view.limits.perGrant}): the county decides`,
-      );
+    checkDecision(this.view, d);
   }
 
   checkDocumentation(i: TemporaryDocumentationInput, now: Date): void {
-    this.guard(i.actor, ['township_staff'], 'the township documents its grant');
-    const doc = this.view.documentation;
-    if (this.view.stage !== 'granted' && this.view.stage !== 'closed')
-      throw this.refuse(FAILURE.wrongStage, `nothing was paid first (stage ${this.view.stage})`);
-    if (!doc) throw this.refuse(FAILURE.wrongStage, 'a county grant is documented before its decision');
-    if (doc.documentedOn) throw this.refuse(FAILURE.wrongStage, `documented on ${doc.documentedOn}`);
-    if (compareDates(i.documentedOn, civilDateOf(now)) > 0)
-      throw this.refuse(FAILURE.invalidStep, `documentedOn ${i.documentedOn} is in the future`);
-    if (compareDates(i.documentedOn, this.view.decision!.on) < 0)
-      throw this.refuse(FAILURE.invalidStep, `documentedOn ${i.documentedOn} is before the decision`);
+    checkDocumentation(this.view, i, now);
   }
 
   checkPaymentResult(r: TemporaryPaymentResultInput): void {
-    this.guard(r.actor, DECIDERS, "the bank's result is recorded by township or county staff");
-    if (!this.view.payment)
-      throw this.refuse(FAILURE.wrongStage, `no payment has been sent (stage ${this.view.stage})`);
+    checkPaymentResult(this.view, r);
   }
 
   // ---- transitions

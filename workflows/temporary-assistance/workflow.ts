@@ -22,7 +22,8 @@ import {
   temporaryPaymentResultUpdate,
 } from '../contracts';
 import { SA_AT_RISK, SA_DEADLINE, SA_OVERDUE, SA_STAGE } from '../contracts/search-attributes';
-import { levelOf, TemporaryAssistanceState } from './state';
+import { levelOf } from './checks';
+import { TemporaryAssistanceState } from './state';
 
 // Short Postgres transactions (the read model, the household's grants of the year, the ledger row
 // with its bank line, the notice): local activities keep their inputs out of the history and run
