@@ -70,3 +70,6 @@ export function searchOf(q: string | undefined, isId: (q: string) => boolean): S
     ]);
   return { name: q };
 }
+
+/** R-O7: who a list's reads are audited as (each record a page or a roster shows, one event). */
+export const readerOf = (u: { sub: string; role: string }) => ({ actorSub: u.sub, actorRole: u.role });

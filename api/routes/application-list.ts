@@ -3,7 +3,7 @@ import { derivationSecretOf } from '../../config/env';
 import type { ApplicationFilters, ApplicationListItem } from '../../db/repositories/application-list';
 import { divisionName } from '../../documents/region-names';
 import { ListCursors, type ListKey } from '../list-cursor';
-import { APPLICATION_ID, scopeOf, searchOf } from '../list-scope';
+import { APPLICATION_ID, readerOf, scopeOf, searchOf } from '../list-scope';
 import { problemResponses } from '../problem';
 import { applicationListQuery, applicationListSchema } from '../schemas/lists';
 
@@ -60,6 +60,13 @@ export const applicationListRoutes: FastifyPluginAsyncZod = async (app) => {
       const last = page.at(-1);
       const nextCursor =
         nextKey && items.length > limit && last ? cursors.seal('applications', bound, nextKey(last)) : null;
+      // R-O7: every application the page shows is a read of its persons' record.
+      await app.repos.audit.recordReads({
+        ...readerOf(req.user),
+        subjectKind: 'application',
+        subjectIds: page.map((a) => a.applicationId),
+        what: 'application_list',
+      });
       return { region, items: page.map(withPlace), nextCursor };
     },
   );

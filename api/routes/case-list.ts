@@ -7,7 +7,7 @@ import { rosterCsv, rosterXlsx } from '../../documents/case-roster';
 import { divisionName, fullRegionName } from '../../documents/region-names';
 import { civilDateOf } from '../../domain/dates';
 import { ListCursors, type ListKey } from '../list-cursor';
-import { CASE_ID, type Search, scopeOf, searchOf } from '../list-scope';
+import { CASE_ID, readerOf, type Search, scopeOf, searchOf } from '../list-scope';
 import { ProblemError, problemResponses } from '../problem';
 import { caseListQuery, caseListSchema } from '../schemas/lists';
 
@@ -91,6 +91,13 @@ export const caseListRoutes: FastifyPluginAsyncZod = async (app) => {
         const cases = search
           ? await caseList.rosterOf(await searched(scope, filters, search))
           : await roster(scope, filters);
+        // R-O7: a roster shows every case's persons: each case's read is audited.
+        await app.repos.audit.recordReads({
+          ...readerOf(req.user),
+          subjectKind: 'case',
+          subjectIds: cases.map((c) => c.caseId),
+          what: 'roster',
+        });
         const file = `roster-${region}-${civilDateOf(new Date())}`;
         if (format === 'csv')
           return reply
@@ -124,6 +131,13 @@ export const caseListRoutes: FastifyPluginAsyncZod = async (app) => {
       const last = page.at(-1);
       const nextCursor =
         nextKey && items.length > limit && last ? cursors.seal('cases', bound, nextKey(last)) : null;
+      // R-O7: every case the page shows is a read of its persons' record.
+      await app.repos.audit.recordReads({
+        ...readerOf(req.user),
+        subjectKind: 'case',
+        subjectIds: page.map((c) => c.caseId),
+        what: 'case_list',
+      });
       return reply
         .type('application/json; charset=utf-8')
         .send({ region, items: page.map(withPlace), nextCursor });

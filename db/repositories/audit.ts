@@ -141,8 +141,13 @@ export interface ReadEvent {
   actorRole: string;
   subjectKind: ReadSubject;
   subjectId: string;
-  /** What of the record was shown (`application`, `case`, `payments`, `household`). */
+  /** What of the record was shown (`application`, `case`, `payments`, `household`, a list's line…). */
   what: string;
+}
+
+/** R-O7: the records a list or an export showed at once, each its own read. */
+export interface ReadsEvent extends Omit<ReadEvent, 'subjectId'> {
+  subjectIds: readonly string[];
 }
 
 export function auditRepository(pool: pg.Pool) {
@@ -160,6 +165,22 @@ export function auditRepository(pool: pg.Pool) {
           payload: { what: e.what },
         },
       ]);
+    },
+    /** R-O7: one row per record a list or an export showed, in one statement (a page, a township's roster). */
+    recordReads: async (e: ReadsEvent): Promise<void> => {
+      const read = randomUUID();
+      await appendAudit(
+        pool,
+        e.subjectIds.map((id, i) => ({
+          eventKey: `read:${read}:${i}`,
+          subjectKind: e.subjectKind,
+          subjectId: id,
+          action: 'read',
+          actorSub: e.actorSub,
+          actorRole: e.actorRole,
+          payload: { what: e.what },
+        })),
+      );
     },
     /** One row per request and workflow; the event key is random, so a repeated request is a second access. */
     recordCodecAccess: async (e: CodecAccessEvent): Promise<void> => {

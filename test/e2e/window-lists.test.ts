@@ -189,6 +189,27 @@ describe('the window’s lists through the API', () => {
     expect(ws.rowCount).toBe(4);
   });
 
+  it('R-O7: each record a list page or the township roster shows is an audited read — who, which record, when', async () => {
+    const reader = env.as('township_staff', TOWNSHIP, 'clerk-list-reader');
+    const cases = (await get('/v1/cases', reader)).json();
+    const apps = (await get('/v1/applications?limit=2', reader)).json();
+    expect((await get('/v1/cases?format=csv', reader)).statusCode).toBe(200);
+    const { rows } = await env.pool.query(
+      `SELECT subject_kind, subject_id, payload->>'what' AS what, occurred_at FROM audit_events
+        WHERE action = 'read' AND actor_sub = 'clerk-list-reader' ORDER BY id`,
+    );
+    const shown = (what: string) =>
+      rows.filter((r) => r.what === what).map((r) => `${r.subject_kind}:${r.subject_id}`);
+    const caseIds = cases.items.map((c: { caseId: string }) => `case:${c.caseId}`).sort();
+    expect(caseIds.length).toBeGreaterThan(0);
+    expect(shown('case_list').sort()).toEqual(caseIds);
+    expect(shown('application_list').sort()).toEqual(
+      apps.items.map((a: { applicationId: string }) => `application:${a.applicationId}`).sort(),
+    );
+    expect(shown('roster').sort()).toEqual(caseIds); // the township's roster: its cases, each once
+    expect(rows.every((r) => r.occurred_at instanceof Date)).toBe(true);
+  });
+
   it('R-O7: POST /v1/people/lookup answers what the region holds on one person and audits the read by keyed digest, never the ID number', async () => {
     const person = cases[0]!.ids[1]!;
     const res = await env.api.inject({
