@@ -147,7 +147,7 @@ export const complaintRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/complaints/:id',
     {
-      config: { roles: STAFF },
+      config: { roles: STAFF, auditRead: { subject: 'complaint', what: 'complaint' } },
       schema: {
         tags: ['oversight'],
         summary: "A complaint's course: handler, deadline, extension, finding, answer, history (R-O4)",

@@ -134,7 +134,7 @@ export const purgeEvent = (p: RetentionPurge, table: string, rows: number): Audi
 });
 
 /** R-O7: the records whose reads are audited. */
-export type ReadSubject = 'application' | 'case' | 'register' | 'temporary_assistance';
+export type ReadSubject = 'application' | 'case' | 'complaint' | 'register' | 'temporary_assistance';
 
 export interface ReadEvent {
   actorSub: string;

@@ -186,6 +186,12 @@ describe('R-O4 complaints through the HTTP API (dev server)', () => {
     expect(
       (await api.inject({ url: `/v1/complaints/${first.complaintId}`, headers: township() })).json().repeats,
     ).toEqual([repeat.complaintId]);
+    // R-O7: reading a complaint (it may name its complainant) is an audited read.
+    const reads = await env.pool.query(
+      `SELECT actor_role FROM audit_events WHERE action = 'read' AND subject_kind = 'complaint' AND subject_id = $1`,
+      [first.complaintId],
+    );
+    expect(reads.rows).toEqual([{ actor_role: 'township_staff' }]);
     const ledger = (await api.inject({ url: `/v1/complaints?region=${TOWNSHIP}`, headers: county() })).json();
     const counts = (
       await api.inject({ url: `/v1/complaints/counts?region=${TOWNSHIP}`, headers: county() })
