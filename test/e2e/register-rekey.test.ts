@@ -5,6 +5,7 @@ import { addDays, civilDateOf } from '../../domain/dates';
 import { householdKey, legacyHouseholdKey } from '../../domain/register-key';
 import { type RegisterFinding, registerFindingSignal, registerWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
+import { uniqueIdNumber } from '../helpers/caseload';
 import { testIdKeys } from '../helpers/env';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
@@ -41,7 +42,10 @@ afterAll(async () => {
 
 /** An entry as it was made before keyed ids: `register:<county>:H<24 hex of sha256>`. */
 async function legacyEntry() {
+  // Persons of its own: entries are named by the head's id, and the dev server is shared by the
+  // test files running at once.
   const hh = household({ size: 3 });
+  for (const m of hh.members) m.idNumber = uniqueIdNumber();
   const members = hh.members.map((m) => ({ idNumber: m.idNumber, name: m.name, relation: m.relation }));
   const oldKey = legacyHouseholdKey(COUNTY, members[0]!.idNumber);
   const { input } = await registerEntryFor(env.api.repos, testIdKeys(), VILLAGE, members);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilDateOf } from '../../domain/dates';
 import { ensureRetentionSchedule } from '../../worker/schedules';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
+import { uniqueIdNumber } from '../helpers/caseload';
 import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 import { seedPolicy } from '../helpers/seed';
 
@@ -31,7 +32,10 @@ const count = async (sql: string, args: unknown[] = []) =>
 describe('copies kept for technical reasons (R-O7)', () => {
   it('R-O7: a replayed answer is kept sealed — no ID number or name in idempotency_keys — and replays the same', async () => {
     // A household registered by a visit: its answer (201) is the entry with every member.
+    // Persons of its own: register entries are named by the head's keyed id, and the dev server is
+    // shared by the test files running at once.
     const hh = household();
+    for (const m of hh.members) m.idNumber = uniqueIdNumber();
     const send = () =>
       env.api.inject({
         method: 'POST',
