@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterPorts, type ClusterState, clusterSecrets, startCluster } from './cluster';
 import { appLogin, dropDatabase, ensureDatabase, type PgCluster } from './postgres';
-import { freeLowPort, freePort, type Proc, startProc } from './procs';
+import { freeLowPort as anyFreeLowPort, freePort as anyFreePort, type Proc, startProc } from './procs';
 
 // The test command's second pass: the production topology (scripts/lib/cluster.ts) on free ports
 // and the test Postgres, then vitest on the end-to-end files that need no time skipping, with
@@ -18,8 +18,23 @@ export const CLUSTER_TESTS = [
   'test/e2e/cases.test.ts',
 ];
 
-/** Free loopback ports for a throw-away cluster (the cluster pass, the province benchmark). */
+/**
+ * Free loopback ports for a throw-away cluster (the cluster pass, the province benchmark), each a
+ * different one: a port is free again once probed, so the kernel may hand it out twice.
+ */
 export async function freePorts(): Promise<ClusterPorts> {
+  const given = new Set<number>();
+  const distinct = (pick: () => Promise<number>) => async (): Promise<number> => {
+    for (;;) {
+      const port = await pick();
+      if (!given.has(port)) {
+        given.add(port);
+        return port;
+      }
+    }
+  };
+  const freePort = distinct(anyFreePort);
+  const freeLowPort = distinct(anyFreeLowPort);
   const service = async (http = false) => ({
     grpc: await freePort(),
     membership: await freeLowPort(),
