@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,10 +12,10 @@ import { createPool } from '../db/pool';
 import { complaintsRepository } from '../db/repositories/complaints';
 import { publicityRepository } from '../db/repositories/publicity';
 import { spotChecksRepository } from '../db/repositories/spot-checks';
-import { dropDatabase, ensureDatabase, startPostgres } from '../scripts/lib/postgres';
-import { freePort } from '../scripts/lib/procs';
+import { dropDatabase, ensureDatabase } from '../scripts/lib/postgres';
 import { LIST_COUNTIES, seedLists } from '../test/helpers/list-seed';
 import { countiesBefore, ledgerBefore, populationBefore, withoutIndexes } from './lists/before';
+import { scratchPostgres } from './scratch-postgres';
 
 // Three lists at a province's size (README "Benchmarks"): the village notice board
 // (GET /v1/publicity, R-A4/R-A9), the spot-check population of a county and month (the round's
@@ -233,19 +232,7 @@ function printTable(rows: Row[]) {
 }
 
 async function main() {
-  const dir = join(ROOT, '.test-data', `bench-lists-${process.pid}`);
-  // Seeding millions of rows is the slow part; reads do not depend on durability settings.
-  const cluster = await startPostgres({
-    dataDir: join(dir, 'postgres'),
-    port: await freePort(),
-    logFile: join(dir, 'postgres.log'),
-    settings: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'],
-  });
-  const stop = async () => {
-    await cluster.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  const { cluster, stop } = await scratchPostgres(ROOT, 'bench-lists');
   try {
     await ensureDatabase(cluster.url('postgres'), 'bench_template');
     await migrate(cluster.url('bench_template'), 'up', true);

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -18,10 +17,10 @@ import {
   overdueRecountSql,
   overdueSummarySql,
 } from '../db/repositories/overdue';
-import { dropDatabase, ensureDatabase, startPostgres } from '../scripts/lib/postgres';
-import { freePort } from '../scripts/lib/procs';
+import { dropDatabase, ensureDatabase } from '../scripts/lib/postgres';
 import { BEFORE_SQL, beforeValues } from './overdue/before';
 import { seedOpenItems } from './overdue/seed';
+import { scratchPostgres } from './scratch-postgres';
 
 // R-O3: GET /v1/supervision/overdue (first page, a deep cursor page) and GET /v1/supervision/summary
 // at 100,000 and 1,000,000 open items, over HTTP against the real API plugin, each request's SQL
@@ -228,20 +227,7 @@ function printTable(rows: Row[]) {
 }
 
 async function main() {
-  const dir = join(ROOT, '.test-data', `bench-overdue-${process.pid}`);
-  // Seeding a million rows is the slow part; reads do not depend on durability settings.
-  const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
-  const cluster = await startPostgres({
-    dataDir: join(dir, 'postgres'),
-    port: await freePort(),
-    logFile: join(dir, 'postgres.log'),
-    settings,
-  });
-  const stop = async () => {
-    await cluster.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  const { cluster, stop } = await scratchPostgres(ROOT, 'bench-overdue');
   try {
     await ensureDatabase(cluster.url('postgres'), 'bench_template');
     await migrate(cluster.url('bench_template'), 'up', true);

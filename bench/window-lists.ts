@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -14,8 +13,8 @@ import { applicationNameSql, applicationPageSql } from '../db/repositories/appli
 import { caseNameSql, casePageSql } from '../db/repositories/case-list';
 import { listScope, named } from '../db/repositories/list-sql';
 import { makeIdNumber } from '../domain/idnumber';
-import { ensureDatabase, startPostgres } from '../scripts/lib/postgres';
-import { freePort } from '../scripts/lib/procs';
+import { ensureDatabase } from '../scripts/lib/postgres';
+import { scratchPostgres } from './scratch-postgres';
 import { seedWindow } from './window-lists/seed';
 
 // API.md "Applications", "Cases in benefit": the window's lists and the person look-up at a
@@ -243,18 +242,7 @@ async function scenarios(pool: pg.Pool, cursors: ListCursors): Promise<Scenario[
 }
 
 async function main() {
-  const dir = join(ROOT, '.test-data', `bench-window-${process.pid}`);
-  const cluster = await startPostgres({
-    dataDir: join(dir, 'postgres'),
-    port: await freePort(),
-    logFile: join(dir, 'postgres.log'),
-    settings: ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'],
-  });
-  const stop = async () => {
-    await cluster.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  const { cluster, stop } = await scratchPostgres(ROOT, 'bench-window');
   const rows: string[] = [];
   try {
     await ensureDatabase(cluster.url('postgres'), 'bench_window');
