@@ -1,104 +1,42 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createSigner } from 'fast-jwt';
+import { loadavg } from 'node:os';
 import pg from 'pg';
-import { migrate } from '../db/migrate';
-import { ensureDatabase, startPostgres } from '../scripts/lib/postgres';
-import { freePort, type Proc, startProc, waitFor } from '../scripts/lib/procs';
-import { startDevServer } from '../scripts/lib/temporal';
 import { households, toCsv } from '../test/helpers/caseload';
+import { trivialWorkflowsPerS } from './import/baseline';
+import { startImportStack } from './import/stack';
 import { printProbe, probeTaskLatency } from './import-probe';
+import { cpuMeter, treeRssMb } from './proc-tree';
+import { peakSampler } from './worker-stack';
 
-// The caseload import through the HTTP API on the Temporal dev server (README "Caseload import"):
-// BENCH_IMPORT_SIZES households (2 members each) per run, each size on fresh servers — Postgres,
-// the dev server, the project's worker and API as their own processes (`node --import tsx`, so the
-// peak RSS read from /proc is the process itself). Figures: upload + validation time, the import's
-// wall time (every household recorded and its case workflow started), the time until every case
-// workflow has saved its first state, cases/s, and the peak memory (VmHWM) of the API and worker.
+// The caseload import through the HTTP API (README "Caseload import"): BENCH_IMPORT_SIZES households
+// (2 members each) per run, each size on fresh servers (import/stack.ts): Postgres, Temporal (the dev
+// server, or BENCH_TEMPORAL=cluster: its four services on Postgres as production runs them),
+// BENCH_WORKERS project workers (1) and the API, each its own process. Figures: upload + validation,
+// the import's wall time (every household recorded and its case workflow started), the time until
+// every case workflow has saved its first state, cases/s on that; in the same run, before the
+// import, the baseline: trivial workflows/s on the same server (import/baseline.ts) and the ratio;
+// the load average before the import; CPU per household and peak RSS of each process tree.
 
-const ROOT = join(import.meta.dirname, '..');
 const SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000').split(',').map(Number);
+const TEMPORAL = process.env.BENCH_TEMPORAL === 'cluster' ? 'cluster' : 'dev';
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const COUNTY = '140802';
-const JWT_SECRET = 'bench-import-secret-0123456789abcdefghijklmnop';
-const sign = createSigner({ key: JWT_SECRET, iss: 'dibao', expiresIn: 6 * 3_600_000 });
-const admin = `Bearer ${sign({ sub: 'admin-bench', role: 'admin', region: '14' })}`;
+/** Households (and case workflows) started at once, as the import workflow does (workflows/import). */
+const LANES = 50;
+const BASELINE_MAX = 2000;
 
 /** BENCH_PROBE households (0 = none) signalled after the import, evicted then cached (import-probe.ts). */
 const PROBE = Number(process.env.BENCH_PROBE ?? 1000);
 
-const statusMb = (p: Proc, field: 'VmHWM' | 'VmRSS') => {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
-};
-const peakMb = (p: Proc) => statusMb(p, 'VmHWM');
-
 async function run(size: number) {
-  const dir = join(ROOT, '.test-data', `bench-import-${process.pid}-${size}`);
-  const logs = join(dir, 'logs');
-  const stops: (() => Promise<unknown>)[] = [];
+  const stack = await startImportStack({
+    name: `bench-import-${size}`,
+    temporal: TEMPORAL,
+    workers: WORKERS,
+  });
+  const { base, authorization: admin, pids } = stack;
   try {
-    const pgc = await startPostgres({
-      dataDir: join(dir, 'postgres'),
-      port: await freePort(),
-      logFile: join(logs, 'postgres.log'),
-      settings: ['fsync=off', 'synchronous_commit=off'],
-    });
-    stops.push(pgc.stop);
-    await ensureDatabase(pgc.url('postgres'), 'dibao');
-    const pgUrl = pgc.url('dibao');
-    await migrate(pgUrl, 'up', true);
-    const temporal = await startDevServer({ port: await freePort(), logFile: join(logs, 'temporal.log') });
-    stops.push(temporal.stop);
-    const httpPort = await freePort();
-    const metricsPort = await freePort();
-    const env = {
-      ...process.env,
-      // HS256 with a secret of its own: development and tests only (config/env.ts, R-O7).
-      NODE_ENV: 'test',
-      DATABASE_URL: pgUrl,
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: 'dibao',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      JWT_SECRET,
-      JWT_ISSUER: 'dibao',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '1000000',
-      PAYLOAD_KEYS: `bench-1:${randomBytes(32).toString('base64')}`,
-      PAYLOAD_KEY_ID: 'bench-1',
-      PAYMENT_FILES_DIR: join(dir, 'payment-files'),
-      WORKER_METRICS_PORT: String(metricsPort),
-      WORKER_SDK_METRICS_PORT: String(await freePort()),
-    };
-    const spawn = (name: string, entry: string) => {
-      // BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node flags of the worker only.
-      const extra =
-        name === 'worker' ? (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
-      const p = startProc(name, process.execPath, [...extra, '--import', 'tsx', join(ROOT, entry)], {
-        env,
-        cwd: ROOT,
-        logFile: join(logs, `${name}.log`),
-      });
-      stops.push(() => p.stop('SIGTERM', 40_000));
-      return p;
-    };
-    const worker = spawn('worker', 'worker/main.ts');
-    const api = spawn('api', 'api/server.ts');
-    const base = `http://127.0.0.1:${httpPort}`;
-    await waitFor('the API', async () => (await fetch(`${base}/ready`)).status === 200, {
-      timeoutMs: 180_000,
-      proc: api,
-    });
-    await waitFor(
-      'the worker',
-      async () => readFileSync(join(logs, 'worker.log'), 'utf8').includes('polling'),
-      {
-        timeoutMs: 240_000,
-        proc: worker,
-      },
-    );
+    const rss = (name: string) => Math.round(treeRssMb(pids[name]!));
+    const mem = peakSampler(pids, 1000);
     const put = await fetch(`${base}/v1/admin/standards`, {
       method: 'PUT',
       headers: { authorization: admin, 'content-type': 'application/json' },
@@ -110,6 +48,23 @@ async function run(size: number) {
       }),
     });
     if (put.status !== 200) throw new Error(`standards: ${put.status}`);
+    // The baseline first, on the same server (its workflows done before the import begins).
+    const nBase = Math.min(size, BASELINE_MAX);
+    const { perS: trivialPerS, metered } = await trivialWorkflowsPerS(
+      stack.temporalAddress,
+      nBase,
+      LANES,
+      () => cpuMeter({ ...pids, bench: process.pid }),
+    );
+    const perTrivial = Object.entries(metered).map(([n, c]) => [n, +((c * 1000) / nBase).toFixed(1)]);
+    // The bench process ran the trivial workflows' worker and their client.
+    console.log(
+      `[bench] baseline: ${trivialPerS} trivial workflows/s; CPU ms per workflow: ${JSON.stringify(Object.fromEntries(perTrivial))}`,
+    );
+    const load = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+    const cpu = cpuMeter(pids);
 
     const file = toCsv(households(size, { size: 2 }));
     const t0 = performance.now();
@@ -122,7 +77,7 @@ async function run(size: number) {
     const tUpload = performance.now();
     if (res.status !== 202)
       throw new Error(`import: ${res.status} ${JSON.stringify(accepted).slice(0, 500)}`);
-    const pool = new pg.Pool({ connectionString: pgUrl, max: 1 });
+    const pool = new pg.Pool({ connectionString: stack.pgUrl, max: 1 });
     const saved = async () =>
       (await pool.query('SELECT count(*)::int AS n FROM cases WHERE revision > 0')).rows[0].n as number;
     let last = 0;
@@ -138,7 +93,9 @@ async function run(size: number) {
         const t = ((performance.now() - t0) / 1000).toFixed(0);
         console.log(
           `[bench] ${size}: ${p.done} recorded and started, ${await saved()} cases saved (${t} s); ` +
-            `RSS MB worker ${statusMb(worker, 'VmRSS')}, api ${statusMb(api, 'VmRSS')}, temporal ${statusMb(temporal.proc, 'VmRSS')}`,
+            `RSS MB ${Object.keys(pids)
+              .map((n) => `${n} ${rss(n)}`)
+              .join(', ')}`,
         );
         last = p.done;
       }
@@ -154,37 +111,49 @@ async function run(size: number) {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const tCases = performance.now();
+    const cpuS = cpu.stop();
+    const peaks = mem.stop();
     const probe = PROBE
       ? await probeTaskLatency({
           pool,
-          temporalAddress: temporal.address,
+          temporalAddress: stack.temporalAddress,
           importId: accepted.importId,
-          metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-          rssMb: () => statusMb(worker, 'VmRSS'),
+          metricsUrl: stack.workerMetricsUrl,
+          rssMb: () => rss('worker-1'),
           k: Math.min(PROBE, size),
           concurrency: Number(process.env.BENCH_PROBE_CONCURRENCY ?? 4),
         })
       : [];
     await pool.end();
     const s = (a: number, b: number) => (b - a) / 1000;
+    const casesPerS = size / s(t0, tCases);
     const figures = {
+      temporal: TEMPORAL,
+      workers: WORKERS,
+      load,
       households: size,
-      rows: size * 2,
       fileMb: +(file.length / 1e6).toFixed(1),
       uploadAndValidationS: +s(t0, tUpload).toFixed(1),
       importWallS: +s(t0, tImport).toFixed(1),
       allCasesSavedS: +s(t0, tCases).toFixed(1),
-      casesPerS: +(size / s(t0, tCases)).toFixed(1),
-      apiPeakMb: peakMb(api),
-      temporalPeakMb: peakMb(temporal.proc),
-      workerPeakMb: peakMb(worker),
+      casesPerS: +casesPerS.toFixed(1),
+      trivialPerS,
+      ratio: +(casesPerS / trivialPerS).toFixed(3),
     };
     console.log(JSON.stringify(figures));
+    // CPU milliseconds per household, by process tree, over the import (its upload to the last save).
+    const perHousehold = Object.fromEntries(
+      Object.entries(cpuS).map(([n, c]) => [n, +((c * 1000) / size).toFixed(1)]),
+    );
+    console.log(`[bench] CPU s over the import: ${JSON.stringify(cpuS)}`);
+    console.log(`[bench] CPU ms per household: ${JSON.stringify(perHousehold)}`);
+    console.log(
+      `[bench] peak RSS MB: ${JSON.stringify(Object.fromEntries(Object.entries(peaks).map(([n, m]) => [n, Math.round(m)])))}`,
+    );
     if (probe.length) printProbe(probe);
     return figures;
   } finally {
-    for (const stop of stops.reverse()) await stop().catch((e: Error) => console.error(e.message));
-    await rm(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,6 +12,7 @@ import { freePorts } from '../scripts/lib/cluster-pass';
 import { appLogin, ensureDatabase, type PgCluster, startPostgres } from '../scripts/lib/postgres';
 import { freePort, type Proc, startProc, waitFor } from '../scripts/lib/procs';
 import { startDevServer } from '../scripts/lib/temporal';
+import { treeRssMb } from './proc-tree';
 
 // The servers of bench/worker-memory.ts and bench/province.ts, private to the run and on loopback:
 // a Postgres cluster, the Temporal dev server (SQLite in memory) and the project's worker as its
@@ -22,28 +22,6 @@ import { startDevServer } from '../scripts/lib/temporal';
 // (no APIs). RSS is read from /proc for each process tree.
 
 const ROOT = join(import.meta.dirname, '..');
-
-/** Resident set of a process and all its descendants, in MB (Linux /proc). */
-export function treeRssMb(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {}
-  }
-  let kb = 0;
-  const visit = (pid: number) => {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {}
-    for (const c of children.get(pid) ?? []) visit(c);
-  };
-  visit(rootPid);
-  return kb / 1024;
-}
 
 /** Peak RSS of named process trees, sampled every `everyMs`. */
 export function peakSampler(pids: Record<string, number>, everyMs = 500) {

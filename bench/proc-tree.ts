@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+// A process and its descendants as Linux's /proc shows them: resident memory and CPU time, so a bench
+// can report what each server (Postgres's backends, Temporal's services, a node process's threads)
+// costs. Threads are counted in their process; a descendant that has exited is not counted.
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (comm) ": state is field 3; comm may hold spaces, so split after its ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `rootPid` and every process below it. */
+export function processTree(rootPid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const ppid = Number(statFields(Number(d))?.[1]);
+    if (Number.isFinite(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+  }
+  const out: number[] = [];
+  const visit = (pid: number) => {
+    out.push(pid);
+    for (const c of children.get(pid) ?? []) visit(c);
+  };
+  visit(rootPid);
+  return out;
+}
+
+/** Resident set of a process and all its descendants, in MB. */
+export function treeRssMb(rootPid: number): number {
+  let kb = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {}
+  }
+  return kb / 1024;
+}
+
+/** CPU seconds (user + system) a process and its live descendants have used so far. */
+export function treeCpuS(rootPid: number): number {
+  let ticks = 0;
+  for (const pid of processTree(rootPid)) {
+    const f = statFields(pid);
+    // utime and stime are fields 14 and 15 of stat; f starts at field 3.
+    if (f) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / TICKS;
+}
+
+/** CPU seconds each named process tree used between `start()` and `stop()`. */
+export function cpuMeter(pids: Record<string, number>) {
+  const at = () => Object.fromEntries(Object.entries(pids).map(([n, pid]) => [n, treeCpuS(pid)]));
+  const before = at();
+  return {
+    stop(): Record<string, number> {
+      const after = at();
+      return Object.fromEntries(Object.keys(pids).map((n) => [n, +(after[n]! - before[n]!).toFixed(1)]));
+    },
+  };
+}
