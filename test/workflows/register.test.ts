@@ -101,6 +101,54 @@ describe('register entry (time-skipping)', () => {
     expect(handle.workflowId).not.toContain(members[0]!.idNumber);
   }, 120_000);
 
+  it('R-L1: a new entry reached by signal-with-start saves in its first workflow task (no activity task)', async () => {
+    const key = 'Hwf0000000000000000000002';
+    const members = household().members.map((m) => ({
+      idNumber: m.idNumber,
+      name: m.name,
+      relation: m.relation,
+    }));
+    const input: RegisterInput = {
+      countyCode: COUNTY,
+      householdKey: key,
+      villageCode: VILLAGE,
+      deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
+      runtimeYears: [],
+    };
+    const finding = {
+      findingId: 'import:I-1:C-1',
+      source: 'import' as const,
+      villageCode: VILLAGE,
+      members,
+      add: ['dibao' as const],
+      on: await today(),
+      by: actor('admin'),
+    };
+    const handle = await h.env.client.workflow.signalWithStart('registerWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: registerWorkflowId(COUNTY, key),
+      args: [input],
+      signal: registerFindingSignal,
+      signalArgs: [finding],
+    });
+    for (let i = 0; i < 100 && !h.calls.registerSaves.some((c) => c.view.householdKey === key); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const saves = h.calls.registerSaves.filter((c) => c.view.householdKey === key);
+    expect(saves.map((c) => [c.view.revision, c.view.groups])).toEqual([[1, ['dibao']]]);
+    const history = async () => (await handle.fetchHistory()).events ?? [];
+    let events = await history();
+    for (let i = 0; i < 100 && !events.some((e) => e.workflowTaskCompletedEventAttributes); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      events = await history();
+    }
+    const completed = events.filter((e) => e.workflowTaskCompletedEventAttributes);
+    const markers = events.filter((e) => e.markerRecordedEventAttributes);
+    // One workflow task: the save is a local activity's marker in it, no activity was scheduled.
+    expect(completed).toHaveLength(1);
+    expect(markers.length).toBeGreaterThanOrEqual(1);
+    expect(events.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+  }, 60_000);
+
   it('R-L1: an imported case registers its household once, found by the import, before anything its closure sends', async () => {
     const on = await today();
     const start = async (caseId: string, taperReportedOn?: string) => {
