@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { firstDayOfMonth } from '../domain/dates';
-import type { CaseInput, ImportedCaseStart, ImportOutcome } from '../workflows/contracts';
+import { countyOf } from '../domain/region';
+import type { CaseInput, ImportedCaseReads, ImportedCaseStart, ImportOutcome } from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
 
 // Side effects of the caseload import (API.md "Documents and onboarding"): the import workflow's
@@ -8,7 +9,37 @@ import { type ActivityDeps, reposOf } from './deps';
 // the enrolments are recordCase's (activities/applications.ts), as at approval.
 
 export function importActivities(deps: ActivityDeps) {
-  const { imports } = reposOf(deps);
+  const { imports, policies, deathNotices } = reposOf(deps);
+  const caseInput = async (ref: ImportedCaseStart['importRef']): Promise<CaseInput> => {
+    const stored = await imports.household(ref.importId, ref.seq);
+    if (!stored || stored.caseId !== ref.caseId)
+      throw ApplicationFailure.nonRetryable(`no household ${ref.seq} in import ${ref.importId}`, 'NotFound');
+    const { household: h, context, createdBy } = stored;
+    return {
+      caseId: stored.caseId,
+      applicationId: '',
+      category: h.category,
+      villageCode: h.villageCode,
+      residence: h.residence,
+      members: h.members.map((m) => ({ ...m, covered: true })),
+      approvedOn: firstDayOfMonth(h.startMonth),
+      approvedBy: createdBy,
+      startMonth: h.startMonth,
+      monthlyAmount: h.monthlyAmount,
+      closeRelative: h.closeRelative,
+      unstableIncome: h.unstableIncome,
+      policy: context.policy,
+      deadlines: context.deadlines,
+      runtimeYears: context.runtimeYears,
+      imported: {
+        importId: ref.importId,
+        importedBy: createdBy,
+        nextReviewOn: firstDayOfMonth(h.nextReviewMonth),
+        ...(h.taperReportedOn ? { taperReportedOn: h.taperReportedOn } : {}),
+        ...(h.paidThroughMonth ? { paidThroughMonth: h.paidThroughMonth } : {}),
+      },
+    };
+  };
   return {
     /** What the import made of a page of households, once per household (its progress). */
     async recordImportOutcomes(args: { importId: string; outcomes: ImportOutcome[] }): Promise<void> {
@@ -16,38 +47,20 @@ export function importActivities(deps: ActivityDeps) {
     },
 
     /** The case workflow's input for an imported household (R-M1, R-M3, R-M4, R-O1). */
-    async importedCaseInput(ref: ImportedCaseStart['importRef']): Promise<CaseInput> {
-      const stored = await imports.household(ref.importId, ref.seq);
-      if (!stored || stored.caseId !== ref.caseId)
-        throw ApplicationFailure.nonRetryable(
-          `no household ${ref.seq} in import ${ref.importId}`,
-          'NotFound',
-        );
-      const { household: h, context, createdBy } = stored;
-      return {
-        caseId: stored.caseId,
-        applicationId: '',
-        category: h.category,
-        villageCode: h.villageCode,
-        residence: h.residence,
-        members: h.members.map((m) => ({ ...m, covered: true })),
-        approvedOn: firstDayOfMonth(h.startMonth),
-        approvedBy: createdBy,
-        startMonth: h.startMonth,
-        monthlyAmount: h.monthlyAmount,
-        closeRelative: h.closeRelative,
-        unstableIncome: h.unstableIncome,
-        policy: context.policy,
-        deadlines: context.deadlines,
-        runtimeYears: context.runtimeYears,
-        imported: {
-          importId: ref.importId,
-          importedBy: createdBy,
-          nextReviewOn: firstDayOfMonth(h.nextReviewMonth),
-          ...(h.taperReportedOn ? { taperReportedOn: h.taperReportedOn } : {}),
-          ...(h.paidThroughMonth ? { paidThroughMonth: h.paidThroughMonth } : {}),
-        },
-      };
+    importedCaseInput: caseInput,
+
+    /**
+     * An imported case's reads before its first month in one call (its first workflow task runs one
+     * local activity instead of three): its input, the county's versions newer than the batch's
+     * (R-M8) and the death notices waiting for its members (R-M2).
+     */
+    async importedCaseStart(ref: ImportedCaseStart['importRef']): Promise<ImportedCaseReads> {
+      const input = await caseInput(ref);
+      const [newer, notices] = await Promise.all([
+        policies.newerThan(countyOf(input.villageCode), input.policy.version),
+        deathNotices.waitingFor(input.members.map((m) => m.idNumber)),
+      ]);
+      return { input, newerPolicies: newer, waitingDeathNotices: notices };
     },
   };
 }

@@ -25,3 +25,9 @@ export const caseImported: NamedScenario = {
     return { handle, closed: false };
   },
 };
+
+/**
+ * The same path recorded after an imported case's reads (its input, newer standards, waiting death
+ * notices) became one local activity, `importedCaseStart` (patch `imported-case-one-read`).
+ */
+export const caseImportedOneRead: NamedScenario = { ...caseImported, name: 'imported-one-read' };

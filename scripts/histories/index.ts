@@ -13,7 +13,7 @@ import { caseCloseRelativeRoster } from './case-close-relative-re-review';
 import { caseDeathDateConflict } from './case-death-date-conflict';
 import { caseDeathOnePerson } from './case-death-one-person';
 import { caseHitCheckAndTaper } from './case-hit-check-and-taper';
-import { caseImported } from './case-imported';
+import { caseImported, caseImportedOneRead } from './case-imported';
 import { caseLateDeathDemands } from './case-late-death-demands';
 import { caseMemberChange } from './case-member-change';
 import { caseMonthsAndReview } from './case-months-and-review';
@@ -28,6 +28,7 @@ import { payrollLateReturn } from './payroll-late-return';
 import { payrollRosterToResults } from './payroll-roster-to-results';
 import { payrollSchedulerMonthly } from './payroll-scheduler-monthly';
 import { registerHitVisit } from './register-hit-visit';
+import { registerImportedHousehold } from './register-imported-household';
 import { registerRelocated, registerRelocatedSuccessor } from './register-relocated';
 import { retentionPurgeDaily } from './retention-purge-daily';
 import type { NamedScenario } from './session';
@@ -61,11 +62,13 @@ export const SCENARIOS: readonly NamedScenario[] = [
   caseSpotCheckFindings,
   caseStaffDeathDemand,
   caseImported,
+  caseImportedOneRead,
   caseLateDeathDemands,
   caseCloseRelativeRoster,
   caseMemberChange,
   caseStandardRaised,
   registerHitVisit,
+  registerImportedHousehold,
   registerRelocated,
   registerRelocatedSuccessor,
   payrollRosterToResults,

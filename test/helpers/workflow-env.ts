@@ -87,6 +87,12 @@ export function fakeActivities() {
       if (!input) throw new Error('imports are tested end to end');
       return input;
     },
+    importedCaseStart: async (ref) => {
+      const input = calls.imported.get(ref.caseId);
+      if (!input) throw new Error('imports are tested end to end');
+      const waiting = input.members.flatMap((m) => calls.waitingNotices.get(m.idNumber) ?? []);
+      return { input, newerPolicies: calls.newerPolicies, waitingDeathNotices: waiting };
+    },
     receiveApplication: async (a) => {
       const member = a.input.household.members.find((m) => calls.held.has(m.idNumber));
       if (member) {

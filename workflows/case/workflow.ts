@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   workflowInfo,
@@ -38,7 +39,14 @@ const MONTHS_PER_RUN = 12;
 export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promise<CaseResult> {
   // A case brought in by a caseload import reads its household and starting state from the import's
   // stored batch (no personal data in the import workflow's history); an approval hands it in whole.
-  const input = 'importRef' in start ? await local.importedCaseInput(start.importRef) : start;
+  // Its three reads (input, newer standards, waiting death notices) are one local activity; a case
+  // started before that read them one by one (ARCHITECTURE.md "Changing a running workflow").
+  const reads =
+    'importRef' in start && patched('imported-case-one-read')
+      ? await local.importedCaseStart(start.importRef)
+      : undefined;
+  const input =
+    reads?.input ?? ('importRef' in start ? await local.importedCaseInput(start.importRef) : start);
   // An imported case also reads newer standards, records its starting rate and filing and saves its
   // first state as local activities: its start is one workflow task instead of four (a third fewer
   // events for the server).
@@ -69,7 +77,18 @@ export async function caseWorkflow(start: CaseInput | ImportedCaseStart): Promis
     return chain;
   };
   caseHandlers(state, flush, () => changes++, local);
-  if (!input.carried) await catchUp(state, startsLocally ? local : acts);
+  if (!input.carried)
+    await catchUp(
+      state,
+      reads
+        ? {
+            newerPolicies: async () => reads.newerPolicies,
+            waitingDeathNotices: async () => reads.waitingDeathNotices,
+          }
+        : startsLocally
+          ? local
+          : acts,
+    );
 
   for (;;) {
     state.tick(new Date());
