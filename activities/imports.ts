@@ -1,4 +1,6 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { type ImportedCaseRef, startImportedCases } from '../clients/imported-cases';
 import { firstDayOfMonth } from '../domain/dates';
 import { countyOf } from '../domain/region';
 import type { CaseInput, ImportedCaseReads, ImportedCaseStart, ImportOutcome } from '../workflows/contracts';
@@ -44,6 +46,26 @@ export function importActivities(deps: ActivityDeps) {
     /** What the import made of a page of households, once per household (its progress). */
     async recordImportOutcomes(args: { importId: string; outcomes: ImportOutcome[] }): Promise<void> {
       await imports.recordOutcomes(args.importId, args.outcomes);
+    },
+
+    /**
+     * R-M1: the case workflows of a page of created households, started by reference (ids only),
+     * `lanes` at a time; heartbeats as they start. Idempotent (clients/imported-cases.ts).
+     */
+    async startImportedCases(args: {
+      importId: string;
+      cases: ImportedCaseRef[];
+      lanes: number;
+    }): Promise<void> {
+      const ctx = Context.current();
+      await startImportedCases(
+        deps.temporal ?? ctx.client,
+        ctx.info.taskQueue,
+        args.importId,
+        args.cases,
+        args.lanes,
+        () => ctx.heartbeat(),
+      );
     },
 
     /** The case workflow's input for an imported household (R-M1, R-M3, R-M4, R-O1). */

@@ -1,4 +1,6 @@
+import { Context } from '@temporalio/activity';
 import type { Activities } from '../../activities';
+import { startImportedCases } from '../../clients/imported-cases';
 import type { fakeActivities } from '../../test/helpers/workflow-env';
 import type { CaseInput, ImportOutcome } from '../../workflows/contracts';
 
@@ -24,7 +26,7 @@ export function fakeImports(base: Fakes) {
     /** What the import recorded as its progress, by import id. */
     outcomes: new Map<string, ImportOutcome[]>(),
   };
-  const activities: Pick<Activities, 'recordCase' | 'recordImportOutcomes'> = {
+  const activities: Pick<Activities, 'recordCase' | 'recordImportOutcomes' | 'startImportedCases'> = {
     recordCase: async (a) => {
       if (!('imported' in a)) return base.activities.recordCase(a);
       const { importId, fromSeq, toSeq } = a.imported;
@@ -39,6 +41,11 @@ export function fakeImports(base: Fakes) {
           ...(reason ? { reason } : {}),
         })),
       };
+    },
+    // The real start (clients/imported-cases.ts) through the test server's client.
+    startImportedCases: async ({ importId, cases, lanes }) => {
+      const ctx = Context.current();
+      await startImportedCases(ctx.client, ctx.info.taskQueue, importId, cases, lanes);
     },
     recordImportOutcomes: async ({ importId, outcomes }) => {
       const seen = state.outcomes.get(importId) ?? [];

@@ -55,3 +55,9 @@ export const importCaseload: NamedScenario = {
     return { handle, closed: true, continued: true };
   },
 };
+
+/**
+ * The same import recorded after a page's cases are started by one activity, `startImportedCases`
+ * (patch `import-starts-cases-by-activity`): no child workflow events in the import's history.
+ */
+export const importCaseloadByActivity: NamedScenario = { ...importCaseload, name: 'caseload-by-activity' };

@@ -23,7 +23,7 @@ import { caseStaffDeathDemand } from './case-staff-death-demand';
 import { caseStandardRaised } from './case-standard-raised';
 import { complaintAnonymousExtended } from './complaint-anonymous-extended';
 import { complaintAnswered } from './complaint-answered';
-import { importCaseload } from './import-caseload';
+import { importCaseload, importCaseloadByActivity } from './import-caseload';
 import { payrollLateReturn } from './payroll-late-return';
 import { payrollRosterToResults } from './payroll-roster-to-results';
 import { payrollSchedulerMonthly } from './payroll-scheduler-monthly';
@@ -80,6 +80,7 @@ export const SCENARIOS: readonly NamedScenario[] = [
   spotCheckSchedulerMonthly,
   spotCheckItemCorrected,
   importCaseload,
+  importCaseloadByActivity,
   standardAdjustmentFanOut,
   temporaryAssistanceTownshipDocumented,
   temporaryAssistanceReferralCounty,

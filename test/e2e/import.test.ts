@@ -5,7 +5,7 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { importedCaseId } from '../../domain/caseload-import';
 import { civilDateOf } from '../../domain/dates';
 import { firstMonthToRoster } from '../../domain/entitlement';
-import { importWorkflowId } from '../../workflows/contracts';
+import { caseWorkflowId, importWorkflowId } from '../../workflows/contracts';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { COUNTY_CODE, HEADERS, households, reviewMonthAhead, toCsv, toXlsx } from '../helpers/caseload';
 import { createCase } from '../helpers/e2e-cases';
@@ -253,6 +253,23 @@ describe('caseload import (dev server)', () => {
     expect(text).toContain(caseIdOf(hh[0]!.key));
     for (const h of hh) for (const i of h.ids) expect(text).not.toContain(i);
     expect(text).not.toContain('张三');
+  }, 120_000);
+
+  it('R-M1: a page of cases is started by one activity — no child workflow in the import history, each case once, by reference', async () => {
+    const hh = households(3, { size: 2 });
+    const id = (await upload(toCsv(hh))).json().importId as string;
+    expect(await completed(id)).toMatchObject({ created: 3 });
+    const events = (await env.client.workflow.getHandle(importWorkflowId(id)).fetchHistory()).events ?? [];
+    expect(events.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(false);
+    const activities = events.flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(activities.filter((a) => a === 'startImportedCases')).toHaveLength(1);
+    for (const h of hh) {
+      const d = await env.client.workflow.getHandle(caseWorkflowId(caseIdOf(h.key))).describe();
+      expect(d.status.name).toBe('RUNNING');
+      expect(d.parentExecution).toBeUndefined();
+    }
   }, 120_000);
 
   it('R-A1 R-M1: a worker process killed mid-import — another worker resumes it, every household a case exactly once', async () => {

@@ -82,6 +82,9 @@ export function fakeActivities() {
     recordImportOutcomes: async () => {
       throw new Error('imports are tested end to end');
     },
+    startImportedCases: async () => {
+      throw new Error('imports are tested end to end');
+    },
     importedCaseInput: async (ref) => {
       const input = calls.imported.get(ref.caseId);
       if (!input) throw new Error('imports are tested end to end');

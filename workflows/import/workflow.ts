@@ -3,6 +3,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -46,6 +47,10 @@ export async function importWorkflow(input: ImportInput): Promise<ImportResult> 
   const lanes = input.concurrency ?? CONCURRENCY;
   const result = (): ImportResult => ({ importId, total, ...counts });
   setHandler(importProgressQuery, result);
+  // A page's cases are started by one activity (no child events in this history, no task per start);
+  // a run begun before started them as abandoned children (ARCHITECTURE.md "Changing a running
+  // workflow"). Asked once, in the run's first task.
+  const startsByActivity = patched('import-starts-cases-by-activity');
 
   const start = async (o: ImportOutcome) => {
     try {
@@ -67,12 +72,17 @@ export async function importWorkflow(input: ImportInput): Promise<ImportResult> 
       imported: { importId, fromSeq: after + 1, toSeq: last },
     });
     const created = imported.filter((o) => o.outcome === 'created');
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(lanes, created.length) }, async () => {
-        while (next < created.length) await start(created[next++]!);
-      }),
-    );
+    if (startsByActivity) {
+      const cases = created.map(({ seq, caseId }) => ({ seq, caseId }));
+      if (cases.length) await acts.startImportedCases({ importId, cases, lanes });
+    } else {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(lanes, created.length) }, async () => {
+          while (next < created.length) await start(created[next++]!);
+        }),
+      );
+    }
     await acts.recordImportOutcomes({ importId, outcomes: imported });
     for (const o of imported) {
       counts.done++;
