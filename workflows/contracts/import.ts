@@ -1,7 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { CivilDate, YearMonth } from '../../domain/dates';
-import type { PolicyParameters } from '../../domain/policy';
-import type { CaseInput, DeathNotice } from './case';
 
 // The caseload import's messages (API.md "Documents and onboarding"). Only ids and counts travel
 // through the import workflow: the households are read from Postgres by (import, seq).
@@ -47,17 +45,6 @@ export interface ImportOutcome {
 /** The import's household a case workflow starts from (its state is read by the case, not carried here). */
 export interface ImportedCaseStart {
   importRef: { importId: string; seq: number; caseId: string };
-}
-
-/**
- * What an imported case reads before its first month, in one local activity: its input from the
- * stored batch, the county's versions published after the batch's (R-M8) and the death notices
- * waiting for its members (R-M2).
- */
-export interface ImportedCaseReads {
-  input: CaseInput;
-  newerPolicies: PolicyParameters[];
-  waitingDeathNotices: DeathNotice[];
 }
 
 /** R-M1, R-M3, R-M4: the state an imported case starts in, instead of an approval. */
