@@ -33,6 +33,36 @@ export interface HistoryFigures {
   upserts: number;
   timers: number;
   updates: number;
+  /**
+   * Per Update (by name): the milliseconds its workflow task waited on the server's queue (scheduled →
+   * started) and ran on the worker (started → completed, its local activities included), from the
+   * events' times.
+   */
+  steps: Record<string, { waitMs: number; runMs: number }>;
+}
+
+type Event = NonNullable<
+  Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']
+>[number];
+
+const msOf = (e: Event | undefined) =>
+  e?.eventTime ? Number(e.eventTime.seconds ?? 0) * 1000 + (e.eventTime.nanos ?? 0) / 1e6 : Number.NaN;
+
+/** Each accepted Update's workflow task: the scheduled, started and completed events before it. */
+function stepTimings(events: Event[]): HistoryFigures['steps'] {
+  const steps: HistoryFigures['steps'] = {};
+  let scheduled: Event | undefined;
+  let started: Event | undefined;
+  let completed: Event | undefined;
+  for (const e of events) {
+    if (e.workflowTaskScheduledEventAttributes) scheduled = e;
+    else if (e.workflowTaskStartedEventAttributes) started = e;
+    else if (e.workflowTaskCompletedEventAttributes) completed = e;
+    const name = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
+    if (name)
+      steps[name] = { waitMs: msOf(started) - msOf(scheduled), runMs: msOf(completed) - msOf(started) };
+  }
+  return steps;
 }
 
 /** The application's workflow: `application:<id>`, else any applicationWorkflow naming the id. */
@@ -80,6 +110,7 @@ export async function historyFigures(
     upserts: n('upsertWorkflowSearchAttributes'),
     timers: n('timerStarted'),
     updates: n('workflowExecutionUpdateAccepted'),
+    steps: stepTimings(events),
   };
 }
 

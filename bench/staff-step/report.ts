@@ -126,6 +126,21 @@ export function printReport({ cfg: CFG, ops: OPS, low, high, receipts, tp, histo
     ],
     ['l'],
   );
+  // Where a step's time went inside Temporal, from the approved applications' event times (c=20).
+  const names = [...new Set(histories.flatMap((h) => Object.keys(h.steps)))];
+  const stepMean = (name: string, k: 'waitMs' | 'runMs') => {
+    const v = histories.flatMap((h) => (h.steps[name] ? [h.steps[name][k]] : []));
+    return v.length ? `${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(1)} ms` : '–';
+  };
+  printTable(
+    [
+      'step (Update) of the approved applications',
+      'its task queued (scheduled → started)',
+      'on the worker (started → completed)',
+    ],
+    names.map((n) => [n, stepMean(n, 'waitMs'), stepMean(n, 'runMs')]),
+    ['l'],
+  );
 
   console.log('\nsummary (ratios to the bare Update and the trivial workflow)');
   const inv = (s: Record<Op, Sample>, p: number) =>
