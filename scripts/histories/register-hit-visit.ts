@@ -1,16 +1,8 @@
 import { addDays } from '../../domain/dates';
-import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
-import { actor, COUNTY, household, VILLAGE } from '../../test/helpers/fixtures';
-import {
-  monitoringHitSignal,
-  type RegisterFinding,
-  registerFindingSignal,
-  registerStateQuery,
-  registerVisitUpdate,
-  registerWorkflowId,
-} from '../../workflows/contracts';
-import type { registerWorkflow } from '../../workflows/register/workflow';
-import { chainHandle, type NamedScenario } from './session';
+import { actor } from '../../test/helpers/fixtures';
+import { monitoringHitSignal, registerStateQuery, registerVisitUpdate } from '../../workflows/contracts';
+import { findingMembers, startRegisterEntry, villageReport } from './register-entry';
+import type { NamedScenario } from './session';
 
 // R-L1 R-L2: a household found by a village report reaches its register entry by signal-with-start
 // (clients/register-entry.ts); a warning detected 3 days before it arrived opens a visit due 15
@@ -21,37 +13,9 @@ export const registerHitVisit: NamedScenario = {
   name: 'hit-visit',
   run: async (s) => {
     const key = 'Hreplay000000000000000001';
-    const members = household().members.map(({ idNumber, name, relation }) => ({ idNumber, name, relation }));
+    const members = findingMembers();
     const today = await s.today();
-    const started = await s.env.client.workflow.signalWithStart<typeof registerWorkflow, [RegisterFinding]>(
-      'registerWorkflow',
-      {
-        taskQueue: s.taskQueue,
-        workflowId: registerWorkflowId(COUNTY, key),
-        args: [
-          {
-            countyCode: COUNTY,
-            householdKey: key,
-            villageCode: VILLAGE,
-            deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
-            runtimeYears: [],
-          },
-        ],
-        signal: registerFindingSignal,
-        signalArgs: [
-          {
-            findingId: 'report-1',
-            source: 'village_report',
-            villageCode: VILLAGE,
-            members,
-            add: ['marginal'],
-            on: today,
-            by: actor('township_staff'),
-          },
-        ],
-      },
-    );
-    const handle = chainHandle<typeof registerWorkflow>(s, started.workflowId, started.signaledRunId);
+    const handle = await startRegisterEntry(s, key, villageReport(members, today));
     const hit = { kind: 'job_loss' as const, idNumber: members[0]!.idNumber, source: 'hr bureau' };
     await handle.signal(monitoringHitSignal, { ...hit, hitId: 'h1', detectedOn: addDays(today, -3) });
     let v = await handle.query(registerStateQuery);

@@ -1,14 +1,7 @@
-import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
-import { actor, COUNTY, household, VILLAGE } from '../../test/helpers/fixtures';
-import {
-  monitoringHitSignal,
-  type RegisterFinding,
-  registerFindingSignal,
-  registerStateQuery,
-  registerWorkflowId,
-} from '../../workflows/contracts';
-import type { registerWorkflow } from '../../workflows/register/workflow';
-import { chainHandle, type NamedScenario } from './session';
+import { actor, VILLAGE } from '../../test/helpers/fixtures';
+import { monitoringHitSignal, registerStateQuery } from '../../workflows/contracts';
+import { findingMembers, startRegisterEntry } from './register-entry';
+import type { NamedScenario } from './session';
 
 // R-L1: an imported household's finding starts its register entry by signal-with-start; the entry's
 // first save runs in its first workflow task (a local activity). A warning then opens a visit.
@@ -18,38 +11,18 @@ export const registerImportedHousehold: NamedScenario = {
   name: 'imported-household',
   run: async (s) => {
     const key = 'Hreplay000000000000000003';
-    const members = household().members.map(({ idNumber, name, relation }) => ({ idNumber, name, relation }));
+    const members = findingMembers();
     const today = await s.today();
-    const started = await s.env.client.workflow.signalWithStart<typeof registerWorkflow, [RegisterFinding]>(
-      'registerWorkflow',
-      {
-        taskQueue: s.taskQueue,
-        workflowId: registerWorkflowId(COUNTY, key),
-        args: [
-          {
-            countyCode: COUNTY,
-            householdKey: key,
-            villageCode: VILLAGE,
-            deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
-            runtimeYears: [],
-          },
-        ],
-        signal: registerFindingSignal,
-        signalArgs: [
-          {
-            findingId: 'import:I-replay:C-replay',
-            source: 'import',
-            villageCode: VILLAGE,
-            members,
-            add: ['dibao'],
-            ref: 'C-replay',
-            on: today,
-            by: actor('admin'),
-          },
-        ],
-      },
-    );
-    const handle = chainHandle<typeof registerWorkflow>(s, started.workflowId, started.signaledRunId);
+    const handle = await startRegisterEntry(s, key, {
+      findingId: 'import:I-replay:C-replay',
+      source: 'import',
+      villageCode: VILLAGE,
+      members,
+      add: ['dibao'],
+      ref: 'C-replay',
+      on: today,
+      by: actor('admin'),
+    });
     let v = await handle.query(registerStateQuery);
     for (let i = 0; i < 50 && v.revision === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -1,14 +1,12 @@
-import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
-import { actor, COUNTY, household, VILLAGE } from '../../test/helpers/fixtures';
+import { actor, COUNTY } from '../../test/helpers/fixtures';
 import {
   monitoringHitSignal,
-  type RegisterFinding,
-  registerFindingSignal,
   registerStateQuery,
   registerWorkflowId,
   relocateRegisterUpdate,
 } from '../../workflows/contracts';
 import type { registerWorkflow } from '../../workflows/register/workflow';
+import { findingMembers, startRegisterEntry, villageReport } from './register-entry';
 import { chainHandle, type NamedScenario, type Session } from './session';
 
 // R-O7: an entry named by a plain hash (the key of before keyed ids) gets the Update
@@ -19,37 +17,9 @@ const OLD_KEY = `H${'0'.repeat(23)}7`;
 const NEW_KEY = `H-rec1-${'5a'.repeat(16)}`;
 
 async function relocate(s: Session) {
-  const members = household().members.map(({ idNumber, name, relation }) => ({ idNumber, name, relation }));
+  const members = findingMembers();
   const today = await s.today();
-  const started = await s.env.client.workflow.signalWithStart<typeof registerWorkflow, [RegisterFinding]>(
-    'registerWorkflow',
-    {
-      taskQueue: s.taskQueue,
-      workflowId: registerWorkflowId(COUNTY, OLD_KEY),
-      args: [
-        {
-          countyCode: COUNTY,
-          householdKey: OLD_KEY,
-          villageCode: VILLAGE,
-          deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
-          runtimeYears: [],
-        },
-      ],
-      signal: registerFindingSignal,
-      signalArgs: [
-        {
-          findingId: 'report-1',
-          source: 'village_report',
-          villageCode: VILLAGE,
-          members,
-          add: ['marginal'],
-          on: today,
-          by: actor('township_staff'),
-        },
-      ],
-    },
-  );
-  const old = chainHandle<typeof registerWorkflow>(s, started.workflowId, started.signaledRunId);
+  const old = await startRegisterEntry(s, OLD_KEY, villageReport(members, today));
   const moved = await old.executeUpdate(relocateRegisterUpdate, {
     args: [{ newKey: NEW_KEY, by: actor('admin') }],
     updateId: `relocate:${NEW_KEY}`,

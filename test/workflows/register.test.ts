@@ -31,16 +31,17 @@ async function sleepUntilNoon(date: string) {
   if (ms > 0) await h.env.sleep(ms);
 }
 
+const entryInput = (key: string): RegisterInput => ({
+  countyCode: COUNTY,
+  householdKey: key,
+  villageCode: VILLAGE,
+  deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
+  runtimeYears: [],
+});
+
 async function startEntry(key: string) {
-  const input: RegisterInput = {
-    countyCode: COUNTY,
-    householdKey: key,
-    villageCode: VILLAGE,
-    deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
-    runtimeYears: [],
-    // Every wake-up continues as new: the state must survive it.
-    continueAsNewAfter: 1,
-  };
+  // Every wake-up continues as new: the state must survive it.
+  const input: RegisterInput = { ...entryInput(key), continueAsNewAfter: 1 };
   const handle = await h.env.client.workflow.start('registerWorkflow', {
     taskQueue: h.taskQueue,
     workflowId: registerWorkflowId(COUNTY, key),
@@ -108,13 +109,6 @@ describe('register entry (time-skipping)', () => {
       name: m.name,
       relation: m.relation,
     }));
-    const input: RegisterInput = {
-      countyCode: COUNTY,
-      householdKey: key,
-      villageCode: VILLAGE,
-      deadlines: { ...DEFAULT_DEADLINE_PARAMETERS },
-      runtimeYears: [],
-    };
     const finding = {
       findingId: 'import:I-1:C-1',
       source: 'import' as const,
@@ -127,7 +121,7 @@ describe('register entry (time-skipping)', () => {
     const handle = await h.env.client.workflow.signalWithStart('registerWorkflow', {
       taskQueue: h.taskQueue,
       workflowId: registerWorkflowId(COUNTY, key),
-      args: [input],
+      args: [entryInput(key)],
       signal: registerFindingSignal,
       signalArgs: [finding],
     });
