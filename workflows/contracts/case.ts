@@ -296,14 +296,3 @@ export interface CaseResult {
   status: CaseStatus;
   closed?: CaseView['closed'];
 }
-
-/**
- * What an imported case reads before its first month, in one local activity: its input from the
- * stored batch, the county's versions published after the batch's (R-M8) and the death notices
- * waiting for its members (R-M2).
- */
-export interface ImportedCaseReads {
-  input: CaseInput;
-  newerPolicies: PolicyParameters[];
-  waitingDeathNotices: DeathNotice[];
-}

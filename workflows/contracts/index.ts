@@ -7,6 +7,7 @@ export * from './common';
 export * from './complaint';
 export * from './demands';
 export * from './import';
+export * from './imported-case';
 export * from './payroll';
 export * from './register';
 export * from './retention';
