@@ -73,23 +73,44 @@ async function insertClaim(c: pg.PoolClient, holder: Holder, claim: Claim) {
        SELECT i, $2, $3 FROM (SELECT DISTINCT unnest($1::text[]) AS i) t ORDER BY i ON CONFLICT DO NOTHING`,
       [claim.idNumbers, holder.kind, holder.id],
     );
-  if (!claim.alone) {
-    await insert();
-    return heldElsewhere(c, holder, claim);
+  const passes = async () => {
+    if (!claim.alone) return void (await insert());
+    // R-E3: a one-person claim takes its person from a marginal household's case. Twice: a marginal
+    // case that committed its row while this claim waited on the index is visible to the second pass
+    // (each statement sees what was committed before it), so the claim ends as if it ran after it.
+    for (let pass = 0; pass < 2; pass++) {
+      await c.query(
+        `UPDATE person_enrolments pe SET released_at = now()
+         WHERE pe.id_number = ANY($1::text[]) AND pe.released_at IS NULL AND pe.holder_kind = 'case'
+           AND NOT (pe.holder_kind = $2 AND pe.holder_id = $3) AND ${MARGINAL_CASE}`,
+        [claim.idNumbers, holder.kind, holder.id],
+      );
+      await insert();
+    }
+  };
+  for (let attempt = 1; ; attempt++) {
+    await passes();
+    const held = await heldElsewhere(c, holder, { ...claim, alone: false });
+    if (held) return held;
+    // ON CONFLICT judges on the statement's snapshot: a person whose holder released them in a
+    // transaction that committed while this insert waited on the index was skipped, and the guard
+    // (a later statement) sees nobody holding them. Insert again until the holder has everyone, so
+    // an accepted claim holds all its persons (R-A1).
+    if (!(await lacksAny(c, holder, claim.idNumbers))) return undefined;
+    if (attempt === 3) throw new Error(`enrolment claim of ${holder.kind} ${holder.id} did not settle`);
   }
-  // R-E3: a one-person claim takes its person from a marginal household's case. Twice: a marginal
-  // case that committed its row while this claim waited on the index is visible to the second pass
-  // (each statement sees what was committed before it), so the claim ends as if it ran after it.
-  for (let pass = 0; pass < 2; pass++) {
-    await c.query(
-      `UPDATE person_enrolments pe SET released_at = now()
-       WHERE pe.id_number = ANY($1::text[]) AND pe.released_at IS NULL AND pe.holder_kind = 'case'
-         AND NOT (pe.holder_kind = $2 AND pe.holder_id = $3) AND ${MARGINAL_CASE}`,
-      [claim.idNumbers, holder.kind, holder.id],
-    );
-    await insert();
-  }
-  return heldElsewhere(c, holder, { ...claim, alone: false });
+}
+
+/** Whether `holder` lacks an active enrolment of one of `idNumbers`. */
+async function lacksAny(c: pg.PoolClient, holder: Holder, idNumbers: string[]): Promise<boolean> {
+  const { rows } = await c.query(
+    `SELECT EXISTS (
+       SELECT 1 FROM unnest($1::text[]) AS t(i)
+       WHERE NOT EXISTS (SELECT 1 FROM person_enrolments pe WHERE pe.id_number = t.i
+         AND pe.released_at IS NULL AND pe.holder_kind = $2 AND pe.holder_id = $3)) AS lacks`,
+    [idNumbers, holder.kind, holder.id],
+  );
+  return rows[0].lacks as boolean;
 }
 
 /** Releases what `holder` holds: the persons named, or everyone. */

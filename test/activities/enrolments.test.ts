@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationActivities } from '../../activities/applications';
 import { inTransaction } from '../../db/pool';
@@ -194,6 +195,26 @@ describe('enrolments (Postgres)', () => {
     for (const a of answers.filter((x) => x !== undefined)) expect(a?.holderId).toBe(rows[0]!.holder_id);
   });
 
+  it('R-A1: a claim whose holder released a person between its insert and its guard holds every person it was accepted for', async () => {
+    const [kept, fresh] = [idNumber(), idNumber()];
+    const closed = caseHolder('C-release');
+    await inTransaction(db.pool, (c) => claim(c, closed, { idNumbers: [kept], alone: false }));
+    // The case's closure commits right after the claim's insert skipped `kept` (still held then)
+    // and before its guard reads who holds the persons.
+    const answer = await inTransaction(db.pool, (c) =>
+      claim(
+        afterInsert(c, () => inTransaction(db.pool, (r) => release(r, closed))),
+        applicationHolder('A-after-release'),
+        { idNumbers: [fresh, kept], alone: false },
+      ),
+    );
+    expect(answer).toBeUndefined();
+    expect((await active([kept, fresh])).map((r) => r.holder_id)).toEqual([
+      'A-after-release',
+      'A-after-release',
+    ]);
+  });
+
   it('R-A10: a temporary-assistance receipt holds nobody: a member of an active case may apply', async () => {
     const other = await approvedCase(db.pool);
     const apps = applicationActivities({ pool: db.pool });
@@ -209,3 +230,21 @@ describe('enrolments (Postgres)', () => {
     ).toEqual(new Set([other.applicationId]));
   });
 });
+
+/** `c`, which runs `between` once, after its first insert into person_enrolments has returned. */
+function afterInsert(c: pg.PoolClient, between: () => Promise<unknown>): pg.PoolClient {
+  let ran = false;
+  return new Proxy(c, {
+    get(target, prop) {
+      if (prop !== 'query') return Reflect.get(target, prop, target);
+      return async (...args: Parameters<pg.PoolClient['query']>) => {
+        const result = await (target.query as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (!ran && String(args[0]).includes('INSERT INTO person_enrolments')) {
+          ran = true;
+          await between();
+        }
+        return result;
+      };
+    },
+  });
+}
