@@ -90,27 +90,46 @@ async function insertClaim(c: pg.PoolClient, holder: Holder, claim: Claim) {
   };
   for (let attempt = 1; ; attempt++) {
     await passes();
-    const held = await heldElsewhere(c, holder, { ...claim, alone: false });
+    const { held, lacks } = await standing(c, holder, claim.idNumbers);
     if (held) return held;
     // ON CONFLICT judges on the statement's snapshot: a person whose holder released them in a
     // transaction that committed while this insert waited on the index was skipped, and the guard
     // (a later statement) sees nobody holding them. Insert again until the holder has everyone, so
     // an accepted claim holds all its persons (R-A1).
-    if (!(await lacksAny(c, holder, claim.idNumbers))) return undefined;
+    if (!lacks) return undefined;
     if (attempt === 3) throw new Error(`enrolment claim of ${holder.kind} ${holder.id} did not settle`);
   }
 }
 
-/** Whether `holder` lacks an active enrolment of one of `idNumbers`. */
-async function lacksAny(c: pg.PoolClient, holder: Holder, idNumbers: string[]): Promise<boolean> {
-  const { rows } = await c.query(
-    `SELECT EXISTS (
-       SELECT 1 FROM unnest($1::text[]) AS t(i)
-       WHERE NOT EXISTS (SELECT 1 FROM person_enrolments pe WHERE pe.id_number = t.i
-         AND pe.released_at IS NULL AND pe.holder_kind = $2 AND pe.holder_id = $3)) AS lacks`,
-    [idNumbers, holder.kind, holder.id],
+/**
+ * R-A1, the guard after the insert, in one statement: the first of `idNumbers` (in ID order) another
+ * holder holds, and whether `holder` lacks an active enrolment of one (at most one row per person:
+ * the partial unique index).
+ */
+async function standing(
+  c: pg.PoolClient,
+  holder: Holder,
+  idNumbers: string[],
+): Promise<{ held?: HeldElsewhere; lacks: boolean }> {
+  const { rows } = await c.query<{
+    id_number: string;
+    holder_kind: HolderKind | null;
+    holder_id: string | null;
+  }>(
+    `SELECT t.i AS id_number, pe.holder_kind, pe.holder_id
+     FROM (SELECT DISTINCT unnest($1::text[]) AS i) t
+     LEFT JOIN person_enrolments pe ON pe.id_number = t.i AND pe.released_at IS NULL
+     ORDER BY t.i`,
+    [idNumbers],
   );
-  return rows[0].lacks as boolean;
+  const mine = (r: (typeof rows)[number]) => r.holder_kind === holder.kind && r.holder_id === holder.id;
+  const other = rows.find((r) => r.holder_kind !== null && !mine(r));
+  return {
+    ...(other && {
+      held: { idNumber: other.id_number, holderKind: other.holder_kind!, holderId: other.holder_id! },
+    }),
+    lacks: rows.some((r) => !mine(r)),
+  };
 }
 
 /** Releases what `holder` holds: the persons named, or everyone. */
