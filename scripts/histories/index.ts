@@ -3,6 +3,7 @@ import { applicationCalendarUpdated } from './application-calendar-updated';
 import { applicationCloseRelativeRoster } from './application-close-relative-roster';
 import { applicationEnrolmentHeld } from './application-enrolment-held';
 import { applicationGrantOverdue } from './application-grant-overdue';
+import { applicationInvestigationRoster } from './application-investigation-roster';
 import { applicationMarginalApproval } from './application-marginal-approval';
 import { applicationObjectionRejection } from './application-objection-rejection';
 import { applicationProcedureExtended } from './application-procedure-extended';
@@ -54,6 +55,7 @@ export const SCENARIOS: readonly NamedScenario[] = [
   applicationReceiptRefused,
   applicationCloseRelativeRoster,
   applicationEnrolmentHeld,
+  applicationInvestigationRoster,
   caseMonthsAndReview,
   caseDeathOnePerson,
   caseHitCheckAndTaper,

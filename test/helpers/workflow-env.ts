@@ -7,6 +7,7 @@ import { matchRoster, type RosterEntry } from '../../domain/close-relative-roste
 import { compare, sub, sum, toMoney } from '../../domain/money';
 import type { ApplicationView, HistoryEntry } from '../../workflows/contracts';
 import { testDataConverter, testEnv } from './env';
+import { overlapMeter } from './overlap';
 import { createTimeSkippingEnv } from './time-skipping';
 
 /** In-memory stand-ins for the activities: they record what the workflow asked for. */
@@ -57,6 +58,8 @@ export function fakeActivities() {
     referralAnswers: [] as Parameters<Activities['answerTemporaryReferral']>[0][],
     /** R-O7: the retention purges asked for. */
     purges: [] as Parameters<Activities['purgeExpiredCopies']>[0][],
+    /** Which of the application's saves and roster checks ran at the same time. */
+    overlap: overlapMeter(),
   };
   // The payroll is tested against Postgres with the real activities; here they only refuse.
   const payroll = new Proxy({} as ReturnType<typeof payrollActivities>, {
@@ -114,6 +117,7 @@ export function fakeActivities() {
       return id === undefined ? {} : { refused: { idNumber: id, ...calls.held.get(id)! } };
     },
     saveApplication: async (a) => {
+      await calls.overlap.run('saveApplication');
       calls.saved.push({ view: a.view, entries: a.entries, version: a.version });
     },
     recordCase: async (a) => {
@@ -149,6 +153,7 @@ export function fakeActivities() {
       calls.complaintSaves.push(structuredClone(a));
     },
     checkCloseRelatives: async (a) => {
+      await calls.overlap.run('checkCloseRelatives');
       const matches = matchRoster(a.members, calls.roster, [a.on, a.filedOn]);
       const filed = matches.length > 0 || a.fileAnyway === true;
       calls.rosterChecks.push({ ...structuredClone(a), filed });

@@ -130,6 +130,30 @@ describe('R-O1 the close-relative roster check (time-skipping)', () => {
     expect(v.history.at(-1)?.details).toEqual({ occasion: 'investigation:1', staff: ['S-8'] });
   });
 
+  it('R-O1 R-A2: the investigation checks the roster beside its save, and a match is saved after both', async () => {
+    const { input, handle } = await receive();
+    const joined = household({ size: 3 });
+    h.calls.roster = [onRoster(joined.members[2]!.idNumber, 'S-8')];
+    const found = { ...input.household, members: [...input.household.members, joined.members[2]!] };
+    h.calls.overlap.dwellMs = 300;
+    const v = await handle.executeUpdate(investigationUpdate, {
+      args: [
+        { actor: actor('township_staff'), household: found, findings: 'visited', visitedOn: await today() },
+      ],
+    });
+    expect(h.calls.overlap.together).toEqual([['saveApplication', 'checkCloseRelatives']]);
+    // The check read the household as investigated; its filing is the save after both.
+    expect(h.calls.rosterChecks.at(-1)?.members).toHaveLength(3);
+    const last = h.calls.saved.at(-1)!;
+    expect(last.entries.map((e) => e.action)).toEqual(['close_relative_filed']);
+    expect(last.view.rosterFilings).toHaveLength(1);
+    expect(v.history.map((e) => e.action)).toEqual([
+      'received',
+      'investigation_recorded',
+      'close_relative_filed',
+    ]);
+  });
+
   it('R-O1 R-M4 R-M5: a case is checked at a change of members and at each re-review; a match makes it a close-relative case', async () => {
     const { input, handle, m } = await startCase();
     const member = input.members[1]!;

@@ -1,5 +1,5 @@
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import {
   type ApplicationView,
   alreadyEnrolledFailure,
@@ -73,8 +73,15 @@ export function applicationHandlers(run: ApplicationRun) {
       i,
       () => state.checkInvestigation(i, now()),
       async () => {
-        await run.persist([state.applyInvestigation(i, now())]);
-        await run.checkRoster('investigation');
+        const entry = state.applyInvestigation(i, now());
+        // R-O1: the roster check reads the household as investigated, not the save's result, so it
+        // runs beside the save (one local-activity round fewer); histories before it ran them in turn.
+        if (patched('investigation-roster-beside-save')) {
+          await run.persistInvestigation(entry);
+        } else {
+          await run.persist([entry]);
+          await run.checkRoster('investigation');
+        }
         return state.snapshot();
       },
     ),

@@ -60,6 +60,14 @@ export class ApplicationRun {
     if (entry) await this.persist([entry]);
   }
 
+  /** R-A2 R-O1: the investigation's save and the roster check of the household it found, side by side. */
+  async persistInvestigation(entry: HistoryEntry) {
+    const check = rosterCheckOf(this.state, 'investigation', new Date());
+    const [, { matches }] = await Promise.all([this.persist([entry]), this.acts.checkCloseRelatives(check)]);
+    const filed = applyRosterCheck(this.state, check, matches, new Date());
+    if (filed) await this.persist([filed]);
+  }
+
   /** R-A5 R-A7 R-A8: the decision; the case record or the notice first, then one save. */
   async decide(d: DecisionInput) {
     const { state, input, acts } = this;
