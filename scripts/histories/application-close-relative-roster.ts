@@ -1,7 +1,6 @@
 import type { RosterEntry } from '../../domain/close-relative-roster';
-import { actor, COUNTY, household } from '../../test/helpers/fixtures';
-import { decisionUpdate, initialOpinionUpdate } from '../../workflows/contracts';
-import { check, type NamedScenario, opinion, until, verify } from './session';
+import { household } from '../../test/helpers/fixtures';
+import { check, type NamedScenario, publicizeAndApprove, until, verify } from './session';
 
 /** A sibling of a village cadre on the county's roster (R-O1). */
 export const rosterEntry = (idNumber: string): RosterEntry => ({
@@ -30,18 +29,7 @@ export const applicationCloseRelativeRoster: NamedScenario = {
     const received = await until(handle, (v) => v.history.some((e) => e.action === 'close_relative_filed'));
     check('the receipt filed by the roster', (received.rosterFilings?.length ?? 0) === 1, received);
     await verify(s, handle, input);
-    await handle.executeUpdate(initialOpinionUpdate, { args: [opinion()] });
-    await s.env.sleep('8 days');
-    const view = await handle.executeUpdate(decisionUpdate, {
-      args: [
-        {
-          actor: actor('county_staff', COUNTY),
-          approve: true,
-          monthlyAmount: '1000.00',
-          reasons: 'approved',
-        },
-      ],
-    });
+    const view = await publicizeAndApprove(s, handle);
     check('approved, filed twice', view.stage === 'approved' && view.rosterFilings?.length === 2, view);
     await handle.result();
     return { handle, closed: true };

@@ -1,12 +1,7 @@
-import { actor, COUNTY, household } from '../../test/helpers/fixtures';
-import {
-  decisionUpdate,
-  economicCheckUpdate,
-  initialOpinionUpdate,
-  investigationUpdate,
-} from '../../workflows/contracts';
+import { actor, household } from '../../test/helpers/fixtures';
+import { investigationUpdate } from '../../workflows/contracts';
 import { rosterEntry } from './application-close-relative-roster';
-import { check, type NamedScenario, opinion } from './session';
+import { check, economicCheck, type NamedScenario, publicizeAndApprove } from './session';
 
 // R-O1 R-A2: the investigation finds a member the receipt did not declare, who is on the county's
 // roster. Its save and its roster check run side by side (patch `investigation-roster-beside-save`,
@@ -34,21 +29,8 @@ export const applicationInvestigationRoster: NamedScenario = {
       investigated.history.at(-1)?.action === 'close_relative_filed',
       investigated,
     );
-    await handle.executeUpdate(economicCheckUpdate, {
-      args: [{ actor: actor('integration'), checkId: 'chk-1', verified: [], findings: 'no other income' }],
-    });
-    await handle.executeUpdate(initialOpinionUpdate, { args: [opinion()] });
-    await s.env.sleep('8 days');
-    const view = await handle.executeUpdate(decisionUpdate, {
-      args: [
-        {
-          actor: actor('county_staff', COUNTY),
-          approve: true,
-          monthlyAmount: '1000.00',
-          reasons: 'approved',
-        },
-      ],
-    });
+    await economicCheck(handle);
+    const view = await publicizeAndApprove(s, handle);
     check('approved, filed once', view.stage === 'approved' && view.rosterFilings?.length === 1, view);
     await handle.result();
     return { handle, closed: true };

@@ -101,11 +101,15 @@ export async function investigate(s: Session, handle: Handle, input: Application
   });
 }
 
-export async function verify(s: Session, handle: Handle, input: ApplicationInput) {
-  await investigate(s, handle, input);
-  return handle.executeUpdate(economicCheckUpdate, {
+/** The information check by the integration (R-A2). */
+export const economicCheck = (handle: Handle) =>
+  handle.executeUpdate(economicCheckUpdate, {
     args: [{ actor: actor('integration'), checkId: 'chk-1', verified: [], findings: 'no other income' }],
   });
+
+export async function verify(s: Session, handle: Handle, input: ApplicationInput) {
+  await investigate(s, handle, input);
+  return economicCheck(handle);
 }
 
 export function check(what: string, ok: boolean, view: ApplicationView): void {
@@ -115,13 +119,11 @@ export function check(what: string, ok: boolean, view: ApplicationView): void {
 export const overall = (v: ApplicationView) =>
   v.deadlines.filter((d) => d.kind === 'overall' && !d.superseded).at(-1);
 
-/** Receipt, verification, opinion, 7-day publicity and county approval; returns once it completed. */
-export async function approve(s: Session) {
-  const { input, handle } = await s.start();
-  await verify(s, handle, input);
+/** The initial opinion, its 7-day publicity and the county's approval (R-A3, R-A4, R-A5). */
+export async function publicizeAndApprove(s: Session, handle: Handle) {
   await handle.executeUpdate(initialOpinionUpdate, { args: [opinion()] });
   await s.env.sleep('8 days');
-  const view = await handle.executeUpdate(decisionUpdate, {
+  return handle.executeUpdate(decisionUpdate, {
     args: [
       {
         actor: actor('county_staff', COUNTY),
@@ -131,6 +133,13 @@ export async function approve(s: Session) {
       },
     ],
   });
+}
+
+/** Receipt, verification, opinion, 7-day publicity and county approval; returns once it completed. */
+export async function approve(s: Session) {
+  const { input, handle } = await s.start();
+  await verify(s, handle, input);
+  const view = await publicizeAndApprove(s, handle);
   check('approved with a case', view.stage === 'approved' && !!view.decision?.caseId, view);
   await handle.result();
   return { handle, view };
