@@ -15,6 +15,11 @@ export interface ActivityDeps {
   repos?: Repositories;
   /** Where the payroll writes the bank files (R-M1); default `.data/payment-files`. */
   paymentFilesDir?: string;
+  /**
+   * Cases an import may have started and not yet seen saved (README "Caseload import"); it starts
+   * no more until the workers catch up. 0 or absent: no bound.
+   */
+  importWaitingCases?: number;
   /** The client the register's activities start and signal workflows with; the worker's own when absent. */
   temporal?: Client;
 }

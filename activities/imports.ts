@@ -5,6 +5,7 @@ import { firstDayOfMonth } from '../domain/dates';
 import { countyOf } from '../domain/region';
 import type { CaseInput, ImportedCaseReads, ImportedCaseStart, ImportOutcome } from '../workflows/contracts';
 import { type ActivityDeps, reposOf } from './deps';
+import { importPace } from './import-pace';
 
 // Side effects of the caseload import (API.md "Documents and onboarding"): the import workflow's
 // progress, and the imported case's starting input read from the stored batch. The case row and
@@ -50,7 +51,8 @@ export function importActivities(deps: ActivityDeps) {
 
     /**
      * R-M1: the case workflows of a page of created households, started by reference (ids only),
-     * `lanes` at a time; heartbeats as they start. Idempotent (clients/imported-cases.ts).
+     * `lanes` at a time, no faster than the workers take them up (import-pace.ts); heartbeats as
+     * they start and while they wait. Idempotent (clients/imported-cases.ts).
      */
     async startImportedCases(args: {
       importId: string;
@@ -58,13 +60,25 @@ export function importActivities(deps: ActivityDeps) {
       lanes: number;
     }): Promise<void> {
       const ctx = Context.current();
+      const paceDeps = {
+        waitingCases: imports.waitingCases.bind(imports),
+        pause: async (ms: number) => {
+          ctx.heartbeat();
+          await ctx.sleep(ms);
+        },
+      };
+      const { pace, started } = importPace(paceDeps, args.importId, args.cases, deps.importWaitingCases ?? 0);
       await startImportedCases(
         deps.temporal ?? ctx.client,
         ctx.info.taskQueue,
         args.importId,
         args.cases,
         args.lanes,
-        () => ctx.heartbeat(),
+        (ref) => {
+          started(ref);
+          ctx.heartbeat();
+        },
+        pace,
       );
     },
 

@@ -28,7 +28,12 @@ const worker = await Worker.create({
   // The bundle every worker, test and recorder builds (worker/bundle.ts: preloaded domain modules,
   // the sandbox's stack depth).
   ...workerBundle(config),
-  activities: createActivities({ pool, idKeys: idKeysOf(config), paymentFilesDir: config.PAYMENT_FILES_DIR }),
+  activities: createActivities({
+    pool,
+    idKeys: idKeysOf(config),
+    paymentFilesDir: config.PAYMENT_FILES_DIR,
+    importWaitingCases: config.IMPORT_WAITING_CASES,
+  }),
   shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE as `${number}s`,
   // R-O7: every payload the worker sends is encrypted (the codec runs outside the workflow sandbox).
   dataConverter: dataConverter(config),

@@ -183,6 +183,26 @@ export function importsRepository(pool: pg.Pool) {
       );
     },
 
+    /**
+     * The cases this import made for households `fromSeq`..`toSeq`, and for the households `seqs`,
+     * whose workflow has not yet saved its first state (revision 0): started and still waiting for a
+     * worker's first task, or never started.
+     */
+    async waitingCases(
+      importId: string,
+      fromSeq: number,
+      toSeq: number,
+      seqs: number[] = [],
+    ): Promise<number> {
+      const { rows } = await pool.query(
+        `SELECT count(*)::int AS n FROM import_households h JOIN cases c ON c.case_id = h.case_id
+         WHERE h.import_id = $1 AND (h.seq BETWEEN $2 AND $3 OR h.seq = ANY($4::int[]))
+           AND c.import_id = $1 AND c.revision = 0`,
+        [importId, fromSeq, toSeq, seqs],
+      );
+      return rows[0].n as number;
+    },
+
     /** GET /v1/imports/{id}: the import, its progress and its failures (household key, rows, reason). */
     async find(importId: string) {
       const { rows } = await pool.query('SELECT * FROM imports WHERE import_id = $1', [importId]);
