@@ -2,7 +2,9 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import { households, toCsv } from '../test/helpers/caseload';
 import { trivialWorkflowsPerS } from './import/baseline';
+import { RECEIPTS_EVERY_MS, receiptProbe } from './import/receipts';
 import { startImportStack } from './import/stack';
+import { STATEMENTS, statementSampler } from './import/statements';
 import { printProbe, probeTaskLatency } from './import-probe';
 import { cpuMeter, treeRssMb } from './proc-tree';
 import { peakSampler } from './worker-stack';
@@ -14,7 +16,11 @@ import { peakSampler } from './worker-stack';
 // the import's wall time (every household recorded and its case workflow started), the time until
 // every case workflow has saved its first state, cases/s on that; in the same run, before the
 // import, the baseline: trivial workflows/s on the same server (import/baseline.ts) and the ratio;
-// the load average before the import; CPU per household and peak RSS of each process tree.
+// the load average before the import; CPU per household and peak RSS of each process tree. Each
+// progress line adds the CPU per case saved in its step (does a household cost more as the caseload
+// grows?); with BENCH_RECEIPTS_EVERY_MS, receipts at the window beside the import (import/receipts.ts);
+// with BENCH_PG_STATEMENTS=1, Postgres's costliest statements per step (import/statements.ts). The
+// workers' pace is theirs: IMPORT_WAITING_CASES in this environment (0 = unbounded) reaches them.
 
 const SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000').split(',').map(Number);
 const TEMPORAL = process.env.BENCH_TEMPORAL === 'cluster' ? 'cluster' : 'dev';
@@ -65,8 +71,10 @@ async function run(size: number) {
       .map((l) => l.toFixed(1))
       .join(' ');
     const cpu = cpuMeter(pids);
+    const statements = STATEMENTS ? await statementSampler(stack.pgUrl) : undefined;
 
     const file = toCsv(households(size, { size: 2 }));
+    const receipts = RECEIPTS_EVERY_MS > 0 ? receiptProbe(base, stack.bearer) : undefined;
     const t0 = performance.now();
     const res = await fetch(`${base}/v1/imports/cases?countyCode=${COUNTY}`, {
       method: 'POST',
@@ -81,6 +89,8 @@ async function run(size: number) {
     const saved = async () =>
       (await pool.query('SELECT count(*)::int AS n FROM cases WHERE revision > 0')).rows[0].n as number;
     let last = 0;
+    // CPU per case saved in each step: does a household cost more as the caseload grows?
+    let step = { cpu: cpuMeter(pids), saved: 0 };
     for (;;) {
       const p = (await (
         await fetch(`${base}/v1/imports/${accepted.importId}`, { headers: { authorization: admin } })
@@ -91,13 +101,20 @@ async function run(size: number) {
       };
       if (p.done - last >= size / 10 || p.status === 'completed') {
         const t = ((performance.now() - t0) / 1000).toFixed(0);
+        const n = await saved();
+        const stepCpu = Object.entries(step.cpu.stop()).map(
+          ([name, c]) => `${name} ${((c * 1000) / Math.max(n - step.saved, 1)).toFixed(1)}`,
+        );
+        step = { cpu: cpuMeter(pids), saved: n };
         console.log(
-          `[bench] ${size}: ${p.done} recorded and started, ${await saved()} cases saved (${t} s); ` +
+          `[bench] ${size}: ${p.done} recorded and started, ${n} cases saved (${t} s); ` +
             `RSS MB ${Object.keys(pids)
-              .map((n) => `${n} ${rss(n)}`)
-              .join(', ')}`,
+              .map((name) => `${name} ${rss(name)}`)
+              .join(', ')}; CPU ms per case saved in the step: ${stepCpu.join(', ')}`,
         );
         last = p.done;
+        if (receipts) console.log(`[bench] ${receipts.line()}`);
+        await statements?.print(`${p.done} started`);
       }
       if (p.status === 'completed') {
         if (p.failed) throw new Error(`${p.failed} households failed`);
@@ -111,6 +128,10 @@ async function run(size: number) {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const tCases = performance.now();
+    if (receipts) console.log(`[bench] to the last save: ${receipts.line()}`);
+    await receipts?.stop();
+    await statements?.print('the last cases saved');
+    await statements?.end();
     const cpuS = cpu.stop();
     const peaks = mem.stop();
     const probe = PROBE
@@ -130,6 +151,7 @@ async function run(size: number) {
     const figures = {
       temporal: TEMPORAL,
       workers: WORKERS,
+      waitingCases: process.env.IMPORT_WAITING_CASES ?? '200 (default)',
       load,
       households: size,
       fileMb: +(file.length / 1e6).toFixed(1),

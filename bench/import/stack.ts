@@ -10,6 +10,7 @@ import { signLocal } from '../../scripts/lib/local-idp';
 import { appLogin, ensureDatabase, startPostgres } from '../../scripts/lib/postgres';
 import { freePort, startProc, waitFor } from '../../scripts/lib/procs';
 import { startDevServer } from '../../scripts/lib/temporal';
+import { statementSettings } from './statements';
 
 // The servers of bench/import.ts, private to one run and on loopback: a Postgres cluster (fsync off),
 // Temporal (the dev server, or with `cluster` its four services on that Postgres as production runs
@@ -22,6 +23,8 @@ const CLAIMS = { sub: 'admin-bench', role: 'admin', region: '14' };
 export interface ImportStack {
   base: string;
   authorization: string;
+  /** A bearer token for another role and region (the receipts beside the import). */
+  bearer(claims: { sub: string; role: string; region: string }): string;
   pgUrl: string;
   temporalAddress: string;
   /** Root pid of each server: postgres, temporal (or its services), worker-N, api. */
@@ -48,7 +51,7 @@ export async function startImportStack(opts: {
       dataDir: join(dir, 'postgres'),
       port: await freePort(),
       logFile: join(logs, 'postgres.log'),
-      settings: ['fsync=off', 'synchronous_commit=off', 'max_connections=200'],
+      settings: ['fsync=off', 'synchronous_commit=off', 'max_connections=200', ...statementSettings()],
     });
     stops.push(pgc.stop);
     await ensureDatabase(pgc.url('postgres'), 'dibao');
@@ -83,6 +86,7 @@ export async function startImportStack(opts: {
       return {
         base: cluster.apis[0]!,
         authorization: `Bearer ${signLocal(keyFile, 'dibao', CLAIMS, 6)}`,
+        bearer: (claims) => `Bearer ${signLocal(keyFile, 'dibao', claims, 6)}`,
         pgUrl,
         temporalAddress: cluster.temporalAddress,
         pids,
@@ -157,6 +161,7 @@ export async function startImportStack(opts: {
     return {
       base,
       authorization: `Bearer ${sign(CLAIMS)}`,
+      bearer: (claims) => `Bearer ${sign(claims)}`,
       pgUrl,
       temporalAddress: temporal.address,
       pids,

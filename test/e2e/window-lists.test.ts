@@ -1,10 +1,9 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { civilDateOf } from '../../domain/dates';
 import { maskIdNumber } from '../../domain/idnumber';
 import { type ApiEnv, startApiEnv, until } from '../helpers/api-env';
 import { createCase, type Made, OTHER_TOWNSHIP, OTHER_VILLAGE } from '../helpers/e2e-cases';
-import { COUNTY, household, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
+import { COUNTY, household, receiptBody, TOWNSHIP, VILLAGE } from '../helpers/fixtures';
 
 // The township window's day through the HTTP API (API.md "Applications", "Cases in benefit"):
 // find an application or a case by village, stage or status, a name prefix or an id, page by an
@@ -27,14 +26,7 @@ async function receive(names: string[]) {
     method: 'POST',
     url: '/v1/applications',
     headers: { ...clerk(), 'idempotency-key': `window-receipt-${++receipts}` },
-    payload: {
-      category: 'dibao',
-      villageCode: VILLAGE,
-      acceptedOn: civilDateOf(new Date()),
-      delegated: false,
-      closeRelative: false,
-      household: hh,
-    },
+    payload: receiptBody(hh),
   });
   expect(res.statusCode, res.body).toBe(201);
   return { id: res.json().applicationId as string, ids: hh.members.map((m) => m.idNumber) };

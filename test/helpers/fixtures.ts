@@ -1,5 +1,5 @@
 import { WorkingCalendar } from '../../domain/calendar';
-import type { CivilDate } from '../../domain/dates';
+import { type CivilDate, civilDateOf } from '../../domain/dates';
 import { DEFAULT_DEADLINE_PARAMETERS } from '../../domain/deadlines';
 import type { Household } from '../../domain/household';
 import { householdSchema } from '../../domain/household-schema';
@@ -102,3 +102,13 @@ export function caseInput(
     ...rest,
   };
 }
+
+/** The body of POST /v1/applications: a receipt at the window for `hh`, accepted today by default. */
+export const receiptBody = (hh: Household, acceptedOn: CivilDate = civilDateOf(new Date())) => ({
+  category: 'dibao',
+  villageCode: VILLAGE,
+  acceptedOn,
+  delegated: false,
+  closeRelative: false,
+  household: hh,
+});
