@@ -167,7 +167,7 @@ export const envSchema = z
      * past it the import starts no more until they catch up, so the task queue stays short for the
      * township's own work beside an import. 0 = no bound.
      */
-    IMPORT_WAITING_CASES: z.coerce.number().int().min(0).default(200),
+    IMPORT_WAITING_CASES: z.coerce.number().int().min(0).default(20),
     /** Caseload uploads read and validated at once, each in an import thread of the API (api/import-threads.ts). */
     IMPORT_THREADS: z.coerce.number().int().min(1).max(8).default(1),
     /** Uploads that wait for an import thread; past them an upload is a 503 with Retry-After. */
