@@ -151,7 +151,7 @@ async function run(size: number) {
     const figures = {
       temporal: TEMPORAL,
       workers: WORKERS,
-      waitingCases: process.env.IMPORT_WAITING_CASES ?? '200 (default)',
+      waitingCases: process.env.IMPORT_WAITING_CASES ?? 'default (config/env.ts)',
       load,
       households: size,
       fileMb: +(file.length / 1e6).toFixed(1),
