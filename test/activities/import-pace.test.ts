@@ -80,21 +80,26 @@ function fakeTemporal(everyMs: number) {
   return { client, started, stop: () => clearInterval(timer), mostWaiting: () => mostWaiting };
 }
 
+/** startImportedCases on a page with the fake's client and the given bound; the fake worker stopped after. */
+async function startPage(
+  fake: ReturnType<typeof fakeTemporal>,
+  page: { importId: string; cases: { seq: number; caseId: string }[]; lanes: number },
+  importWaitingCases?: number,
+) {
+  const acts = importActivities({ pool: db.pool, temporal: fake.client, importWaitingCases });
+  try {
+    await new MockActivityEnvironment().run(acts.startImportedCases, page);
+  } finally {
+    fake.stop();
+  }
+}
+
 describe('the import pace (Postgres)', () => {
   it('R-M1: a page of cases is started no faster than the workers save them — never more than the bound waiting', async () => {
     const cases = await recordedImport('I-pace-1', 40, 0);
     expect(caseWorkflowId(cases[0]!.caseId)).toMatch(/^case:/);
     const fake = fakeTemporal(5);
-    const acts = importActivities({ pool: db.pool, temporal: fake.client, importWaitingCases: 6 });
-    try {
-      await new MockActivityEnvironment().run(acts.startImportedCases, {
-        importId: 'I-pace-1',
-        cases,
-        lanes: 10,
-      });
-    } finally {
-      fake.stop();
-    }
+    await startPage(fake, { importId: 'I-pace-1', cases, lanes: 10 }, 6);
     expect(new Set(fake.started).size).toBe(40);
     expect(fake.mostWaiting()).toBeGreaterThan(0);
     expect(fake.mostWaiting()).toBeLessThanOrEqual(6);
@@ -103,7 +108,6 @@ describe('the import pace (Postgres)', () => {
   it('R-M1: the cases of the pages before count as waiting until they are saved', async () => {
     const cases = await recordedImport('I-pace-2', 12, 100);
     const fake = fakeTemporal(5);
-    const acts = importActivities({ pool: db.pool, temporal: fake.client, importWaitingCases: 4 });
     // Households 1..8 are an earlier page, started and not yet saved: the second page waits for them.
     const before = cases.slice(0, 8).map((c) => c.caseId);
     setTimeout(
@@ -111,15 +115,7 @@ describe('the import pace (Postgres)', () => {
       300,
     );
     const t0 = performance.now();
-    try {
-      await new MockActivityEnvironment().run(acts.startImportedCases, {
-        importId: 'I-pace-2',
-        cases: cases.slice(8),
-        lanes: 4,
-      });
-    } finally {
-      fake.stop();
-    }
+    await startPage(fake, { importId: 'I-pace-2', cases: cases.slice(8), lanes: 4 }, 4);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
     expect(fake.started).toHaveLength(4);
   });
@@ -127,16 +123,7 @@ describe('the import pace (Postgres)', () => {
   it('without a bound every case of the page is started at once', async () => {
     const cases = await recordedImport('I-pace-3', 20, 200);
     const fake = fakeTemporal(1000);
-    const acts = importActivities({ pool: db.pool, temporal: fake.client });
-    try {
-      await new MockActivityEnvironment().run(acts.startImportedCases, {
-        importId: 'I-pace-3',
-        cases,
-        lanes: 20,
-      });
-    } finally {
-      fake.stop();
-    }
+    await startPage(fake, { importId: 'I-pace-3', cases, lanes: 20 });
     expect(fake.mostWaiting()).toBe(20);
   });
 });
