@@ -3,12 +3,13 @@ import type { ImportedCaseRef } from '../clients/imported-cases';
 
 // The caseload import's pace (README "Caseload import"): a page's case workflows are started only
 // while fewer than `bound` of the import's cases wait for their first task: those of the pages
-// before it (up to WINDOW households back) and those of this page started so far, whose workflow
-// has not yet saved its first state. A case stuck before its first save holds a place only while
-// it is within WINDOW of the page being started, so stuck cases slow an import, never stop it.
+// before it (up to WINDOW households back: two pages) and those of this page started so far,
+// whose workflow has not yet saved its first state. A case stuck before its first save holds a
+// place only while it is within WINDOW of the page being started, so stuck cases slow an import,
+// never stop it.
 
 /** Households before the page whose cases still count as waiting. */
-export const WINDOW = 2000;
+export const WINDOW = 400;
 /** Between two looks at the waiting cases while there is no room: bound ÷ pause caps the rate (20 → 100/s). */
 const PAUSE_MS = 200;
 

@@ -186,7 +186,8 @@ export function importsRepository(pool: pg.Pool) {
     /**
      * The cases this import made for households `fromSeq`..`toSeq`, and for the households `seqs`,
      * whose workflow has not yet saved its first state (revision 0): started and still waiting for a
-     * worker's first task, or never started.
+     * worker's first task, or never started. The cases are probed by key, the households' ids first:
+     * the cost is the window's, not the county's caseload (a join may scan every case).
      */
     async waitingCases(
       importId: string,
@@ -195,8 +196,9 @@ export function importsRepository(pool: pg.Pool) {
       seqs: number[] = [],
     ): Promise<number> {
       const { rows } = await pool.query(
-        `SELECT count(*)::int AS n FROM import_households h JOIN cases c ON c.case_id = h.case_id
-         WHERE h.import_id = $1 AND (h.seq BETWEEN $2 AND $3 OR h.seq = ANY($4::int[]))
+        `SELECT count(*)::int AS n FROM cases c
+         WHERE c.case_id = ANY (ARRAY(SELECT h.case_id FROM import_households h
+                                      WHERE h.import_id = $1 AND (h.seq BETWEEN $2 AND $3 OR h.seq = ANY($4::int[]))))
            AND c.import_id = $1 AND c.revision = 0`,
         [importId, fromSeq, toSeq, seqs],
       );
