@@ -1,13 +1,12 @@
-import { addDays } from '../../domain/dates';
-import { makeIdNumber } from '../../domain/idnumber';
-import { household, receiptBody, TOWNSHIP } from '../../test/helpers/fixtures';
+import { receiptBody, TOWNSHIP } from '../../test/helpers/fixtures';
+import { uniqueHousehold } from '../staff-step/api';
 import { pct } from '../staff-step/measure';
 
 // The township's window beside an import: with BENCH_RECEIPTS_EVERY_MS > 0, one application received
 // through the API every so many ms while the import runs (POST /v1/applications starts its workflow
 // and answers after the workflow's first task: a new workflow's task waits in the task queue behind
 // every first task the import has put there). Each step's latencies are printed and reset. The
-// members are born in 1930–1939, before every household of test/helpers/caseload.ts (from 1940).
+// members are born in 1930–1938 (staff-step/api.ts uniqueHousehold), before every household of test/helpers/caseload.ts (from 1940).
 
 export const RECEIPTS_EVERY_MS = Number(process.env.BENCH_RECEIPTS_EVERY_MS ?? 0);
 
@@ -19,18 +18,9 @@ export function receiptProbe(
   let ms: number[] = [];
   let errors = 0;
   let firstError = '';
-  let k = 0;
   let stopped = false;
   const one = async () => {
-    const hh = household();
-    for (const m of hh.members) {
-      const n = k++;
-      m.idNumber = makeIdNumber(
-        TOWNSHIP.slice(0, 6),
-        addDays('1930-01-01', Math.floor(n / 1000) % 3600),
-        n % 1000,
-      );
-    }
+    const hh = uniqueHousehold({ applicant: '1930-01-01', member: '1930-01-01' });
     const t0 = performance.now();
     const res = await fetch(`${base}/v1/applications`, {
       method: 'POST',

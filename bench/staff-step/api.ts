@@ -20,13 +20,16 @@ export const ROLES = {
 };
 
 let seq = 0;
-/** fixtures' household (two members) with ID numbers unique in the run (fixtures' repeat after 1,000). */
-function uniqueHousehold() {
+/**
+ * fixtures' household (two members) with ID numbers unique in the run (fixtures' repeat after 1,000):
+ * the applicant born from `bornFrom.applicant` on, the others from `bornFrom.member`.
+ */
+export function uniqueHousehold(bornFrom = { applicant: '1955-01-01', member: '1990-01-01' }) {
   const hh = household();
   for (const m of hh.members) {
     const k = seq++;
     const born = addDays(
-      m.relation === 'applicant' ? '1955-01-01' : '1990-01-01',
+      m.relation === 'applicant' ? bornFrom.applicant : bornFrom.member,
       Math.floor(k / 1000) % 3000,
     );
     m.idNumber = makeIdNumber(COUNTY, born, k % 1000);
