@@ -8,9 +8,11 @@ import { basename, join } from 'node:path';
 // figures to compare: the machine is shared.
 //
 // `--within=handleActivation` counts only the samples under that function (the workflow thread's
-// work, without the bundling or the process's start in a replay bench's profile).
+// work, without the bundling or the process's start in a replay bench's profile). `--slice-s=30`
+// adds the thread's time slice by slice: busy, and of it the garbage collector's and the workflow
+// activations' (does a task cost more as a long import goes on, and is it the GC?).
 //
-//   npx tsx bench/cpu-profile.ts <dir or .cpuprofile files> [--top=25] [--min-busy-ms=500] [--within=fn]
+//   npx tsx bench/cpu-profile.ts <dir or .cpuprofile files> [--top=25] [--min-busy-ms=500] [--within=fn] [--slice-s=N]
 
 interface Node {
   id: number;
@@ -66,7 +68,7 @@ const GROUPS: Record<string, (f: string, url: string) => boolean> = {
   'workflow activation (activate)': (f) => f === 'activate',
 };
 
-function summarise(file: string, top: number, minBusyMs: number, within: string) {
+function summarise(file: string, top: number, minBusyMs: number, within: string, sliceS: number) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -82,6 +84,7 @@ function summarise(file: string, top: number, minBusyMs: number, within: string)
   const groups = new Map<string, number>();
   let total = 0;
   let idle = 0;
+  const slices: { busy: number; gc: number; activate: number }[] = [];
   const stackCache = new Map<number, { keys: Set<string>; fns: Set<string>; groups: Set<string> }>();
   const stackOf = (id: number) => {
     let s = stackCache.get(id);
@@ -106,6 +109,13 @@ function summarise(file: string, top: number, minBusyMs: number, within: string)
       return;
     }
     const s = stackOf(id);
+    if (sliceS) {
+      const k = Math.floor(total / 1000 / sliceS);
+      slices[k] ??= { busy: 0, gc: 0, activate: 0 };
+      slices[k].busy += dt;
+      if (s.groups.has('garbage collector')) slices[k].gc += dt;
+      if (s.groups.has('workflow activation (activate)')) slices[k].activate += dt;
+    }
     if (within && !s.fns.has(within)) return;
     const key = name(n);
     self.set(key, (self.get(key) ?? 0) + dt);
@@ -130,6 +140,16 @@ function summarise(file: string, top: number, minBusyMs: number, within: string)
   };
   list(self, 'self time');
   list(incl, 'inclusive time');
+  if (sliceS) {
+    console.log(`\nslices of ${sliceS} s from the thread's start: busy ms, of it GC and activations:`);
+    slices.forEach((sl, k) => {
+      if (!sl) return;
+      const share = (ms: number) => `${((100 * ms) / sl.busy).toFixed(1)}%`;
+      console.log(
+        `  ${String(k * sliceS).padStart(5)} s  busy ${sl.busy.toFixed(0).padStart(6)}  GC ${share(sl.gc).padStart(6)}  activate ${share(sl.activate).padStart(6)}`,
+      );
+    });
+  }
 }
 
 const args = process.argv.slice(2);
@@ -144,4 +164,4 @@ const files = args
       : [a],
   );
 const within = args.find((a) => a.startsWith('--within='))?.split('=')[1] ?? '';
-for (const f of files) summarise(f, opt('top', 25), opt('min-busy-ms', 500), within);
+for (const f of files) summarise(f, opt('top', 25), opt('min-busy-ms', 500), within, opt('slice-s', 0));

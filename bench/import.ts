@@ -6,7 +6,7 @@ import { RECEIPTS_EVERY_MS, receiptProbe } from './import/receipts';
 import { startImportStack } from './import/stack';
 import { STATEMENTS, statementSampler } from './import/statements';
 import { printProbe, probeTaskLatency } from './import-probe';
-import { cpuMeter, treeRssMb } from './proc-tree';
+import { cpuMeter, threadCpuS, treeRssMb } from './proc-tree';
 import { peakSampler } from './worker-stack';
 
 // The caseload import through the HTTP API (README "Caseload import"): BENCH_IMPORT_SIZES households
@@ -18,7 +18,7 @@ import { peakSampler } from './worker-stack';
 // import, the baseline: trivial workflows/s on the same server (import/baseline.ts) and the ratio;
 // the load average before the import; CPU per household and peak RSS of each process tree. Each
 // progress line adds the CPU per case saved in its step (does a household cost more as the caseload
-// grows?); with BENCH_RECEIPTS_EVERY_MS, receipts at the window beside the import (import/receipts.ts);
+// grows?), and the first worker's by thread (proc-tree.ts threadCpuS); with BENCH_RECEIPTS_EVERY_MS, receipts at the window beside the import (import/receipts.ts);
 // with BENCH_PG_STATEMENTS=1, Postgres's costliest statements per step (import/statements.ts). The
 // workers' pace is theirs: IMPORT_WAITING_CASES in this environment (0 = unbounded) reaches them.
 
@@ -90,7 +90,7 @@ async function run(size: number) {
       (await pool.query('SELECT count(*)::int AS n FROM cases WHERE revision > 0')).rows[0].n as number;
     let last = 0;
     // CPU per case saved in each step: does a household cost more as the caseload grows?
-    let step = { cpu: cpuMeter(pids), saved: 0 };
+    let step = { cpu: cpuMeter(pids), threads: threadCpuS(pids['worker-1']!), saved: 0 };
     for (;;) {
       const p = (await (
         await fetch(`${base}/v1/imports/${accepted.importId}`, { headers: { authorization: admin } })
@@ -105,12 +105,19 @@ async function run(size: number) {
         const stepCpu = Object.entries(step.cpu.stop()).map(
           ([name, c]) => `${name} ${((c * 1000) / Math.max(n - step.saved, 1)).toFixed(1)}`,
         );
-        step = { cpu: cpuMeter(pids), saved: n };
+        // The first worker's threads: which of them grows as the sticky cache fills?
+        const threads = threadCpuS(pids['worker-1']!);
+        const byThread = Object.entries(threads).map(
+          ([name, c]) =>
+            `${name} ${(((c - (step.threads[name] ?? 0)) * 1000) / Math.max(n - step.saved, 1)).toFixed(1)}`,
+        );
+        step = { cpu: cpuMeter(pids), threads, saved: n };
         console.log(
           `[bench] ${size}: ${p.done} recorded and started, ${n} cases saved (${t} s); ` +
             `RSS MB ${Object.keys(pids)
               .map((name) => `${name} ${rss(name)}`)
-              .join(', ')}; CPU ms per case saved in the step: ${stepCpu.join(', ')}`,
+              .join(', ')}; CPU ms per case saved in the step: ${stepCpu.join(', ')}; ` +
+            `worker-1 by thread: ${byThread.join(', ')}`,
         );
         last = p.done;
         if (receipts) console.log(`[bench] ${receipts.line()}`);

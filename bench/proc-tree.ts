@@ -7,9 +7,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
-function statFields(pid: number): string[] | undefined {
+/** The fields of /proc/<pid>/stat, or of a thread's (`/proc/<pid>/task/<tid>/stat`). */
+function statFields(pid: number, tid?: number): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}${tid === undefined ? '' : `/task/${tid}`}/stat`, 'utf8');
     // After "pid (comm) ": state is field 3; comm may hold spaces, so split after its ')'.
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
@@ -66,4 +67,41 @@ export function cpuMeter(pids: Record<string, number>) {
       return Object.fromEntries(Object.keys(pids).map((n) => [n, +(after[n]! - before[n]!).toFixed(1)]));
     },
   };
+}
+
+/**
+ * A node process's CPU seconds so far by thread, grouped: its main thread (the JavaScript event
+ * loop: activities, the client, the bridge), the Core SDK's workflow-processing thread (Temporal's
+ * Rust core keeps each cached run's state machines there), Core's tokio threads (its gRPC), and
+ * the other `node` threads (the workflow threads, V8's GC helpers and libuv's pool). The thread
+ * names are what Linux shows (`comm`, 15 characters).
+ */
+export function threadCpuS(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {}
+  for (const tid of tids) {
+    let comm = '';
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    const f = statFields(pid, Number(tid));
+    if (!f) continue;
+    const group =
+      Number(tid) === pid
+        ? 'main'
+        : comm === 'workflow-proces'
+          ? 'core-workflows'
+          : comm.startsWith('tokio')
+            ? 'core-io'
+            : comm === 'node'
+              ? 'node-threads'
+              : comm;
+    out[group] = (out[group] ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS;
+  }
+  return out;
 }

@@ -120,8 +120,14 @@ export async function startImportStack(opts: {
     };
     const spawn = (name: string, entry: string, extraEnv: Record<string, string> = {}) => {
       // BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node flags of the workers only.
+      // The workers' heap limit as `npm run worker` sets it (WORKER_HEAP_MB, 2,048 MB): it sizes
+      // their sticky cache (worker/tuning.ts), and Node's own default (a quarter of the machine's
+      // memory, 4 GB here) would measure a cache production does not run.
       const extra = name.startsWith('worker')
-        ? (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+        ? [
+            `--max-old-space-size=${process.env.WORKER_HEAP_MB ?? 2048}`,
+            ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+          ]
         : [];
       const p = startProc(name, process.execPath, [...extra, '--import', 'tsx', join(ROOT, entry)], {
         env: { ...env, ...extraEnv },
