@@ -16,8 +16,18 @@ import type { Config } from '../config/env';
 // pulled zod into the bundle (every workflow evaluates the bundle's modules again); without it,
 // 4,000 cached of 10,000 open held the worker at 3.7 GB RSS (0.8 MB each above the idle 511 MB,
 // bench/worker-memory.ts): so the default here is (heap limit − 400 MB) / WORKER_CACHED_WORKFLOW_MB
-// (1 MB), and
-// WORKER_MAX_CACHED_WORKFLOWS sets it outright. 0 disables the cache (every task replays).
+// (1 MB), up to CACHE_CEILING, and WORKER_MAX_CACHED_WORKFLOWS sets it outright. 0 disables the
+// cache (every task replays).
+//
+// The ceiling: a cached run costs CPU too, not only heap. Temporal's Core SDK (the Rust core of
+// @temporalio/worker 1.24, its workflow-processing thread) looks through every cached run after
+// each input it handles (`reconcile_buffered` in workflow_stream.rs counts the runs being
+// evicted), and a workflow task is several inputs (the poll, each local activity's result, the
+// completion). Measured with an import (bench/README.md "Caseload import", the sticky cache): that
+// thread's CPU per imported household stays at ~5 ms with 1,648 cached and doubles to ~12 ms with
+// 3,700, the worker's CPU per household rising from ~42 to ~49–60 ms. So a larger heap buys room
+// for the GC and for larger workflows, not a longer cache; a deployment that wants more cached
+// workflows adds workers.
 //
 // reuseV8Context: one V8 context per workflow thread, workflows' globals swapped in and out per
 // task (the SDK's recommended model and its default since 1.11); without it every cached workflow
@@ -36,11 +46,15 @@ import type { Config } from '../config/env';
 
 const MiB = 1024 * 1024;
 
+/** The default cache's ceiling: what `npm run worker`'s default heap (2,048 MB) holds at 1 MB each. */
+export const CACHE_CEILING = 1648;
+
 /** The V8 heap limit of this process (set by --max-old-space-size in the start scripts). */
 export const heapLimitMb = () => v8.getHeapStatistics().heap_size_limit / MiB;
 
 export function workerTuning(
   config: Config,
+  heapMb = heapLimitMb(),
 ): Pick<
   WorkerOptions,
   | 'maxCachedWorkflows'
@@ -51,7 +65,7 @@ export function workerTuning(
 > {
   const cache =
     config.WORKER_MAX_CACHED_WORKFLOWS ??
-    Math.max(Math.floor((heapLimitMb() - 400) / config.WORKER_CACHED_WORKFLOW_MB), 10);
+    Math.min(Math.max(Math.floor((heapMb - 400) / config.WORKER_CACHED_WORKFLOW_MB), 10), CACHE_CEILING);
   return {
     maxCachedWorkflows: cache,
     reuseV8Context: config.WORKER_REUSE_V8_CONTEXT,
