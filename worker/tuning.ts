@@ -24,8 +24,8 @@ import type { Config } from '../config/env';
 // each input it handles (`reconcile_buffered` in workflow_stream.rs counts the runs being
 // evicted), and a workflow task is several inputs (the poll, each local activity's result, the
 // completion). Measured with an import (bench/README.md "Caseload import", the sticky cache): that
-// thread's CPU per imported household stays at ~5 ms with 1,648 cached and doubles to ~12 ms with
-// 3,700, the worker's CPU per household rising from ~42 to ~49–60 ms. So a larger heap buys room
+// thread's CPU per imported household stays at ~5 ms with 1,648 cached and doubles to ~11 ms with
+// 3,700, the worker's CPU per household rising from 42–43 to 47–49 ms. So a larger heap buys room
 // for the GC and for larger workflows, not a longer cache; a deployment that wants more cached
 // workflows adds workers.
 //
