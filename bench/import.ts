@@ -18,9 +18,10 @@ import { peakSampler } from './worker-stack';
 // import, the baseline: trivial workflows/s on the same server (import/baseline.ts) and the ratio;
 // the load average before the import; CPU per household and peak RSS of each process tree. Each
 // progress line adds the CPU per case saved in its step (does a household cost more as the caseload
-// grows?), and the first worker's by thread (proc-tree.ts threadCpuS); with BENCH_RECEIPTS_EVERY_MS, receipts at the window beside the import (import/receipts.ts);
-// with BENCH_PG_STATEMENTS=1, Postgres's costliest statements per step (import/statements.ts). The
-// workers' pace is theirs: IMPORT_WAITING_CASES in this environment (0 = unbounded) reaches them.
+// grows?), and the first worker's by thread (proc-tree.ts threadCpuS); with BENCH_RECEIPTS_EVERY_MS,
+// receipts at the window beside the import (import/receipts.ts); with BENCH_PG_STATEMENTS=1,
+// Postgres's costliest statements per step (import/statements.ts). The workers' pace is theirs:
+// IMPORT_WAITING_CASES in this environment (0 = unbounded) reaches them.
 
 const SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000').split(',').map(Number);
 const TEMPORAL = process.env.BENCH_TEMPORAL === 'cluster' ? 'cluster' : 'dev';
