@@ -21,6 +21,10 @@ const TRANSIENT_GRPC = new Set([1, 2, 4, 8, 10, 14]);
 // restarted, a speculative task dropped); sent again, it is delivered.
 const TRANSIENT_MESSAGE =
   /wasn't processed by worker|workflow update was rejected|Call cancelled|deadline exceeded|No connection established|connection (refused|reset)|UNAVAILABLE/i;
+// FAILED_PRECONDITION is an answer, except this one: the workflow task that was running when its
+// worker died has failed, and the server takes no Update until another worker completes the next.
+const FAILED_PRECONDITION = 9;
+const TASK_FAILED = /Workflow Task in failed state/i;
 
 export function isTransientTemporalError(err: unknown): boolean {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
@@ -30,6 +34,7 @@ export function isTransientTemporalError(err: unknown): boolean {
       ? err.cause
       : undefined;
   if (grpc && TRANSIENT_GRPC.has(grpc.code)) return true;
+  if (grpc?.code === FAILED_PRECONDITION && TASK_FAILED.test(grpc.details)) return true;
   const message = (err as Error | undefined)?.message;
   return (
     (err instanceof ServiceError || err instanceof WorkflowUpdateFailedError || isGrpcServiceError(err)) &&
