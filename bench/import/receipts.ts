@@ -6,7 +6,8 @@ import { pct } from '../staff-step/measure';
 // through the API every so many ms while the import runs (POST /v1/applications starts its workflow
 // and answers after the workflow's first task: a new workflow's task waits in the task queue behind
 // every first task the import has put there). Each step's latencies are printed and reset. The
-// members are born in 1930–1938 (staff-step/api.ts uniqueHousehold), before every household of test/helpers/caseload.ts (from 1940).
+// members are born in 1930–1938 (staff-step/api.ts uniqueHousehold), before every household of
+// test/helpers/caseload.ts (from 1940).
 
 export const RECEIPTS_EVERY_MS = Number(process.env.BENCH_RECEIPTS_EVERY_MS ?? 0);
 
