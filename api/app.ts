@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
 import { type Config, idKeysOf } from '../config/env';
@@ -18,6 +18,7 @@ import { codecRoutes } from './routes/codec';
 import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { v1Routes } from './routes/v1';
+import { noQueryUnlessDeclared, strictQueryCompiler } from './strict-query';
 import { temporalCall, updateProblem } from './temporal-call';
 
 export interface AppDeps {
@@ -54,7 +55,8 @@ declare module 'fastify' {
 // The whole API as one plugin: server.ts starts it, tests register it on a fresh Fastify.
 export const app = fp(
   async (f: FastifyInstance, deps: AppDeps) => {
-    f.setValidatorCompiler(validatorCompiler);
+    f.setValidatorCompiler(strictQueryCompiler);
+    f.addHook('onRoute', noQueryUnlessDeclared);
     f.setSerializerCompiler(serializerCompiler);
     f.decorate('pg', deps.pool);
     f.decorate('temporal', deps.temporal);

@@ -168,4 +168,30 @@ describe('one validation at the edge', () => {
     });
     problem(res, 400);
   });
+
+  it('a misspelt list filter is a 400 naming it, never the unfiltered list', async () => {
+    const res = await env.api.inject({
+      url: `/v1/cases?vilage=${VILLAGE}`,
+      headers: env.as('county_staff', COUNTY),
+    });
+    problem(res, 400);
+    expect(fields(res)).toEqual(['querystring.vilage']);
+    const ok = await env.api.inject({
+      url: `/v1/cases?village=${VILLAGE}`,
+      headers: env.as('county_staff', COUNTY),
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('a query parameter on a step that takes none is a 400 and starts nothing', async () => {
+    const post = await env.api.inject({
+      method: 'POST',
+      url: '/v1/payrolls?dryRun=true',
+      headers: env.as('county_staff', COUNTY),
+      payload: { countyCode: COUNTY, month: '2026-01' },
+    });
+    problem(post, 400);
+    expect(fields(post)).toEqual(['querystring.dryRun']);
+    expect(await runningPayrolls()).toBe(0);
+  });
 });
