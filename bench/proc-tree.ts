@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 // A process and its descendants as Linux's /proc shows them: resident memory and CPU time, so a bench
 // can report what each server (Postgres's backends, Temporal's services, a node process's threads)
-// costs. Threads are counted in their process; a descendant that has exited is not counted.
+// costs. Threads are counted in their process; a descendant that has exited counts once its parent
+// has reaped it (in the parent's cutime and cstime), as Postgres's postmaster reaps a backend.
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
@@ -46,13 +47,17 @@ export function treeRssMb(rootPid: number): number {
   return kb / 1024;
 }
 
-/** CPU seconds (user + system) a process and its live descendants have used so far. */
+/**
+ * CPU seconds (user + system) a process and its descendants have used so far: the live ones' own,
+ * and the reaped ones' through their parent. A backend whose connection closed between two readings
+ * would otherwise take its CPU with it, and a step's figure could come out negative.
+ */
 export function treeCpuS(rootPid: number): number {
   let ticks = 0;
   for (const pid of processTree(rootPid)) {
     const f = statFields(pid);
-    // utime and stime are fields 14 and 15 of stat; f starts at field 3.
-    if (f) ticks += Number(f[11]) + Number(f[12]);
+    // utime, stime, cutime and cstime are fields 14–17 of stat; f starts at field 3.
+    if (f) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   }
   return ticks / TICKS;
 }
