@@ -21,17 +21,13 @@ export const strictQueryCompiler: FastifySchemaCompiler<z.ZodType> = (route) => 
     );
   }
   const known = new Set(Object.keys(route.schema.shape));
+  const detail = `Unknown query parameter; this route takes: ${[...known].join(', ') || 'none'}`;
   return (data) => {
     const unknown = Object.keys((data ?? {}) as object).filter((k) => !known.has(k));
     if (unknown.length === 0) return validate(data);
     const paths = new Set(unknown.map((k) => (NAME.test(k) ? `querystring.${k}` : 'querystring')));
     const errors = [...paths].map((path) => ({ path, message: 'not a parameter of this route' }));
-    return {
-      error: badRequest(
-        `Unknown query parameter; this route takes: ${[...known].join(', ') || 'none'}`,
-        errors,
-      ),
-    };
+    return { error: badRequest(detail, errors) };
   };
 };
 

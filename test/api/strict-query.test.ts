@@ -80,7 +80,7 @@ describe('query parameters a route does not declare', () => {
     expect(ok.statusCode).toBe(200);
   });
 
-  it('hidden and schema-less routes (documentation, health) are left as they are', async () => {
+  it('hidden and schema-less routes (documentation, static files) are left as they are', async () => {
     expect((await app.inject({ url: '/hidden?v=1' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/plain?v=1' })).statusCode).toBe(200);
   });
